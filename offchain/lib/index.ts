@@ -1,0 +1,3 @@
+export * from "./field.js";
+export * from "./protocol.js";
+export * from "./tree.js";
