@@ -18,7 +18,7 @@ BATCH ?= 4
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
 TS_TESTS = $(shell find offchain script test -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
-.PHONY: help install build test test-forge test-ts typecheck lint fmt e2e bench clean vectors
+.PHONY: help install build test test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -38,8 +38,11 @@ vectors: install ## Regenerate test/vectors/*.json from the TypeScript protocol 
 
 test: install lint typecheck test-forge test-ts ## Run every test suite (forge, circuits, node:test, types, lint)
 
-test-forge: install ## Forge tests (unit, fuzz, invariant, vectors, gas snapshots)
-	$(FORGE) test
+test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
+	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
+
+gas-snapshot: install ## Rewrite the committed gas snapshots (snapshots/*.json)
+	rm -rf snapshots && $(FORGE) test
 
 test-ts: install ## node:test suites of the off-chain code
 	$(TSX) --test $(TS_TESTS)
