@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+// Bounds checks are written as docs/protocol.md states them (`x >= r`, `id >= count`); turning them
+// into strict comparisons would only obscure them.
+// solhint-disable gas-strict-inequalities
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+
+import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+import {IAssetStorage} from "./IAssetStorage.sol";
+
+/// @title AssetStorage
+/// @notice The L1 side of the bridge (docs/protocol.md sections 5, 8, 9, 10, 11). It holds ETH and docked
+///         ERC-20s, keeps a queue of deposits (one word each), accepts batches proven by a Groth16
+///         verifier, pays withdrawals by pull payment and, when batches stop, runs exodus.
+/// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps, pauses and the sender; it
+///      can neither move user funds nor change the state root. Hot paths hash with keccak only; Poseidon
+///      (public libraries PoseidonT3 and PoseidonT4, linked at deployment) runs only in `exit`.
+/// @custom:invariant For every token, the contract holds at least its pending withdrawals, plus its
+///                   unconsumed and uncancelled deposits, plus its balances in the last proven root that
+///                   have not exited.
+/// @custom:invariant A deposit word never changes once written; `processedDeposits` and `batchCount`
+///                   never decrease; no deposit is both consumed and cancelled; no slot exits twice.
+contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Token id of ETH.
+    uint32 private constant _ETH_TOKEN_ID = 0;
+
+    /// @dev Largest supported tree depth (docs/protocol.md section 12: production uses 24 to 32).
+    uint8 private constant _MAX_TREE_DEPTH = 32;
+
+    /// @dev Public inputs before the slot pairs: oldRoot, newRoot, oldOpChain, newOpChain.
+    uint256 private constant _HEADER_INPUTS = 4;
+
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Per-token deposit settings, one storage word.
+    struct TokenConfig {
+        uint128 cap;
+        bool paused;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    address public immutable verifier;
+
+    /// @inheritdoc IAssetStorage
+    bytes4 public immutable verifierSelector;
+
+    /// @inheritdoc IAssetStorage
+    uint8 public immutable treeDepth;
+
+    /// @inheritdoc IAssetStorage
+    uint16 public immutable batchSize;
+
+    /// @inheritdoc IAssetStorage
+    uint64 public immutable priorityDeadline;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    uint256 public stateRoot;
+
+    /// @inheritdoc IAssetStorage
+    uint256 public opChain;
+
+    // One word, read by every batch: the sender and the batch counter.
+    /// @inheritdoc IAssetStorage
+    address public sender;
+
+    /// @inheritdoc IAssetStorage
+    uint64 public batchCount;
+
+    // One word, read by every deposit and every batch: the queue pointers, the token count, exodus.
+    /// @inheritdoc IAssetStorage
+    uint64 public depositCount;
+
+    /// @inheritdoc IAssetStorage
+    uint64 public processedDeposits;
+
+    /// @inheritdoc IAssetStorage
+    uint32 public tokenCount;
+
+    /// @inheritdoc IAssetStorage
+    bool public exodusMode;
+
+    /// @inheritdoc IAssetStorage
+    mapping(uint64 depositId => uint256 word) public depositWords;
+
+    /// @inheritdoc IAssetStorage
+    mapping(address account => mapping(uint32 tokenId => uint256 amount)) public pendingWithdrawals;
+
+    /// @inheritdoc IAssetStorage
+    mapping(uint32 tokenId => address token) public tokenAddress;
+
+    /// @inheritdoc IAssetStorage
+    mapping(address token => uint32 tokenId) public tokenIdOf;
+
+    /// @inheritdoc IAssetStorage
+    mapping(uint256 slot => bool done) public slotExited;
+
+    /// @inheritdoc IAssetStorage
+    mapping(uint64 depositId => bool done) public depositCancelled;
+
+    /// @dev Cap and pause of each token id.
+    mapping(uint32 tokenId => TokenConfig config) private _tokenConfig;
+
+    /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Refuses the call once exodus is active.
+    modifier whenNotExodus() {
+        if (exodusMode) revert ExodusActive();
+        _;
+    }
+
+    /// @dev Allows the call only once exodus is active.
+    modifier whenExodus() {
+        if (!exodusMode) revert ExodusNotActive();
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Deploys the bridge's L1 contract.
+    /// @param governor The owner (two-step); not zero.
+    /// @param sender_ The only account allowed to submit batches; not zero.
+    /// @param verifier_ The Groth16 verifier for `4 + 2 * batchSize_` public inputs; must hold code.
+    /// @param genesisRoot The root of the all-zero tree of depth `treeDepth_`; below r.
+    /// @param treeDepth_ The state tree depth, 1..32.
+    /// @param batchSize_ The number of op slots in a batch, at least 1.
+    /// @param priorityDeadline_ Seconds a deposit may wait before exodus may start; not zero.
+    constructor(
+        address governor,
+        address sender_,
+        address verifier_,
+        uint256 genesisRoot,
+        uint8 treeDepth_,
+        uint16 batchSize_,
+        uint64 priorityDeadline_
+    ) Ownable(governor) {
+        if (sender_ == address(0)) revert SenderIsZeroAddress();
+        if (verifier_.code.length == 0) revert VerifierHasNoCode(verifier_);
+        if (genesisRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(genesisRoot);
+        if (treeDepth_ == 0 || treeDepth_ > _MAX_TREE_DEPTH) revert InvalidTreeDepth(treeDepth_);
+        if (batchSize_ == 0) revert InvalidBatchSize(batchSize_);
+        if (priorityDeadline_ == 0) revert InvalidPriorityDeadline();
+
+        verifier = verifier_;
+        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(batchSize_));
+        treeDepth = treeDepth_;
+        batchSize = batchSize_;
+        priorityDeadline = priorityDeadline_;
+
+        stateRoot = genesisRoot;
+        sender = sender_;
+        tokenCount = 1; // id 0 is ETH
+        emit SenderSet(sender_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               GOVERNANCE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function dockToken(address token) external onlyOwner whenNotExodus returns (uint32 tokenId) {
+        if (token == address(0)) revert TokenIsZeroAddress();
+        if (token.code.length == 0) revert TokenHasNoCode(token);
+        uint32 existing = tokenIdOf[token];
+        if (existing != 0) revert TokenAlreadyDocked(token, existing);
+
+        tokenId = tokenCount;
+        tokenCount = tokenId + 1;
+        tokenAddress[tokenId] = token;
+        tokenIdOf[token] = tokenId;
+        emit TokenDocked(tokenId, token);
+    }
+
+    /// @inheritdoc IAssetStorage
+    function setDepositCap(uint32 tokenId, uint128 cap) external onlyOwner whenNotExodus {
+        if (tokenId >= tokenCount) revert UnknownToken(tokenId);
+        _tokenConfig[tokenId].cap = cap;
+        emit DepositCapSet(tokenId, cap);
+    }
+
+    /// @inheritdoc IAssetStorage
+    function setTokenPaused(uint32 tokenId, bool paused) external onlyOwner whenNotExodus {
+        if (tokenId >= tokenCount) revert UnknownToken(tokenId);
+        _tokenConfig[tokenId].paused = paused;
+        emit TokenPauseSet(tokenId, paused);
+    }
+
+    /// @inheritdoc IAssetStorage
+    function setSender(address newSender) external onlyOwner {
+        if (newSender == address(0)) revert SenderIsZeroAddress();
+        sender = newSender;
+        emit SenderSet(newSender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                DEPOSITS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function depositETH(address l2Recipient) external payable nonReentrant returns (uint64 depositId) {
+        TokenConfig memory config = _checkDepositable(_ETH_TOKEN_ID, l2Recipient);
+        uint128 amount = _checkAmount(_ETH_TOKEN_ID, msg.value, config.cap);
+        depositId = _queueDeposit(_ETH_TOKEN_ID, amount, l2Recipient);
+    }
+
+    /// @inheritdoc IAssetStorage
+    /// @dev The record is written after the token transfer because the amount is only known then; the
+    ///      reentrancy guard covers the window.
+    function depositERC20(address token, uint128 amount, address l2Recipient)
+        external
+        nonReentrant
+        returns (uint64 depositId)
+    {
+        uint32 tokenId = tokenIdOf[token];
+        if (tokenId == 0) revert TokenNotDocked(token);
+        if (amount == 0) revert ZeroAmount();
+        TokenConfig memory config = _checkDepositable(tokenId, l2Recipient);
+
+        IERC20 erc20 = IERC20(token);
+        uint256 balanceBefore = erc20.balanceOf(address(this));
+        erc20.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balanceAfter = erc20.balanceOf(address(this));
+        // A token whose balance shrank on an incoming transfer credits nothing, which reverts below.
+        uint256 received = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
+
+        uint128 credited = _checkAmount(tokenId, received, config.cap);
+        depositId = _queueDeposit(tokenId, credited, l2Recipient);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                BATCHES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    /// @dev Checks every slot and builds the public inputs first, then verifies the proof (a static call),
+    ///      then applies the batch. Replays fail: the old root and op chain are read from storage and the
+    ///      deposits a batch consumed are behind the processed pointer.
+    function submitBatch(
+        uint256 newRoot,
+        uint256 newOpChain,
+        BatchSlot[] calldata slots,
+        uint256[8] calldata proof
+    ) external {
+        if (msg.sender != sender) revert NotSender(msg.sender);
+        if (exodusMode) revert ExodusActive();
+        if (slots.length != batchSize) revert BatchSizeMismatch(batchSize, slots.length);
+        if (newRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newRoot);
+        if (newOpChain >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newOpChain);
+
+        (uint256[] memory inputs, uint64 nextDeposit, bool hasWithdrawals) =
+            _publicInputs(newRoot, newOpChain, slots);
+        _verifyProof(proof, inputs);
+
+        uint64 batchNumber = batchCount;
+        stateRoot = newRoot;
+        opChain = newOpChain;
+        processedDeposits = nextDeposit;
+        batchCount = batchNumber + 1;
+        emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
+
+        if (hasWithdrawals) _queueWithdrawals(batchNumber, slots);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              WITHDRAWALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function claim(uint32 tokenId) external nonReentrant {
+        _claim(msg.sender, tokenId);
+    }
+
+    /// @inheritdoc IAssetStorage
+    function claimFor(address account, uint32 tokenId) external nonReentrant {
+        _claim(account, tokenId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EXODUS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function activateExodus() external whenNotExodus {
+        uint64 oldest = processedDeposits;
+        if (oldest >= depositCount) revert NoPendingDeposit();
+        uint64 queuedAt = BridgeProtocol.wordTimestamp(depositWords[oldest]);
+        uint256 openAt = uint256(queuedAt) + priorityDeadline;
+        if (block.timestamp < openAt) revert PriorityDeadlineNotReached(oldest, openAt);
+
+        exodusMode = true;
+        emit ExodusActivated(oldest, queuedAt);
+    }
+
+    /// @inheritdoc IAssetStorage
+    /// @dev About 32k gas of Poseidon per level. Siblings must be field elements: PoseidonT3 reduces its
+    ///      inputs modulo r, so a sibling `s + r` would otherwise prove the same path as `s`.
+    function exit(uint256 slot, address owner, uint32 tokenId, uint128 balance, uint256[] calldata siblings)
+        external
+        whenExodus
+    {
+        uint256 depth = treeDepth;
+        if (slot >> depth != 0) revert SlotOutOfRange(slot);
+        if (siblings.length != depth) revert SiblingsLengthMismatch(depth, siblings.length);
+        if (slotExited[slot]) revert SlotAlreadyExited(slot);
+
+        uint256 node = PoseidonT4.hash([uint256(uint160(owner)), uint256(tokenId), uint256(balance)]);
+        for (uint256 level; level < depth; ++level) {
+            uint256 sibling = siblings[level];
+            if (sibling >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(sibling);
+            node = (slot >> level) & 1 == 0
+                ? PoseidonT3.hash([node, sibling])
+                : PoseidonT3.hash([sibling, node]);
+        }
+        if (node != stateRoot) revert InvalidMerkleProof();
+
+        slotExited[slot] = true;
+        pendingWithdrawals[owner][tokenId] += balance;
+        emit Exited(slot, owner, tokenId, balance);
+    }
+
+    /// @inheritdoc IAssetStorage
+    function cancelDeposit(uint64 depositId, BridgeProtocol.DepositRecord calldata record)
+        external
+        whenExodus
+    {
+        if (depositId < processedDeposits) revert DepositAlreadyProcessed(depositId);
+        _checkQueuedRecord(depositId, depositCount, record);
+        if (depositCancelled[depositId]) revert DepositAlreadyCancelled(depositId);
+
+        depositCancelled[depositId] = true;
+        pendingWithdrawals[record.depositor][record.tokenId] += record.amount;
+        emit DepositCancelled(depositId, record.depositor, record.tokenId, record.amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function depositCap(uint32 tokenId) external view returns (uint128) {
+        return _tokenConfig[tokenId].cap;
+    }
+
+    /// @inheritdoc IAssetStorage
+    function tokenPaused(uint32 tokenId) external view returns (bool) {
+        return _tokenConfig[tokenId].paused;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           PRIVATE FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The checks every deposit passes before any token moves; returns the token's settings.
+    function _checkDepositable(uint32 tokenId, address l2Recipient)
+        private
+        view
+        returns (TokenConfig memory config)
+    {
+        if (exodusMode) revert ExodusActive();
+        if (l2Recipient == address(0)) revert ZeroL2Recipient();
+        config = _tokenConfig[tokenId];
+        if (config.paused) revert TokenDepositsPaused(tokenId);
+    }
+
+    /// @dev Checks the amount a deposit credits: non-zero, 128 bits, within the cap (0 = none).
+    function _checkAmount(uint32 tokenId, uint256 amount, uint128 cap) private pure returns (uint128) {
+        if (amount == 0) revert ZeroAmount();
+        if (amount > type(uint128).max) revert AmountTooLarge(amount);
+        if (cap != 0 && amount > cap) revert DepositAboveCap(tokenId, amount, cap);
+        // casting to uint128 is safe: checked just above
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint128(amount);
+    }
+
+    /// @dev Writes the word of the next deposit and emits its record.
+    function _queueDeposit(uint32 tokenId, uint128 amount, address l2Recipient)
+        private
+        returns (uint64 depositId)
+    {
+        depositId = depositCount;
+        // casting to uint64 is safe until the year 584 billion
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 timestamp = uint64(block.timestamp);
+        depositWords[depositId] = BridgeProtocol.depositWord(
+            BridgeProtocol.DepositRecord({
+                recipient: l2Recipient,
+                tokenId: tokenId,
+                amount: amount,
+                depositor: msg.sender,
+                timestamp: timestamp
+            })
+        );
+        depositCount = depositId + 1;
+        emit DepositQueued(depositId, l2Recipient, tokenId, amount, msg.sender, timestamp);
+    }
+
+    /// @dev Reverts unless deposit `depositId` was queued (`< queued`) with exactly this record.
+    function _checkQueuedRecord(uint64 depositId, uint64 queued, BridgeProtocol.DepositRecord memory record)
+        private
+        view
+    {
+        if (depositId >= queued) revert DepositNotQueued(depositId);
+        if (BridgeProtocol.depositWord(record) != depositWords[depositId]) {
+            revert DepositRecordMismatch(depositId);
+        }
+    }
+
+    /// @dev Checks every slot of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2N` public
+    ///      inputs. Returns the processed pointer after the batch and whether any slot is a withdrawal.
+    function _publicInputs(uint256 newRoot, uint256 newOpChain, BatchSlot[] calldata slots)
+        private
+        view
+        returns (uint256[] memory inputs, uint64 nextDeposit, bool hasWithdrawals)
+    {
+        uint256 n = slots.length;
+        inputs = new uint256[](_HEADER_INPUTS + 2 * n);
+        inputs[0] = stateRoot;
+        inputs[1] = newRoot;
+        inputs[2] = opChain;
+        inputs[3] = newOpChain;
+
+        nextDeposit = processedDeposits;
+        uint64 queued = depositCount;
+        uint32 tokens = tokenCount;
+        for (uint256 i; i < n; ++i) {
+            BatchSlot calldata slot = slots[i];
+            uint8 kind = slot.kind;
+            if (kind == BridgeProtocol.KIND_CREDIT) {
+                _checkQueuedRecord(nextDeposit, queued, _slotRecord(slot));
+                ++nextDeposit;
+            } else if (kind == BridgeProtocol.KIND_WITHDRAW) {
+                _checkWithdrawalSlot(i, slot, tokens);
+                hasWithdrawals = true;
+            } else if (kind == BridgeProtocol.KIND_NONE) {
+                _checkEmptySlot(i, slot);
+                continue; // a = b = 0, already zero in memory
+            } else {
+                revert UnknownSlotKind(i, kind);
+            }
+            inputs[_HEADER_INPUTS + 2 * i] = BridgeProtocol.slotA(kind, slot.tokenId, slot.account);
+            inputs[_HEADER_INPUTS + 2 * i + 1] = slot.amount;
+        }
+    }
+
+    /// @dev The deposit record a deposit slot claims to be.
+    function _slotRecord(BatchSlot calldata slot) private pure returns (BridgeProtocol.DepositRecord memory) {
+        return BridgeProtocol.DepositRecord({
+            recipient: slot.account,
+            tokenId: slot.tokenId,
+            amount: slot.amount,
+            depositor: slot.depositor,
+            timestamp: slot.timestamp
+        });
+    }
+
+    /// @dev A withdrawal slot: known token, non-zero recipient and amount, no deposit fields.
+    function _checkWithdrawalSlot(uint256 index, BatchSlot calldata slot, uint32 tokens) private pure {
+        if (slot.tokenId >= tokens) revert UnknownToken(slot.tokenId);
+        if (slot.account == address(0)) revert ZeroWithdrawalRecipient(index);
+        if (slot.amount == 0) revert ZeroWithdrawalAmount(index);
+        if (slot.depositor != address(0) || slot.timestamp != 0) revert NonZeroSlotField(index);
+    }
+
+    /// @dev A transfer or no-op slot: every field zero.
+    function _checkEmptySlot(uint256 index, BatchSlot calldata slot) private pure {
+        if (
+            slot.tokenId != 0 || slot.account != address(0) || slot.amount != 0
+                || slot.depositor != address(0) || slot.timestamp != 0
+        ) revert NonZeroSlotField(index);
+    }
+
+    /// @dev Credits every withdrawal slot of a proven batch to its recipient's pending withdrawals.
+    function _queueWithdrawals(uint64 batchNumber, BatchSlot[] calldata slots) private {
+        uint256 n = slots.length;
+        for (uint256 i; i < n; ++i) {
+            BatchSlot calldata slot = slots[i];
+            if (slot.kind == BridgeProtocol.KIND_WITHDRAW) {
+                pendingWithdrawals[slot.account][slot.tokenId] += slot.amount;
+                emit WithdrawalQueued(batchNumber, slot.account, slot.tokenId, slot.amount);
+            }
+        }
+    }
+
+    /// @dev Selector of snarkjs's `verifyProof` for `inputCount` public inputs (see IBatchVerifier).
+    function _verifyProofSelector(uint256 inputCount) private pure returns (bytes4) {
+        // The signature is longer than 32 bytes by nature; this runs once, in the constructor.
+        // solhint-disable-next-line gas-small-strings
+        string memory signature = string.concat(
+            "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(inputCount), "])"
+        );
+        return bytes4(keccak256(bytes(signature)));
+    }
+
+    /// @dev Calls the verifier as IBatchVerifier describes; anything but a clean `true` is an invalid proof.
+    function _verifyProof(uint256[8] calldata proof, uint256[] memory inputs) private view {
+        (bool success, bytes memory answer) =
+            verifier.staticcall(abi.encodePacked(verifierSelector, proof, inputs));
+        if (!success || answer.length < 32 || abi.decode(answer, (uint256)) != 1) revert InvalidProof();
+    }
+
+    /// @dev Zeroes `account`'s pending amount of `tokenId`, then pays it (pull payment).
+    function _claim(address account, uint32 tokenId) private {
+        uint256 amount = pendingWithdrawals[account][tokenId];
+        if (amount == 0) revert NothingToClaim(account, tokenId);
+        pendingWithdrawals[account][tokenId] = 0;
+        emit Claimed(account, tokenId, amount);
+
+        if (tokenId == _ETH_TOKEN_ID) {
+            (bool success,) = account.call{value: amount}("");
+            if (!success) revert EthTransferFailed(account, amount);
+        } else {
+            IERC20(tokenAddress[tokenId]).safeTransfer(account, amount);
+        }
+    }
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+// The event signatures, indexed topics included, are fixed by docs/protocol.md section 11 (the off-chain
+// services decode them), so the gas-indexed-events suggestions do not apply.
+// solhint-disable gas-indexed-events
+
+import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+
+/// @title IAssetStorage
+/// @notice The L1 side of the bridge: holds ETH and docked ERC-20s, queues deposits, verifies batch
+///         proofs, pays withdrawals by pull payment and runs exodus (docs/protocol.md sections 5, 8, 9,
+///         10 and 11).
+interface IAssetStorage {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice One op slot of a batch as L1 sees it (docs/protocol.md section 8).
+    /// @dev kind 1 (deposit): the full deposit record, `account` is the L2 recipient.
+    ///      kind 3 (withdrawal): `account` is the L1 recipient; `depositor` and `timestamp` are zero.
+    ///      kind 0 (transfer or no-op): every field is zero.
+    struct BatchSlot {
+        uint8 kind;
+        uint32 tokenId;
+        address account;
+        uint128 amount;
+        address depositor;
+        uint64 timestamp;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CUSTOM ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The constructor got a zero sender.
+    error SenderIsZeroAddress();
+
+    /// @notice The verifier address holds no code.
+    error VerifierHasNoCode(address verifier);
+
+    /// @notice The tree depth is outside 1..32.
+    error InvalidTreeDepth(uint8 depth);
+
+    /// @notice The batch size is zero.
+    error InvalidBatchSize(uint16 batchSize);
+
+    /// @notice The priority deadline is zero.
+    error InvalidPriorityDeadline();
+
+    /// @notice A value that must be a BN254 scalar field element is `>= r`.
+    error FieldElementOutOfRange(uint256 value);
+
+    /// @notice The call is refused because exodus is active.
+    error ExodusActive();
+
+    /// @notice The call needs exodus, which is not active.
+    error ExodusNotActive();
+
+    /// @notice Only the sender may submit batches.
+    error NotSender(address caller);
+
+    /// @notice The token to dock is the zero address.
+    error TokenIsZeroAddress();
+
+    /// @notice The token to dock holds no code.
+    error TokenHasNoCode(address token);
+
+    /// @notice The token is docked already.
+    error TokenAlreadyDocked(address token, uint32 tokenId);
+
+    /// @notice The ERC-20 is not docked, so it cannot be deposited.
+    error TokenNotDocked(address token);
+
+    /// @notice No token has this id.
+    error UnknownToken(uint32 tokenId);
+
+    /// @notice New deposits of this token are paused.
+    error TokenDepositsPaused(uint32 tokenId);
+
+    /// @notice A deposit amount is zero.
+    error ZeroAmount();
+
+    /// @notice A deposit amount does not fit 128 bits.
+    error AmountTooLarge(uint256 amount);
+
+    /// @notice A deposit amount is above the token's cap.
+    error DepositAboveCap(uint32 tokenId, uint256 amount, uint128 cap);
+
+    /// @notice A deposit names the zero address as L2 recipient.
+    error ZeroL2Recipient();
+
+    /// @notice The batch does not have exactly `batchSize` slots.
+    error BatchSizeMismatch(uint256 expected, uint256 actual);
+
+    /// @notice A deposit slot or cancel refers to a deposit that was never queued.
+    error DepositNotQueued(uint64 depositId);
+
+    /// @notice The record given for a deposit does not match its stored word.
+    error DepositRecordMismatch(uint64 depositId);
+
+    /// @notice A withdrawal slot names the zero address as L1 recipient.
+    error ZeroWithdrawalRecipient(uint256 slotIndex);
+
+    /// @notice A withdrawal slot has a zero amount.
+    error ZeroWithdrawalAmount(uint256 slotIndex);
+
+    /// @notice A slot has a non-zero field that its kind requires to be zero.
+    error NonZeroSlotField(uint256 slotIndex);
+
+    /// @notice A slot has a kind other than 0, 1 or 3.
+    error UnknownSlotKind(uint256 slotIndex, uint8 kind);
+
+    /// @notice The verifier rejected the proof (false, revert or malformed answer).
+    error InvalidProof();
+
+    /// @notice The account has no pending withdrawal in this token.
+    error NothingToClaim(address account, uint32 tokenId);
+
+    /// @notice Sending ETH to the account failed.
+    error EthTransferFailed(address account, uint256 amount);
+
+    /// @notice Exodus needs an unprocessed deposit and there is none.
+    error NoPendingDeposit();
+
+    /// @notice The oldest unprocessed deposit is not yet past the priority deadline.
+    error PriorityDeadlineNotReached(uint64 depositId, uint256 openAt);
+
+    /// @notice The slot index is not below `2^treeDepth`.
+    error SlotOutOfRange(uint256 slot);
+
+    /// @notice The Merkle path does not have `treeDepth` siblings.
+    error SiblingsLengthMismatch(uint256 expected, uint256 actual);
+
+    /// @notice The slot has exited already.
+    error SlotAlreadyExited(uint256 slot);
+
+    /// @notice The leaf and path do not give the last proven state root.
+    error InvalidMerkleProof();
+
+    /// @notice The deposit was consumed by a proven batch, so it cannot be cancelled.
+    error DepositAlreadyProcessed(uint64 depositId);
+
+    /// @notice The deposit was cancelled already.
+    error DepositAlreadyCancelled(uint64 depositId);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice An ERC-20 was docked under a new token id.
+    event TokenDocked(uint32 indexed tokenId, address indexed token);
+
+    /// @notice The per-deposit cap of a token was set (0 = no cap).
+    event DepositCapSet(uint32 indexed tokenId, uint128 cap);
+
+    /// @notice New deposits of a token were paused or resumed.
+    event TokenPauseSet(uint32 indexed tokenId, bool paused);
+
+    /// @notice The batch sender was set.
+    event SenderSet(address indexed sender);
+
+    /// @notice A deposit was queued; this is its whole record (docs/protocol.md section 5).
+    event DepositQueued(
+        uint64 indexed depositId,
+        address indexed recipient,
+        uint32 indexed tokenId,
+        uint128 amount,
+        address depositor,
+        uint64 timestamp
+    );
+
+    /// @notice Batch `batchNumber` (0 for the first) was proven.
+    event BatchVerified(
+        uint64 indexed batchNumber, uint256 newRoot, uint256 newOpChain, uint64 processedDeposits
+    );
+
+    /// @notice A proven withdrawal slot credited `recipient`'s pending withdrawals.
+    event WithdrawalQueued(
+        uint64 indexed batchNumber, address indexed recipient, uint32 indexed tokenId, uint128 amount
+    );
+
+    /// @notice A pending withdrawal was paid out.
+    event Claimed(address indexed account, uint32 indexed tokenId, uint256 amount);
+
+    /// @notice Exodus started; `timestamp` is the queue time of the oldest unprocessed deposit.
+    event ExodusActivated(uint64 oldestDepositId, uint64 timestamp);
+
+    /// @notice A slot of the last proven state exited to its owner's pending withdrawals.
+    event Exited(uint256 indexed slot, address indexed owner, uint32 indexed tokenId, uint128 balance);
+
+    /// @notice An unprocessed deposit was refunded to its depositor's pending withdrawals.
+    event DepositCancelled(
+        uint64 indexed depositId, address indexed depositor, uint32 indexed tokenId, uint128 amount
+    );
+
+    /*//////////////////////////////////////////////////////////////
+                               GOVERNANCE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Docks an ERC-20 under the next token id (governor only, not in exodus).
+    /// @param token The ERC-20 contract; not zero, holds code, not docked yet.
+    /// @return tokenId The new id (1, 2, ... in docking order).
+    function dockToken(address token) external returns (uint32 tokenId);
+
+    /// @notice Sets the largest amount one deposit of a token may have (governor only, not in exodus).
+    /// @param tokenId A known token id (0 = ETH).
+    /// @param cap The cap; 0 removes it.
+    function setDepositCap(uint32 tokenId, uint128 cap) external;
+
+    /// @notice Pauses or resumes new deposits of a token (governor only, not in exodus).
+    /// @dev Claims, batches and exodus are never paused.
+    /// @param tokenId A known token id (0 = ETH).
+    /// @param paused True to refuse new deposits.
+    function setTokenPaused(uint32 tokenId, bool paused) external;
+
+    /// @notice Sets the only account allowed to submit batches (governor only).
+    /// @param newSender The new sender; not zero.
+    function setSender(address newSender) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                DEPOSITS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Locks `msg.value` ETH and queues a credit to `l2Recipient` on L2.
+    /// @param l2Recipient The L2 account to credit; not zero.
+    /// @return depositId The id of the queued deposit.
+    function depositETH(address l2Recipient) external payable returns (uint64 depositId);
+
+    /// @notice Pulls `amount` of a docked ERC-20 from the caller and queues a credit of what arrived.
+    /// @dev The credited amount is the contract's balance difference (fee-on-transfer tokens credit the
+    ///      received amount); it must be non-zero, fit 128 bits and respect the token's cap.
+    /// @param token A docked ERC-20.
+    /// @param amount The amount to pull; not zero. The caller must have approved it.
+    /// @param l2Recipient The L2 account to credit; not zero.
+    /// @return depositId The id of the queued deposit.
+    function depositERC20(address token, uint128 amount, address l2Recipient)
+        external
+        returns (uint64 depositId);
+
+    /*//////////////////////////////////////////////////////////////
+                                BATCHES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Verifies a batch proof from the current state and applies it (sender only, not in exodus).
+    /// @param newRoot The state root after the batch; below r.
+    /// @param newOpChain The op chain after the batch; below r.
+    /// @param slots Exactly `batchSize` slots in batch order (docs/protocol.md section 8).
+    /// @param proof `[pA0, pA1, pB00, pB01, pB10, pB11, pC0, pC1]` as printed by snarkjs.
+    function submitBatch(
+        uint256 newRoot,
+        uint256 newOpChain,
+        BatchSlot[] calldata slots,
+        uint256[8] calldata proof
+    ) external;
+
+    /*//////////////////////////////////////////////////////////////
+                              WITHDRAWALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Pays the caller's whole pending withdrawal in `tokenId`.
+    /// @param tokenId The token to claim.
+    function claim(uint32 tokenId) external;
+
+    /// @notice Pays `account`'s whole pending withdrawal in `tokenId` to `account`; anyone may call it.
+    /// @param account The account to pay.
+    /// @param tokenId The token to claim.
+    function claimFor(address account, uint32 tokenId) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 EXODUS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Starts exodus, for good, once the oldest unprocessed deposit is `priorityDeadline` old.
+    function activateExodus() external;
+
+    /// @notice Credits the balance of one slot of the last proven state to its owner (exodus only, once
+    ///         per slot).
+    /// @param slot The leaf index, below `2^treeDepth`.
+    /// @param owner The slot's owner (the same address on L1 and L2).
+    /// @param tokenId The slot's token.
+    /// @param balance The slot's balance in the last proven state.
+    /// @param siblings The Merkle path from leaf level up, `treeDepth` field elements.
+    function exit(uint256 slot, address owner, uint32 tokenId, uint128 balance, uint256[] calldata siblings)
+        external;
+
+    /// @notice Refunds a deposit that no batch consumed to its depositor (exodus only, once per deposit).
+    /// @param depositId The deposit, at or after `processedDeposits`.
+    /// @param record Its record as emitted in `DepositQueued`.
+    function cancelDeposit(uint64 depositId, BridgeProtocol.DepositRecord calldata record) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The last proven state root (the genesis root before the first batch).
+    function stateRoot() external view returns (uint256);
+
+    /// @notice The Poseidon op chain after the last proven op.
+    function opChain() external view returns (uint256);
+
+    /// @notice The number of proven batches.
+    function batchCount() external view returns (uint64);
+
+    /// @notice The number of queued deposits (the next deposit id).
+    function depositCount() external view returns (uint64);
+
+    /// @notice The number of deposits consumed by proven batches (the next deposit a batch must take).
+    function processedDeposits() external view returns (uint64);
+
+    /// @notice The stored word of a deposit (docs/protocol.md section 5); 0 if not queued.
+    function depositWords(uint64 depositId) external view returns (uint256);
+
+    /// @notice What `account` may claim in `tokenId`.
+    function pendingWithdrawals(address account, uint32 tokenId) external view returns (uint256);
+
+    /// @notice Whether exodus is active.
+    function exodusMode() external view returns (bool);
+
+    /// @notice The number of token ids in use, ETH included (the next docked token gets this id).
+    function tokenCount() external view returns (uint32);
+
+    /// @notice The ERC-20 of a token id; zero for ETH (id 0) and unknown ids.
+    function tokenAddress(uint32 tokenId) external view returns (address);
+
+    /// @notice The id of a docked ERC-20; 0 (which is also ETH's id) when the token is not docked.
+    function tokenIdOf(address token) external view returns (uint32);
+
+    /// @notice The per-deposit cap of a token; 0 = none.
+    function depositCap(uint32 tokenId) external view returns (uint128);
+
+    /// @notice Whether new deposits of a token are paused.
+    function tokenPaused(uint32 tokenId) external view returns (bool);
+
+    /// @notice Whether a slot has exited.
+    function slotExited(uint256 slot) external view returns (bool);
+
+    /// @notice Whether a deposit was cancelled.
+    function depositCancelled(uint64 depositId) external view returns (bool);
+
+    /// @notice The depth of the state tree.
+    function treeDepth() external view returns (uint8);
+
+    /// @notice The number of op slots in a batch (N).
+    function batchSize() external view returns (uint16);
+
+    /// @notice How long a deposit may stay unprocessed before anyone can start exodus, in seconds.
+    function priorityDeadline() external view returns (uint64);
+
+    /// @notice The batch proof verifier (see IBatchVerifier).
+    function verifier() external view returns (address);
+
+    /// @notice The selector of `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4 + 2N])`.
+    function verifierSelector() external view returns (bytes4);
+
+    /// @notice The only account allowed to submit batches.
+    function sender() external view returns (address);
+}
