@@ -5,7 +5,15 @@
  */
 import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
 import { encodeAbiParameters, type Hex, keccak256 } from "viem";
-import { addressToBigInt, assertField, assertUint32, assertUint64, assertUint128, MAX_UINT64 } from "./field.js";
+import {
+  addressToBigInt,
+  assertBits,
+  assertField,
+  assertUint32,
+  assertUint64,
+  assertUint128,
+  MAX_UINT64,
+} from "./field.js";
 
 /** Op kinds (sections 6 and 8). Kind 0 is a no-op slot (and, on L1, a transfer slot). */
 export const OpKind = { None: 0, Credit: 1, Transfer: 2, Withdraw: 3 } as const;
@@ -36,14 +44,21 @@ export const ZERO_HEAD: Hex = `0x${"0".repeat(64)}`;
 
 function checkOp(op: Op): void {
   if (op.kind !== 1 && op.kind !== 2 && op.kind !== 3) throw new Error(`op kind ${op.kind} is not 1, 2 or 3`);
+  if (!Number.isInteger(op.tokenId)) throw new Error(`op tokenId ${op.tokenId} is not an integer`);
   assertUint32("tokenId", BigInt(op.tokenId));
   assertUint128("amount", op.amount);
   if (op.amount === 0n) throw new Error("op amount must be non-zero");
-  if (op.kind === 1 && addressToBigInt(op.from) !== 0n) throw new Error("a credit op must have from = 0x0");
+  const from = addressToBigInt(op.from);
+  const to = addressToBigInt(op.to);
+  if (op.kind === 1 && from !== 0n) throw new Error("a credit op must have from = 0x0");
+  if (op.kind !== 1 && to === 0n) {
+    throw new Error(`a ${op.kind === 2 ? "transfer" : "withdrawal"} op must have to != 0x0`);
+  }
 }
 
 /** leaf = Poseidon(owner, tokenId, balance); an empty slot is 0 (section 4). */
 export function leafHash(owner: bigint, tokenId: bigint, balance: bigint): bigint {
+  assertBits("owner", owner, 160);
   assertUint32("tokenId", tokenId);
   assertUint128("balance", balance);
   return poseidon3([owner, tokenId, balance]);
@@ -57,7 +72,7 @@ export function nodeHash(left: bigint, right: bigint): bigint {
 /** kind + (tokenId << 2) + (account << 34): the op head and the public `a` of a slot (sections 7, 8). */
 export function packHead(kind: number, tokenId: bigint, account: bigint): bigint {
   assertUint32("tokenId", tokenId);
-  if (kind < 0 || kind > 3) throw new Error(`kind ${kind} is not in 0..3`);
+  if (!Number.isInteger(kind) || kind < 0 || kind > 3) throw new Error(`kind ${kind} is not in 0..3`);
   if (account < 0n || account >= 1n << 160n) throw new Error(`account ${account} is not a 160-bit number`);
   return BigInt(kind) + (tokenId << 2n) + (account << 34n);
 }
@@ -117,8 +132,9 @@ export function depositWord(r: DepositRecord): bigint {
 
 /** The public pair (a, b) of one batch slot (section 8). Transfers and no-ops give (0, 0). */
 export function slotPublicPair(op: Op | null): [bigint, bigint] {
-  if (op === null || op.kind === OpKind.Transfer) return [0n, 0n];
+  if (op === null) return [0n, 0n];
   checkOp(op);
+  if (op.kind === OpKind.Transfer) return [0n, 0n];
   const account = addressToBigInt(op.to); // credit: L2 recipient; withdrawal: L1 recipient
   return [packHead(op.kind, BigInt(op.tokenId), account), op.amount];
 }
@@ -137,6 +153,9 @@ export interface BatchBoundary {
  * `ops` holds the batch's real ops (at most `batchSize`); the tail is padded with no-ops.
  */
 export function batchPublicInputs(b: BatchBoundary, ops: readonly Op[], batchSize: number): bigint[] {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`batch size ${batchSize} must be a positive integer`);
+  }
   if (ops.length > batchSize) throw new Error(`batch has ${ops.length} ops but the circuit takes ${batchSize}`);
   const out = [
     assertField("oldRoot", b.oldRoot),
