@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {AssetStorage} from "../../src/L1/AssetStorage.sol";
+import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {AssetStorageBase} from "./AssetStorageBase.sol";
+import {MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
+import {MockERC20} from "./mocks/TestTokens.sol";
+
+/// @notice Constructor, views, governance (docking, caps, pauses, sender) and two-step ownership.
+contract AssetStorageAdminTest is AssetStorageBase {
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    function test_constructor_setsParametersAndInitialState() public view {
+        assertEq(bridge.owner(), governor);
+        assertEq(bridge.pendingOwner(), address(0));
+        assertEq(bridge.sender(), batchSender);
+        assertEq(bridge.verifier(), address(mockVerifier));
+        assertEq(bridge.stateRoot(), genesisRoot);
+        assertEq(bridge.opChain(), 0);
+        assertEq(bridge.treeDepth(), DEPTH);
+        assertEq(bridge.batchSize(), BATCH);
+        assertEq(bridge.priorityDeadline(), DEADLINE);
+        assertEq(bridge.batchCount(), 0);
+        assertEq(bridge.depositCount(), 0);
+        assertEq(bridge.processedDeposits(), 0);
+        assertFalse(bridge.exodusMode());
+        assertEq(bridge.tokenCount(), 2); // ETH and the token docked in setUp
+        assertEq(bridge.tokenAddress(ETH), address(0));
+    }
+
+    function test_constructor_genesisRootIsTheEmptyDepth16Tree() public view {
+        // zeros[16] of docs/protocol.md section 4, as computed by poseidon-lite / @zk-kit.
+        assertEq(
+            bridge.stateRoot(),
+            19_217_088_683_336_594_659_449_020_493_828_377_907_203_207_941_212_636_669_271_704_950_158_751_593_251
+        );
+    }
+
+    function test_constructor_computesVerifierSelectorForBatchSize() public {
+        assertEq(
+            bridge.verifierSelector(),
+            bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[12])"))
+        );
+        MockBatchVerifier v1 = new MockBatchVerifier(1);
+        AssetStorage b1 = _deploy(address(v1), 1, DEPTH, genesisRoot);
+        assertEq(
+            b1.verifierSelector(),
+            bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[6])"))
+        );
+        MockBatchVerifier v64 = new MockBatchVerifier(64);
+        AssetStorage b64 = _deploy(address(v64), 64, DEPTH, genesisRoot);
+        assertEq(
+            b64.verifierSelector(),
+            bytes4(keccak256("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[132])"))
+        );
+        assertEq(b64.verifierSelector(), v64.selector());
+    }
+
+    function test_constructor_emitsSenderSet() public {
+        vm.expectEmit(true, true, true, true);
+        emit IAssetStorage.SenderSet(carol);
+        new AssetStorage(governor, carol, address(mockVerifier), 1, 16, 4, 1);
+    }
+
+    function test_constructor_revertsWhenGovernorIsZero() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
+        new AssetStorage(address(0), batchSender, address(mockVerifier), 1, 16, 4, 1);
+    }
+
+    function test_constructor_revertsWhenSenderIsZero() public {
+        vm.expectRevert(IAssetStorage.SenderIsZeroAddress.selector);
+        new AssetStorage(governor, address(0), address(mockVerifier), 1, 16, 4, 1);
+    }
+
+    function test_constructor_revertsWhenVerifierIsZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.VerifierHasNoCode.selector, address(0)));
+        new AssetStorage(governor, batchSender, address(0), 1, 16, 4, 1);
+    }
+
+    function test_constructor_revertsWhenVerifierHasNoCode() public {
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.VerifierHasNoCode.selector, alice));
+        new AssetStorage(governor, batchSender, alice, 1, 16, 4, 1);
+    }
+
+    function test_constructor_acceptsGenesisRootJustBelowField() public {
+        AssetStorage b = new AssetStorage(governor, batchSender, address(mockVerifier), R - 1, 16, 4, 1);
+        assertEq(b.stateRoot(), R - 1);
+    }
+
+    function testFuzz_constructor_revertsWhenGenesisRootNotInField(uint256 root) public {
+        root = bound(root, R, type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, root));
+        new AssetStorage(governor, batchSender, address(mockVerifier), root, 16, 4, 1);
+    }
+
+    function test_constructor_acceptsDepthBounds() public {
+        assertEq(new AssetStorage(governor, batchSender, address(mockVerifier), 1, 1, 4, 1).treeDepth(), 1);
+        assertEq(new AssetStorage(governor, batchSender, address(mockVerifier), 1, 32, 4, 1).treeDepth(), 32);
+    }
+
+    function testFuzz_constructor_revertsWhenDepthOutOfRange(uint8 depth) public {
+        vm.assume(depth == 0 || depth > 32);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.InvalidTreeDepth.selector, depth));
+        new AssetStorage(governor, batchSender, address(mockVerifier), 1, depth, 4, 1);
+    }
+
+    function test_constructor_revertsWhenBatchSizeIsZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.InvalidBatchSize.selector, uint16(0)));
+        new AssetStorage(governor, batchSender, address(mockVerifier), 1, 16, 0, 1);
+    }
+
+    function test_constructor_revertsWhenDeadlineIsZero() public {
+        vm.expectRevert(IAssetStorage.InvalidPriorityDeadline.selector);
+        new AssetStorage(governor, batchSender, address(mockVerifier), 1, 16, 4, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                DOCKING
+    //////////////////////////////////////////////////////////////*/
+
+    function test_dockToken_assignsSequentialIdsAndEmits() public {
+        MockERC20 second = new MockERC20("Second", "TWO");
+        MockERC20 third = new MockERC20("Third", "THREE");
+
+        vm.expectEmit(true, true, true, true, address(bridge));
+        emit IAssetStorage.TokenDocked(2, address(second));
+        assertEq(_dock(address(second)), 2);
+        assertEq(_dock(address(third)), 3);
+
+        assertEq(tokenId, 1);
+        assertEq(bridge.tokenCount(), 4);
+        assertEq(bridge.tokenAddress(1), address(token));
+        assertEq(bridge.tokenAddress(2), address(second));
+        assertEq(bridge.tokenAddress(3), address(third));
+        assertEq(bridge.tokenIdOf(address(token)), 1);
+        assertEq(bridge.tokenIdOf(address(second)), 2);
+        assertEq(bridge.tokenIdOf(address(third)), 3);
+        assertEq(bridge.tokenIdOf(alice), 0);
+    }
+
+    function test_dockToken_revertsWhenAlreadyDocked() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.TokenAlreadyDocked.selector, address(token), 1));
+        bridge.dockToken(address(token));
+    }
+
+    function test_dockToken_revertsForZeroAddress() public {
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.TokenIsZeroAddress.selector);
+        bridge.dockToken(address(0));
+    }
+
+    function test_dockToken_revertsForAccountWithoutCode() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.TokenHasNoCode.selector, alice));
+        bridge.dockToken(alice);
+    }
+
+    function testFuzz_dockToken_revertsWhenNotGovernor(address caller) public {
+        vm.assume(caller != governor);
+        MockERC20 second = new MockERC20("Second", "TWO");
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller));
+        bridge.dockToken(address(second));
+    }
+
+    function test_dockToken_revertsInExodus() public {
+        _enterExodus();
+        MockERC20 second = new MockERC20("Second", "TWO");
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.ExodusActive.selector);
+        bridge.dockToken(address(second));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CAPS, PAUSES
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setDepositCap_setsAndEmits() public {
+        vm.expectEmit(true, true, true, true, address(bridge));
+        emit IAssetStorage.DepositCapSet(tokenId, 500);
+        vm.prank(governor);
+        bridge.setDepositCap(tokenId, 500);
+        assertEq(bridge.depositCap(tokenId), 500);
+
+        vm.prank(governor);
+        bridge.setDepositCap(ETH, 1 ether);
+        assertEq(bridge.depositCap(ETH), 1 ether);
+
+        vm.prank(governor);
+        bridge.setDepositCap(tokenId, 0);
+        assertEq(bridge.depositCap(tokenId), 0);
+    }
+
+    function test_setDepositCap_revertsForUnknownToken() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.UnknownToken.selector, uint32(2)));
+        bridge.setDepositCap(2, 1);
+    }
+
+    function test_setDepositCap_revertsWhenNotGovernor() public {
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        bridge.setDepositCap(tokenId, 1);
+    }
+
+    function test_setDepositCap_revertsInExodus() public {
+        _enterExodus();
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.ExodusActive.selector);
+        bridge.setDepositCap(tokenId, 1);
+    }
+
+    function test_setTokenPaused_setsAndEmits() public {
+        vm.expectEmit(true, true, true, true, address(bridge));
+        emit IAssetStorage.TokenPauseSet(ETH, true);
+        vm.prank(governor);
+        bridge.setTokenPaused(ETH, true);
+        assertTrue(bridge.tokenPaused(ETH));
+        assertFalse(bridge.tokenPaused(tokenId));
+
+        vm.expectEmit(true, true, true, true, address(bridge));
+        emit IAssetStorage.TokenPauseSet(ETH, false);
+        vm.prank(governor);
+        bridge.setTokenPaused(ETH, false);
+        assertFalse(bridge.tokenPaused(ETH));
+    }
+
+    function test_setTokenPaused_revertsForUnknownToken() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.UnknownToken.selector, uint32(7)));
+        bridge.setTokenPaused(7, true);
+    }
+
+    function test_setTokenPaused_revertsWhenNotGovernor() public {
+        vm.prank(batchSender);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, batchSender));
+        bridge.setTokenPaused(tokenId, true);
+    }
+
+    function test_setTokenPaused_revertsInExodus() public {
+        _enterExodus();
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.ExodusActive.selector);
+        bridge.setTokenPaused(tokenId, true);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SENDER
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setSender_setsAndEmits() public {
+        vm.expectEmit(true, true, true, true, address(bridge));
+        emit IAssetStorage.SenderSet(bob);
+        vm.prank(governor);
+        bridge.setSender(bob);
+        assertEq(bridge.sender(), bob);
+
+        // The old sender is out, the new one is in.
+        vm.prank(batchSender);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.NotSender.selector, batchSender));
+        bridge.submitBatch(1, 1, _noops(BATCH), proof);
+        vm.prank(bob);
+        bridge.submitBatch(1, 1, _noops(BATCH), proof);
+        assertEq(bridge.batchCount(), 1);
+    }
+
+    function test_setSender_revertsForZeroAddress() public {
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.SenderIsZeroAddress.selector);
+        bridge.setSender(address(0));
+    }
+
+    function test_setSender_revertsWhenNotGovernor() public {
+        vm.prank(batchSender);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, batchSender));
+        bridge.setSender(batchSender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               OWNERSHIP
+    //////////////////////////////////////////////////////////////*/
+
+    function test_ownership_isTwoStep() public {
+        vm.prank(governor);
+        bridge.transferOwnership(alice);
+        assertEq(bridge.owner(), governor);
+        assertEq(bridge.pendingOwner(), alice);
+
+        // Not yet the owner.
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        bridge.setSender(alice);
+
+        // Only the pending owner accepts.
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, bob));
+        bridge.acceptOwnership();
+
+        vm.prank(alice);
+        bridge.acceptOwnership();
+        assertEq(bridge.owner(), alice);
+
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, governor));
+        bridge.setSender(governor);
+    }
+}

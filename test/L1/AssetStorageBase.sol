@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+
+import {AssetStorage} from "../../src/L1/AssetStorage.sol";
+import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
+import {MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
+import {MockERC20} from "./mocks/TestTokens.sol";
+import {PoseidonTree} from "./utils/PoseidonTree.sol";
+
+/// @title AssetStorageBase
+/// @notice The one base contract of every L1 test. `setUp` deploys AssetStorage (batch size 4, depth 16,
+///         the empty-tree genesis root) over a MockBatchVerifier and docks one ERC-20. A test with another
+///         verifier (the real generated one and a real proof fixture) calls
+///         `_deploy(verifier, batchSize, depth, genesisRoot)` and uses the same helpers.
+/// @dev Expected values (deposit words, public inputs, verifier calldata) are computed here from
+///      docs/protocol.md directly, not through BridgeProtocol, so the tests compare two implementations.
+abstract contract AssetStorageBase is Test {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev BN254 scalar field order r (docs/protocol.md section 2).
+    uint256 internal constant R =
+        21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
+
+    uint16 internal constant BATCH = 4;
+    uint8 internal constant DEPTH = 16;
+    uint64 internal constant DEADLINE = 3 days;
+    uint32 internal constant ETH = 0;
+    uint64 internal constant START_TIME = 1_700_000_000;
+
+    /*//////////////////////////////////////////////////////////////
+                                 STATE
+    //////////////////////////////////////////////////////////////*/
+
+    address internal governor = makeAddr("governor");
+    address internal batchSender = makeAddr("sender");
+    address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
+    address internal carol = makeAddr("carol");
+    address internal stranger = makeAddr("stranger");
+
+    AssetStorage internal bridge;
+    MockBatchVerifier internal mockVerifier;
+    MockERC20 internal token;
+    uint32 internal tokenId;
+    uint256 internal genesisRoot;
+
+    /// @dev An arbitrary proof: the mock verifier does not look at it, tests check it is forwarded.
+    uint256[8] internal proof = [uint256(11), 12, 13, 14, 15, 16, 17, 18];
+
+    /*//////////////////////////////////////////////////////////////
+                                 SET UP
+    //////////////////////////////////////////////////////////////*/
+
+    function setUp() public virtual {
+        vm.warp(START_TIME);
+        genesisRoot = PoseidonTree.emptyRoot(DEPTH);
+        mockVerifier = new MockBatchVerifier(BATCH);
+        _deploy(address(mockVerifier), BATCH, DEPTH, genesisRoot);
+        token = new MockERC20("Token", "TKN");
+        tokenId = _dock(address(token));
+    }
+
+    /// @dev Deploys a fresh AssetStorage (governor, sender and DEADLINE from this base) into `bridge`.
+    function _deploy(address verifier_, uint16 batchSize, uint8 depth, uint256 genesisRoot_)
+        internal
+        returns (AssetStorage)
+    {
+        bridge = new AssetStorage(governor, batchSender, verifier_, genesisRoot_, depth, batchSize, DEADLINE);
+        return bridge;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _dock(address token_) internal returns (uint32 id) {
+        vm.prank(governor);
+        id = bridge.dockToken(token_);
+    }
+
+    function _depositETH(address from, address recipient, uint256 amount)
+        internal
+        returns (uint64 id, BridgeProtocol.DepositRecord memory rec)
+    {
+        vm.deal(from, from.balance + amount);
+        vm.prank(from);
+        id = bridge.depositETH{value: amount}(recipient);
+        rec = _record(recipient, ETH, uint128(amount), from);
+    }
+
+    function _depositToken(address from, address recipient, uint128 amount)
+        internal
+        returns (uint64 id, BridgeProtocol.DepositRecord memory rec)
+    {
+        token.mint(from, amount);
+        vm.startPrank(from);
+        token.approve(address(bridge), amount);
+        id = bridge.depositERC20(address(token), amount, recipient);
+        vm.stopPrank();
+        rec = _record(recipient, tokenId, amount, from);
+    }
+
+    /// @dev The record of a deposit made now.
+    function _record(address recipient, uint32 tokenId_, uint128 amount, address depositor)
+        internal
+        view
+        returns (BridgeProtocol.DepositRecord memory)
+    {
+        return BridgeProtocol.DepositRecord({
+            recipient: recipient,
+            tokenId: tokenId_,
+            amount: amount,
+            depositor: depositor,
+            timestamp: uint64(block.timestamp)
+        });
+    }
+
+    /// @dev docs/protocol.md section 5, written out.
+    function _expectedWord(BridgeProtocol.DepositRecord memory rec) internal pure returns (uint256) {
+        bytes32 h =
+            keccak256(abi.encode(rec.recipient, rec.tokenId, rec.amount, rec.depositor, rec.timestamp));
+        return (uint256(h) >> 64 << 64) + rec.timestamp;
+    }
+
+    /// @dev docs/protocol.md section 8: a = kind + (tokenId << 2) + (account << 34).
+    function _expectedA(uint8 kind, uint32 tokenId_, address account) internal pure returns (uint256) {
+        return uint256(kind) + uint256(tokenId_) * 4 + uint256(uint160(account)) * 2 ** 34;
+    }
+
+    function _creditSlot(BridgeProtocol.DepositRecord memory rec)
+        internal
+        pure
+        returns (IAssetStorage.BatchSlot memory)
+    {
+        return IAssetStorage.BatchSlot({
+            kind: 1,
+            tokenId: rec.tokenId,
+            account: rec.recipient,
+            amount: rec.amount,
+            depositor: rec.depositor,
+            timestamp: rec.timestamp
+        });
+    }
+
+    function _withdrawSlot(uint32 tokenId_, address to, uint128 amount)
+        internal
+        pure
+        returns (IAssetStorage.BatchSlot memory)
+    {
+        return IAssetStorage.BatchSlot({
+            kind: 3, tokenId: tokenId_, account: to, amount: amount, depositor: address(0), timestamp: 0
+        });
+    }
+
+    /// @dev `n` no-op slots.
+    function _noops(uint256 n) internal pure returns (IAssetStorage.BatchSlot[] memory slots) {
+        slots = new IAssetStorage.BatchSlot[](n);
+    }
+
+    /// @dev The 4 + 2N public inputs of docs/protocol.md section 8, built independently of AssetStorage.
+    function _expectedInputs(
+        uint256 oldRoot,
+        uint256 newRoot,
+        uint256 oldChain,
+        uint256 newChain,
+        IAssetStorage.BatchSlot[] memory slots
+    ) internal pure returns (uint256[] memory inputs) {
+        inputs = new uint256[](4 + 2 * slots.length);
+        inputs[0] = oldRoot;
+        inputs[1] = newRoot;
+        inputs[2] = oldChain;
+        inputs[3] = newChain;
+        for (uint256 i = 0; i < slots.length; i++) {
+            if (slots[i].kind == 1 || slots[i].kind == 3) {
+                inputs[4 + 2 * i] = _expectedA(slots[i].kind, slots[i].tokenId, slots[i].account);
+                inputs[5 + 2 * i] = slots[i].amount;
+            }
+        }
+    }
+
+    /// @dev selector ‖ proof ‖ inputs, with the selector of snarkjs's verifyProof for inputs.length inputs.
+    function _expectedVerifierCalldata(uint256[8] memory proof_, uint256[] memory inputs)
+        internal
+        pure
+        returns (bytes memory data)
+    {
+        bytes4 selector = bytes4(
+            keccak256(
+                bytes(
+                    string.concat(
+                        "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
+                        vm.toString(inputs.length),
+                        "])"
+                    )
+                )
+            )
+        );
+        data = abi.encodePacked(selector, proof_);
+        for (uint256 i = 0; i < inputs.length; i++) {
+            data = bytes.concat(data, bytes32(inputs[i]));
+        }
+    }
+
+    /// @dev Submits a batch as the sender with the base proof.
+    function _submit(uint256 newRoot, uint256 newChain, IAssetStorage.BatchSlot[] memory slots) internal {
+        vm.prank(batchSender);
+        bridge.submitBatch(newRoot, newChain, slots, proof);
+    }
+
+    /// @dev Queues one ETH deposit (from `stranger`), lets it expire and activates exodus.
+    function _enterExodus() internal {
+        _depositETH(stranger, stranger, 1 ether);
+        vm.warp(block.timestamp + DEADLINE);
+        bridge.activateExodus();
+    }
+}
