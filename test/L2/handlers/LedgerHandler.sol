@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {CommonBase} from "forge-std/Base.sol";
+import {StdCheats} from "forge-std/StdCheats.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
+import {Vm} from "forge-std/Vm.sol";
+
+import {AssetReceiving} from "../../../src/L2/AssetReceiving.sol";
+import {Escrow} from "../../../src/L2/examples/Escrow.sol";
+
+/// @notice Drives the ledger (and the example escrow) with valid random ops and keeps running
+///         totals the invariants compare against: credited and withdrawn amounts per token id, the
+///         op-log head rebuilt from the emitted `OpLogged` events alone (as the extractor does),
+///         the deposit ids seen in `DepositCredited`, and what the escrow should hold.
+/// @dev Inputs are bounded so that the ledger calls succeed; probes that must fail (replayed or
+///      skipped deposit ids) set a ghost flag if they ever succeed, which an invariant checks.
+contract LedgerHandler is CommonBase, StdCheats, StdUtils {
+    uint256 internal constant MAX = type(uint128).max;
+
+    AssetReceiving public immutable ledger;
+    Escrow public immutable escrow;
+    address public immutable relayer;
+
+    address[] internal _actors;
+    uint32[] internal _ids;
+
+    /*//////////////////////////////////////////////////////////////
+                              GHOST STATE
+    //////////////////////////////////////////////////////////////*/
+
+    mapping(uint32 tokenId => uint256) public ghostCredited;
+    mapping(uint32 tokenId => uint256) public ghostWithdrawn;
+    mapping(uint32 tokenId => uint256) public ghostEscrowLocked;
+
+    /// @dev Op-log head and count rebuilt from `OpLogged` events only.
+    bytes32 public ghostHead;
+    uint64 public ghostOps;
+    /// @dev Set if an event's index or head disagrees with the rebuilt chain.
+    bool public ghostEventMismatch;
+
+    /// @dev Deposit ids in the order `DepositCredited` reported them.
+    uint64[] public ghostDepositIds;
+    /// @dev Set if a replayed or skipped deposit id was ever accepted.
+    bool public ghostBadDepositAccepted;
+    /// @dev Set if an allowance was not spent exactly as ERC-6909 says.
+    bool public ghostAllowanceMismatch;
+
+    uint256[] internal _openDeals;
+
+    mapping(bytes32 action => uint256) public calls;
+
+    constructor(AssetReceiving ledger_, Escrow escrow_, address relayer_) {
+        ledger = ledger_;
+        escrow = escrow_;
+        relayer = relayer_;
+        _actors.push(makeAddr("actor0"));
+        _actors.push(makeAddr("actor1"));
+        _actors.push(makeAddr("actor2"));
+        _actors.push(makeAddr("actor3"));
+        _ids.push(0);
+        _ids.push(1);
+        _ids.push(type(uint32).max);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function credit(uint256 toSeed, uint256 idSeed, uint256 amount) external {
+        address to = _actor(toSeed);
+        uint32 id = _id(idSeed);
+        uint256 room = MAX - ledger.balanceOf(to, id);
+        if (room == 0) return;
+        // casting is safe: bounded to at most 2^128 - 1
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 value = uint128(bound(amount, 1, room));
+
+        vm.recordLogs();
+        uint64 depositId = ledger.nextDepositId();
+        vm.prank(relayer);
+        ledger.creditDeposit(depositId, to, id, value);
+        _ingest();
+        ghostCredited[id] += value;
+        ++calls["credit"];
+    }
+
+    function transfer(uint256 fromSeed, uint256 toSeed, uint256 idSeed, uint256 amount) external {
+        (address from, uint32 id) = _funded(fromSeed, idSeed);
+        address to = _actor(toSeed);
+        uint256 most = _movable(from, to, id, ledger.balanceOf(from, id));
+        if (most == 0) return;
+        amount = bound(amount, 1, most);
+
+        vm.recordLogs();
+        vm.prank(from);
+        ledger.transfer(to, id, amount);
+        _ingest();
+        ++calls["transfer"];
+    }
+
+    function approve(uint256 ownerSeed, uint256 spenderSeed, uint256 idSeed, uint256 amount) external {
+        address owner = _actor(ownerSeed);
+        address spender = _actor(spenderSeed);
+        uint32 id = _id(idSeed);
+        if (amount % 4 == 0) amount = type(uint256).max;
+        vm.prank(owner);
+        ledger.approve(spender, id, amount);
+        ++calls["approve"];
+    }
+
+    function setOperator(uint256 ownerSeed, uint256 spenderSeed, bool approved) external {
+        address owner = _actor(ownerSeed);
+        address spender = _actor(spenderSeed);
+        vm.prank(owner);
+        ledger.setOperator(spender, approved);
+        ++calls["setOperator"];
+    }
+
+    function transferFrom(
+        uint256 spenderSeed,
+        uint256 ownerSeed,
+        uint256 toSeed,
+        uint256 idSeed,
+        uint256 amount
+    ) external {
+        (address owner, uint32 id) = _funded(ownerSeed, idSeed);
+        address spender = _authorised(owner, id, spenderSeed);
+        address to = _actor(toSeed);
+        bool free = spender == owner || ledger.isOperator(owner, spender);
+        uint256 allowed = ledger.allowance(owner, spender, id);
+        uint256 most = ledger.balanceOf(owner, id);
+        if (!free && allowed < most) most = allowed;
+        most = _movable(owner, to, id, most);
+        if (most == 0) return;
+        amount = bound(amount, 1, most);
+
+        vm.recordLogs();
+        vm.prank(spender);
+        ledger.transferFrom(owner, to, id, amount);
+        _ingest();
+
+        uint256 expected = (free || allowed == type(uint256).max) ? allowed : allowed - amount;
+        if (ledger.allowance(owner, spender, id) != expected) ghostAllowanceMismatch = true;
+        ++calls["transferFrom"];
+    }
+
+    function withdraw(uint256 fromSeed, uint256 idSeed, uint256 amount, address l1Recipient) external {
+        (address from, uint32 id) = _funded(fromSeed, idSeed);
+        if (l1Recipient == address(0)) l1Recipient = from;
+        uint256 balance = ledger.balanceOf(from, id);
+        if (balance == 0) return;
+        // casting is safe: balances never exceed 2^128 - 1
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 value = uint128(bound(amount, 1, balance));
+
+        vm.recordLogs();
+        vm.prank(from);
+        ledger.withdraw(id, value, l1Recipient);
+        _ingest();
+        ghostWithdrawn[id] += value;
+        ++calls["withdraw"];
+    }
+
+    function escrowOpen(
+        uint256 buyerSeed,
+        uint256 sellerSeed,
+        uint256 idSeed,
+        uint256 amount,
+        bool asOperator
+    ) external {
+        (address buyer, uint32 id) = _funded(buyerSeed, idSeed);
+        address seller = _actor(sellerSeed);
+        if (seller == buyer) seller = _actors[(sellerSeed % _actors.length + 1) % _actors.length];
+        uint256 most = _movable(buyer, address(escrow), id, ledger.balanceOf(buyer, id));
+        if (most == 0) return;
+        // casting is safe: bounded to a balance, at most 2^128 - 1
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 value = uint128(bound(amount, 1, most));
+
+        vm.startPrank(buyer);
+        if (asOperator) ledger.setOperator(address(escrow), true);
+        else if (!ledger.isOperator(buyer, address(escrow))) ledger.approve(address(escrow), id, value);
+        vm.recordLogs();
+        uint256 dealId = escrow.open(seller, id, value, uint40(block.timestamp + 1 days));
+        vm.stopPrank();
+        _ingest();
+
+        _openDeals.push(dealId);
+        ghostEscrowLocked[id] += value;
+        ++calls["escrowOpen"];
+    }
+
+    function escrowSettle(uint256 dealSeed, bool release) external {
+        if (_openDeals.length == 0) return;
+        uint256 index = dealSeed % _openDeals.length;
+        uint256 dealId = _openDeals[index];
+        Escrow.Deal memory deal = escrow.getDeal(dealId);
+        address payee = release ? deal.seller : deal.buyer;
+        if (_movable(address(escrow), payee, deal.tokenId, deal.amount) < deal.amount) return;
+
+        vm.recordLogs();
+        vm.prank(release ? deal.buyer : deal.seller);
+        if (release) escrow.release(dealId);
+        else escrow.refund(dealId);
+        _ingest();
+
+        _openDeals[index] = _openDeals[_openDeals.length - 1];
+        _openDeals.pop();
+        ghostEscrowLocked[deal.tokenId] -= deal.amount;
+        ++calls["escrowSettle"];
+    }
+
+    /// @dev Probe: a deposit id already credited must never be accepted again.
+    function replayCredit(uint256 idSeed) external {
+        uint64 next = ledger.nextDepositId();
+        if (next == 0) return;
+        // casting is safe: bounded below a uint64
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 depositId = uint64(bound(idSeed, 0, next - 1));
+        vm.prank(relayer);
+        try ledger.creditDeposit(depositId, _actors[0], 0, 1) {
+            ghostBadDepositAccepted = true;
+        } catch {}
+        ++calls["replayCredit"];
+    }
+
+    /// @dev Probe: a deposit id beyond the next one must never be accepted.
+    function skipCredit(uint256 idSeed) external {
+        uint64 next = ledger.nextDepositId();
+        // casting is safe: bounded to a uint64
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 depositId = uint64(bound(idSeed, uint256(next) + 1, type(uint64).max));
+        vm.prank(relayer);
+        try ledger.creditDeposit(depositId, _actors[0], 0, 1) {
+            ghostBadDepositAccepted = true;
+        } catch {}
+        ++calls["skipCredit"];
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    function ids() external view returns (uint32[] memory) {
+        return _ids;
+    }
+
+    function depositIdCount() external view returns (uint256) {
+        return ghostDepositIds.length;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               INTERNALS
+    //////////////////////////////////////////////////////////////*/
+
+    function _actor(uint256 seed) internal view returns (address) {
+        return _actors[seed % _actors.length];
+    }
+
+    function _id(uint256 seed) internal view returns (uint32) {
+        return _ids[seed % _ids.length];
+    }
+
+    /// @dev The first (actor, id) pair with a balance, scanning from the seeds; else the seeded pair.
+    function _funded(uint256 actorSeed, uint256 idSeed) internal view returns (address, uint32) {
+        uint256 pairs = _actors.length * _ids.length;
+        for (uint256 k; k < pairs; ++k) {
+            address actor = _actors[(actorSeed % _actors.length + k) % _actors.length];
+            uint32 id = _ids[(idSeed % _ids.length + k / _actors.length) % _ids.length];
+            if (ledger.balanceOf(actor, id) > 0) return (actor, id);
+        }
+        return (_actor(actorSeed), _id(idSeed));
+    }
+
+    /// @dev The first actor from the seed that may move `owner`'s `id` (operator, allowance, or owner).
+    function _authorised(address owner, uint32 id, uint256 seed) internal view returns (address) {
+        for (uint256 k; k < _actors.length; ++k) {
+            address spender = _actors[(seed % _actors.length + k) % _actors.length];
+            if (
+                spender == owner || ledger.isOperator(owner, spender)
+                    || ledger.allowance(owner, spender, id) > 0
+            ) return spender;
+        }
+        return owner;
+    }
+
+    /// @dev How much of `available` can move from `from` to `to` without breaking the 128-bit cap.
+    function _movable(address from, address to, uint32 id, uint256 available)
+        internal
+        view
+        returns (uint256)
+    {
+        if (from == to) return available;
+        uint256 room = MAX - ledger.balanceOf(to, id);
+        return available < room ? available : room;
+    }
+
+    /// @dev Rebuilds the op-log head from the `OpLogged` events just emitted and records the
+    ///      deposit ids of `DepositCredited`.
+    function _ingest() internal {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            Vm.Log memory log = logs[i];
+            if (log.emitter != address(ledger)) continue;
+            if (log.topics[0] == AssetReceiving.OpLogged.selector) {
+                uint64 opIndex = uint64(uint256(log.topics[1]));
+                uint8 kind = uint8(uint256(log.topics[2]));
+                uint32 tokenId = uint32(uint256(log.topics[3]));
+                (address from, address to, uint128 amount, bytes32 head) =
+                    abi.decode(log.data, (address, address, uint128, bytes32));
+                ghostHead = keccak256(abi.encode(ghostHead, kind, tokenId, from, to, amount));
+                if (opIndex != ghostOps || head != ghostHead) ghostEventMismatch = true;
+                ++ghostOps;
+            } else if (log.topics[0] == AssetReceiving.DepositCredited.selector) {
+                ghostDepositIds.push(uint64(uint256(log.topics[1])));
+            }
+        }
+    }
+}
