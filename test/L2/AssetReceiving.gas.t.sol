@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {L2Base} from "./L2Base.sol";
+
+/// @notice Gas of the hot ledger calls, written to snapshots/AssetReceiving.json. Each measured call
+///         is the first ledger call of its test, so its storage accesses are cold as in a real
+///         transaction; setUp leaves a non-empty op log and non-zero balances behind.
+contract AssetReceivingGasTest is L2Base {
+    string internal constant GROUP = "AssetReceiving";
+
+    function setUp() public override {
+        super.setUp();
+        _credit(alice, USDC, 1000);
+        _credit(bob, USDC, 1000);
+        vm.startPrank(alice);
+        ledger.approve(carol, USDC, 500);
+        ledger.approve(stranger, USDC, type(uint256).max);
+        ledger.setOperator(address(escrow), true);
+        vm.stopPrank();
+    }
+
+    function test_gas_creditDeposit_newBalance() public {
+        vm.prank(relayer);
+        ledger.creditDeposit(2, carol, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "creditDeposit_newBalance");
+        assertEq(ledger.balanceOf(carol, USDC), 100);
+    }
+
+    function test_gas_creditDeposit_existingBalance() public {
+        vm.prank(relayer);
+        ledger.creditDeposit(2, alice, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "creditDeposit_existingBalance");
+        assertEq(ledger.balanceOf(alice, USDC), 1100);
+    }
+
+    function test_gas_transfer_newBalance() public {
+        vm.prank(alice);
+        ledger.transfer(carol, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transfer_newBalance");
+        assertEq(ledger.balanceOf(carol, USDC), 100);
+    }
+
+    function test_gas_transfer_existingBalance() public {
+        vm.prank(alice);
+        ledger.transfer(bob, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transfer_existingBalance");
+        assertEq(ledger.balanceOf(bob, USDC), 1100);
+    }
+
+    function test_gas_transferFrom_allowance() public {
+        vm.prank(carol);
+        ledger.transferFrom(alice, bob, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transferFrom_allowance");
+        assertEq(ledger.allowance(alice, carol, USDC), 400);
+    }
+
+    function test_gas_transferFrom_infiniteAllowance() public {
+        vm.prank(stranger);
+        ledger.transferFrom(alice, bob, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transferFrom_infiniteAllowance");
+        assertEq(ledger.balanceOf(bob, USDC), 1100);
+    }
+
+    function test_gas_transferFrom_operator() public {
+        vm.prank(address(escrow));
+        ledger.transferFrom(alice, bob, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transferFrom_operator");
+        assertEq(ledger.balanceOf(bob, USDC), 1100);
+    }
+
+    function test_gas_withdraw_partial() public {
+        vm.prank(alice);
+        ledger.withdraw(USDC, 100, l1Alice);
+        vm.snapshotGasLastCall(GROUP, "withdraw_partial");
+        assertEq(ledger.balanceOf(alice, USDC), 900);
+    }
+
+    function test_gas_withdraw_full() public {
+        vm.prank(alice);
+        ledger.withdraw(USDC, 1000, l1Alice);
+        vm.snapshotGasLastCall(GROUP, "withdraw_full");
+        assertEq(ledger.balanceOf(alice, USDC), 0);
+    }
+}
