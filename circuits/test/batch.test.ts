@@ -1,0 +1,384 @@
+/**
+ * Batch circuit at small parameters (DEPTH 4, BATCH 4): honest batches of every shape through the
+ * TypeScript witness builder, then one cheating input per rule, each otherwise consistent (see
+ * raw.ts), which the circuit must reject in the template that enforces that rule.
+ */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { bigIntToAddress, MAX_UINT128 } from "../../offchain/lib/field.js";
+import { batchPublicInputs, type Op, packHead, ZERO_ADDRESS } from "../../offchain/lib/protocol.js";
+import { BridgeState } from "../../offchain/lib/state.js";
+import { emptyRoot, type StateTree } from "../../offchain/lib/tree.js";
+import { buildBatch } from "../../offchain/lib/witness.js";
+import { assertRejects, batchCircuit, copyInput, type LoadedCircuit, publicOf, R, rejection } from "./helpers.js";
+import { type RawSlot, rawBatchInput } from "./raw.js";
+
+const D = 4;
+const N = 4;
+
+const A = 0xa11ce00000000000000000000000000000000001n;
+const B = 0xb0b0000000000000000000000000000000000002n;
+const C = 0xc4a7000000000000000000000000000000000003n;
+const L1 = 0x1111000000000000000000000000000000000004n;
+
+const credit = (to: bigint, tokenId: number, amount: bigint): Op => ({
+  kind: 1,
+  tokenId,
+  from: ZERO_ADDRESS,
+  to: bigIntToAddress(to),
+  amount,
+});
+const transfer = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
+  kind: 2,
+  tokenId,
+  from: bigIntToAddress(from),
+  to: bigIntToAddress(to),
+  amount,
+});
+const withdraw = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
+  kind: 3,
+  tokenId,
+  from: bigIntToAddress(from),
+  to: bigIntToAddress(to),
+  amount,
+});
+
+let c: LoadedCircuit;
+
+before(async () => {
+  c = await batchCircuit(D, N);
+});
+
+/** Builds a batch with the honest builder, runs it through the circuit, checks the public signals. */
+async function accept(state: BridgeState, ops: Op[]): Promise<bigint[]> {
+  const before = { root: state.root, chain: state.opChain };
+  const w = buildBatch(state, ops, N);
+  const witness = await c.witness(w.input);
+  const pub = publicOf(c, witness);
+  assert.equal(pub.length, 4 + 2 * N);
+  assert.deepEqual(pub, w.publicSignals, "circuit public signals = builder's publicSignals");
+  const expected = batchPublicInputs(
+    { oldRoot: before.root, newRoot: state.root, oldOpChain: before.chain, newOpChain: state.opChain },
+    ops,
+    N,
+  );
+  assert.deepEqual(pub, expected, "circuit public signals = batchPublicInputs");
+  return pub;
+}
+
+/**
+ * Base state for the negative tests: slot 0 (A, 0, 100), slot 1 (B, 0, 50), slot 2 (A, 1, 7),
+ * slot 3 (C, 0, 2^128 - 1).
+ */
+function baseState(): BridgeState {
+  const s = new BridgeState(D);
+  s.applyAll([credit(A, 0, 100n), credit(B, 0, 50n), credit(A, 1, 7n), credit(C, 0, MAX_UINT128)]);
+  return s;
+}
+
+/** Raw input over a copy of the base state's tree. */
+function raw(slots: RawSlot[], base = baseState()): { input: Record<string, unknown>; tree: StateTree } {
+  const tree = base.tree.clone();
+  const r = rawBatchInput(tree, base.opChain, slots, N);
+  return { input: r.input, tree };
+}
+
+// Honest slot descriptions on the base state, each a valid op.
+const honest = {
+  withdrawA: { kind: 3n, from: A, to: L1, tokenId: 0n, amount: 30n, srcSlot: 0n, srcBalance: 100n },
+  transferAB: {
+    kind: 2n,
+    from: A,
+    to: B,
+    tokenId: 0n,
+    amount: 40n,
+    srcSlot: 0n,
+    srcBalance: 100n,
+    dstSlot: 1n,
+    dstBalance: 50n,
+  },
+  creditB: { kind: 1n, to: B, tokenId: 0n, amount: 5n, dstSlot: 1n, dstBalance: 50n },
+  creditNew: { kind: 1n, to: L1, tokenId: 2n, amount: 9n, dstSlot: 4n, dstEmpty: 1n },
+} satisfies Record<string, RawSlot>;
+
+describe("honest batches", () => {
+  test("the raw model agrees with the witness builder on honest ops (so negative inputs differ only where meant)", async () => {
+    const s = baseState();
+    const expected = buildBatch(
+      s.clone(),
+      [withdraw(A, L1, 0, 30n), transfer(A, B, 0, 40n), credit(B, 0, 5n), credit(L1, 2, 9n)],
+      N,
+    );
+    const got = raw([
+      honest.withdrawA,
+      { ...honest.transferAB, srcBalance: 70n },
+      { ...honest.creditB, dstBalance: 90n },
+      honest.creditNew,
+    ]);
+    assert.deepEqual(got.input, expected.input);
+    await c.witness(got.input);
+  });
+
+  test("a credit into an empty slot, the rest no-ops (partly empty batch)", async () => {
+    const s = new BridgeState(D);
+    const pub = await accept(s, [credit(A, 0, 10n)]);
+    assert.notEqual(pub[1], emptyRoot(D), "the root changed");
+    assert.equal(s.slotOf(A, 0), 0);
+  });
+
+  test("every kind in one full batch: credit, credit, transfer to a new slot, withdrawal", async () => {
+    const s = new BridgeState(D);
+    await accept(s, [credit(A, 0, 100n), credit(B, 3, 1n), transfer(A, C, 0, 60n), withdraw(C, L1, 0, 25n)]);
+    assert.equal(s.balanceOf(A, 0), 40n);
+    assert.equal(s.balanceOf(C, 0), 35n);
+    assert.equal(s.balanceOf(B, 3), 1n);
+  });
+
+  test("transfers into an existing slot and a self-transfer", async () => {
+    const s = baseState();
+    await accept(s, [transfer(A, B, 0, 40n), transfer(B, B, 0, 90n), transfer(A, A, 0, 60n)]);
+    assert.equal(s.balanceOf(A, 0), 60n);
+    assert.equal(s.balanceOf(B, 0), 90n);
+  });
+
+  test("a withdrawal that drains a slot, then a credit into the drained slot (it stays bound)", async () => {
+    const s = baseState();
+    await accept(s, [withdraw(B, L1, 0, 50n), credit(B, 0, 3n)]);
+    assert.equal(s.slotOf(B, 0), 1);
+    assert.equal(s.balanceOf(B, 0), 3n);
+  });
+
+  test("an all-no-op batch leaves root and op chain unchanged", async () => {
+    const s = baseState();
+    const pub = await accept(s, []);
+    assert.equal(pub[0], pub[1]);
+    assert.equal(pub[2], pub[3]);
+    assert.ok(pub.slice(4).every((x) => x === 0n));
+  });
+
+  test("consecutive batches continue root and op chain", async () => {
+    const s = new BridgeState(D);
+    const p1 = await accept(s, [credit(A, 0, 10n), credit(B, 0, 10n)]);
+    const p2 = await accept(s, [transfer(A, B, 0, 10n), withdraw(B, L1, 0, 20n)]);
+    assert.equal(p2[0], p1[1]);
+    assert.equal(p2[2], p1[3]);
+  });
+
+  test("bounds: balance 2^128 - 1, token 2^32 - 1, 160-bit addresses of all ones, the last slot", async () => {
+    const s = new BridgeState(D);
+    const maxAddr = (1n << 160n) - 1n;
+    const ops: Op[] = [];
+    for (let i = 0; i < 15; i++) ops.push(credit(BigInt(i + 1), 0, 1n));
+    for (let i = 0; i < 15; i += N) s.applyAll(ops.slice(i, i + N));
+    await accept(s, [credit(maxAddr, 0xffffffff, MAX_UINT128), withdraw(maxAddr, maxAddr, 0xffffffff, MAX_UINT128)]);
+    assert.equal(s.slotOf(maxAddr, 0xffffffff), 15);
+  });
+});
+
+describe("rejected: balances and amounts", () => {
+  test("underflow: a withdrawal above the balance", async () => {
+    await assertRejects(c, raw([{ ...honest.withdrawA, amount: 101n }]).input, "Num2Bits", "withdraw 101 of 100");
+  });
+
+  test("underflow: a transfer above the balance", async () => {
+    await assertRejects(c, raw([{ ...honest.transferAB, amount: 101n }]).input, "Num2Bits", "transfer 101 of 100");
+  });
+
+  test("overflow: a credit past 2^128 - 1", async () => {
+    const input = raw([{ kind: 1n, to: C, tokenId: 0n, amount: 1n, dstSlot: 3n, dstBalance: MAX_UINT128 }]).input;
+    await assertRejects(c, input, "Num2Bits", "balance 2^128");
+  });
+
+  test("amount 2^128 into an empty slot", async () => {
+    await assertRejects(c, raw([{ ...honest.creditNew, amount: 1n << 128n }]).input, "Num2Bits", "amount 2^128");
+  });
+
+  test("amount r - 1 (a credit that would wrap to a smaller, in-range balance)", async () => {
+    // 50 + (r - 1) = 49 mod r fits 128 bits: only the amount's own range check stops it.
+    await assertRejects(c, raw([{ ...honest.creditB, amount: R - 1n }]).input, "Num2Bits", "amount r - 1");
+  });
+
+  test("zero amount in a credit, a transfer and a withdrawal", async () => {
+    for (const s of [honest.creditB, honest.transferAB, honest.withdrawA]) {
+      await assertRejects(c, raw([{ ...s, amount: 0n }]).input, "OpSlot", `zero amount, kind ${s.kind}`);
+    }
+  });
+
+  test("an empty destination that claims a balance (inflation)", async () => {
+    const input = raw([{ ...honest.creditNew, dstBalance: 1000n }]).input;
+    await assertRejects(c, input, "OpSlot", "empty slot with balance 1000");
+  });
+
+  test("dstEmpty not boolean", async () => {
+    await assertRejects(c, raw([{ ...honest.creditB, dstEmpty: 2n }]).input, "OpSlot", "dstEmpty = 2");
+  });
+});
+
+describe("rejected: slots, owners, tokens, paths", () => {
+  test("wrong owner: withdrawing from A's slot as B", async () => {
+    await assertRejects(c, raw([{ ...honest.withdrawA, from: B }]).input, "LeafUpdate", "B spends A's slot");
+  });
+
+  test("wrong token: withdrawing token 1 from a token-0 slot", async () => {
+    await assertRejects(
+      c,
+      raw([{ ...honest.withdrawA, tokenId: 1n }]).input,
+      "LeafUpdate",
+      "token 1 from a token 0 slot",
+    );
+  });
+
+  test("wrong source balance claimed", async () => {
+    await assertRejects(c, raw([{ ...honest.withdrawA, srcBalance: 1000n }]).input, "LeafUpdate", "claims 1000");
+  });
+
+  test("writing into another owner's slot (as bound, or as if empty)", async () => {
+    const asBound = raw([{ ...honest.creditB, dstSlot: 0n, dstBalance: 100n }]).input;
+    await assertRejects(c, asBound, "LeafUpdate", "credit B into A's slot");
+    const asEmpty = raw([{ ...honest.creditB, dstSlot: 0n, dstBalance: 0n, dstEmpty: 1n }]).input;
+    await assertRejects(c, asEmpty, "LeafUpdate", "credit B into A's slot claimed empty");
+    const otherToken = raw([{ ...honest.transferAB, dstSlot: 2n, dstBalance: 7n, to: A }]).input;
+    await assertRejects(c, otherToken, "LeafUpdate", "token 0 into A's token-1 slot");
+  });
+
+  test("self-transfer reading the balance from before its own debit", async () => {
+    const input = raw([{ ...honest.transferAB, to: A, dstSlot: 0n, dstBalance: 100n }]).input;
+    await assertRejects(c, input, "LeafUpdate", "stale self-transfer");
+  });
+
+  test("a tampered sibling", async () => {
+    const input = raw([honest.creditB]).input;
+    ((input.dstSiblings as string[][])[0] as string[])[1] = "12345";
+    await assertRejects(c, input, "LeafUpdate", "sibling changed");
+  });
+
+  test("slot index outside the tree", async () => {
+    const input = raw([honest.withdrawA]).input;
+    (input.srcSlot as string[])[0] = String(1 << D);
+    await assertRejects(c, input, "Num2Bits", "slot 2^DEPTH");
+    (input.srcSlot as string[])[0] = (R - 1n).toString();
+    await assertRejects(c, input, "Num2Bits", "slot r - 1");
+  });
+
+  test("wrong old root", async () => {
+    const input = raw([honest.creditB]).input;
+    input.oldRoot = emptyRoot(D).toString();
+    await assertRejects(c, input, "LeafUpdate", "oldRoot of another tree");
+  });
+
+  test("wrong old op chain", async () => {
+    const input = raw([honest.creditB]).input;
+    input.oldOpChain = (BigInt(input.oldOpChain as string) + 1n).toString();
+    await assertRejects(c, input, "Batch", "oldOpChain + 1");
+  });
+
+  test("wrong new root or new op chain", async () => {
+    for (const k of ["newRoot", "newOpChain"]) {
+      const input = raw([honest.transferAB]).input;
+      input[k] = (BigInt(input[k] as string) + 1n).toString();
+      await assertRejects(c, input, "Batch", `${k} + 1`);
+    }
+  });
+});
+
+describe("rejected: kinds, no-ops, public pairs", () => {
+  test("kind outside 0..3", async () => {
+    for (const kind of [4n, 5n, R - 1n]) {
+      await assertRejects(c, raw([{ ...honest.creditB, kind }]).input, "Num2Bits", `kind ${kind}`);
+    }
+  });
+
+  test("a credit with a non-zero from", async () => {
+    await assertRejects(c, raw([{ ...honest.creditB, from: A }]).input, "OpSlot", "credit from A");
+  });
+
+  test("a no-op carrying any non-zero field", async () => {
+    const fields: RawSlot[] = [
+      { kind: 0n, amount: 5n },
+      { kind: 0n, tokenId: 1n },
+      { kind: 0n, from: A },
+      { kind: 0n, to: B },
+    ];
+    for (const s of fields)
+      await assertRejects(c, raw([s]).input, "OpSlot", `no-op ${JSON.stringify(s, (_, v) => String(v))}`);
+  });
+
+  test("a no-op that tries to change the state (credit or debit written through it)", async () => {
+    const asCredit = raw([{ kind: 0n, dstSlot: 1n, dstBalance: 50n, forceDest: true }]);
+    asCredit.input.newRoot = asCredit.tree.root.toString();
+    await assertRejects(c, asCredit.input, "Batch", "no-op rewriting slot 1");
+    const asDebit = raw([{ kind: 0n, srcSlot: 0n, srcBalance: 100n, forceSource: true }]);
+    asDebit.input.newRoot = asDebit.tree.root.toString();
+    await assertRejects(c, asDebit.input, "Batch", "no-op rewriting slot 0");
+  });
+
+  test("a credit that also debits a source, a withdrawal that also credits a destination", async () => {
+    const creditAndDebit = raw([{ ...honest.creditB, srcSlot: 0n, srcBalance: 100n, forceSource: true }]);
+    creditAndDebit.input.newRoot = creditAndDebit.tree.root.toString();
+    await assertRejects(c, creditAndDebit.input, "Batch", "credit rewriting a source");
+    const withdrawAndCredit = raw([{ ...honest.withdrawA, to: B, dstSlot: 1n, dstBalance: 50n, forceDest: true }]);
+    withdrawAndCredit.input.newRoot = withdrawAndCredit.tree.root.toString();
+    await assertRejects(c, withdrawAndCredit.input, "Batch", "withdrawal crediting a destination");
+  });
+
+  test("a no-op before a real op", async () => {
+    await assertRejects(c, raw([{ kind: 0n }, honest.creditB]).input, "Batch", "no-op, then credit");
+    await assertRejects(c, raw([honest.withdrawA, { kind: 0n }, honest.creditB]).input, "Batch", "gap in the middle");
+  });
+
+  test("public pairs that do not match the op", async () => {
+    const cases: [string, RawSlot, (pub: string[]) => void][] = [
+      ["a transfer exposing a", honest.transferAB, (p) => (p[0] = packHead(1, 0n, B).toString())],
+      ["a transfer exposing b", honest.transferAB, (p) => (p[1] = "40")],
+      ["a deposit with another amount", honest.creditB, (p) => (p[1] = "6")],
+      ["a deposit to another recipient", honest.creditB, (p) => (p[0] = packHead(1, 0n, C).toString())],
+      ["a deposit of another token", honest.creditB, (p) => (p[0] = packHead(1, 1n, B).toString())],
+      ["a deposit shown as a withdrawal", honest.creditB, (p) => (p[0] = packHead(3, 0n, B).toString())],
+      ["a withdrawal to another L1 recipient", honest.withdrawA, (p) => (p[0] = packHead(3, 0n, C).toString())],
+      ["a withdrawal with b = 0", honest.withdrawA, (p) => (p[1] = "0")],
+      ["a no-op exposing data", { kind: 0n }, (p) => (p[1] = "1")],
+    ];
+    for (const [what, slot, tamper] of cases) {
+      const input = raw([slot]).input;
+      tamper((input.slotPub as string[][])[0] as string[]);
+      await assertRejects(c, input, "Batch", what);
+    }
+  });
+});
+
+describe("field edges (r - 1 and r)", () => {
+  test("r - 1 in each range-checked op field is rejected", async () => {
+    const cases: [string, RawSlot][] = [
+      ["tokenId", { ...honest.creditB, tokenId: R - 1n }],
+      ["tokenId 2^32", { ...honest.creditB, tokenId: 1n << 32n }],
+      ["to", { ...honest.creditNew, to: R - 1n }],
+      ["to 2^160", { ...honest.creditNew, to: 1n << 160n }],
+      ["from", { ...honest.withdrawA, from: R - 1n }],
+      ["srcBalance", { ...honest.withdrawA, srcBalance: R - 1n }],
+      ["dstBalance", { ...honest.creditNew, dstEmpty: 0n, dstBalance: R - 1n }],
+    ];
+    for (const [what, slot] of cases) await assertRejects(c, raw([slot]).input, "Num2Bits", `${what} = r - 1`);
+  });
+
+  test("a value given as r is the field element 0 (a zero amount is rejected)", async () => {
+    const input = raw([honest.creditNew]).input;
+    (input.amount as string[])[0] = R.toString();
+    await assertRejects(c, input, "OpSlot", "amount = r");
+  });
+
+  test("r - 1 as a public root or chain is rejected", async () => {
+    for (const k of ["oldRoot", "newRoot", "newOpChain"]) {
+      const input = raw([honest.creditB]).input;
+      input[k] = (R - 1n).toString();
+      assert.notEqual(await rejection(c, input), null, `${k} = r - 1 accepted`);
+    }
+  });
+
+  test("x + r is the same field element as x: the circuit cannot tell, L1 and the verifier refuse inputs >= r", async () => {
+    // Documents the boundary: canonical form is enforced outside the circuit (submitBatch checks
+    // newRoot, newOpChain < r; the generated verifier checks every public input < r).
+    const input = copyInput(raw([honest.creditB]).input);
+    input.newRoot = (BigInt(input.newRoot as string) + R).toString();
+    assert.equal(await rejection(c, input), null);
+  });
+});
