@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { batchPublicInputs, opChainOf } from "../lib/protocol.js";
+import { BridgeState } from "../lib/state.js";
+import { emptyRoot } from "../lib/tree.js";
+import { BatchBuildError, cutBatches, timeoutDue } from "./batcher.js";
+import { opFromJSON } from "./store.js";
+import { ALICE, BOB, sampleOps, storedOps } from "./testkit.js";
+
+const DEPTH = 8;
+const N = 4;
+const fresh = () => ({ state: new BridgeState(DEPTH), nextBatchNumber: 0, creditsBefore: 0 });
+
+describe("cutBatches", () => {
+  it("cuts only full batches while the timeout is not due", () => {
+    const ops = sampleOps(10);
+    const cursor = fresh();
+    const {
+      batches,
+      pending,
+      cursor: next,
+    } = cutBatches(cursor, storedOps(ops, 0, 1000), { batchSize: N, batchTimeoutMs: 5000, now: 2000 });
+    assert.deepEqual(
+      batches.map((b) => [b.batchNumber, b.firstOp, b.opCount]),
+      [
+        [0, 0, 4],
+        [1, 4, 4],
+      ],
+    );
+    assert.deepEqual(
+      pending.map((p) => p.opIndex),
+      [8, 9],
+    );
+    assert.equal(next.state.opCount, 8);
+    const replay = new BridgeState(DEPTH);
+    replay.applyAll(ops.slice(0, 8));
+    assert.equal(next.state.root, replay.root);
+    assert.equal(next.nextBatchNumber, 2);
+  });
+
+  it("cuts a partial batch once the oldest pending op waited the timeout", () => {
+    const ops = sampleOps(2);
+    const pending = storedOps(ops, 0, 1000);
+    const early = cutBatches(fresh(), pending, { batchSize: N, batchTimeoutMs: 5000, now: 5999 });
+    assert.equal(early.batches.length, 0);
+    assert.equal(timeoutDue(pending, { batchTimeoutMs: 5000, now: 5999 }), false);
+    const due = cutBatches(fresh(), pending, { batchSize: N, batchTimeoutMs: 5000, now: 6000 });
+    assert.equal(due.batches.length, 1);
+    assert.equal(due.batches[0]?.opCount, 2);
+    assert.equal(due.pending.length, 0);
+    // The public signals pad the tail with no-ops.
+    const b = due.batches[0]!;
+    assert.deepEqual(b.publicSignals.slice(8), [0n, 0n, 0n, 0n]);
+  });
+
+  it("does nothing with no ops, even when the timeout is zero", () => {
+    const r = cutBatches(fresh(), [], { batchSize: N, batchTimeoutMs: 0, now: 10 });
+    assert.equal(r.batches.length, 0);
+  });
+
+  it("numbers deposits: first_deposit_id counts the credit ops before the batch", () => {
+    const ops = sampleOps(12); // credits at 0, 3, 6, 9
+    const { batches } = cutBatches(fresh(), storedOps(ops, 0, 0), { batchSize: N, batchTimeoutMs: 1e9, now: 1 });
+    assert.deepEqual(
+      batches.map((b) => [b.firstDepositId, b.depositCount]),
+      [
+        [0, 2],
+        [2, 1],
+        [3, 1],
+      ],
+    );
+  });
+
+  it("chains batches: roots, op chains and public signals agree with the protocol core and a replay", () => {
+    const ops = sampleOps(8);
+    const { batches, cursor } = cutBatches(fresh(), storedOps(ops, 0, 0), {
+      batchSize: N,
+      batchTimeoutMs: 1e9,
+      now: 1,
+    });
+    const [b0, b1] = batches as [NonNullable<(typeof batches)[0]>, NonNullable<(typeof batches)[0]>];
+    assert.equal(b0.oldRoot, emptyRoot(DEPTH));
+    assert.equal(b1.oldRoot, b0.newRoot);
+    assert.equal(b1.oldOpChain, b0.newOpChain);
+    assert.equal(b1.newOpChain, opChainOf(ops));
+    const replay = new BridgeState(DEPTH);
+    replay.applyAll(ops);
+    assert.equal(b1.newRoot, replay.root);
+    assert.equal(cursor.state.root, replay.root);
+    assert.deepEqual(b1.publicSignals, batchPublicInputs(b1, b1.ops.map(opFromJSON), N));
+    // The snapshot restores the state after the batch.
+    assert.equal(BridgeState.fromJSON(b0.stateAfter).root, b0.newRoot);
+    // The circuit input is the witness builder's, for the same boundary.
+    assert.equal(b0.input.newRoot, b0.newRoot.toString());
+    assert.equal((b0.input.kind as string[]).length, N);
+  });
+
+  it("halts when the L2 mirror refuses an op (a withdrawal above the balance)", () => {
+    const ops = [
+      {
+        kind: 1 as const,
+        tokenId: 0,
+        from: "0x0000000000000000000000000000000000000000" as const,
+        to: ALICE,
+        amount: 5n,
+      },
+      { kind: 3 as const, tokenId: 0, from: ALICE, to: BOB, amount: 6n },
+    ];
+    assert.throws(
+      () => cutBatches(fresh(), storedOps(ops, 0, 0), { batchSize: 2, batchTimeoutMs: 1e9, now: 1 }),
+      (e: unknown) => e instanceof BatchBuildError && /ops 0\.\.1/.test(e.message),
+    );
+  });
+
+  it("halts when the pending ops do not continue the state", () => {
+    const ops = sampleOps(8);
+    assert.throws(
+      () => cutBatches(fresh(), storedOps(ops, 4, 0), { batchSize: N, batchTimeoutMs: 1e9, now: 1 }),
+      BatchBuildError,
+    );
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Cutting batches (pure apart from the clock it is given): a batch is `batchSize` pending ops, or
+ * fewer once the oldest pending op has waited `batchTimeoutMs`. Circuit inputs come from
+ * `buildBatch` (offchain/lib/witness.ts) on a copy of the state, so a failure never leaves the
+ * committed state half-advanced; the witness is cross-checked against the protocol core.
+ */
+import { batchPublicInputs, OpKind, opChainOf } from "../lib/protocol.js";
+import type { BridgeState } from "../lib/state.js";
+import { buildBatch } from "../lib/witness.js";
+import { ExtractorHaltError } from "./errors.js";
+import { type BatchRecord, batchOpJSON, type StoredOp } from "./store.js";
+
+/** The L2 state mirror refused an op that AssetReceiving accepted, or the witness disagrees with the protocol core. */
+export class BatchBuildError extends ExtractorHaltError {
+  override name = "BatchBuildError";
+}
+
+/** Where batching stands: the state after the last batch and the counters of the next one. */
+export interface BatchCursor {
+  state: BridgeState;
+  nextBatchNumber: number;
+  creditsBefore: number;
+}
+
+export interface CutOptions {
+  batchSize: number;
+  batchTimeoutMs: number;
+  now: number;
+}
+
+/** True when `pending` should be cut now even though it is not a full batch. */
+export function timeoutDue(pending: readonly StoredOp[], opts: Pick<CutOptions, "batchTimeoutMs" | "now">): boolean {
+  const oldest = pending[0];
+  return oldest !== undefined && opts.now - oldest.extractedAt >= opts.batchTimeoutMs;
+}
+
+/**
+ * Cuts every full batch from `pending`, then one partial batch if the timeout is due.
+ * Returns the batches, the ops left pending and the new cursor. `cursor.state` is advanced in
+ * place; after an error it is in an undefined position and must be reloaded.
+ */
+export function cutBatches(
+  cursor: BatchCursor,
+  pending: readonly StoredOp[],
+  opts: CutOptions,
+): { batches: BatchRecord[]; pending: StoredOp[]; cursor: BatchCursor } {
+  const { batchSize } = opts;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batch size ${batchSize} must be a positive integer`);
+  let rest = [...pending];
+  const batches: BatchRecord[] = [];
+  const state = cursor.state;
+  let { nextBatchNumber, creditsBefore } = cursor;
+  while (rest.length >= batchSize || (rest.length > 0 && timeoutDue(rest, opts))) {
+    const chunk = rest.slice(0, batchSize);
+    const batch = buildOne(state, chunk, { batchNumber: nextBatchNumber, creditsBefore, batchSize, now: opts.now });
+    batches.push(batch);
+    rest = rest.slice(chunk.length);
+    nextBatchNumber += 1;
+    creditsBefore += batch.depositCount;
+  }
+  return { batches, pending: rest, cursor: { state, nextBatchNumber, creditsBefore } };
+}
+
+function buildOne(
+  state: BridgeState,
+  chunk: readonly StoredOp[],
+  ctx: { batchNumber: number; creditsBefore: number; batchSize: number; now: number },
+): BatchRecord {
+  const first = chunk[0] as StoredOp;
+  chunk.forEach((o, i) => {
+    if (o.opIndex !== first.opIndex + i)
+      throw new BatchBuildError(`batch ${ctx.batchNumber}: ops are not contiguous at op ${o.opIndex}`);
+  });
+  if (state.opCount !== first.opIndex) {
+    throw new BatchBuildError(
+      `batch ${ctx.batchNumber} starts at op ${first.opIndex} but the state has applied ${state.opCount} ops`,
+    );
+  }
+  const ops = chunk.map((o) => o.op);
+  const oldRoot = state.root;
+  const oldOpChain = state.opChain;
+  let witness: ReturnType<typeof buildBatch>;
+  try {
+    witness = buildBatch(state, ops, ctx.batchSize);
+  } catch (error) {
+    throw new BatchBuildError(
+      `batch ${ctx.batchNumber} (ops ${first.opIndex}..${first.opIndex + chunk.length - 1}) cannot be built: ` +
+        `${error instanceof Error ? error.message : String(error)}. The L2 state mirror disagrees with AssetReceiving`,
+      { cause: error },
+    );
+  }
+  // Cross-check the witness against the protocol core before it becomes a proof job.
+  const newOpChain = opChainOf(ops, oldOpChain);
+  const expectedSignals = batchPublicInputs(
+    { oldRoot, newRoot: state.root, oldOpChain, newOpChain },
+    ops,
+    ctx.batchSize,
+  );
+  const problems: string[] = [];
+  if (witness.oldRoot !== oldRoot) problems.push(`oldRoot ${witness.oldRoot} != ${oldRoot}`);
+  if (witness.newRoot !== state.root) problems.push(`newRoot ${witness.newRoot} != state root ${state.root}`);
+  if (witness.oldOpChain !== oldOpChain) problems.push(`oldOpChain ${witness.oldOpChain} != ${oldOpChain}`);
+  if (witness.newOpChain !== newOpChain || state.opChain !== newOpChain) {
+    problems.push(`newOpChain ${witness.newOpChain} != ${newOpChain}`);
+  }
+  if (
+    witness.publicSignals.length !== expectedSignals.length ||
+    witness.publicSignals.some((s, i) => BigInt(s) !== expectedSignals[i])
+  ) {
+    problems.push("publicSignals differ from batchPublicInputs");
+  }
+  if (state.opCount !== first.opIndex + chunk.length) problems.push(`state op count ${state.opCount} after the batch`);
+  if (problems.length > 0) {
+    throw new BatchBuildError(
+      `batch ${ctx.batchNumber}: witness inconsistent with the protocol core: ${problems.join("; ")}`,
+    );
+  }
+  const depositCount = ops.filter((op) => op.kind === OpKind.Credit).length;
+  return {
+    batchNumber: ctx.batchNumber,
+    firstOp: first.opIndex,
+    opCount: chunk.length,
+    firstDepositId: ctx.creditsBefore,
+    depositCount,
+    ops: chunk.map(batchOpJSON),
+    oldRoot,
+    newRoot: state.root,
+    oldOpChain,
+    newOpChain,
+    input: witness.input,
+    publicSignals: expectedSignals,
+    stateAfter: state.toJSON(),
+    createdAt: ctx.now,
+    enqueuedAt: null,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The extractor service: `node --import tsx offchain/extractor/index.ts`.
+ * Follows the L2 op log, verifies it, cuts batches and enqueues proof jobs (docs/protocol.md
+ * sections 4 to 8). Environment: L2_RPC_URL, L1_CHAIN_ID, L2_CHAIN_ID, DEPLOYMENTS_DIR, DATA_DIR,
+ * CONFIRMATIONS, POLL_INTERVAL_MS, BATCH_TIMEOUT_MS, EXTRACTOR_BLOCK_RANGE, LOG_LEVEL.
+ * Exit status: 0 after SIGINT/SIGTERM, 1 when the op log cannot be trusted (it never skips), 2 for
+ * invalid configuration.
+ */
+import { pathToFileURL } from "node:url";
+import { SqliteProofQueue } from "../prover/queue.js";
+import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
+import { loadExtractorConfig } from "./config.js";
+import { runExtractor } from "./extractor.js";
+
+export * from "./batcher.js";
+export * from "./config.js";
+export * from "./errors.js";
+export * from "./extractor.js";
+export * from "./oplog.js";
+export * from "./source.js";
+export * from "./store.js";
+
+/** Runs the service until a signal; resolves to the process exit status. */
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger = createLogger("extractor"),
+): Promise<number> {
+  let config: ReturnType<typeof loadExtractorConfig>;
+  try {
+    config = loadExtractorConfig(env);
+  } catch (error) {
+    log.error("cannot start", { error: (error as Error).message });
+    return 2;
+  }
+  const db = openDatabase(config.dbPath);
+  try {
+    const signal = shutdownSignal(log);
+    log.info("extractor starting", {
+      l2: config.l2.rpcUrl,
+      assetReceiving: config.assetReceiving,
+      treeDepth: config.treeDepth,
+      batchSize: config.batchSize,
+      confirmations: config.confirmations,
+      batchTimeoutMs: config.batchTimeoutMs,
+      db: config.dbPath,
+    });
+    await runExtractor({ config, db, log, signal, queue: new SqliteProofQueue(db) });
+    return 0;
+  } catch (error) {
+    log.error("extractor stopped on an error", { error });
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(await main());
+}
