@@ -43,8 +43,8 @@ contract AssetReceivingERC6909Test is L2Base {
     }
 
     function test_transfer_selfTransferAtCap() public {
-        _credit(bob, DAI, uint128(MAX));
-        _expectOp(TRANSFER, DAI, bob, bob, uint128(MAX));
+        _credit(bob, DAI, MAX128);
+        _expectOp(TRANSFER, DAI, bob, bob, MAX128);
         vm.prank(bob);
         ledger.transfer(bob, DAI, MAX);
         assertEq(ledger.balanceOf(bob, DAI), MAX);
@@ -77,7 +77,7 @@ contract AssetReceivingERC6909Test is L2Base {
     }
 
     function test_transfer_revertsAboveBalanceCap() public {
-        _credit(bob, USDC, uint128(MAX));
+        _credit(bob, USDC, MAX128);
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(AssetReceiving.BalanceCapExceeded.selector, bob, USDC, MAX + 1)
@@ -378,7 +378,7 @@ contract AssetReceivingERC6909Test is L2Base {
         );
         ledger.transferFrom(alice, carol, USDC, 1001);
 
-        _credit(bob, USDC, uint128(MAX));
+        _credit(bob, USDC, MAX128);
         vm.prank(carol);
         vm.expectRevert(
             abi.encodeWithSelector(AssetReceiving.BalanceCapExceeded.selector, bob, USDC, MAX + 1)

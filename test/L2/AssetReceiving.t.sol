@@ -185,14 +185,14 @@ contract AssetReceivingTest is L2Base {
     }
 
     function test_creditDeposit_acceptsBalanceExactlyAtCap() public {
-        _credit(alice, USDC, uint128(MAX - 1));
+        _credit(alice, USDC, MAX128 - 1);
         _credit(alice, USDC, 1);
         assertEq(ledger.balanceOf(alice, USDC), MAX);
         _assertOpLog();
     }
 
     function test_creditDeposit_revertsAboveBalanceCap() public {
-        _credit(alice, USDC, uint128(MAX));
+        _credit(alice, USDC, MAX128);
         vm.prank(relayer);
         vm.expectRevert(
             abi.encodeWithSelector(AssetReceiving.BalanceCapExceeded.selector, alice, USDC, MAX + 1)
@@ -200,8 +200,8 @@ contract AssetReceivingTest is L2Base {
         ledger.creditDeposit(1, alice, USDC, 1);
 
         // other ids and other owners are separate balances
-        _credit(alice, DAI, uint128(MAX));
-        _credit(bob, USDC, uint128(MAX));
+        _credit(alice, DAI, MAX128);
+        _credit(bob, USDC, MAX128);
         _assertOpLog();
     }
 

@@ -19,6 +19,7 @@ abstract contract L2Base is Test {
     uint8 internal constant WITHDRAW = 3;
 
     uint256 internal constant MAX = type(uint128).max;
+    uint128 internal constant MAX128 = type(uint128).max;
 
     uint32 internal constant ETH = 0;
     uint32 internal constant USDC = 1;
