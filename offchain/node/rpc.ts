@@ -1,0 +1,99 @@
+/**
+ * RPC retry policy shared by the services: which errors are worth retrying (network, timeouts,
+ * overloaded or flaky nodes) and which are answers (reverts, bad parameters) that retrying cannot
+ * change.
+ */
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  ExecutionRevertedError,
+  HttpRequestError,
+  InsufficientFundsError,
+  InvalidParamsRpcError,
+  MethodNotFoundRpcError,
+  MethodNotSupportedRpcError,
+  RpcRequestError,
+  TimeoutError,
+  TransactionReceiptNotFoundError,
+} from "viem";
+import type { Logger } from "../runtime/log.js";
+import { withRetry } from "../runtime/retry.js";
+
+function chainOf(error: unknown): unknown[] {
+  const out: unknown[] = [];
+  let e: unknown = error;
+  for (let i = 0; e !== undefined && e !== null && i < 16; i++) {
+    out.push(e);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+/** True when the error (or one of its causes) is a contract revert. */
+export function isRevert(error: unknown): boolean {
+  return chainOf(error).some(
+    (e) =>
+      e instanceof ContractFunctionRevertedError ||
+      e instanceof ExecutionRevertedError ||
+      e instanceof ContractFunctionZeroDataError,
+  );
+}
+
+/** True for transient RPC failures: HTTP errors, timeouts, and JSON-RPC errors other than reverts and bad requests. */
+export function isRetryableRpcError(error: unknown): boolean {
+  const chain = chainOf(error);
+  if (isRevert(error)) return false;
+  if (
+    chain.some(
+      (e) =>
+        e instanceof InvalidParamsRpcError ||
+        e instanceof MethodNotFoundRpcError ||
+        e instanceof MethodNotSupportedRpcError ||
+        e instanceof InsufficientFundsError,
+    )
+  ) {
+    return false;
+  }
+  if (chain.some((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof RpcRequestError)) {
+    return true;
+  }
+  // Other viem errors come from the node or the transport (unknown RPC errors, socket closes).
+  // Anything else is a bug in our code and must not be hidden behind retries.
+  return chain.some((e) => e instanceof BaseError && !(e instanceof TransactionReceiptNotFoundError));
+}
+
+export interface RpcRetryOptions {
+  log: Logger;
+  signal: AbortSignal;
+  /** Attempts in all (default 5). */
+  attempts?: number;
+  /** First backoff delay in ms (default 250). */
+  baseDelayMs?: number;
+}
+
+/** Runs one RPC action with retries on transient errors; reverts and bad requests are thrown at once. */
+export function rpcRetry<T>(what: string, fn: () => Promise<T>, o: RpcRetryOptions): Promise<T> {
+  return withRetry(fn, {
+    attempts: o.attempts ?? 5,
+    baseDelayMs: o.baseDelayMs ?? 250,
+    retryable: isRetryableRpcError,
+    signal: o.signal,
+    log: o.log,
+    what,
+  });
+}
+
+/** A one-line description of an error for logs: viem's short message, or the revert's error name and args. */
+export function describeError(error: unknown): string {
+  const revert = chainOf(error).find((e) => e instanceof ContractFunctionRevertedError) as
+    | ContractFunctionRevertedError
+    | undefined;
+  if (revert?.data) {
+    const args = (revert.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
+    return `reverted with ${revert.data.errorName}(${args.join(", ")})`;
+  }
+  if (revert?.reason) return `reverted: ${revert.reason}`;
+  if (error instanceof BaseError) return error.shortMessage;
+  return error instanceof Error ? error.message : String(error);
+}
