@@ -220,3 +220,27 @@ export function contributionsBody(c: ContributionRecord): Uint8Array {
     params,
   ]);
 }
+
+export interface SectionEntry {
+  id: number;
+  /** Byte offset of the section body. */
+  offset: number;
+  size: number;
+}
+
+/** The section table of a ptau file held in memory (tests and tools). */
+export function readSectionTable(file: Uint8Array): SectionEntry[] {
+  const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  if (b.toString("ascii", 0, 4) !== "ptau") throw new Error("not a ptau file (bad magic)");
+  const n = b.readUInt32LE(8);
+  const out: SectionEntry[] = [];
+  let pos = 12;
+  for (let i = 0; i < n; i++) {
+    const id = b.readUInt32LE(pos);
+    const size = Number(b.readBigUInt64LE(pos + 4));
+    out.push({ id, offset: pos + 12, size });
+    pos += 12 + size;
+  }
+  if (pos !== b.length) throw new Error(`ptau file has ${b.length - pos} trailing bytes`);
+  return out;
+}

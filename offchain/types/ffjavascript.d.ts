@@ -30,6 +30,7 @@ declare module "ffjavascript" {
     fromRng(rng: ChaCha): WasmElement;
     toUncompressed(a: WasmElement): Uint8Array;
     toRprUncompressed(buff: Uint8Array, offset: number, a: WasmElement): void;
+    toRprCompressed(buff: Uint8Array, offset: number, a: WasmElement): void;
     toRprLEM(buff: Uint8Array, offset: number, a: WasmElement): void;
     fromRprLEM(buff: Uint8Array, offset?: number): WasmElement;
   }
