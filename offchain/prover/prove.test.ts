@@ -3,33 +3,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Groth16Proof } from "snarkjs";
 import * as snarkjs from "snarkjs";
 import {
   circuitArtifacts,
   ProveError,
   parseSolidityCallData,
+  proofFromCalldata,
   proveBatch,
   releaseProverThreads,
   type VerificationKey,
 } from "./prove.js";
 import { ensureTinyCircuit, type TinyCircuit, tinyJob } from "./testkit.js";
-
-/** The snarkjs proof object back from the 8 calldata words (pi_b's pairs are swapped in calldata). */
-function fromCalldata(w: string[]): Groth16Proof {
-  const [a0, a1, b00, b01, b10, b11, c0, c1] = w as [string, string, string, string, string, string, string, string];
-  return {
-    pi_a: [a0, a1, "1"],
-    pi_b: [
-      [b01, b00],
-      [b11, b10],
-      ["1", "0"],
-    ],
-    pi_c: [c0, c1, "1"],
-    protocol: "groth16",
-    curve: "bn128",
-  };
-}
 
 const isProveError = (kind: string, pattern: RegExp) => (e: unknown) => {
   assert.ok(e instanceof ProveError, `expected a ProveError, got ${String(e)}`);
@@ -60,11 +44,11 @@ describe("proveBatch (tiny circuit)", () => {
     assert.equal(out.proof.length, 8);
     for (const w of out.proof) assert.match(w, /^\d+$/);
     assert.ok(out.ms >= 0);
-    assert.equal(await snarkjs.groth16.verify(circuit.vkey, out.publicSignals, fromCalldata(out.proof)), true);
+    assert.equal(await snarkjs.groth16.verify(circuit.vkey, out.publicSignals, proofFromCalldata(out.proof)), true);
     // The same words in another order must not verify (the check above can fail).
     const swapped = [...out.proof];
     [swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!];
-    assert.equal(await snarkjs.groth16.verify(circuit.vkey, out.publicSignals, fromCalldata(swapped)), false);
+    assert.equal(await snarkjs.groth16.verify(circuit.vkey, out.publicSignals, proofFromCalldata(swapped)), false);
   });
 
   it("orders the words exactly as exportSolidityCallData prints them", async () => {

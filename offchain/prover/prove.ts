@@ -115,6 +115,32 @@ export function parseSolidityCallData(text: string): { proof: string[]; inputs: 
   return { proof: (words as string[]).map(dec), inputs: inputs.map(dec) };
 }
 
+/** The snarkjs proof object of 8 calldata words (the inverse of the order above: pi_b's pairs swapped back). */
+export function proofFromCalldata(words: readonly string[]): Groth16Proof {
+  if (words.length !== 8) throw new Error(`a proof is 8 words, got ${words.length}`);
+  const [a0, a1, b00, b01, b10, b11, c0, c1] = words as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    pi_a: [a0, a1, "1"],
+    pi_b: [
+      [b01, b00],
+      [b11, b10],
+      ["1", "0"],
+    ],
+    pi_c: [c0, c1, "1"],
+    protocol: "groth16",
+    curve: "bn128",
+  };
+}
+
 /** Paths of one compiled circuit: `<dir>/<name>_js/<name>.wasm`, `<dir>/<name>.zkey`, `<dir>/verification_key.json`. */
 export interface CircuitArtifacts {
   wasmPath: string;

@@ -1,0 +1,73 @@
+/**
+ * The prover service: `node --import tsx offchain/prover/index.ts` (or `make prover`).
+ * A pool of snarkjs Groth16 worker processes proving the jobs the extractor enqueues in the
+ * node's SQLite file; the sender reads the results from the same queue.
+ * Environment: DATA_DIR, CIRCUIT_DIR, PROVER_WORKERS, LEASE_MS, POLL_INTERVAL_MS, LOG_LEVEL.
+ * Exit status: 0 after SIGINT/SIGTERM, 1 on an unexpected error, 2 for invalid configuration or
+ * missing circuit artifacts.
+ */
+import { pathToFileURL } from "node:url";
+import { openDatabase } from "../runtime/db.js";
+import { createLogger, type Logger } from "../runtime/log.js";
+import { runEvery } from "../runtime/scheduler.js";
+import { shutdownSignal } from "../runtime/shutdown.js";
+import { loadProverConfig, type ProverConfig } from "./config.js";
+import { ProverPool } from "./pool.js";
+import { type CircuitArtifacts, circuitArtifacts, loadVerificationKey } from "./prove.js";
+import { SqliteProofQueue } from "./queue.js";
+
+export * from "./config.js";
+export * from "./pool.js";
+export * from "./prove.js";
+export * from "./queue.js";
+
+/** How often the service logs the queue counts. */
+const STATS_EVERY_MS = 30_000;
+
+/** Runs the service until `signal` aborts (default: SIGINT/SIGTERM); resolves to the exit status. */
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger = createLogger("prover"),
+  signal: AbortSignal = shutdownSignal(log),
+): Promise<number> {
+  let config: ProverConfig;
+  let circuit: CircuitArtifacts;
+  try {
+    config = loadProverConfig(env);
+    circuit = circuitArtifacts(config.circuitDir);
+    const vkey = loadVerificationKey(circuit.vkeyPath);
+    log.info("prover starting", { ...config, nPublic: vkey.nPublic });
+  } catch (error) {
+    log.error("cannot start", { error: (error as Error).message });
+    return 2;
+  }
+  const db = openDatabase(config.dbPath);
+  const queue = new SqliteProofQueue(db);
+  const pool = new ProverPool({
+    queue,
+    circuit,
+    workers: config.workers,
+    leaseMs: config.leaseMs,
+    pollMs: config.pollIntervalMs,
+    log,
+  });
+  try {
+    pool.start();
+    await runEvery(STATS_EVERY_MS, async () => log.info("queue", { ...(await queue.stats()) }), {
+      signal,
+      log,
+      name: "queue stats",
+    });
+    return 0;
+  } catch (error) {
+    log.error("prover stopped on an error", { error });
+    return 1;
+  } finally {
+    await pool.stop();
+    db.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(await main());
+}
