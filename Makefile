@@ -65,5 +65,12 @@ e2e: install ## The whole bridge on two local anvil chains
 bench: install ## Measure and write bench/REPORT.md
 	@echo "bench: not built yet" && exit 1
 
+.PHONY: prover test-prover
+prover: install ## Run the prover service: snarkjs worker pool on the node's proof queue (needs make circuit-setup)
+	$(TSX) offchain/prover/index.ts
+
+test-prover: install ## Prover tests only (queue, proving and worker pool on a tiny circuit, service entry)
+	$(TSX) --test $(sort $(wildcard offchain/prover/*.test.ts))
+
 clean: ## Remove build outputs (keeps node_modules)
 	rm -rf $(BUILD)
