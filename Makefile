@@ -18,7 +18,7 @@ BATCH ?= 4
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
 TS_TESTS = $(shell find offchain script test -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
-.PHONY: help install build test test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors
+.PHONY: help install build test test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors ptau test-setup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ build: install ## Compile contracts and type-check TypeScript
 vectors: install ## Regenerate test/vectors/*.json from the TypeScript protocol core
 	$(TSX) offchain/lib/vectors/generate.ts test/vectors
 
-test: install lint typecheck test-forge test-ts ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck test-forge test-ts test-setup ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -58,6 +58,25 @@ lint: install ## forge fmt --check, solhint, biome
 fmt: install ## Format Solidity and TypeScript in place
 	$(FORGE) fmt
 	$(BIN)/biome check --write .
+
+# Trusted setup (docs/trusted-setup.md). The circuit setup reads $(PTAU_FILE): a real ceremony
+# file passed as PTAU=path, else the development ptau (public toxic waste) of power PTAU_POWER.
+PTAU_POWER ?= 17
+PTAU       ?=
+DEV_PTAU   := $(BUILD)/setup/dev-$(PTAU_POWER).ptau
+PTAU_FILE   = $(if $(PTAU),$(PTAU),$(DEV_PTAU))
+SETUP_TESTS = $(sort $(wildcard circuits/setup/*.test.ts))
+
+ptau: install ## Powers of tau: PTAU=path (checked) or build/setup/dev-$PTAU_POWER.ptau (default 17, cached)
+	@if [ -n "$(PTAU)" ]; then \
+	  $(TSX) circuits/setup/ptau-info.ts "$(PTAU)" && echo "ptau: using ceremony file $(PTAU)"; \
+	else \
+	  $(TSX) circuits/setup/dev-ptau.ts --power $(PTAU_POWER) --out $(DEV_PTAU) --cache && \
+	  echo "ptau: using DEV file $(DEV_PTAU) (toxic waste is public: development only)"; \
+	fi
+
+test-setup: install ## Dev trusted setup: ptau verify/corruption/determinism, Groth16 phase 2 prove+verify
+	$(TSX) --test $(SETUP_TESTS)
 
 e2e: install ## The whole bridge on two local anvil chains
 	@echo "e2e: not built yet" && exit 1

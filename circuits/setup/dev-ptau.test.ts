@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { powersOfTau } from "snarkjs";
 import { DEFAULT_SEED, generateDevPtau } from "./dev-ptau.js";
-import { G1_BYTES, readSectionTable, SECTION, sectionCounts } from "./ptau-format.js";
+import { G1_BYTES, inspectPtau, readSectionTable, SECTION, sectionCounts } from "./ptau-format.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -56,6 +56,16 @@ describe("dev-ptau file", () => {
       const pointSize = s.id === 3 || s.id === 6 || s.id === 13 ? 128 : 64;
       assert.equal(s.size, counts[s.id]! * pointSize, `section ${s.id}`);
     }
+  });
+
+  it("describes itself as a prepared file with one contribution", async () => {
+    assert.deepEqual(await inspectPtau(main), {
+      power: POWER,
+      ceremonyPower: POWER,
+      sections: [1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15],
+      prepared: true,
+      contributions: 1,
+    });
   });
 
   it("passes snarkjs powersoftau verify (including the phase-2 sections)", async () => {

@@ -10,6 +10,7 @@
  * big-endian for the response hash and uncompressed big-endian for the next challenge.
  */
 import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 
 export const G1_BYTES = 64;
@@ -243,4 +244,52 @@ export function readSectionTable(file: Uint8Array): SectionEntry[] {
   }
   if (pos !== b.length) throw new Error(`ptau file has ${b.length - pos} trailing bytes`);
   return out;
+}
+
+export interface PtauInfo {
+  power: number;
+  ceremonyPower: number;
+  sections: number[];
+  /** Has the phase-2 (Lagrange) sections 12..15 that snarkjs groth16 setup needs. */
+  prepared: boolean;
+  contributions: number;
+}
+
+/** Reads only the section table, header and contribution count of a ptau file on disk. */
+export async function inspectPtau(path: string): Promise<PtauInfo> {
+  const fh = await open(path, "r");
+  try {
+    const size = (await fh.stat()).size;
+    const read = async (pos: number, len: number) => {
+      const b = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(b, 0, len, pos);
+      if (bytesRead !== len) throw new Error(`${path}: truncated ptau file`);
+      return b;
+    };
+    const head = await read(0, 12);
+    if (head.toString("ascii", 0, 4) !== "ptau") throw new Error(`${path} is not a snarkjs ptau file`);
+    const n = head.readUInt32LE(8);
+    const sections = new Map<number, { offset: number; size: number }>();
+    let pos = 12;
+    for (let i = 0; i < n; i++) {
+      const h = await read(pos, 12);
+      const entry = { offset: pos + 12, size: Number(h.readBigUInt64LE(4)) };
+      sections.set(h.readUInt32LE(0), entry);
+      pos = entry.offset + entry.size;
+    }
+    if (pos !== size) throw new Error(`${path}: section table does not match the file size`);
+    const header = sections.get(SECTION.header);
+    const contrib = sections.get(SECTION.contributions);
+    if (!header || !contrib) throw new Error(`${path}: missing header or contributions section`);
+    const h = await read(header.offset, header.size);
+    const n8 = h.readUInt32LE(0);
+    const power = h.readUInt32LE(4 + n8);
+    const ceremonyPower = h.readUInt32LE(8 + n8);
+    const contributions = (await read(contrib.offset, 4)).readUInt32LE(0);
+    const ids = [...sections.keys()].sort((a, b) => a - b);
+    const prepared = [12, 13, 14, 15].every((id) => sections.has(id));
+    return { power, ceremonyPower, sections: ids, prepared, contributions };
+  } finally {
+    await fh.close();
+  }
 }
