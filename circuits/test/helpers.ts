@@ -189,3 +189,34 @@ export function publicOf(c: LoadedCircuit, w: readonly bigint[]): bigint[] {
 export function copyInput(input: Record<string, unknown>): Record<string, unknown> {
   return structuredClone(input);
 }
+
+export interface BatchVectors {
+  sequences: {
+    depth: number;
+    batchSize: number;
+    genesisRoot: string;
+    batches: {
+      note: string;
+      oldRoot: string;
+      newRoot: string;
+      oldOpChain: string;
+      newOpChain: string;
+      ops: {
+        kind: 1 | 2 | 3;
+        tokenId: string;
+        from: `0x${string}`;
+        to: `0x${string}`;
+        amount: string;
+        srcSlot: number | null;
+        dstSlot: number | null;
+      }[];
+      publicInputs: string[];
+      stateAfter: { slot: number; owner: string; tokenId: string; balance: string }[];
+    }[];
+  }[];
+}
+
+/** test/vectors/batch.json (written by offchain/lib/vectors/generate.ts from the protocol core). */
+export function readBatchVectors(): BatchVectors {
+  return JSON.parse(readFileSync(new URL("../../test/vectors/batch.json", import.meta.url), "utf8")) as BatchVectors;
+}

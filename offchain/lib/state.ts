@@ -204,16 +204,13 @@ export class BridgeState {
   private plan(op: Op, chain: bigint, view: SlotView): Plan {
     let newOpChain: bigint;
     try {
-      newOpChain = nextOpChain(chain, op); // checks kind, tokenId, amount (non-zero, 128-bit), credit from = 0
+      newOpChain = nextOpChain(chain, op); // checks kind, tokenId, amount (non-zero, 128-bit), from/to rules
     } catch (e) {
       throw new StateError(`invalid op: ${(e as Error).message}`);
     }
     const from = addressToBigInt(op.from);
     const to = addressToBigInt(op.to);
     const plan: Plan = { newOpChain };
-    if (op.kind === OpKind.Transfer && to === 0n) throw new StateError("a transfer to the zero address is invalid");
-    if (op.kind === OpKind.Withdraw && to === 0n)
-      throw new StateError("a withdrawal to the zero L1 address is invalid");
 
     let fresh = 0;
     if (op.kind === OpKind.Transfer || op.kind === OpKind.Withdraw) {
@@ -269,8 +266,6 @@ export class BridgeState {
         throw new Error(`internal: fresh slot ${c.slot} is not ${this.accounts.length}`);
       this.accounts.push({ owner: c.owner, tokenId: c.tokenId, balance: 0n });
       this.slots.set(pairKey(c.owner, c.tokenId), c.slot);
-      // Writing a zero leaf leaves the root unchanged and lets the tree give the slot's path.
-      if (c.slot >= this.tree.size) this.tree.set(c.slot, 0n);
     }
     const account = this.accounts[c.slot] as SlotAccount;
     const rootBefore = this.tree.root;
