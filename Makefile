@@ -18,7 +18,7 @@ BATCH ?= 4
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
 TS_TESTS = $(shell find offchain script test -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
-.PHONY: help install build test test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors ptau test-setup
+.PHONY: help install build test test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors vectors-check ptau test-setup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -36,7 +36,13 @@ build: install ## Compile contracts and type-check TypeScript
 vectors: install ## Regenerate test/vectors/*.json from the TypeScript protocol core
 	$(TSX) offchain/lib/vectors/generate.ts test/vectors
 
-test: install lint typecheck test-forge test-ts test-setup ## Run every test suite (forge, circuits, node:test, types, lint)
+vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regeneration
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(TSX) offchain/lib/vectors/generate.ts "$$tmp" >/dev/null && \
+	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
+	  echo "test/vectors matches the generator"
+
+test: install lint typecheck vectors-check test-forge test-ts test-setup ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test

@@ -1,0 +1,331 @@
+/**
+ * Checks test/vectors/*.json (the vectors the Forge and circuit suites also check) against the
+ * TypeScript protocol core, and that the files are exactly what the generator writes.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
+import type { z } from "zod";
+import { addressToBigInt, FIELD_MODULUS, MAX_UINT32, MAX_UINT128, MAX_UINT160 } from "./field.js";
+import {
+  batchPublicInputs,
+  depositRecordHash,
+  depositWord,
+  leafHash,
+  nextOpChain,
+  nextOpLogHead,
+  type Op,
+  opChainOf,
+  opHead,
+  packHead,
+  ZERO_HEAD,
+} from "./protocol.js";
+import { emptyRoot, rootFromPath, StateTree } from "./tree.js";
+import { buildVectorFiles } from "./vectors/build.js";
+import {
+  BatchFile,
+  DepositsFile,
+  type OpJson,
+  OplogFile,
+  PackingFile,
+  PoseidonFile,
+  TreeFile,
+  VECTOR_FILES,
+  type VectorFileName,
+} from "./vectors/schema.js";
+
+const DIR = new URL("../../test/vectors/", import.meta.url);
+const r = FIELD_MODULUS;
+
+function load<S extends z.ZodType>(name: VectorFileName, schema: S): z.infer<S> {
+  const text = readFileSync(new URL(name, DIR), "utf8");
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) assert.fail(`test/vectors/${name} is malformed: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+const toOp = (o: OpJson): Op => ({
+  kind: o.kind,
+  tokenId: Number(o.tokenId),
+  from: o.from as `0x${string}`,
+  to: o.to as `0x${string}`,
+  amount: BigInt(o.amount),
+});
+
+describe("test/vectors is what the generator writes", () => {
+  it("has exactly the generator's files, byte for byte, and the generator is deterministic", () => {
+    const first = buildVectorFiles();
+    const second = buildVectorFiles();
+    assert.deepEqual([...first.keys()].sort(), Object.keys(VECTOR_FILES).sort());
+    for (const [name, text] of first) {
+      assert.equal(second.get(name), text, `${name}: two runs differ`);
+      assert.equal(readFileSync(new URL(name, DIR), "utf8"), text, `test/vectors/${name} is stale: run make vectors`);
+    }
+  });
+});
+
+describe("poseidon.json", () => {
+  const v = load("poseidon.json", PoseidonFile);
+
+  it("has r as the field modulus", () => {
+    assert.equal(BigInt(v.fieldModulus), r);
+  });
+
+  it("matches poseidon-lite for every case, with 0 and r - 1 inputs for each arity", () => {
+    const hash = [undefined, undefined, poseidon2, poseidon3, poseidon4];
+    const seen = new Set<string>();
+    for (const [i, c] of v.cases.entries()) {
+      const x = c.inputs.map(BigInt);
+      const f = hash[x.length];
+      assert.ok(f, `case ${i}: ${x.length} inputs`);
+      assert.equal(f(x), BigInt(c.output), `case ${i}`);
+      for (const e of x) assert.ok(e < r, `case ${i}: input below r`);
+      if (x.every((e) => e === 0n)) seen.add(`${x.length}:zero`);
+      if (x.some((e) => e === r - 1n)) seen.add(`${x.length}:max`);
+    }
+    for (const n of [2, 3, 4]) {
+      assert.ok(seen.has(`${n}:zero`), `Poseidon(${n}) of zeros`);
+      assert.ok(seen.has(`${n}:max`), `Poseidon(${n}) with r - 1`);
+    }
+  });
+
+  it("contains the known answer poseidon2(1, 2) of docs/protocol.md", () => {
+    const c = v.cases.find((x) => x.inputs.join() === "1,2");
+    assert.equal(c?.output, "7853200120776062878684798364095072458815029376092732009249414926327459813530");
+  });
+});
+
+describe("packing.json", () => {
+  const v = load("packing.json", PackingFile);
+
+  it("matches packHead for every case", () => {
+    for (const [i, c] of v.cases.entries()) {
+      assert.equal(packHead(c.kind, BigInt(c.tokenId), addressToBigInt(c.account)), BigInt(c.packed), `case ${i}`);
+    }
+  });
+
+  it("covers kinds 0..3 with tokenId 0 and 2^32 - 1 and account 0 and 2^160 - 1", () => {
+    const keys = new Set(v.cases.map((c) => `${c.kind}:${c.tokenId}:${addressToBigInt(c.account)}`));
+    for (let kind = 0; kind <= 3; kind++) {
+      for (const t of [0n, MAX_UINT32]) for (const a of [0n, MAX_UINT160]) assert.ok(keys.has(`${kind}:${t}:${a}`));
+    }
+  });
+});
+
+describe("oplog.json", () => {
+  const v = load("oplog.json", OplogFile);
+
+  it("matches the keccak log head, the packed head and the Poseidon op chain after each op", () => {
+    assert.equal(v.initialLogHead, ZERO_HEAD);
+    assert.equal(v.initialOpChain, "0");
+    let head = ZERO_HEAD;
+    let chain = 0n;
+    for (const [i, o] of v.ops.entries()) {
+      const op = toOp(o);
+      assert.equal(o.index, i);
+      head = nextOpLogHead(head, op);
+      chain = nextOpChain(chain, op);
+      assert.equal(o.logHead, head, `op ${i} log head`);
+      assert.equal(BigInt(o.packedHead), opHead(op), `op ${i} packed head`);
+      assert.equal(BigInt(o.opChain), chain, `op ${i} op chain`);
+    }
+    assert.equal(opChainOf(v.ops.map(toOp)), chain);
+  });
+
+  it("covers credits, transfers (with a self-transfer), withdrawals, amounts 1 and 2^128 - 1, token 2^32 - 1", () => {
+    const ops = v.ops.map(toOp);
+    for (const kind of [1, 2, 3])
+      assert.ok(
+        ops.some((o) => o.kind === kind),
+        `kind ${kind}`,
+      );
+    assert.ok(
+      ops.some((o) => o.kind === 2 && o.from === o.to),
+      "self-transfer",
+    );
+    assert.ok(ops.some((o) => o.amount === 1n));
+    assert.ok(ops.some((o) => o.amount === MAX_UINT128));
+    assert.ok(ops.some((o) => BigInt(o.tokenId) === MAX_UINT32));
+  });
+});
+
+describe("deposits.json", () => {
+  const v = load("deposits.json", DepositsFile);
+
+  it("matches the record hash and deposit word of every record", () => {
+    assert.ok(v.records.length >= 4);
+    for (const [i, rec] of v.records.entries()) {
+      const record = {
+        recipient: rec.recipient as `0x${string}`,
+        tokenId: Number(rec.tokenId),
+        amount: BigInt(rec.amount),
+        depositor: rec.depositor as `0x${string}`,
+        timestamp: BigInt(rec.timestamp),
+      };
+      assert.equal(depositRecordHash(record), rec.recordHash, `record ${i} hash`);
+      assert.equal(depositWord(record), BigInt(rec.depositWord), `record ${i} word`);
+    }
+  });
+});
+
+describe("tree.json", () => {
+  const v = load("tree.json", TreeFile);
+
+  it("has the empty roots of depths 1..32", () => {
+    assert.deepEqual(
+      v.emptyRoots.map((e) => e.depth),
+      Array.from({ length: 32 }, (_, i) => i + 1),
+    );
+    for (const e of v.emptyRoots) assert.equal(BigInt(e.root), emptyRoot(e.depth), `depth ${e.depth}`);
+  });
+
+  it("rebuilds every tree from its leaves and every path to the root", () => {
+    assert.deepEqual(
+      v.trees.map((t) => t.depth),
+      [4, 16],
+    );
+    for (const t of v.trees) {
+      const tree = new StateTree(t.depth);
+      for (const l of t.leaves) {
+        const leaf = leafHash(addressToBigInt(l.owner), BigInt(l.tokenId), BigInt(l.balance));
+        assert.equal(BigInt(l.leaf), leaf, `depth ${t.depth} slot ${l.slot} leaf`);
+        tree.set(l.slot, leaf);
+      }
+      assert.equal(BigInt(t.root), tree.root, `depth ${t.depth} root`);
+      const slots = t.paths.map((p) => p.slot);
+      assert.ok(slots.includes(0) && slots.includes(2 ** t.depth - 1), "paths of slot 0 and of the last slot");
+      assert.ok(
+        t.paths.some((p) => !p.occupied),
+        "a path of an unoccupied slot",
+      );
+      for (const p of t.paths) {
+        const expected = tree.path(p.slot);
+        assert.equal(BigInt(p.leaf), expected.leaf, `depth ${t.depth} slot ${p.slot} leaf`);
+        assert.equal(p.occupied, expected.leaf !== 0n);
+        if (p.occupied) {
+          assert.equal(leafHash(addressToBigInt(p.owner), BigInt(p.tokenId), BigInt(p.balance)), expected.leaf);
+        }
+        assert.deepEqual(p.siblings.map(BigInt), expected.siblings, `depth ${t.depth} slot ${p.slot} siblings`);
+        assert.equal(rootFromPath(BigInt(p.leaf), p.siblings.map(BigInt), BigInt(p.slot)), tree.root);
+      }
+    }
+  });
+});
+
+describe("batch.json", () => {
+  const v = load("batch.json", BatchFile);
+
+  /** An independent replay of the slot and balance rules of docs/protocol.md sections 4 and 8. */
+  function replay(depth: number) {
+    const slots: { key: string; owner: bigint; tokenId: bigint; balance: bigint }[] = [];
+    const slotOf = (owner: bigint, tokenId: bigint): number => {
+      const key = `${owner}:${tokenId}`;
+      let i = slots.findIndex((s) => s.key === key);
+      if (i < 0) i = slots.push({ key, owner, tokenId, balance: 0n }) - 1;
+      return i;
+    };
+    return {
+      apply(op: Op): { srcSlot: number | null; dstSlot: number | null } {
+        const t = BigInt(op.tokenId);
+        let srcSlot: number | null = null;
+        let dstSlot: number | null = null;
+        if (op.kind !== 1) {
+          srcSlot = slotOf(BigInt(op.from), t);
+          const s = slots[srcSlot]!;
+          assert.ok(s.balance >= op.amount, "no underflow");
+          s.balance -= op.amount;
+        }
+        if (op.kind !== 3) {
+          dstSlot = slotOf(BigInt(op.to), t);
+          const d = slots[dstSlot]!;
+          d.balance += op.amount;
+          assert.ok(d.balance <= MAX_UINT128, "no overflow");
+        }
+        return { srcSlot, dstSlot };
+      },
+      state: () => slots.map((s) => ({ owner: s.owner, tokenId: s.tokenId, balance: s.balance })),
+      root: () =>
+        new StateTree(
+          depth,
+          slots.map((s) => leafHash(s.owner, s.tokenId, s.balance)),
+        ).root,
+    };
+  }
+
+  it("has sequences of batch size 4 and 2 at depth 16", () => {
+    assert.deepEqual(
+      v.sequences.map((s) => [s.depth, s.batchSize]),
+      [
+        [16, 4],
+        [16, 2],
+      ],
+    );
+  });
+
+  for (const seq of v.sequences) {
+    it(`N = ${seq.batchSize}: roots, op chains, slots, state and public inputs follow from the ops`, () => {
+      assert.equal(BigInt(seq.genesisRoot), emptyRoot(seq.depth));
+      const model = replay(seq.depth);
+      let root = emptyRoot(seq.depth);
+      let chain = 0n;
+      for (const [b, batch] of seq.batches.entries()) {
+        const where = `N=${seq.batchSize} batch ${b}`;
+        const ops = batch.ops.map(toOp);
+        assert.ok(ops.length <= seq.batchSize, `${where}: at most N ops`);
+        assert.equal(BigInt(batch.oldRoot), root, `${where}: oldRoot`);
+        assert.equal(BigInt(batch.oldOpChain), chain, `${where}: oldOpChain`);
+        for (const [i, op] of ops.entries()) {
+          const touched = model.apply(op);
+          assert.deepEqual(
+            { srcSlot: batch.ops[i]!.srcSlot, dstSlot: batch.ops[i]!.dstSlot },
+            touched,
+            `${where} op ${i} slots`,
+          );
+        }
+        root = model.root();
+        chain = opChainOf(ops, chain);
+        assert.equal(BigInt(batch.newRoot), root, `${where}: newRoot`);
+        assert.equal(BigInt(batch.newOpChain), chain, `${where}: newOpChain`);
+        assert.deepEqual(
+          batch.stateAfter.map((s) => ({
+            owner: addressToBigInt(s.owner),
+            tokenId: BigInt(s.tokenId),
+            balance: BigInt(s.balance),
+          })),
+          model.state(),
+          `${where}: stateAfter`,
+        );
+        for (const s of batch.stateAfter) {
+          assert.equal(BigInt(s.leaf), leafHash(addressToBigInt(s.owner), BigInt(s.tokenId), BigInt(s.balance)));
+        }
+        const boundary = {
+          oldRoot: BigInt(batch.oldRoot),
+          newRoot: root,
+          oldOpChain: BigInt(batch.oldOpChain),
+          newOpChain: chain,
+        };
+        assert.deepEqual(batch.publicInputs.map(BigInt), batchPublicInputs(boundary, ops, seq.batchSize), where);
+        assert.equal(batch.l1Slots.length, seq.batchSize);
+        for (const [i, slot] of batch.l1Slots.entries()) {
+          const op = ops[i];
+          const visible = op !== undefined && op.kind !== 2;
+          assert.equal(slot.kind, visible ? op.kind : 0, `${where} L1 slot ${i} kind`);
+          assert.equal(addressToBigInt(slot.account), visible ? addressToBigInt(op.to) : 0n);
+          assert.equal(BigInt(slot.tokenId), visible ? BigInt(op.tokenId) : 0n);
+          assert.equal(BigInt(slot.amount), visible ? op.amount : 0n);
+        }
+      }
+    });
+  }
+
+  it("covers padding, an all-no-op batch, a full batch, every kind and a self-transfer", () => {
+    const batches = v.sequences.flatMap((s) => s.batches.map((b) => ({ n: s.batchSize, ops: b.ops.map(toOp) })));
+    assert.ok(batches.some((b) => b.ops.length === b.n));
+    assert.ok(batches.some((b) => b.ops.length > 0 && b.ops.length < b.n));
+    assert.ok(batches.some((b) => b.ops.length === 0));
+    const ops = batches.flatMap((b) => b.ops);
+    for (const kind of [1, 2, 3]) assert.ok(ops.some((o) => o.kind === kind));
+    assert.ok(ops.some((o) => o.kind === 2 && o.from === o.to));
+  });
+});

@@ -1,0 +1,387 @@
+/**
+ * Builds the contents of test/vectors/*.json from the TypeScript protocol core. Pure and
+ * deterministic: no clock, no randomness, fixed key order, so two runs give identical bytes.
+ */
+import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
+import { bigIntToAddress, FIELD_MODULUS, MAX_UINT32, MAX_UINT64, MAX_UINT128, MAX_UINT160 } from "../field.js";
+import {
+  batchPublicInputs,
+  type DepositRecord,
+  depositRecordHash,
+  depositWord,
+  leafHash,
+  nextOpChain,
+  nextOpLogHead,
+  type Op,
+  OpKind,
+  opChainOf,
+  opHead,
+  packHead,
+  ZERO_ADDRESS,
+  ZERO_HEAD,
+} from "../protocol.js";
+import { emptyRoot, StateTree } from "../tree.js";
+import { VectorState } from "./apply.js";
+import type {
+  BatchFile,
+  DepositsFile,
+  OpJson,
+  OplogFile,
+  PackingFile,
+  PoseidonFile,
+  TreeFile,
+  VectorFileName,
+} from "./schema.js";
+
+type Address = `0x${string}`;
+
+const r = FIELD_MODULUS;
+const MAX_TOKEN = Number(MAX_UINT32);
+const MAX_ADDRESS = bigIntToAddress(MAX_UINT160);
+const ONE_ADDRESS = bigIntToAddress(1n);
+const ALICE: Address = "0xa11ce00000000000000000000000000000000001";
+const BOB: Address = "0xb0b0000000000000000000000000000000000002";
+const CAROL: Address = "0xca10100000000000000000000000000000000003";
+const DAVE: Address = "0xd00d000000000000000000000000000000000004";
+
+const dec = (x: bigint | number): string => x.toString();
+
+const credit = (to: Address, tokenId: number, amount: bigint): Op => ({
+  kind: 1,
+  tokenId,
+  from: ZERO_ADDRESS,
+  to,
+  amount,
+});
+const transfer = (from: Address, to: Address, tokenId: number, amount: bigint): Op => ({
+  kind: 2,
+  tokenId,
+  from,
+  to,
+  amount,
+});
+const withdraw = (from: Address, to: Address, tokenId: number, amount: bigint): Op => ({
+  kind: 3,
+  tokenId,
+  from,
+  to,
+  amount,
+});
+
+const opJson = (op: Op): OpJson => ({
+  kind: op.kind,
+  tokenId: dec(op.tokenId),
+  from: op.from,
+  to: op.to,
+  amount: dec(op.amount),
+});
+
+const account = (owner: bigint, tokenId: bigint, balance: bigint) => ({
+  owner: bigIntToAddress(owner),
+  tokenId: dec(tokenId),
+  balance: dec(balance),
+});
+
+export function buildPoseidon(): PoseidonFile {
+  const inputs: bigint[][] = [
+    [0n, 0n],
+    [1n, 2n],
+    [0n, r - 1n],
+    [r - 1n, 0n],
+    [r - 1n, r - 1n],
+    [MAX_UINT128, MAX_UINT160],
+    [0n, 0n, 0n],
+    [1n, 2n, 3n],
+    [r - 1n, r - 1n, r - 1n],
+    [MAX_UINT160, MAX_UINT32, MAX_UINT128],
+    [BigInt(ALICE), 0n, 0n],
+    [0n, 0n, 0n, 0n],
+    [1n, 2n, 3n, 4n],
+    [r - 1n, r - 1n, r - 1n, r - 1n],
+    [0n, (1n << 194n) - 1n, MAX_UINT160, MAX_UINT128],
+  ];
+  const hash = (x: bigint[]): bigint => {
+    if (x.length === 2) return poseidon2(x);
+    if (x.length === 3) return poseidon3(x);
+    return poseidon4(x);
+  };
+  return {
+    description:
+      "circomlib Poseidon over BN254 with 2, 3 and 4 inputs (poseidon-lite; poseidon-solidity PoseidonT3/T4/T5).",
+    spec: "docs/protocol.md sections 2 and 3",
+    fieldModulus: dec(r),
+    cases: inputs.map((x) => ({ inputs: x.map(dec), output: dec(hash(x)) })),
+  };
+}
+
+export function buildPacking(): PackingFile {
+  const cases: [number, bigint, bigint][] = [];
+  for (let kind = 0; kind <= 3; kind++) {
+    for (const tokenId of [0n, MAX_UINT32])
+      for (const account of [0n, MAX_UINT160]) cases.push([kind, tokenId, account]);
+  }
+  cases.push([1, 1n, BigInt(ALICE)], [3, 7n, BigInt(DAVE)], [2, 0n, BigInt(BOB)], [0, 123456n, BigInt(CAROL)]);
+  return {
+    description: "head(op) and the public a of a slot: kind + (tokenId << 2) + (account << 34).",
+    spec: "docs/protocol.md sections 7 and 8",
+    cases: cases.map(([kind, tokenId, account]) => ({
+      kind,
+      tokenId: dec(tokenId),
+      account: bigIntToAddress(account),
+      packed: dec(packHead(kind, tokenId, account)),
+    })),
+  };
+}
+
+/** A valid L2 history: every op is provable from the empty state (vectors.test.ts replays it). */
+export const OPLOG_OPS: readonly Op[] = [
+  credit(ALICE, 0, 1n),
+  credit(BOB, MAX_TOKEN, MAX_UINT128),
+  credit(ALICE, 1, 1000n),
+  transfer(ALICE, BOB, 0, 1n),
+  transfer(BOB, BOB, MAX_TOKEN, MAX_UINT128),
+  withdraw(BOB, MAX_ADDRESS, MAX_TOKEN, MAX_UINT128),
+  transfer(ALICE, CAROL, 1, 400n),
+  withdraw(CAROL, DAVE, 1, 400n),
+  withdraw(BOB, BOB, 0, 1n),
+  credit(CAROL, MAX_TOKEN, 5n),
+  transfer(CAROL, ALICE, MAX_TOKEN, 5n),
+  credit(ONE_ADDRESS, 2, 2n),
+];
+
+export function buildOplog(): OplogFile {
+  let logHead = ZERO_HEAD;
+  let opChain = 0n;
+  return {
+    description:
+      "L2 op log: keccak head h_{k+1} = keccak256(abi.encode(h_k, kind, tokenId, from, to, amount)) and the circuit's " +
+      "Poseidon op chain o_{k+1} = Poseidon(o_k, packedHead, to, amount), after each op.",
+    spec: "docs/protocol.md sections 6 and 7",
+    initialLogHead: ZERO_HEAD,
+    initialOpChain: "0",
+    ops: OPLOG_OPS.map((op, index) => {
+      logHead = nextOpLogHead(logHead, op);
+      opChain = nextOpChain(opChain, op);
+      return { index, ...opJson(op), packedHead: dec(opHead(op)), logHead, opChain: dec(opChain) };
+    }),
+  };
+}
+
+export function buildDeposits(): DepositsFile {
+  const records: DepositRecord[] = [
+    { recipient: ALICE, tokenId: 0, amount: 1n, depositor: ALICE, timestamp: 0n },
+    { recipient: BOB, tokenId: MAX_TOKEN, amount: MAX_UINT128, depositor: CAROL, timestamp: MAX_UINT64 },
+    { recipient: ZERO_ADDRESS, tokenId: 0, amount: 1n, depositor: MAX_ADDRESS, timestamp: 1700000000n },
+    { recipient: MAX_ADDRESS, tokenId: 1, amount: 10n ** 18n, depositor: ONE_ADDRESS, timestamp: 1n },
+    { recipient: CAROL, tokenId: 7, amount: 12345n, depositor: DAVE, timestamp: 1700000000n },
+    { recipient: ALICE, tokenId: 0, amount: MAX_UINT128, depositor: ALICE, timestamp: MAX_UINT64 - 1n },
+  ];
+  return {
+    description:
+      "L1 deposit records: recordHash = keccak256(abi.encode(recipient, tokenId, amount, depositor, timestamp)); " +
+      "depositWord = top 192 bits of recordHash | timestamp.",
+    spec: "docs/protocol.md section 5",
+    records: records.map((rec) => ({
+      recipient: rec.recipient,
+      tokenId: dec(rec.tokenId),
+      amount: dec(rec.amount),
+      depositor: rec.depositor,
+      timestamp: dec(rec.timestamp),
+      recordHash: depositRecordHash(rec),
+      depositWord: dec(depositWord(rec)),
+    })),
+  };
+}
+
+interface TreeSpec {
+  depth: number;
+  leaves: { slot: number; owner: bigint; tokenId: bigint; balance: bigint }[];
+  paths: number[];
+}
+
+function buildTree(spec: TreeSpec): TreeFile["trees"][number] {
+  const tree = new StateTree(spec.depth);
+  for (const l of spec.leaves) tree.set(l.slot, leafHash(l.owner, l.tokenId, l.balance));
+  return {
+    depth: spec.depth,
+    root: dec(tree.root),
+    leaves: spec.leaves.map((l) => ({
+      slot: l.slot,
+      ...account(l.owner, l.tokenId, l.balance),
+      leaf: dec(tree.leaf(l.slot)),
+    })),
+    paths: spec.paths.map((slot) => {
+      const l = spec.leaves.find((x) => x.slot === slot);
+      const p = tree.path(slot);
+      return {
+        slot,
+        occupied: l !== undefined,
+        ...account(l?.owner ?? 0n, l?.tokenId ?? 0n, l?.balance ?? 0n),
+        leaf: dec(p.leaf),
+        siblings: p.siblings.map(dec),
+      };
+    }),
+  };
+}
+
+export function buildTreeFile(): TreeFile {
+  const a = BigInt(ALICE);
+  const b = BigInt(BOB);
+  const c = BigInt(CAROL);
+  const trees: TreeSpec[] = [
+    {
+      depth: 4,
+      leaves: [
+        { slot: 0, owner: a, tokenId: 0n, balance: 100n },
+        { slot: 1, owner: b, tokenId: 0n, balance: 0n },
+        { slot: 2, owner: c, tokenId: MAX_UINT32, balance: MAX_UINT128 },
+        { slot: 15, owner: MAX_UINT160, tokenId: MAX_UINT32, balance: MAX_UINT128 },
+      ],
+      paths: [0, 1, 2, 3, 9, 14, 15],
+    },
+    {
+      depth: 16,
+      leaves: [
+        { slot: 0, owner: a, tokenId: 0n, balance: 1n },
+        { slot: 1, owner: b, tokenId: MAX_UINT32, balance: MAX_UINT128 },
+        { slot: 2, owner: a, tokenId: 1n, balance: 0n },
+        { slot: 3, owner: c, tokenId: 0n, balance: 10n ** 18n },
+        { slot: 4, owner: 0n, tokenId: 0n, balance: 7n },
+        { slot: 300, owner: BigInt(DAVE), tokenId: 5n, balance: 12345n },
+        { slot: 65535, owner: MAX_UINT160, tokenId: MAX_UINT32, balance: MAX_UINT128 },
+      ],
+      paths: [0, 3, 4, 5, 300, 40000, 65534, 65535],
+    },
+  ];
+  const depths = Array.from({ length: 32 }, (_, i) => i + 1);
+  return {
+    description:
+      "State tree: empty roots (zeros[i+1] = Poseidon(zeros[i], zeros[i])), and trees with leaves " +
+      "Poseidon(owner, tokenId, balance), roots and Merkle paths (siblings from the leaf level up; bit j of slot = 0: " +
+      "node on the left at level j). Unoccupied slots hold leaf 0.",
+    spec: "docs/protocol.md section 4",
+    emptyRoots: depths.map((depth) => ({ depth, root: dec(emptyRoot(depth)) })),
+    trees: trees.map(buildTree),
+  };
+}
+
+interface SequenceSpec {
+  depth: number;
+  batchSize: number;
+  batches: { note: string; ops: Op[] }[];
+}
+
+function buildSequence(spec: SequenceSpec): BatchFile["sequences"][number] {
+  const state = new VectorState(spec.depth);
+  let opChain = 0n;
+  return {
+    depth: spec.depth,
+    batchSize: spec.batchSize,
+    genesisRoot: dec(state.root),
+    batches: spec.batches.map(({ note, ops }) => {
+      const oldRoot = state.root;
+      const oldOpChain = opChain;
+      const touched = ops.map((op) => state.apply(op));
+      opChain = opChainOf(ops, oldOpChain);
+      const boundary = { oldRoot, newRoot: state.root, oldOpChain, newOpChain: opChain };
+      const l1Slots = Array.from({ length: spec.batchSize }, (_, i) => {
+        const op = ops[i];
+        if (op === undefined || op.kind === OpKind.Transfer) {
+          return { kind: 0, tokenId: "0", account: ZERO_ADDRESS, amount: "0" };
+        }
+        return { kind: op.kind, tokenId: dec(op.tokenId), account: op.to, amount: dec(op.amount) };
+      });
+      return {
+        note,
+        oldRoot: dec(oldRoot),
+        newRoot: dec(state.root),
+        oldOpChain: dec(oldOpChain),
+        newOpChain: dec(opChain),
+        ops: ops.map((op, i) => ({
+          ...opJson(op),
+          ...(touched[i] as { srcSlot: number | null; dstSlot: number | null }),
+        })),
+        l1Slots,
+        publicInputs: batchPublicInputs(boundary, ops, spec.batchSize).map(dec),
+        stateAfter: state.accountList().map((acc, slot) => ({
+          slot,
+          ...account(acc.owner, acc.tokenId, acc.balance),
+          leaf: dec(leafHash(acc.owner, acc.tokenId, acc.balance)),
+        })),
+      };
+    }),
+  };
+}
+
+export function buildBatch(): BatchFile {
+  const sequences: SequenceSpec[] = [
+    {
+      depth: 16,
+      batchSize: 4,
+      batches: [
+        {
+          note: "full batch: credits (max token, max amount) and a transfer to an existing slot",
+          ops: [
+            credit(ALICE, 0, 100n),
+            credit(BOB, MAX_TOKEN, MAX_UINT128),
+            transfer(ALICE, BOB, 0, 40n),
+            credit(ALICE, 1, 1n),
+          ],
+        },
+        {
+          note: "self-transfer and a withdrawal to another L1 address, 2 no-ops",
+          ops: [transfer(ALICE, ALICE, 0, 10n), withdraw(ALICE, DAVE, 0, 60n)],
+        },
+        {
+          note: "max-amount transfer drains a slot, max-amount withdrawal, credit to a new pair, 1 no-op",
+          ops: [
+            transfer(BOB, ALICE, MAX_TOKEN, MAX_UINT128),
+            withdraw(ALICE, ALICE, MAX_TOKEN, MAX_UINT128),
+            credit(CAROL, 0, 1n),
+          ],
+        },
+        { note: "all no-ops: root and op chain unchanged", ops: [] },
+        {
+          note: "transfer and withdrawal that drain both slots, withdrawal to the max address",
+          ops: [transfer(BOB, CAROL, 0, 40n), withdraw(CAROL, MAX_ADDRESS, 0, 41n)],
+        },
+      ],
+    },
+    {
+      depth: 16,
+      batchSize: 2,
+      batches: [
+        {
+          note: "two credits to one pair up to a balance of 2^128 - 1",
+          ops: [credit(ALICE, 0, 5n), credit(ALICE, 0, MAX_UINT128 - 5n)],
+        },
+        { note: "max-amount transfer to a new pair, 1 no-op", ops: [transfer(ALICE, BOB, 0, MAX_UINT128)] },
+        {
+          note: "withdrawal then transfer back",
+          ops: [withdraw(BOB, BOB, 0, 1n), transfer(BOB, ALICE, 0, 2n)],
+        },
+      ],
+    },
+  ];
+  return {
+    description:
+      "Batches applied in order from the genesis (empty) tree, slots assigned by first appearance. publicInputs = " +
+      "oldRoot, newRoot, oldOpChain, newOpChain, then (a_i, b_i) per slot; l1Slots are what submitBatch receives " +
+      "(kind 0 for transfers and no-ops); stateAfter lists every assigned slot after the batch.",
+    spec: "docs/protocol.md sections 4, 7 and 8",
+    sequences: sequences.map(buildSequence),
+  };
+}
+
+/** Every vector file as the exact text written to disk (2-space JSON, trailing newline). */
+export function buildVectorFiles(): Map<VectorFileName, string> {
+  const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
+  return new Map<VectorFileName, string>([
+    ["poseidon.json", json(buildPoseidon())],
+    ["packing.json", json(buildPacking())],
+    ["oplog.json", json(buildOplog())],
+    ["deposits.json", json(buildDeposits())],
+    ["tree.json", json(buildTreeFile())],
+    ["batch.json", json(buildBatch())],
+  ]);
+}

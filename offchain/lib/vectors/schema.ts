@@ -1,0 +1,108 @@
+/**
+ * The shape of test/vectors/*.json. The generator (generate.ts) writes these shapes; every reader
+ * (vectors.test.ts, the circuit suite) parses them with these schemas, so a malformed file fails
+ * loudly with the path of the bad field. Big numbers are decimal strings, addresses and bytes32
+ * are 0x hex, small structural numbers (kind, depth, slot, index, batch size) are JSON numbers.
+ */
+import { z } from "zod";
+
+export const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal string");
+export const Address = z.string().regex(/^0x[0-9a-f]{40}$/, "expected a lower-case 0x address");
+export const Bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, "expected 0x and 64 lower-case hex digits");
+const Int = z.number().int().nonnegative();
+const Kind = z.number().int().min(0).max(3);
+const RealKind = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+const Header = { description: z.string(), spec: z.string() };
+
+export const PoseidonFile = z.object({
+  ...Header,
+  fieldModulus: Dec,
+  cases: z.array(z.object({ inputs: z.array(Dec).min(2).max(4), output: Dec })),
+});
+
+export const PackingFile = z.object({
+  ...Header,
+  cases: z.array(z.object({ kind: Kind, tokenId: Dec, account: Address, packed: Dec })),
+});
+
+export const OpJson = z.object({ kind: RealKind, tokenId: Dec, from: Address, to: Address, amount: Dec });
+
+export const OplogFile = z.object({
+  ...Header,
+  initialLogHead: Bytes32,
+  initialOpChain: Dec,
+  ops: z.array(OpJson.extend({ index: Int, packedHead: Dec, logHead: Bytes32, opChain: Dec })),
+});
+
+export const DepositsFile = z.object({
+  ...Header,
+  records: z.array(
+    z.object({
+      recipient: Address,
+      tokenId: Dec,
+      amount: Dec,
+      depositor: Address,
+      timestamp: Dec,
+      recordHash: Bytes32,
+      depositWord: Dec,
+    }),
+  ),
+});
+
+const Account = { owner: Address, tokenId: Dec, balance: Dec };
+
+export const TreeFile = z.object({
+  ...Header,
+  emptyRoots: z.array(z.object({ depth: Int, root: Dec })),
+  trees: z.array(
+    z.object({
+      depth: Int,
+      root: Dec,
+      leaves: z.array(z.object({ slot: Int, ...Account, leaf: Dec })),
+      paths: z.array(z.object({ slot: Int, occupied: z.boolean(), ...Account, leaf: Dec, siblings: z.array(Dec) })),
+    }),
+  ),
+});
+
+export const BatchFile = z.object({
+  ...Header,
+  sequences: z.array(
+    z.object({
+      depth: Int,
+      batchSize: Int,
+      genesisRoot: Dec,
+      batches: z.array(
+        z.object({
+          note: z.string(),
+          oldRoot: Dec,
+          newRoot: Dec,
+          oldOpChain: Dec,
+          newOpChain: Dec,
+          ops: z.array(OpJson.extend({ srcSlot: Int.nullable(), dstSlot: Int.nullable() })),
+          l1Slots: z.array(z.object({ kind: Kind, tokenId: Dec, account: Address, amount: Dec })),
+          publicInputs: z.array(Dec),
+          stateAfter: z.array(z.object({ slot: Int, ...Account, leaf: Dec })),
+        }),
+      ),
+    }),
+  ),
+});
+
+export type PoseidonFile = z.infer<typeof PoseidonFile>;
+export type PackingFile = z.infer<typeof PackingFile>;
+export type OpJson = z.infer<typeof OpJson>;
+export type OplogFile = z.infer<typeof OplogFile>;
+export type DepositsFile = z.infer<typeof DepositsFile>;
+export type TreeFile = z.infer<typeof TreeFile>;
+export type BatchFile = z.infer<typeof BatchFile>;
+
+/** Every vector file, by name, with its schema. */
+export const VECTOR_FILES = {
+  "poseidon.json": PoseidonFile,
+  "packing.json": PackingFile,
+  "oplog.json": OplogFile,
+  "deposits.json": DepositsFile,
+  "tree.json": TreeFile,
+  "batch.json": BatchFile,
+} as const;
+export type VectorFileName = keyof typeof VECTOR_FILES;
