@@ -52,7 +52,14 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
   });
 
   async function start(
-    options: { workers?: number; slowBatches?: number[]; slowMs?: number; graceMs?: number } = {},
+    options: {
+      workers?: number;
+      slowBatches?: number[];
+      slowMs?: number;
+      hangBatches?: number[];
+      graceMs?: number;
+      leaseMs?: number;
+    } = {},
   ): Promise<Harness> {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), "prover-pool-")), "bridge.sqlite"));
     const queue = new SqliteProofQueue(db, { retryDelayMs: 0 });
@@ -62,7 +69,7 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
       queue,
       circuit,
       workers: options.workers ?? 2,
-      leaseMs: 4000,
+      leaseMs: options.leaseMs ?? 4000,
       log,
       pollMs: 100,
       restartDelayMs: 50,
@@ -72,6 +79,8 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
         ...process.env,
         SLOW_BATCHES: (options.slowBatches ?? []).join(","),
         SLOW_MS: String(options.slowMs ?? 0),
+        HANG_BATCHES: (options.hangBatches ?? []).join(","),
+        HANG_MS: "60000",
       },
     });
     pools.push(pool);
@@ -150,6 +159,22 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
       () => h.pool.pids.length === 3 && h.pool.status().every((s) => s.state === "idle"),
     );
     assert.equal(isAlive(victim.pid), false);
+    await stopAndCheckNoChildLeft(h);
+  });
+
+  it("kills a worker that stops sending heartbeats (hung) and proves its job again", async () => {
+    const h = await start({ workers: 1, hangBatches: [1], leaseMs: 1000 });
+    await h.queue.enqueue({ batchNumber: 1, ...tinyJob(6n, 6n) });
+    h.pool.wake();
+    await waitFor("the job proved after the hang", async () => (await h.queue.result(1)) !== null);
+    assert.equal(h.exits[0]?.signal, "SIGKILL");
+    assert.equal(h.exits[0]?.pid, h.started[0]?.pid);
+    assert.ok(h.lines.some((l) => l.msg === "worker hung (no heartbeat for a lease): killing it" && l.batch === 1));
+    assert.deepEqual(
+      h.started.map((s) => s.attempt),
+      [1, 2],
+    );
+    assert.notEqual((await h.queue.result(1))?.worker, h.started[0]?.workerId);
     await stopAndCheckNoChildLeft(h);
   });
 
