@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buildBn128, type Curve, type WasmGroup } from "ffjavascript";
 import { CombPool, chooseWindow, type Group, MAX_WINDOW, windowsFor } from "./comb-pool.js";
+import { recode } from "./comb-worker.js";
 import * as fr from "./fr.js";
 import { hashToField } from "./secrets.js";
 
@@ -22,6 +23,21 @@ function testScalars(w: number): bigint[] {
   }
   for (let i = 0; i < 20; i++) xs.push(hashToField("comb test", `${w}/${i}`));
   return xs.map((x) => x % fr.R);
+}
+
+/**
+ * A scalar whose last addition adds a point to itself: s = 2Q - r with Q = d 2^(jW) for the top
+ * window j, so the partial sum before the top window is Q - r = Q (mod r). Undefined when the
+ * recoding of s does not end with digit d.
+ */
+function doublingScalar(w: number): bigint | undefined {
+  const nWin = windowsFor(w);
+  const shift = BigInt((nWin - 1) * w);
+  const d = fr.R >> shift;
+  const s = 2n * (d << shift) - fr.R;
+  if (s <= 0n || s >= fr.R) return undefined;
+  const digits = recode(encode([s]), w, nWin);
+  return BigInt(digits[nWin - 1]!) === d ? s : undefined;
 }
 
 function encode(xs: bigint[]): Uint8Array {
@@ -53,7 +69,24 @@ describe("window choice", () => {
 });
 
 describe("comb pool", () => {
-  for (const window of [2, 7, 13]) {
+  it("recodes into signed digits that sum back to the scalar", () => {
+    for (const w of [2, 5, 8, 11, 16]) {
+      const xs = testScalars(w);
+      const nWin = windowsFor(w);
+      const digits = recode(encode(xs), w, nWin);
+      xs.forEach((x, i) => {
+        let sum = 0n;
+        for (let k = nWin - 1; k >= 0; k--) {
+          const d = digits[i * nWin + k]!;
+          assert.ok(d > -(2 ** (w - 1)) && d <= 2 ** (w - 1), `digit ${d} out of range`);
+          sum = (sum << BigInt(w)) + BigInt(d);
+        }
+        assert.equal(sum, x);
+      });
+    }
+  });
+
+  for (const window of [2, 7, 12]) {
     it(`matches ffjavascript timesScalar in G1 and G2 (window ${window})`, async () => {
       const pool = await CombPool.create({
         code: curve.tm.code!,
@@ -68,7 +101,11 @@ describe("comb pool", () => {
           const G = group === 1 ? curve.G1 : curve.G2;
           const size = group === 1 ? 64 : 128;
           const xs = testScalars(window);
+          const doubling = doublingScalar(window);
+          if (doubling !== undefined) xs.push(doubling);
           const res = await pool.multiply(group, encode(xs), true);
+          // The doubling scalar must take the jacobian path (and still give the right point).
+          assert.equal(res.fallbacks > 0, doubling !== undefined, `fallbacks: ${res.fallbacks}`);
           xs.forEach((x, i) => {
             const ref = reference(G, x, size);
             const at = (b: Uint8Array | undefined, s: number) => b!.subarray(i * s, (i + 1) * s);
