@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-ts test-setup ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-ts test-setup test-circuits verifier-check ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -83,6 +83,40 @@ ptau: install ## Powers of tau: PTAU=path (checked) or build/setup/dev-$PTAU_POW
 
 test-setup: install ## Dev trusted setup: ptau verify/corruption/determinism, Groth16 phase 2 prove+verify
 	$(TSX) --test $(SETUP_TESTS)
+
+# Batch circuit (docs/circuit.md): compiled per (DEPTH, BATCH) into $(CIRCUIT_DIR), cached by a
+# hash of the sources. circuit-setup asks `make ptau` for the power the circuit needs (PTAU=path
+# for a real ceremony). The committed verifier is the one of the dev parameters (16, 4).
+CIRCUIT_DIR := $(BUILD)/circuits/batch-d$(DEPTH)-n$(BATCH)
+VERIFIER    := src/verifier/BatchVerifier.sol
+
+.PHONY: circuit circuit-setup verifier verifier-check test-circuits constraints circuit-fixture
+circuit: install ## Compile the batch circuit to build/circuits/batch-d$DEPTH-n$BATCH/ (r1cs, wasm; cached)
+	$(TSX) circuits/scripts/build.ts --depth $(DEPTH) --batch $(BATCH)
+
+circuit-setup: circuit ## Groth16 keys batch.zkey + verification_key.json (dev ptau, or PTAU=path; cached)
+	@power=$$($(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --print-power); \
+	  $(MAKE) --no-print-directory ptau PTAU_POWER=$$power PTAU="$(PTAU)"; \
+	  ptau="$(PTAU)"; [ -n "$$ptau" ] || ptau="$(BUILD)/setup/dev-$$power.ptau"; \
+	  $(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --ptau "$$ptau"
+
+verifier: circuit-setup ## Export $(VERIFIER) from the keys (generated file: never edit it by hand)
+	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out $(VERIFIER)
+
+verifier-check: circuit-setup ## Fail if $(VERIFIER) differs from a fresh export (deterministic setup)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out "$$tmp/BatchVerifier.sol" >/dev/null && \
+	  { diff -u $(VERIFIER) "$$tmp/BatchVerifier.sol" || { echo "$(VERIFIER) is stale: run make verifier" >&2; exit 1; }; } && \
+	  echo "$(VERIFIER) matches the keys of $(CIRCUIT_DIR)"
+
+test-circuits: circuit-setup ## Circuit tests: every rule, field edges, vectors, fixture, a full proof
+	$(TSX) --test $(sort $(wildcard circuits/test/*.test.ts))
+
+constraints: install ## Constraint report build/reports/constraints.{json,md} (compiles several DEPTH x BATCH sets)
+	$(TSX) circuits/scripts/constraints.ts
+
+circuit-fixture: circuit-setup ## Rewrite test/fixtures/batch-d16-n4.json (a real proof; commit it once)
+	$(TSX) circuits/scripts/fixture.ts --depth $(DEPTH) --batch $(BATCH)
 
 e2e: install ## The whole bridge on two local anvil chains
 	@echo "e2e: not built yet" && exit 1

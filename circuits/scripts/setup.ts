@@ -1,0 +1,119 @@
+/**
+ * Groth16 keys of one compiled batch circuit, cached:
+ *
+ *   node --import tsx circuits/scripts/setup.ts --depth 16 --batch 4 --ptau build/setup/dev-17.ptau
+ *
+ * Writes build/circuits/batch-d<D>-n<N>/{batch.zkey, verification_key.json} with the trusted-setup
+ * helper's deterministic phase 2 (circuits/setup/zkey.ts: snarkjs groth16 setup + a fixed public
+ * beacon), so the same r1cs and ptau always give the same keys and the same Solidity verifier.
+ * `--print-power` prints the ptau power the circuit needs and exits (the Makefile uses it).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { setupGroth16 } from "../setup/zkey.js";
+import { type CircuitArtifacts, ensureCircuit, ROOT, r1csInfo } from "./build.js";
+
+/** Smallest ptau power snarkjs accepts for this r1cs (zkey_new: 2^power > constraints + public). */
+export function requiredPower(r1csPath: string): number {
+  const info = r1csInfo(r1csPath);
+  return Math.floor(Math.log2(info.constraints + info.publicInputs + info.outputs)) + 1;
+}
+
+export function keyPaths(art: CircuitArtifacts): { zkey: string; vkey: string; stamp: string; info: string } {
+  return {
+    zkey: join(art.dir, "batch.zkey"),
+    vkey: join(art.dir, "verification_key.json"),
+    stamp: join(art.dir, ".setup-stamp"),
+    info: join(art.dir, "setup.json"),
+  };
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+export interface SetupInfo {
+  circuit: string;
+  depth: number;
+  batch: number;
+  constraints: number;
+  ptau: string;
+  ptauPower: number;
+  ptauSha256: string;
+  r1csSha256: string;
+  phase2: string;
+  setupSeconds: number;
+}
+
+/** Runs (or reuses) the phase 2 of Batch(depth, batch) on `ptau`. */
+export async function ensureKeys(depth: number, batch: number, ptau: string, log = false): Promise<SetupInfo> {
+  const art = ensureCircuit(depth, batch, log);
+  const paths = keyPaths(art);
+  if (!existsSync(ptau))
+    throw new Error(`ptau not found: ${ptau} (run \`make ptau PTAU_POWER=${requiredPower(art.r1cs)}\`)`);
+  const r1csSha256 = await sha256File(art.r1cs);
+  const ptauSha256 = await sha256File(ptau);
+  const phase2Source = readFileSync(join(ROOT, "circuits", "setup", "zkey.ts"));
+  const want = createHash("sha256").update(r1csSha256).update(ptauSha256).update(phase2Source).digest("hex");
+  if (
+    existsSync(paths.stamp) &&
+    readFileSync(paths.stamp, "utf8") === want &&
+    existsSync(paths.zkey) &&
+    existsSync(paths.vkey)
+  ) {
+    if (log) console.error(`setup: ${relative(ROOT, paths.zkey)} is up to date`);
+    return JSON.parse(readFileSync(paths.info, "utf8")) as SetupInfo;
+  }
+  if (log) console.error(`setup: groth16 setup of ${art.name} on ${relative(ROOT, ptau)} ...`);
+  const res = await setupGroth16({ r1cs: art.r1cs, ptau, zkey: paths.zkey, vkey: paths.vkey });
+  const info: SetupInfo = {
+    circuit: art.name,
+    depth,
+    batch,
+    constraints: r1csInfo(art.r1cs).constraints,
+    ptau: relative(ROOT, resolve(ptau)),
+    ptauPower: requiredPower(art.r1cs),
+    ptauSha256,
+    r1csSha256,
+    phase2: "circuits/setup/zkey.ts (snarkjs groth16 setup + fixed public beacon)",
+    setupSeconds: Math.round(res.seconds * 10) / 10,
+  };
+  writeFileSync(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(paths.stamp, want);
+  if (log) console.error(`setup: wrote ${relative(ROOT, paths.zkey)} in ${res.seconds.toFixed(1)} s`);
+  return info;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      depth: { type: "string", default: "16" },
+      batch: { type: "string", default: "4" },
+      ptau: { type: "string" },
+      "print-power": { type: "boolean", default: false },
+    },
+  });
+  const depth = Number(values.depth);
+  const batch = Number(values.batch);
+  if (values["print-power"]) {
+    console.log(requiredPower(ensureCircuit(depth, batch, true).r1cs));
+    return;
+  }
+  if (!values.ptau) throw new Error("--ptau is required");
+  await ensureKeys(depth, batch, resolve(values.ptau), true);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (e: Error) => {
+      console.error(`setup: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}
