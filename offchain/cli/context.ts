@@ -1,0 +1,168 @@
+/**
+ * The CLI's configuration and clients. Read from the environment (the same variables as the
+ * services) and deployments/<chainId>.json, validated once, lazily: a command only needs the
+ * chains it touches. The signing key comes only from PRIVATE_KEY.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { Address, PublicClient, Transport } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { z } from "zod";
+import {
+  type ChainConfig,
+  ConfigError,
+  contractAddress,
+  type Db,
+  type Deployment,
+  loadDeployment,
+  parseConfig,
+  publicClientFor,
+  type SignerClient,
+  walletClientFor,
+  zInt,
+  zUrl,
+} from "../runtime/index.js";
+
+export type Layer = "L1" | "L2";
+
+const EnvSchema = z.object({
+  L1_RPC_URL: zUrl.optional(),
+  L2_RPC_URL: zUrl.optional(),
+  L1_CHAIN_ID: zInt(1).default(31337),
+  L2_CHAIN_ID: zInt(1).default(31338),
+  DEPLOYMENTS_DIR: z.string().min(1).default("deployments"),
+  DATA_DIR: z.string().min(1).default("build/node"),
+});
+
+/** PRIVATE_KEY, checked without ever echoing it (parseConfig would print a bad value). */
+function readPrivateKey(env: NodeJS.ProcessEnv): `0x${string}` | undefined {
+  const value = env.PRIVATE_KEY?.trim();
+  if (value === undefined || value === "") return undefined;
+  const hex = value.startsWith("0x") || value.startsWith("0X") ? value.slice(2) : value;
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+    throw new ConfigError([
+      `PRIVATE_KEY (environment): must be 64 hex digits, optionally after 0x (value not shown; it has ${value.length} characters)`,
+    ]);
+  }
+  return `0x${hex}`;
+}
+
+export interface ContextOptions {
+  /** JSON-RPC transports by layer (tests route them to msw or anvil). */
+  transports?: Partial<Record<Layer, Transport>>;
+}
+
+/** Everything a command may use; each piece is checked the first time it is needed. */
+export class CliContext {
+  private readonly env: z.output<typeof EnvSchema> & { PRIVATE_KEY: `0x${string}` | undefined };
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(
+    env: NodeJS.ProcessEnv,
+    private readonly options: ContextOptions = {},
+  ) {
+    const { PRIVATE_KEY: _secret, ...rest } = env;
+    this.env = { ...parseConfig(EnvSchema, rest), PRIVATE_KEY: readPrivateKey(env) };
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+
+  chain(layer: Layer): ChainConfig {
+    const rpcUrl = layer === "L1" ? this.env.L1_RPC_URL : this.env.L2_RPC_URL;
+    if (!rpcUrl)
+      throw new ConfigError([`${layer}_RPC_URL (environment): missing; set it to the ${layer} JSON-RPC URL`]);
+    return {
+      name: layer,
+      rpcUrl,
+      chainId: layer === "L1" ? this.env.L1_CHAIN_ID : this.env.L2_CHAIN_ID,
+      pollingIntervalMs: 250,
+    };
+  }
+
+  client(layer: Layer): PublicClient {
+    return this.once(`client:${layer}`, () => publicClientFor(this.chain(layer), this.options.transports?.[layer]));
+  }
+
+  deployment(layer: Layer): Deployment {
+    return this.once(`deployment:${layer}`, () => {
+      const chainId = layer === "L1" ? this.env.L1_CHAIN_ID : this.env.L2_CHAIN_ID;
+      const d = loadDeployment(this.env.DEPLOYMENTS_DIR, chainId);
+      if (d.layer !== layer)
+        throw new ConfigError([`deployments/${chainId}.json: layer is ${d.layer}, expected ${layer}`]);
+      return d;
+    });
+  }
+
+  get assetStorage(): Address {
+    return contractAddress(this.deployment("L1"), "AssetStorage");
+  }
+
+  get assetReceiving(): Address {
+    return contractAddress(this.deployment("L2"), "AssetReceiving");
+  }
+
+  /** The signing account's address, or undefined without PRIVATE_KEY. */
+  get account(): Address | undefined {
+    return this.env.PRIVATE_KEY ? privateKeyToAccount(this.env.PRIVATE_KEY).address : undefined;
+  }
+
+  /** The address a command acts for: `given` (validated) or the PRIVATE_KEY account. */
+  who(given: string | undefined, option: string): Address {
+    if (given !== undefined) return parseAddress(given, option);
+    const account = this.account;
+    if (!account) {
+      throw new ConfigError([`PRIVATE_KEY (environment): missing; set it, or name the account with --${option}`]);
+    }
+    return account;
+  }
+
+  /** Fails early, before any RPC, when a command that signs has no key. */
+  requireKey(): void {
+    if (!this.env.PRIVATE_KEY) {
+      throw new ConfigError([
+        "PRIVATE_KEY (environment): missing; this command signs a transaction: export PRIVATE_KEY=0x... " +
+          "(never pass it as an argument)",
+      ]);
+    }
+  }
+
+  signer(layer: Layer): SignerClient {
+    return this.once(`signer:${layer}`, () => {
+      if (!this.env.PRIVATE_KEY) {
+        throw new ConfigError([
+          "PRIVATE_KEY (environment): missing; this command signs a transaction: export PRIVATE_KEY=0x... " +
+            "(never pass it as an argument)",
+        ]);
+      }
+      return walletClientFor(this.chain(layer), this.env.PRIVATE_KEY, this.options.transports?.[layer]);
+    });
+  }
+
+  /** Default node database path ($DATA_DIR/bridge.sqlite). */
+  get defaultDbPath(): string {
+    return join(this.env.DATA_DIR, "bridge.sqlite");
+  }
+
+  /** Opens the node database read-only, or returns undefined when it does not exist. */
+  openNodeDb(path = this.defaultDbPath): Db | undefined {
+    if (!existsSync(path)) return undefined;
+    return new Database(path, { readonly: true, fileMustExist: true });
+  }
+}
+
+/** A checksummed-or-not 0x address from an option, or a UsageError-style message naming it. */
+export function parseAddress(value: string, option: string): Address {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new InputError(`--${option} must be an address (0x followed by 40 hex digits), got "${value}"`);
+  }
+  return value as Address;
+}
+
+/** A bad option value (exit status 2, like a usage error). */
+export class InputError extends Error {
+  override name = "InputError";
+}
