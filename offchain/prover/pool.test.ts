@@ -114,6 +114,7 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
 
     for (const j of jobs) {
       assert.equal(h.proven.get(j.batchNumber)?.length, 1, `batch ${j.batchNumber} proved once`);
+      assert.equal(h.started.filter((s) => s.batchNumber === j.batchNumber).length, 1, "and started once");
       const r = (await h.queue.result(j.batchNumber))!;
       assert.deepEqual(r.publicSignals, j.publicSignals);
       assert.equal(await snarkjs.groth16.verify(circuit.vkey, r.publicSignals, proofFromCalldata(r.proof)), true);

@@ -42,6 +42,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     if (!busy) exit(0);
   });
   process.on("disconnect", () => exit(1));
+  if (!process.connected) exit(1); // the pool died while this process was loading
 
   let config: WorkerConfig;
   let vkey: ReturnType<typeof loadVerificationKey>;
@@ -53,6 +54,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     post({ type: "fatal", error: error instanceof Error ? error.message : String(error) }, () => exit(1));
     return;
   }
+  if (!process.connected) exit(1);
   const prove = options.prove ?? ((params: ProveParams) => proveBatch(params));
 
   process.on("message", async (msg: ToWorker) => {
