@@ -48,7 +48,7 @@ describe("prover service entry", () => {
     const empty = mkdtempSync(join(tmpdir(), "prover-nocircuit-"));
     const status = await main({ CIRCUIT_DIR: empty, DATA_DIR: empty }, log, new AbortController().signal);
     assert.equal(status, 2);
-    assert.match(String(lines.at(-1)?.error), /circuit artifacts missing: .*batch\.wasm.*make circuit circuit-setup/);
+    assert.match(String(lines.at(-1)?.error), /circuit artifacts missing: .*batch\.wasm.*make circuit-setup/);
   });
 
   it("refuses a bad configuration with status 2", async () => {

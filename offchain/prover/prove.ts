@@ -158,7 +158,7 @@ export function circuitArtifacts(dir: string, name = "batch"): CircuitArtifacts 
   const missing = Object.values(artifacts).filter((p) => !existsSync(p));
   if (missing.length > 0) {
     throw new Error(
-      `circuit artifacts missing: ${missing.join(", ")}; build them with \`make circuit circuit-setup\` ` +
+      `circuit artifacts missing: ${missing.join(", ")}; build them with \`make circuit-setup\` ` +
         "(or point CIRCUIT_DIR at a folder that has them)",
     );
   }
