@@ -1,0 +1,352 @@
+/**
+ * The CLI end to end on two anvil chains: AssetStorage (with an accept-all verifier standing in
+ * for Groth16), DemoToken and AssetReceiving from the forge artifacts. The test plays the monitor
+ * (credits) and the sender (submitBatch with the extractor's batches); every user action goes
+ * through runCli, as a user would type it.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Address, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { Extractor } from "../extractor/extractor.js";
+import { readBatch } from "../extractor/store.js";
+import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
+import { emptyRoot } from "../lib/tree.js";
+import { SqliteProofQueue } from "../prover/queue.js";
+import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
+import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
+import {
+  ACCEPT_ALL_VERIFIER_INITCODE,
+  deployArtifact,
+  deployBytecode,
+  ensureForgeArtifacts,
+} from "../testing/deploy.js";
+import { runCli } from "./main.js";
+
+const DEPTH = 8;
+const N = 4;
+const DEADLINE = 300n;
+const dir = mkdtempSync(join(tmpdir(), "cli-anvil-"));
+const dataDir = join(dir, "node");
+const deploymentsDir = join(dir, "deployments");
+let l1: Anvil;
+let l2: Anvil;
+let c1: PublicClient;
+let c2: PublicClient;
+let gov1: SignerClient;
+let gov2: SignerClient;
+let storage: Address;
+let receiving: Address;
+let demo: Address;
+const ALICE_KEY = ANVIL_KEYS[1];
+const BOB_KEY = ANVIL_KEYS[2];
+const alice = privateKeyToAccount(ALICE_KEY).address;
+const bob = privateKeyToAccount(BOB_KEY).address;
+
+before(async () => {
+  ensureForgeArtifacts(["AssetStorage", "AssetReceiving", "DemoToken"]);
+  [l1, l2] = await Promise.all([startAnvil({ chainId: 31337 }), startAnvil({ chainId: 31338 })]);
+  const chain1 = { name: "L1", rpcUrl: l1.url, chainId: 31337, pollingIntervalMs: 50 };
+  const chain2 = { name: "L2", rpcUrl: l2.url, chainId: 31338, pollingIntervalMs: 50 };
+  c1 = publicClientFor(chain1);
+  c2 = publicClientFor(chain2);
+  gov1 = walletClientFor(chain1, ANVIL_KEYS[0]);
+  gov2 = walletClientFor(chain2, ANVIL_KEYS[0]);
+  const env1 = { client: c1, wallet: gov1 };
+  const verifier = await deployBytecode(env1, ACCEPT_ALL_VERIFIER_INITCODE);
+  const g = gov1.account.address;
+  storage = await deployArtifact(env1, "AssetStorage", [g, g, verifier, emptyRoot(DEPTH), DEPTH, N, DEADLINE]);
+  demo = await deployArtifact(env1, "DemoToken", ["Demo", "DEMO", g]);
+  await tx1(demo, erc20Abi, "mint", [alice, parseEther("1000")]);
+  await tx1(storage, assetStorageAbi, "dockToken", [demo]);
+  receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [g, g]);
+  await tx2("setTokenMetadata", [1, "Demo", "DEMO", 18]);
+  mkdirSync(deploymentsDir, { recursive: true });
+  writeFileSync(
+    join(deploymentsDir, "31337.json"),
+    JSON.stringify({
+      chainId: 31337,
+      layer: "L1",
+      deployBlock: 0,
+      contracts: { AssetStorage: storage, DemoToken: demo },
+      params: { treeDepth: DEPTH, batchSize: N, genesisRoot: emptyRoot(DEPTH).toString(), priorityDeadline: 300 },
+    }),
+  );
+  writeFileSync(
+    join(deploymentsDir, "31338.json"),
+    JSON.stringify({
+      chainId: 31338,
+      layer: "L2",
+      deployBlock: 0,
+      contracts: { AssetReceiving: receiving },
+      params: {},
+    }),
+  );
+});
+
+after(async () => {
+  await Promise.all([l1?.stop(), l2?.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function tx1(address: Address, abi: unknown, functionName: string, args: readonly unknown[]) {
+  const hash = await gov1.writeContract({ address, abi, functionName, args } as never);
+  assert.equal((await c1.waitForTransactionReceipt({ hash })).status, "success", functionName);
+}
+
+async function tx2(functionName: string, args: readonly unknown[]) {
+  const hash = await gov2.writeContract({ address: receiving, abi: assetReceivingAbi, functionName, args } as never);
+  assert.equal((await c2.waitForTransactionReceipt({ hash })).status, "success", functionName);
+}
+
+async function cli(argv: string[], key: Hex | undefined = ALICE_KEY) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env: NodeJS.ProcessEnv = {
+    L1_RPC_URL: l1.url,
+    L2_RPC_URL: l2.url,
+    DEPLOYMENTS_DIR: deploymentsDir,
+    DATA_DIR: dataDir,
+    ...(key ? { PRIVATE_KEY: key } : {}),
+  };
+  const code = await runCli(argv, { env, out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function cliJson(argv: string[], key?: Hex) {
+  const r = await cli([...argv, "--json"], key);
+  assert.equal(r.code, 0, `${argv.join(" ")}: ${r.out} ${r.err}`);
+  return JSON.parse(r.out);
+}
+
+/** What the monitor does: credit every L1 deposit not credited yet. */
+async function relayDeposits() {
+  const logs = await c1.getContractEvents({
+    address: storage,
+    abi: assetStorageAbi,
+    eventName: "DepositQueued",
+    fromBlock: 0n,
+    strict: true,
+  });
+  let next = await c2.readContract({ address: receiving, abi: assetReceivingAbi, functionName: "nextDepositId" });
+  for (const log of logs) {
+    if (log.args.depositId < next) continue;
+    await tx2("creditDeposit", [log.args.depositId, log.args.recipient, log.args.tokenId, log.args.amount]);
+    next += 1n;
+  }
+}
+
+/** What the extractor and the sender do: cut batches and submit them (the verifier accepts any proof). */
+async function extractAndProve() {
+  const db = openDatabase(join(dataDir, "bridge.sqlite"));
+  try {
+    const x = new Extractor({
+      config: {
+        l2: { name: "L2", rpcUrl: l2.url, chainId: 31338, pollingIntervalMs: 50 },
+        assetReceiving: receiving,
+        deployBlock: 0,
+        treeDepth: DEPTH,
+        batchSize: N,
+        confirmations: 1,
+        pollIntervalMs: 20,
+        batchTimeoutMs: 0,
+        blockRange: 100,
+        dbPath: "",
+      },
+      db,
+      log: silentLogger,
+      signal: new AbortController().signal,
+      queue: new SqliteProofQueue(db),
+    });
+    await x.tick();
+    const deposits = await c1.getContractEvents({
+      address: storage,
+      abi: assetStorageAbi,
+      eventName: "DepositQueued",
+      fromBlock: 0n,
+      strict: true,
+    });
+    for (
+      let n = Number(await c1.readContract({ address: storage, abi: assetStorageAbi, functionName: "batchCount" }));
+      ;
+      n++
+    ) {
+      const b = readBatch(db, n);
+      if (!b) break;
+      let d = b.firstDepositId;
+      const slots = b.ops.map((op) => {
+        if (op.kind === 1) {
+          const rec = deposits.find((l) => l.args.depositId === BigInt(d))!.args;
+          d += 1;
+          return {
+            kind: 1,
+            tokenId: op.tokenId,
+            account: op.to,
+            amount: BigInt(op.amount),
+            depositor: rec.depositor,
+            timestamp: rec.timestamp,
+          };
+        }
+        if (op.kind === 3)
+          return {
+            kind: 3,
+            tokenId: op.tokenId,
+            account: op.to,
+            amount: BigInt(op.amount),
+            depositor: zeroAddress,
+            timestamp: 0n,
+          };
+        return { kind: 0, tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n };
+      });
+      while (slots.length < N)
+        slots.push({ kind: 0, tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n });
+      await tx1(storage, assetStorageAbi, "submitBatch", [
+        b.newRoot,
+        b.newOpChain,
+        slots,
+        [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+      ]);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const pending = (who: Address, tokenId: number) =>
+  c1.readContract({ address: storage, abi: assetStorageAbi, functionName: "pendingWithdrawals", args: [who, tokenId] });
+
+describe("CLI on anvil", () => {
+  it("deposits ETH and a docked ERC-20 (approving it), and shows balances on both chains", async () => {
+    const eth = await cliJson(["deposit", "--token", "ETH", "--amount", "2"]);
+    assert.equal(eth.depositId, "0");
+    assert.equal(eth.amount, parseEther("2").toString());
+    const erc = await cliJson(["deposit", "--token", demo, "--amount", "100"]);
+    assert.equal(erc.depositId, "1");
+    assert.equal(erc.tokenId, 1);
+    assert.ok(erc.approvalTx, "the ERC-20 allowance was short, so the CLI approved first");
+    await relayDeposits();
+    const bal = await cliJson(["balance"]);
+    const [e, t] = bal.tokens;
+    assert.equal(e.symbol, "ETH");
+    assert.equal(e.l2, parseEther("2").toString());
+    assert.equal(t.symbol, "DEMO");
+    assert.equal(t.l2, parseEther("100").toString());
+    assert.equal(t.l1Wallet, parseEther("900").toString());
+    const text = await cli(["balance", "--address", bob, "--token", "1"], undefined);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /DEMO \(id 1\): L1 wallet 0 DEMO, L1 claimable 0 DEMO, L2 0 DEMO/);
+  });
+
+  it("transfers, approves, sets an operator and withdraws on L2", async () => {
+    const t = await cliJson(["transfer", "--to", bob, "--token", "ETH", "--amount", "0.5"]);
+    assert.equal(t.opIndex, "2");
+    await cliJson(["approve", "--spender", bob, "--token", "1", "--amount", "10"]);
+    assert.equal(
+      await c2.readContract({
+        address: receiving,
+        abi: assetReceivingAbi,
+        functionName: "allowance",
+        args: [alice, bob, 1n],
+      }),
+      parseEther("10"),
+    );
+    await cliJson(["set-operator", "--operator", bob]);
+    // Bob moves Alice's tokens as her operator.
+    const moved = await cliJson(["transfer", "--from", alice, "--to", bob, "--token", "1", "--amount", "20"], BOB_KEY);
+    assert.equal(moved.from, alice);
+    const revoked = await cliJson(["set-operator", "--operator", bob, "--revoke"]);
+    assert.equal(revoked.approved, false);
+    const w = await cliJson(["withdraw", "--token", "ETH", "--amount", "0.25"]);
+    assert.equal(w.l1Recipient, alice);
+    assert.equal(w.opIndex, "4");
+  });
+
+  it("reports a revert by its custom error and a hint, sending nothing", async () => {
+    const before = await c2.getTransactionCount({ address: alice });
+    const r = await cli(["transfer", "--to", bob, "--token", "ETH", "--amount", "1000"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /transfer would revert on L2: ERC6909InsufficientBalance\(.*\): the L2 balance is too small/);
+    assert.equal(await c2.getTransactionCount({ address: alice }), before);
+  });
+
+  it("claims a proven withdrawal and shows status with node progress", async () => {
+    await extractAndProve();
+    const st = await cliJson(["status"]);
+    assert.equal(st.l1.lastProvenBatch, "1");
+    assert.equal(st.l1.pendingDeposits, "0");
+    assert.equal(st.l1.exodusMode, false);
+    assert.equal(st.l2.opCount, "5");
+    assert.equal(st.node.extractor.opCount, 5);
+    assert.equal(st.node.extractor.lastBatch.batchNumber, 1);
+    assert.equal(st.node.prover.queueDepth, 2);
+    assert.equal(st.node.provenOps, 5);
+    const text = await cli(["status"]);
+    assert.match(text.out, /last proven batch: #1 \(2 batches\)/);
+    assert.match(text.out, /exodus mode: {7}off/);
+    const c = await cliJson(["claim"]);
+    assert.deepEqual(
+      c.claimed.map((x: { symbol: string; amount: string }) => [x.symbol, x.amount]),
+      [["ETH", parseEther("0.25").toString()]],
+    );
+    const again = await cli(["claim", "--token", "ETH"]);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /nothing to claim/);
+    const exitTooEarly = await cli(["exit"]);
+    assert.equal(exitTooEarly.code, 1);
+    assert.match(exitTooEarly.err, /exodus is not active/);
+  });
+
+  it("in exodus: exits the proven L2 balances, cancels the unprocessed deposit, and claims both", async () => {
+    await cliJson(["deposit", "--token", "ETH", "--amount", "1"]); // deposit 2, never proven
+    await c1.request({ method: "evm_increaseTime" as never, params: [Number(DEADLINE) + 1] as never });
+    await mineBlocks(l1.url, 1);
+    await tx1(storage, assetStorageAbi, "activateExodus", []);
+    assert.match((await cli(["status"])).out, /exodus mode: {7}ACTIVE/);
+
+    const ex = await cliJson(["exit"]);
+    const exits = ex.exits.map((e: { symbol: string; balance: string }) => [e.symbol, e.balance]);
+    assert.deepEqual(exits, [
+      ["ETH", parseEther("1.25").toString()],
+      ["DEMO", parseEther("80").toString()],
+    ]);
+    assert.equal(await pending(alice, 0), parseEther("1.25"));
+    assert.equal(await pending(alice, 1), parseEther("80"));
+    const twice = await cliJson(["exit"]);
+    assert.ok(twice.exits.every((e: { alreadyExited?: boolean }) => e.alreadyExited === true));
+    // Bob exits his slots too, with a path from the same snapshot.
+    const bobExit = await cliJson(["exit", "--token", "ETH"], BOB_KEY);
+    assert.equal(bobExit.exits[0].balance, parseEther("0.5").toString());
+
+    const consumed = await cli(["cancel-deposit", "--deposit-id", "0"]);
+    assert.equal(consumed.code, 1);
+    assert.match(consumed.err, /consumed by a proven batch.*use exit/);
+    const missing = await cli(["cancel-deposit", "--deposit-id", "9"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /there is no deposit 9 on L1/);
+    const cancel = await cliJson(["cancel-deposit", "--deposit-id", "2"]);
+    assert.equal(cancel.record.amount, parseEther("1").toString());
+    assert.equal(cancel.record.depositor, alice);
+    const cancelTwice = await cli(["cancel-deposit", "--deposit-id", "2"]);
+    assert.equal(cancelTwice.code, 1);
+    assert.match(cancelTwice.err, /already cancelled/);
+
+    const ethBefore = await c1.getBalance({ address: alice });
+    const c = await cliJson(["claim"]);
+    assert.deepEqual(
+      c.claimed.map((x: { symbol: string; amount: string }) => [x.symbol, x.amount]),
+      [
+        ["ETH", parseEther("2.25").toString()],
+        ["DEMO", parseEther("80").toString()],
+      ],
+    );
+    assert.ok((await c1.getBalance({ address: alice })) > ethBefore + parseEther("2.24"));
+    assert.equal(
+      await c1.readContract({ address: demo, abi: erc20Abi, functionName: "balanceOf", args: [alice] }),
+      parseEther("980"),
+    );
+    assert.equal(await pending(alice, 0), 0n);
+  });
+});
