@@ -13,9 +13,11 @@ import {
   InvalidParamsRpcError,
   MethodNotFoundRpcError,
   MethodNotSupportedRpcError,
+  RpcError,
   RpcRequestError,
+  SocketClosedError,
   TimeoutError,
-  TransactionReceiptNotFoundError,
+  WebSocketRequestError,
 } from "viem";
 import type { Logger } from "../runtime/log.js";
 import { withRetry } from "../runtime/retry.js";
@@ -55,12 +57,17 @@ export function isRetryableRpcError(error: unknown): boolean {
   ) {
     return false;
   }
-  if (chain.some((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof RpcRequestError)) {
-    return true;
-  }
-  // Other viem errors come from the node or the transport (unknown RPC errors, socket closes).
-  // Anything else is a bug in our code and must not be hidden behind retries.
-  return chain.some((e) => e instanceof BaseError && !(e instanceof TransactionReceiptNotFoundError));
+  // Transport failures and JSON-RPC error answers (overloaded or flaky node) are worth retrying.
+  // Anything else (ABI decoding, our own bugs) would fail the same way again.
+  return chain.some(
+    (e) =>
+      e instanceof HttpRequestError ||
+      e instanceof TimeoutError ||
+      e instanceof RpcRequestError ||
+      e instanceof RpcError ||
+      e instanceof SocketClosedError ||
+      e instanceof WebSocketRequestError,
+  );
 }
 
 export interface RpcRetryOptions {

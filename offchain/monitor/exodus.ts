@@ -1,0 +1,67 @@
+/**
+ * Relaying exodus: once L1 `ExodusActivated` is seen, L2 `haltForExodus()` is called once so no
+ * op that could never be proven is accepted any more. L2 `halted()` is read first, so a restart
+ * (or a governor who halted by hand) never sends it twice.
+ */
+import { encodeFunctionData, type PublicClient } from "viem";
+import { assetReceivingAbi } from "../lib/abi.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
+import { sendTransaction } from "../node/tx.js";
+import type { L2Context } from "./credit.js";
+
+/** Returns true once L2 is halted (relayed now or before). */
+export async function relayExodus(ctx: L2Context): Promise<boolean> {
+  const e = ctx.store.exodus();
+  if (!e) return false;
+  if (e.relayed) return true;
+  const log = ctx.log.child({ exodus: e });
+  const halted = (l2: PublicClient) =>
+    rpcRetry(
+      "L2 halted()",
+      () => l2.readContract({ address: ctx.assetReceiving, abi: assetReceivingAbi, functionName: "halted" }),
+      {
+        log,
+        signal: ctx.signal,
+      },
+    );
+  if (await halted(ctx.l2)) {
+    ctx.store.markExodusRelayed(null);
+    log.warn("exodus is active on L1 and L2 is already halted");
+    return true;
+  }
+  try {
+    await rpcRetry(
+      "simulate haltForExodus",
+      () =>
+        ctx.l2.simulateContract({
+          account: ctx.wallet.account,
+          address: ctx.assetReceiving,
+          abi: assetReceivingAbi,
+          functionName: "haltForExodus",
+        }),
+      { log, signal: ctx.signal },
+    );
+  } catch (error) {
+    if (isRetryableRpcError(error) || ctx.signal.aborted) throw error;
+    log.error("haltForExodus would revert on L2: check the relayer role; will retry", { reason: describeError(error) });
+    return false;
+  }
+  const sent = await sendTransaction(
+    { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx },
+    {
+      to: ctx.assetReceiving,
+      data: encodeFunctionData({ abi: assetReceivingAbi, functionName: "haltForExodus" }),
+      what: "haltForExodus",
+    },
+  );
+  if (await halted(ctx.l2)) {
+    ctx.store.markExodusRelayed(sent.kind === "mined" ? sent.hash : null);
+    log.warn("exodus relayed: L2 halted", { tx: sent.kind === "mined" ? sent.hash : null });
+    return true;
+  }
+  log.error("haltForExodus did not halt L2; will retry", {
+    tx: sent.kind === "mined" ? sent.hash : null,
+    status: sent.kind === "mined" ? sent.receipt.status : sent.kind,
+  });
+  return false;
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry of the L1 monitor: `node --import tsx offchain/monitor/index.ts` (or `make monitor`).
+ * Configuration from the environment (docs/operations.md); stops cleanly on SIGINT/SIGTERM.
+ */
+
+import { Metrics, serveMetrics } from "../node/metrics.js";
+import { ConfigError } from "../runtime/config.js";
+import { openDatabase } from "../runtime/db.js";
+import { createLogger } from "../runtime/log.js";
+import { shutdownSignal } from "../runtime/shutdown.js";
+import { loadMonitorConfig } from "./config.js";
+import { runMonitor } from "./monitor.js";
+
+const log = createLogger("monitor");
+
+async function main(): Promise<void> {
+  const config = loadMonitorConfig();
+  const signal = shutdownSignal(log);
+  const db = openDatabase(config.dbPath);
+  log.info("database", { path: config.dbPath });
+  const metrics = new Metrics();
+  if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });
+  try {
+    await runMonitor({ config, db, log, signal, metrics });
+  } finally {
+    db.close();
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    log.error(error.message, { problems: error.problems });
+    process.exitCode = 2;
+  } else {
+    log.error("monitor failed", { error });
+    process.exitCode = 1;
+  }
+});

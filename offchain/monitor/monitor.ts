@@ -1,0 +1,149 @@
+/**
+ * The monitor service: each tick scans L1 up to the confirmed head, relays exodus (and then stops
+ * crediting), relays docked tokens' metadata, and credits queued deposits on L2 in order.
+ * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
+ */
+import type { PublicClient } from "viem";
+import { Metrics } from "../node/metrics.js";
+import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
+import type { Db } from "../runtime/db.js";
+import type { Logger } from "../runtime/log.js";
+import { runEvery } from "../runtime/scheduler.js";
+import type { MonitorConfig } from "./config.js";
+import { creditDeposits, type L2Context } from "./credit.js";
+import { relayExodus } from "./exodus.js";
+import { relayTokenMetadata } from "./metadata.js";
+import { scanL1 } from "./scan.js";
+import { MonitorStore } from "./store.js";
+
+export interface MonitorDeps {
+  config: MonitorConfig;
+  db: Db;
+  log: Logger;
+  signal: AbortSignal;
+  /** Shared metrics registry (the supervisor serves one for all services); default: a private one. */
+  metrics?: Metrics;
+  /** Injected clients (tests); default: built from the config. */
+  l1?: PublicClient;
+  l2?: PublicClient;
+  l2Wallet?: SignerClient;
+}
+
+export const MONITOR_METRICS: [name: string, type: "gauge" | "counter", help: string][] = [
+  ["monitor_l1_head_block", "gauge", "Latest L1 block number seen"],
+  ["monitor_l1_scanned_block", "gauge", "Last L1 block whose logs are stored (head minus confirmations)"],
+  ["monitor_deposits_seen", "gauge", "L1 deposits seen (next deposit id expected on L1)"],
+  ["monitor_last_credited_deposit_id", "gauge", "Highest deposit id known credited on L2 (-1 before any)"],
+  ["monitor_l2_next_deposit_id", "gauge", "L2 AssetReceiving.nextDepositId() at the last read"],
+  ["monitor_pending_credits", "gauge", "Deposits seen on L1 and not yet credited on L2"],
+  [
+    "monitor_credit_mismatches",
+    "gauge",
+    "Deposits whose L2 credit differs from the L1 record (operator action needed)",
+  ],
+  ["monitor_exodus", "gauge", "1 once L1 exodus was seen"],
+  ["monitor_credits_total", "counter", "Credits sent and confirmed by this process"],
+  ["monitor_credit_failures_total", "counter", "Credits refused by simulation, reverted, or mismatching"],
+  ["monitor_tick_errors_total", "counter", "Ticks that ended with an error (retried next tick)"],
+];
+
+export class MonitorService {
+  readonly store: MonitorStore;
+  readonly metrics: Metrics;
+  private readonly l1: PublicClient;
+  private readonly l2ctx: L2Context & { l1: PublicClient };
+  private haltedWarned = false;
+
+  constructor(private readonly deps: MonitorDeps) {
+    const { config, db, log, signal } = deps;
+    this.store = new MonitorStore(db);
+    this.metrics = deps.metrics ?? new Metrics();
+    for (const [name, type, help] of MONITOR_METRICS) {
+      if (type === "gauge") this.metrics.gauge(name, help);
+      else this.metrics.counter(name, help);
+    }
+    this.l1 = deps.l1 ?? publicClientFor(config.l1);
+    const l2 = deps.l2 ?? publicClientFor(config.l2);
+    const wallet = deps.l2Wallet ?? walletClientFor(config.l2, config.relayerKey);
+    this.l2ctx = {
+      l1: this.l1,
+      l2,
+      wallet,
+      assetReceiving: config.assetReceiving,
+      l2DeployBlock: config.l2DeployBlock,
+      store: this.store,
+      log,
+      signal,
+      metrics: this.metrics,
+      tx: {
+        stuckAfterMs: config.txTimeoutMs,
+        pollIntervalMs: Math.min(config.pollIntervalMs, 1_000),
+        maxFeePerGasCap: config.maxFeePerGas,
+      },
+    };
+  }
+
+  /** One round of work. Throws on errors that retries did not cure (the loop logs them and goes on). */
+  async tick(): Promise<void> {
+    const { config, log, signal } = this.deps;
+    try {
+      const scan = await scanL1({
+        l1: this.l1,
+        assetStorage: config.assetStorage,
+        deployBlock: config.l1DeployBlock,
+        confirmations: config.confirmations,
+        blockRange: config.blockRange,
+        store: this.store,
+        log,
+        signal,
+      });
+      this.metrics.set("monitor_l1_head_block", scan.head);
+      if (this.store.exodus()) {
+        await relayExodus(this.l2ctx);
+        return; // no credit after exodus: L1 refunds unprocessed deposits by cancelDeposit
+      }
+      await relayTokenMetadata(this.l2ctx);
+      const round = await creditDeposits(this.l2ctx);
+      if (round.stop === "halted" && !this.haltedWarned) {
+        this.haltedWarned = true;
+        log.warn("L2 is halted: no more credits", { nextDepositId: round.next });
+      }
+    } catch (error) {
+      if (!signal.aborted) this.metrics.inc("monitor_tick_errors_total");
+      throw error;
+    } finally {
+      this.updateGauges();
+    }
+  }
+
+  private updateGauges(): void {
+    const p = this.store.progress();
+    this.metrics.set("monitor_l1_scanned_block", p.lastL1Block ?? -1);
+    this.metrics.set("monitor_deposits_seen", p.depositsSeen);
+    this.metrics.set("monitor_last_credited_deposit_id", p.lastCreditedDepositId ?? -1);
+    this.metrics.set("monitor_pending_credits", p.pendingCredits);
+    this.metrics.set("monitor_credit_mismatches", p.mismatchedCredits);
+    this.metrics.set("monitor_exodus", p.exodus ? 1 : 0);
+  }
+}
+
+/** Runs the monitor until `deps.signal` aborts. */
+export async function runMonitor(deps: MonitorDeps): Promise<void> {
+  const service = new MonitorService(deps);
+  const p = service.store.progress();
+  deps.log.info("monitor starting", {
+    assetStorage: deps.config.assetStorage,
+    assetReceiving: deps.config.assetReceiving,
+    relayer: (deps.l2Wallet ?? walletClientFor(deps.config.l2, deps.config.relayerKey)).account.address,
+    confirmations: deps.config.confirmations,
+    resumeFromBlock: p.lastL1Block === null ? Number(deps.config.l1DeployBlock) : p.lastL1Block + 1,
+    depositsSeen: p.depositsSeen,
+    lastCreditedDepositId: p.lastCreditedDepositId,
+  });
+  await runEvery(deps.config.pollIntervalMs, () => service.tick(), {
+    signal: deps.signal,
+    log: deps.log,
+    name: "monitor tick",
+  });
+  deps.log.info("monitor stopped", { ...service.store.progress() });
+}

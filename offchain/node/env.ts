@@ -1,0 +1,44 @@
+/**
+ * Environment fields shared by the services (docs/operations.md lists them all). Each service builds
+ * its own zod schema from these and validates only what it needs, once, at start.
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { zInt, zPrivateKey, zUrl } from "../runtime/config.js";
+
+/** The environment without empty values, so `FOO=` counts as unset (and gets its default). */
+export function envSource(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== "") out[k] = v.trim();
+  return out;
+}
+
+export const zPort = zInt(1).max(65535, "must be a TCP port (1-65535)");
+/** Gwei as a decimal number ("30", "1.5"), converted to wei. */
+export const zGwei = z
+  .string()
+  .regex(/^\d+(\.\d{1,9})?$/, "must be a number of gwei such as 30 or 1.5")
+  .transform((s) => {
+    const [whole, frac = ""] = s.split(".");
+    return BigInt(whole as string) * 1_000_000_000n + BigInt(frac.padEnd(9, "0"));
+  });
+
+export const envFields = {
+  L1_RPC_URL: zUrl,
+  L2_RPC_URL: zUrl,
+  L1_CHAIN_ID: zInt(1).default(31337),
+  L2_CHAIN_ID: zInt(1).default(31338),
+  DEPLOYMENTS_DIR: z.string().default("deployments"),
+  DATA_DIR: z.string().default("build/node"),
+  RELAYER_PRIVATE_KEY: zPrivateKey,
+  SENDER_PRIVATE_KEY: zPrivateKey,
+  CONFIRMATIONS: zInt(1).default(1),
+  POLL_INTERVAL_MS: zInt(50).default(2_000),
+  LOG_BLOCK_RANGE: zInt(1).default(2_000),
+  TX_TIMEOUT_MS: zInt(1_000).default(60_000),
+  MAX_FEE_PER_GAS_GWEI: zGwei.optional(),
+  METRICS_PORT: zPort.optional(),
+} as const;
+
+/** `${DATA_DIR}/bridge.sqlite`: the one database file of a node. */
+export const dbPathOf = (dataDir: string) => join(dataDir, "bridge.sqlite");
