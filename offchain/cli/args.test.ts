@@ -114,7 +114,7 @@ describe("runCli", () => {
   it("asks for PRIVATE_KEY before anything else when a command signs, without echoing a bad key", async () => {
     const missing = await run(["withdraw", "--token", "ETH", "--amount", "1"], { L2_RPC_URL: "http://127.0.0.1:9" });
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /PRIVATE_KEY \(environment\): missing; .*export PRIVATE_KEY=0x/);
+    assert.match(missing.err, /PRIVATE_KEY \(environment\): missing; .*read -rs PRIVATE_KEY && export PRIVATE_KEY/);
     const secret = "0x12345678deadbeef";
     const bad = await run(["withdraw", "--token", "ETH", "--amount", "1"], { PRIVATE_KEY: secret });
     assert.equal(bad.code, 2);

@@ -124,21 +124,20 @@ export class CliContext {
   requireKey(): void {
     if (!this.env.PRIVATE_KEY) {
       throw new ConfigError([
-        "PRIVATE_KEY (environment): missing; this command signs a transaction: export PRIVATE_KEY=0x... " +
-          "(never pass it as an argument)",
+        "PRIVATE_KEY (environment): missing; this command signs a transaction: " +
+          "`read -rs PRIVATE_KEY && export PRIVATE_KEY` (never pass it as an argument)",
       ]);
     }
   }
 
   signer(layer: Layer): SignerClient {
     return this.once(`signer:${layer}`, () => {
-      if (!this.env.PRIVATE_KEY) {
-        throw new ConfigError([
-          "PRIVATE_KEY (environment): missing; this command signs a transaction: export PRIVATE_KEY=0x... " +
-            "(never pass it as an argument)",
-        ]);
-      }
-      return walletClientFor(this.chain(layer), this.env.PRIVATE_KEY, this.options.transports?.[layer]);
+      this.requireKey();
+      return walletClientFor(
+        this.chain(layer),
+        this.env.PRIVATE_KEY as `0x${string}`,
+        this.options.transports?.[layer],
+      );
     });
   }
 

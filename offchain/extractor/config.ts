@@ -30,6 +30,8 @@ export interface ExtractorConfig {
   /** Blocks per getLogs call. */
   blockRange: number;
   dbPath: string;
+  /** Serve Prometheus metrics on this port (127.0.0.1) when set. */
+  metricsPort?: number;
 }
 
 const EnvSchema = z.object({
@@ -42,6 +44,7 @@ const EnvSchema = z.object({
   POLL_INTERVAL_MS: zInt(10).default(1000),
   BATCH_TIMEOUT_MS: zInt(0).default(30_000),
   EXTRACTOR_BLOCK_RANGE: zInt(1).default(2000),
+  METRICS_PORT: zInt(0).max(65535, "must be a TCP port (0..65535)").optional(),
 });
 
 const ParamsSchema = z.object({
@@ -68,5 +71,6 @@ export function loadExtractorConfig(env: NodeJS.ProcessEnv = process.env): Extra
     batchTimeoutMs: e.BATCH_TIMEOUT_MS,
     blockRange: e.EXTRACTOR_BLOCK_RANGE,
     dbPath: join(e.DATA_DIR, "bridge.sqlite"),
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
   };
 }

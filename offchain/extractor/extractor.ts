@@ -5,6 +5,7 @@
  * batches committed but not yet enqueued are enqueued again (the queue is idempotent by batch number).
  */
 import type { PublicClient } from "viem";
+import type { Metrics } from "../node/metrics.js";
 import { type Db, type Logger, publicClientFor, type RetryOptions, sleep, withRetry } from "../runtime/index.js";
 import { type BatchCursor, cutBatches, timeoutDue } from "./batcher.js";
 import type { ExtractorConfig } from "./config.js";
@@ -41,6 +42,8 @@ export interface ExtractorDeps {
   client?: PublicClient;
   /** Clock in ms (default Date.now). */
   now?: () => number;
+  /** Gauges extractor_* are kept current when given. */
+  metrics?: Metrics;
   /** Retry policy for RPC calls and enqueues (default 6 attempts from 250 ms). */
   retry?: Pick<RetryOptions, "attempts" | "baseDelayMs" | "maxDelayMs">;
 }
@@ -67,6 +70,13 @@ export class Extractor {
     this.cursor = resume.cursor;
     this.batchCursor = resume.batchCursor;
     this.pending = resume.pending;
+    this.deps.metrics
+      ?.gauge("extractor_ops_extracted", "L2 ops extracted and verified")
+      .gauge("extractor_pending_ops", "extracted ops waiting for a batch")
+      .gauge("extractor_next_batch", "number of the next batch to cut (= batches cut)")
+      .gauge("extractor_next_block", "next L2 block to scan")
+      .gauge("extractor_batches_not_enqueued", "batches committed whose proof job is not confirmed");
+    this.updateMetrics();
     deps.log.info("extractor resumed", {
       nextBlock: this.cursor.nextBlock,
       opCount: this.cursor.opCount,
@@ -91,6 +101,16 @@ export class Extractor {
     this.cursor = r.cursor;
     this.batchCursor = r.batchCursor;
     this.pending = r.pending;
+  }
+
+  private updateMetrics(): void {
+    const m = this.deps.metrics;
+    if (!m) return;
+    m.set("extractor_ops_extracted", this.cursor.opCount);
+    m.set("extractor_pending_ops", this.pending.length);
+    m.set("extractor_next_batch", this.batchCursor.nextBatchNumber);
+    m.set("extractor_next_block", this.cursor.nextBlock);
+    m.set("extractor_batches_not_enqueued", this.store.progress().batchesNotEnqueued);
   }
 
   /** Progress for status: last extracted op, last batch cut. */
@@ -180,6 +200,7 @@ export class Extractor {
     if (cursor) this.cursor = cursor;
     this.batchCursor = cut.cursor;
     this.pending = cut.pending;
+    this.updateMetrics();
     for (const b of cut.batches) {
       log.info("batch cut", {
         batchNumber: b.batchNumber,
@@ -202,6 +223,7 @@ export class Extractor {
         this.retryOptions(`enqueue batch ${batch.batchNumber}`),
       );
       this.store.markEnqueued(batch.batchNumber, this.now());
+      this.updateMetrics();
       this.deps.log.info("proof job enqueued", { batchNumber: batch.batchNumber });
     }
   }

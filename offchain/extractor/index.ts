@@ -2,11 +2,12 @@
  * The extractor service: `node --import tsx offchain/extractor/index.ts`.
  * Follows the L2 op log, verifies it, cuts batches and enqueues proof jobs (docs/protocol.md
  * sections 4 to 8). Environment: L2_RPC_URL, L1_CHAIN_ID, L2_CHAIN_ID, DEPLOYMENTS_DIR, DATA_DIR,
- * CONFIRMATIONS, POLL_INTERVAL_MS, BATCH_TIMEOUT_MS, EXTRACTOR_BLOCK_RANGE, LOG_LEVEL.
+ * CONFIRMATIONS, POLL_INTERVAL_MS, BATCH_TIMEOUT_MS, EXTRACTOR_BLOCK_RANGE, METRICS_PORT, LOG_LEVEL.
  * Exit status: 0 after SIGINT/SIGTERM, 1 when the op log cannot be trusted (it never skips), 2 for
  * invalid configuration.
  */
 import { pathToFileURL } from "node:url";
+import { Metrics, serveMetrics } from "../node/metrics.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
 import { loadExtractorConfig } from "./config.js";
@@ -44,7 +45,9 @@ export async function main(
       batchTimeoutMs: config.batchTimeoutMs,
       db: config.dbPath,
     });
-    await runExtractor({ config, db, log, signal, queue: new SqliteProofQueue(db) });
+    const metrics = new Metrics();
+    if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });
+    await runExtractor({ config, db, log, signal, queue: new SqliteProofQueue(db), metrics });
     return 0;
   } catch (error) {
     log.error("extractor stopped on an error", { error });
