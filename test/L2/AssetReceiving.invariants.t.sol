@@ -85,4 +85,9 @@ contract AssetReceivingInvariantTest is L2Base {
             assertEq(ledger.balanceOf(address(escrow), ids[j]), handler.ghostEscrowLocked(ids[j]), "escrow");
         }
     }
+
+    /// @custom:invariant A settled escrow deal is never released or refunded again.
+    function invariant_escrowDealsSettleOnce() public view {
+        assertFalse(handler.ghostDealSettledTwice(), "deal settled twice");
+    }
 }

@@ -306,6 +306,25 @@ contract EscrowTest is L2Base {
         _assertOpLog();
     }
 
+    function test_refund_onlyOnce() public {
+        vm.prank(alice);
+        ledger.setOperator(address(escrow), true);
+        _open(USDC, 100);
+        uint256 dealId = _open(USDC, 100);
+        vm.prank(bob);
+        escrow.refund(dealId);
+
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(Escrow.DealNotOpen.selector, dealId));
+        escrow.refund(dealId);
+        vm.warp(deadline);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Escrow.DealNotOpen.selector, dealId));
+        escrow.refund(dealId);
+        // the other deal's assets stay locked
+        assertEq(ledger.balanceOf(address(escrow), USDC), 100);
+    }
+
     function test_refund_revertsForStrangerEvenAfterDeadline() public {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);

@@ -46,6 +46,9 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
     /// @dev Set if an allowance was not spent exactly as ERC-6909 says.
     bool public ghostAllowanceMismatch;
 
+    /// @dev Set if a settled escrow deal was ever released or refunded again.
+    bool public ghostDealSettledTwice;
+
     uint256[] internal _openDeals;
 
     mapping(bytes32 action => uint256) public calls;
@@ -208,6 +211,16 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         _openDeals[index] = _openDeals[_openDeals.length - 1];
         _openDeals.pop();
         ghostEscrowLocked[deal.tokenId] -= deal.amount;
+
+        // a settled deal never pays again, whoever asks
+        vm.prank(deal.buyer);
+        try escrow.release(dealId) {
+            ghostDealSettledTwice = true;
+        } catch {}
+        vm.prank(deal.seller);
+        try escrow.refund(dealId) {
+            ghostDealSettledTwice = true;
+        } catch {}
         ++calls["escrowSettle"];
     }
 
