@@ -68,6 +68,13 @@ describe("parseConfig", () => {
     assert.match(e.problems[0]!, /^RELAYER_PRIVATE_KEY .*must be a private key: 0x followed by 64 hex digits/);
   });
 
+  it("never echoes the value of a secret field", () => {
+    const leaked = "0xdeadbeefdeadbeefdeadbeef";
+    const e = configError(() => parseConfig(Schema, { L1_RPC_URL: "http://x:1", RELAYER_PRIVATE_KEY: leaked }));
+    assert.ok(!e.message.includes(leaked), e.message);
+    assert.match(e.problems[0]!, /value hidden/);
+  });
+
   it("reports every bad field at once", () => {
     const e = configError(() =>
       parseConfig(Schema, { L1_RPC_URL: "nope", RELAYER_PRIVATE_KEY: "k", CONFIRMATIONS: "0", TOKEN: "0x12" }),

@@ -40,7 +40,8 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: unknown, whe
         (o, k) => (o && typeof o === "object" ? (o as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
         source,
       );
-      const shown = value === undefined ? "missing" : `got ${JSON.stringify(value)}`;
+      const secret = /PRIVATE|SECRET|PASSWORD|MNEMONIC|(^|_)KEY$/i.test(field);
+      const shown = value === undefined ? "missing" : secret ? "value hidden" : `got ${JSON.stringify(value)}`;
       return `${field} (${where}): ${issue.message} (${shown})`;
     }),
   );
