@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { poseidon2 } from "poseidon-lite";
 import { groth16, type VerificationKey } from "snarkjs";
 import { generateDevPtau } from "./dev-ptau.js";
-import { DEV_BEACON_HASH, setupGroth16 } from "./zkey.js";
+import { DEV_BEACON_HASH, r1csSize, setupGroth16 } from "./zkey.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -32,7 +32,8 @@ component main {public [a]} = MulHash();
 `;
 const r1cs = resolve(DIR, "mulhash.r1cs");
 const wasm = resolve(DIR, "mulhash_js/mulhash.wasm");
-const ptau = resolve(DIR, "dev-9.ptau");
+// Power 8 is exactly what the circuit needs (241 constraints + 3 public signals < 2^8).
+const ptau = resolve(DIR, "dev-8.ptau");
 
 before(async () => {
   rmSync(DIR, { recursive: true, force: true });
@@ -43,7 +44,7 @@ before(async () => {
     ["--r1cs", "--wasm", "--O2", "-l", resolve(ROOT, "node_modules"), "-o", DIR, resolve(DIR, "mulhash.circom")],
     { cwd: ROOT },
   );
-  await generateDevPtau({ power: 9, out: ptau });
+  await generateDevPtau({ power: 8, out: ptau });
 });
 
 after(async () => {
@@ -91,6 +92,20 @@ describe("deterministic phase 2 from the dev ptau", () => {
     });
     assert.notDeepEqual(other.vkey.vk_delta_2, vkey.vk_delta_2);
     assert.deepEqual(other.vkey.vk_alpha_1, vkey.vk_alpha_1, "alpha comes from the ptau");
+  });
+
+  it("explains a ptau too small for the circuit", async () => {
+    const size = await r1csSize(r1cs);
+    assert.equal(size.publicInputs, 1);
+    assert.equal(size.outputs, 2);
+    assert.ok(size.constraints > 128 && size.constraints < 253, `constraints: ${size.constraints}`);
+    assert.equal(size.requiredPower, 8);
+    const small = resolve(DIR, "dev-7.ptau");
+    await generateDevPtau({ power: 7, out: small });
+    await assert.rejects(
+      setupGroth16({ r1cs, ptau: small, zkey: resolve(DIR, "x.zkey") }),
+      /needs a ptau of power 8; .* has power 7: run make ptau PTAU_POWER=8/,
+    );
   });
 
   it("explains a missing ptau", async () => {

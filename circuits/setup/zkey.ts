@@ -12,11 +12,12 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type VerificationKey, zKey } from "snarkjs";
+import { inspectPtau } from "./ptau-format.js";
 
 /** Public beacon value of the development phase 2: SHA-256 of a fixed label. */
 export const DEV_BEACON_HASH = createHash("sha256").update("zk-asset-bridge dev phase-2 beacon v1").digest("hex");
@@ -49,6 +50,48 @@ function requireFile(path: string, what: string): void {
   if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
 }
 
+export interface R1csSize {
+  constraints: number;
+  publicInputs: number;
+  outputs: number;
+  /** The smallest ptau power snarkjs accepts for this circuit. */
+  requiredPower: number;
+}
+
+/** Reads the header of a circom r1cs file (format "r1cs" v1, section 1). */
+export async function r1csSize(path: string): Promise<R1csSize> {
+  const fh = await open(path, "r");
+  try {
+    const read = async (pos: number, len: number) => {
+      const b = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(b, 0, len, pos);
+      if (bytesRead !== len) throw new Error(`${path}: truncated r1cs file`);
+      return b;
+    };
+    const head = await read(0, 12);
+    if (head.toString("ascii", 0, 4) !== "r1cs") throw new Error(`${path} is not an r1cs file`);
+    let pos = 12;
+    for (let i = 0; i < head.readUInt32LE(8); i++) {
+      const sh = await read(pos, 12);
+      const size = Number(sh.readBigUInt64LE(4));
+      if (sh.readUInt32LE(0) === 1) {
+        const h = await read(pos + 12, size);
+        const n8 = h.readUInt32LE(0);
+        const outputs = h.readUInt32LE(4 + n8 + 4);
+        const publicInputs = h.readUInt32LE(4 + n8 + 8);
+        const constraints = h.readUInt32LE(4 + n8 + 24);
+        // snarkjs: floor(log2(constraints + public inputs + outputs)) + 1
+        const requiredPower = Math.floor(Math.log2(constraints + publicInputs + outputs)) + 1;
+        return { constraints, publicInputs, outputs, requiredPower };
+      }
+      pos += 12 + size;
+    }
+    throw new Error(`${path}: r1cs file has no header section`);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** snarkjs's Groth16 Solidity template (shipped in the package, outside its exports map). */
 export async function groth16SolidityTemplate(): Promise<string> {
   const main = fileURLToPath(import.meta.resolve("snarkjs"));
@@ -67,15 +110,27 @@ export async function setupGroth16(opts: Phase2Options): Promise<Phase2Result> {
     throw new Error("beacon iterations exponent must be an integer in 10..63 (snarkjs's range)");
   }
 
+  const [circuit, ptauInfo] = await Promise.all([r1csSize(opts.r1cs), inspectPtau(opts.ptau)]);
+  if (!ptauInfo.prepared) {
+    throw new Error(`${opts.ptau} is not prepared for phase 2 (no sections 12..15): see docs/trusted-setup.md`);
+  }
+  if (ptauInfo.power < circuit.requiredPower) {
+    throw new Error(
+      `${opts.r1cs} (${circuit.constraints} constraints, ${circuit.publicInputs + circuit.outputs} public signals) ` +
+        `needs a ptau of power ${circuit.requiredPower}; ${opts.ptau} has power ${ptauInfo.power}: ` +
+        `run make ptau PTAU_POWER=${circuit.requiredPower} (or pass a larger PTAU=path)`,
+    );
+  }
+
   const out = resolve(opts.zkey);
   await mkdir(dirname(out), { recursive: true });
   const initial = `${out}.init-${process.pid}`;
   const finished = `${out}.tmp-${process.pid}`;
   try {
-    // newZKey returns the circuit hash, or throws / logs on a too-small ptau.
-    await zKey.newZKey(opts.r1cs, opts.ptau, initial);
-    if (!existsSync(initial)) {
-      throw new Error(`snarkjs groth16 setup failed (is ${opts.ptau} a prepared ptau of a large enough power?)`);
+    // newZKey returns the circuit hash, or -1 after logging (to a logger we do not pass).
+    const created = await zKey.newZKey(opts.r1cs, opts.ptau, initial);
+    if (!(created instanceof Uint8Array)) {
+      throw new Error(`snarkjs groth16 setup failed for ${opts.r1cs} with ${opts.ptau} (curve mismatch?)`);
     }
     const res = await zKey.beacon(initial, finished, DEV_BEACON_NAME, beaconHash, iterationsExp);
     if (res === false) throw new Error("snarkjs zkey beacon rejected its parameters");
