@@ -33,14 +33,17 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
+    // Layout: `opCount` and `halted` share a slot (with Ownable2Step's pending owner), so a transfer
+    // reads one cold slot for both; `nextDepositId`, `creditsPaused` and `relayer` share the next one.
+
     /// @notice Index the next op will get; also the number of ops logged so far.
     uint64 public opCount;
 
-    /// @notice The L1 deposit id the relayer must credit next.
-    uint64 public nextDepositId;
-
     /// @notice True once `haltForExodus` was called; permanent.
     bool public halted;
+
+    /// @notice The L1 deposit id the relayer must credit next.
+    uint64 public nextDepositId;
 
     /// @notice True while the governor has paused new deposit credits.
     bool public creditsPaused;
