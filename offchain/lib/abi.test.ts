@@ -38,7 +38,7 @@ function typeOf(p: AbiParameter): string {
 }
 
 function checkContract(contract: keyof typeof CONTRACTS): void {
-  const ours = CONTRACTS[contract];
+  const ours: Abi = CONTRACTS[contract];
   let actual: Abi = [];
   before(() => {
     actual = loadAbi(contract);

@@ -62,6 +62,15 @@ describe("parseConfig", () => {
     assert.match(e.problems[0]!, /^L1_RPC_URL .*must be a URL.*got "localhost 8545"/);
   });
 
+  it("names a URL without an http or ws scheme", () => {
+    const e = configError(() => parseConfig(Schema, { L1_RPC_URL: "localhost:8545", RELAYER_PRIVATE_KEY: KEY }));
+    assert.equal(e.problems.length, 1);
+    assert.match(e.problems[0]!, /^L1_RPC_URL .*must be a URL .*\(got "localhost:8545"\)/);
+    for (const ok of ["https://rpc.example.org/v1", "ws://127.0.0.1:8546", "http://l1.test"]) {
+      assert.equal(parseConfig(Schema, { L1_RPC_URL: ok, RELAYER_PRIVATE_KEY: KEY }).L1_RPC_URL, ok);
+    }
+  });
+
   it("names a bad private key", () => {
     const e = configError(() => parseConfig(Schema, { L1_RPC_URL: "http://x:1", RELAYER_PRIVATE_KEY: "0x1234" }));
     assert.equal(e.problems.length, 1);

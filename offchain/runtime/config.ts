@@ -14,7 +14,14 @@ export class ConfigError extends Error {
   }
 }
 
-export const zUrl = z.string().url("must be a URL such as http://127.0.0.1:8545");
+export const zUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return /^(https?|wss?):$/.test(u.protocol) && u.host !== "";
+  } catch {
+    return false;
+  }
+}, "must be a URL such as http://127.0.0.1:8545 (http, https, ws or wss)");
 export const zAddress = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address: 0x followed by 40 hex digits")

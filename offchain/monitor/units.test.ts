@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { TransactionReceipt } from "viem";
+import { assetReceivingAbi } from "../lib/abi.js";
+import { ConfigError } from "../runtime/config.js";
+import { openDatabase } from "../runtime/db.js";
+import { ANVIL_KEYS } from "../testing/anvil.js";
+import { encodeLog } from "../testing/fake-chain.js";
+import { loadMonitorConfig } from "./config.js";
+import { checkCreditReceipt, creditMismatch } from "./credit.js";
+import { cleanMetadataString, fallbackMetadata } from "./metadata.js";
+import { confirmedHead } from "./scan.js";
+import { MonitorStore, MonitorStoreConflictError, type SeenDeposit } from "./store.js";
+
+const RECEIVING = "0x00000000000000000000000000000000000052a0" as const;
+const ALICE = "0x000000000000000000000000000000000000a11c" as const;
+const dep = (id: number, amount = 10n): SeenDeposit => ({
+  depositId: id,
+  recipient: ALICE,
+  tokenId: 0,
+  amount,
+  depositor: ALICE,
+  timestamp: 5n,
+  l1Block: 1n,
+  l1Tx: `0x${"aa".repeat(32)}`,
+});
+
+function receipt(status: "success" | "reverted", events: { depositId: bigint; amount: bigint }[]): TransactionReceipt {
+  return {
+    status,
+    transactionHash: `0x${"bb".repeat(32)}`,
+    logs: events.map((e) => ({
+      address: RECEIVING,
+      ...encodeLog(assetReceivingAbi, "DepositCredited", { ...e, recipient: ALICE, tokenId: 0, opIndex: 3n }),
+    })),
+  } as unknown as TransactionReceipt;
+}
+
+describe("credit receipt checks", () => {
+  it("accepts the right event and returns its op index", () => {
+    assert.deepEqual(checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), RECEIVING, dep(4)), {
+      ok: true,
+      opIndex: 3,
+    });
+  });
+  it("refuses a revert, a missing event, another deposit's event, another amount, another contract", () => {
+    assert.match(
+      (checkCreditReceipt(receipt("reverted", []), RECEIVING, dep(4)) as { reason: string }).reason,
+      /reverted/,
+    );
+    assert.match(
+      (checkCreditReceipt(receipt("success", []), RECEIVING, dep(4)) as { reason: string }).reason,
+      /without a DepositCredited event for deposit 4/,
+    );
+    assert.equal(checkCreditReceipt(receipt("success", [{ depositId: 5n, amount: 10n }]), RECEIVING, dep(4)).ok, false);
+    assert.match(
+      (
+        checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 11n }]), RECEIVING, dep(4)) as {
+          reason: string;
+        }
+      ).reason,
+      /amount 11 != 10/,
+    );
+    assert.equal(
+      checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), `0x${"99".repeat(20)}`, dep(4)).ok,
+      false,
+    );
+  });
+  it("creditMismatch lists every difference", () => {
+    const d = creditMismatch({ depositId: 1n, recipient: `0x${"11".repeat(20)}`, tokenId: 2, amount: 3n }, dep(1, 4n));
+    assert.match(d ?? "", /recipient .* tokenId 2 != 0, amount 3 != 4/);
+    assert.equal(
+      creditMismatch(
+        { depositId: 1n, recipient: ALICE.toUpperCase().replace("0X", "0x") as never, tokenId: 0, amount: 4n },
+        dep(1, 4n),
+      ),
+      undefined,
+    );
+  });
+});
+
+describe("scan helpers and metadata cleaning", () => {
+  it("confirmedHead counts the head itself as one confirmation", () => {
+    assert.equal(confirmedHead(100n, 1), 100n);
+    assert.equal(confirmedHead(100n, 12), 89n);
+  });
+  it("cleans metadata strings and has readable fallbacks", () => {
+    assert.equal(cleanMetadataString("  Dai\u0000\u0000 "), "Dai");
+    assert.equal(cleanMetadataString("x".repeat(500)).length, 64);
+    assert.deepEqual(fallbackMetadata(7), { name: "Bridged token 7", symbol: "BT7", decimals: 18 });
+  });
+});
+
+describe("MonitorStore", () => {
+  it("stores a scan atomically with its checkpoint and refuses gaps and changed records", () => {
+    const store = new MonitorStore(openDatabase(":memory:"));
+    store.recordScan(10n, { deposits: [dep(0), dep(1)], tokens: [] });
+    assert.equal(store.lastScannedBlock(), 10n);
+    store.recordScan(11n, { deposits: [dep(1)], tokens: [] }); // seen again, identical: fine
+    assert.throws(() => store.recordScan(12n, { deposits: [dep(3)], tokens: [] }), /jump from 1 to 3/);
+    assert.throws(() => store.recordScan(12n, { deposits: [dep(1, 99n)], tokens: [] }), MonitorStoreConflictError);
+    assert.equal(store.lastScannedBlock(), 11n, "a refused scan leaves the checkpoint");
+    assert.equal(store.maxDepositId(), 1);
+  });
+});
+
+describe("loadMonitorConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "monitor-config-"));
+  writeFileSync(
+    join(dir, "31337.json"),
+    JSON.stringify({
+      chainId: 31337,
+      layer: "L1",
+      deployBlock: 3,
+      contracts: { AssetStorage: `0x${"12".repeat(20)}` },
+    }),
+  );
+  writeFileSync(
+    join(dir, "31338.json"),
+    JSON.stringify({ chainId: 31338, layer: "L2", deployBlock: 4, contracts: { Escrow: `0x${"13".repeat(20)}` } }),
+  );
+  const env = {
+    L1_RPC_URL: "http://127.0.0.1:8545",
+    L2_RPC_URL: "http://127.0.0.1:8546",
+    RELAYER_PRIVATE_KEY: ANVIL_KEYS[1],
+    DEPLOYMENTS_DIR: dir,
+  };
+  const problems = (e: NodeJS.ProcessEnv) => {
+    try {
+      loadMonitorConfig(e);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return error.problems;
+    }
+    assert.fail("expected a ConfigError");
+  };
+
+  it("names each bad environment field", () => {
+    const p = problems({
+      ...env,
+      L2_RPC_URL: "localhost:8546",
+      RELAYER_PRIVATE_KEY: undefined,
+      CONFIRMATIONS: "0",
+      METRICS_PORT: "70000",
+    });
+    assert.deepEqual(p.map((x) => x.split(" ")[0]).sort(), [
+      "CONFIRMATIONS",
+      "L2_RPC_URL",
+      "METRICS_PORT",
+      "RELAYER_PRIVATE_KEY",
+    ]);
+    assert.match(p.find((x) => x.startsWith("RELAYER_PRIVATE_KEY"))!, /missing/);
+    assert.match(p.find((x) => x.startsWith("L2_RPC_URL"))!, /must be a URL/);
+  });
+
+  it("names the deployment file and the missing contract", () => {
+    assert.match(problems(env)[0]!, /deployments\/31338\.json: contracts\.AssetReceiving is missing/);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Entry of the proof sender: `node --import tsx offchain/sender/index.ts` (or `make sender`).
+ * Reads batches from the extractor's table and proofs from the proof queue in the node database,
+ * submits them to L1 in order. Configuration from the environment (docs/operations.md).
+ */
+
+import { Metrics, serveMetrics } from "../node/metrics.js";
+import { SqliteProofQueue } from "../prover/queue.js";
+import { ConfigError } from "../runtime/config.js";
+import { openDatabase } from "../runtime/db.js";
+import { createLogger } from "../runtime/log.js";
+import { shutdownSignal } from "../runtime/shutdown.js";
+import { loadSenderConfig } from "./config.js";
+import { runSender } from "./sender.js";
+
+const log = createLogger("sender");
+
+async function main(): Promise<void> {
+  const config = loadSenderConfig();
+  const signal = shutdownSignal(log);
+  const db = openDatabase(config.dbPath);
+  log.info("database", { path: config.dbPath });
+  const metrics = new Metrics();
+  if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });
+  try {
+    await runSender({ config, db, log, signal, metrics, queue: new SqliteProofQueue(db) });
+  } finally {
+    db.close();
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    log.error(error.message, { problems: error.problems });
+    process.exitCode = 2;
+  } else {
+    log.error("sender failed", { error });
+    process.exitCode = 1;
+  }
+});

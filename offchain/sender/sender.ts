@@ -1,0 +1,366 @@
+/**
+ * The proof sender: submits proven batches to L1 `submitBatch` strictly in order. Each step reads
+ * L1 `batchCount()` first, so a batch that already landed (sent before a crash, or by anyone) is
+ * never sent again; takes batch `batchCount` from the extractor's table and its proof from the
+ * proof queue (a proof for a later batch simply waits its turn); checks the proof's public signals,
+ * L1's state root, op chain and processed deposits against the batch; builds the slots from L1
+ * `DepositQueued` logs; simulates; sends (same-nonce fee bumps when stuck); checks the receipt and
+ * records the transaction and its gas.
+ */
+import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
+import { assetStorageAbi } from "../lib/abi.js";
+import { Metrics } from "../node/metrics.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
+import { sendTransaction } from "../node/tx.js";
+import type { ProofQueue, ProofResult } from "../prover/queue.js";
+import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
+import type { Db } from "../runtime/db.js";
+import type { Logger } from "../runtime/log.js";
+import { runEvery } from "../runtime/scheduler.js";
+import { BatchRowError, type BatchToSend, readBatchToSend } from "./batches.js";
+import type { SenderConfig } from "./config.js";
+import { fetchDepositRecords } from "./deposits.js";
+import { buildSlots, creditCount, publicSignalsMismatch, SlotBuildError } from "./slots.js";
+import { SenderStore } from "./store.js";
+
+/** What the sender needs from the proof queue (offchain/prover/queue.ts). */
+export type ProofSource = Pick<ProofQueue, "result">;
+
+export interface SenderDeps {
+  config: SenderConfig;
+  db: Db;
+  log: Logger;
+  signal: AbortSignal;
+  queue: ProofSource;
+  metrics?: Metrics;
+  /** Injected clients (tests); default: built from the config. */
+  l1?: PublicClient;
+  wallet?: SignerClient;
+}
+
+export const SENDER_METRICS: [name: string, type: "gauge" | "counter", help: string][] = [
+  ["sender_l1_batch_count", "gauge", "AssetStorage.batchCount() at the last read (= next batch to send)"],
+  ["sender_batches_landed_total", "counter", "Batches this process submitted that landed on L1"],
+  ["sender_gas_used_total", "counter", "Gas used by the batches this process landed"],
+  ["sender_last_batch_gas_used", "gauge", "Gas used by the last batch landed"],
+  ["sender_submit_failures_total", "counter", "Submissions refused by checks or simulation, or reverted on L1"],
+  ["sender_tick_errors_total", "counter", "Ticks that ended with an error (retried next tick)"],
+];
+
+const BATCH_VERIFIED = getAbiItem({ abi: assetStorageAbi, name: "BatchVerified" });
+
+type Proof8 = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+
+/** The 8 proof words as bigints, or a reason why they are not usable (pure). */
+export function proofWords(result: Pick<ProofResult, "proof">): Proof8 | string {
+  if (!Array.isArray(result.proof) || result.proof.length !== 8)
+    return `proof has ${result.proof?.length} words, not 8`;
+  const words: bigint[] = [];
+  for (const [i, w] of result.proof.entries()) {
+    if (typeof w !== "string" || !/^\d+$/.test(w)) return `proof word ${i} is not a decimal string: ${String(w)}`;
+    words.push(BigInt(w));
+  }
+  return words as unknown as Proof8;
+}
+
+export class SenderService {
+  readonly store: SenderStore;
+  readonly metrics: Metrics;
+  readonly l1: PublicClient;
+  readonly wallet: SignerClient;
+  private lastWait = "";
+
+  constructor(private readonly deps: SenderDeps) {
+    this.store = new SenderStore(deps.db);
+    this.metrics = deps.metrics ?? new Metrics();
+    for (const [name, type, help] of SENDER_METRICS) {
+      if (type === "gauge") this.metrics.gauge(name, help);
+      else this.metrics.counter(name, help);
+    }
+    this.l1 = deps.l1 ?? publicClientFor(deps.config.l1);
+    this.wallet = deps.wallet ?? walletClientFor(deps.config.l1, deps.config.senderKey);
+  }
+
+  private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return rpcRetry(what, fn, { log: this.deps.log, signal: this.deps.signal });
+  }
+
+  private read<T>(
+    functionName: "batchCount" | "exodusMode" | "stateRoot" | "opChain" | "processedDeposits" | "batchSize" | "sender",
+  ) {
+    return this.retry(`L1 ${functionName}()`, () =>
+      this.l1.readContract({ address: this.deps.config.assetStorage, abi: assetStorageAbi, functionName }),
+    ) as Promise<T>;
+  }
+
+  /** Logs a waiting state once (until it changes), so a long wait does not flood the log. */
+  private wait(msg: string, level: "debug" | "info" | "warn" | "error", fields: Record<string, unknown> = {}): false {
+    if (msg !== this.lastWait) {
+      this.deps.log[level](msg, fields);
+      this.lastWait = msg;
+    }
+    return false;
+  }
+
+  /** Checks at start that the deployment and the key fit the contract (warnings, not fatal). */
+  async preflight(): Promise<void> {
+    const { log, config } = this.deps;
+    const [batchSize, sender] = await Promise.all([this.read<number>("batchSize"), this.read<Address>("sender")]);
+    if (batchSize !== config.batchSize) {
+      throw new Error(
+        `AssetStorage.batchSize() is ${batchSize} but the deployment file says params.batchSize ${config.batchSize}; fix the deployment file`,
+      );
+    }
+    if (sender.toLowerCase() !== this.wallet.account.address.toLowerCase()) {
+      log.error(
+        "SENDER_PRIVATE_KEY is not the account AssetStorage accepts batches from: submissions will be refused",
+        {
+          ours: this.wallet.account.address,
+          contractSender: sender,
+        },
+      );
+    }
+  }
+
+  /** Sends every batch that is ready, in order. */
+  async tick(): Promise<void> {
+    try {
+      for (let i = 0; i < 100 && !this.deps.signal.aborted; i++) {
+        if (!(await this.step())) return;
+      }
+    } catch (error) {
+      if (!this.deps.signal.aborted) this.metrics.inc("sender_tick_errors_total");
+      throw error;
+    }
+  }
+
+  /** Rows for batches below batchCount that we did not see land: fill in their transaction and gas. */
+  private async backfill(batchCount: number): Promise<void> {
+    for (const s of this.store.notLandedBelow(batchCount)) {
+      const { config, log } = this.deps;
+      let found: { txHash: `0x${string}`; gasUsed: bigint; effectiveGasPrice: bigint; l1Block: bigint } | undefined;
+      try {
+        const logs = await this.retry("eth_getLogs BatchVerified", () =>
+          this.l1.getLogs({
+            address: config.assetStorage,
+            event: BATCH_VERIFIED,
+            args: { batchNumber: BigInt(s.batchNumber) },
+            fromBlock: config.l1DeployBlock,
+            toBlock: "latest",
+          }),
+        );
+        const hash = logs[0]?.transactionHash;
+        if (hash) {
+          const r = await this.retry("eth_getTransactionReceipt", () => this.l1.getTransactionReceipt({ hash }));
+          found = { txHash: hash, gasUsed: r.gasUsed, effectiveGasPrice: r.effectiveGasPrice, l1Block: r.blockNumber };
+        }
+      } catch (error) {
+        log.warn("could not look up how a batch landed; recording it without gas", {
+          batchNumber: s.batchNumber,
+          error: describeError(error),
+        });
+      }
+      this.store.markLanded(
+        s.batchNumber,
+        found ?? { txHash: null, gasUsed: null, effectiveGasPrice: null, l1Block: null },
+      );
+      log.info("batch already on L1: skipped", {
+        batchNumber: s.batchNumber,
+        tx: found?.txHash ?? null,
+        ours: found?.txHash !== undefined && found.txHash === s.txHash,
+      });
+    }
+  }
+
+  /** One batch: returns true when it landed (or the chain moved), false when waiting. */
+  async step(): Promise<boolean> {
+    const { config, log, signal, queue, db } = this.deps;
+    const [count64, exodus] = await Promise.all([this.read<bigint>("batchCount"), this.read<boolean>("exodusMode")]);
+    const k = Number(count64);
+    this.metrics.set("sender_l1_batch_count", k);
+    await this.backfill(k);
+    if (exodus) return this.wait("exodus is active on L1: no batch can be submitted any more", "warn");
+
+    let batch: BatchToSend | undefined;
+    try {
+      batch = readBatchToSend(db, k);
+    } catch (error) {
+      if (error instanceof BatchRowError) return this.wait(`cannot read batch ${k}: ${error.message}`, "error");
+      throw error;
+    }
+    if (!batch) return this.wait(`waiting for the extractor to cut batch ${k}`, "debug", { batchNumber: k });
+
+    const proof = await queue.result(k);
+    if (!proof) {
+      const later = await queue.result(k + 1);
+      return this.wait(
+        later
+          ? `waiting for the proof of batch ${k}; the proof of batch ${k + 1} is ready and held until then`
+          : `waiting for the proof of batch ${k}`,
+        later ? "info" : "debug",
+        { batchNumber: k },
+      );
+    }
+    const blog = log.child({ batchNumber: k });
+    const words = proofWords(proof);
+    if (typeof words === "string" || proof.batchNumber !== k) {
+      const why = typeof words === "string" ? words : `the queue returned the proof of batch ${proof.batchNumber}`;
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "proof" });
+      return this.wait(`batch ${k}: unusable proof: ${why}; waiting (re-prove the batch)`, "error");
+    }
+    const boundary = {
+      oldRoot: batch.oldRoot,
+      newRoot: batch.newRoot,
+      oldOpChain: batch.oldOpChain,
+      newOpChain: batch.newOpChain,
+    };
+    const signalsDiff = publicSignalsMismatch(boundary, batch.ops, config.batchSize, proof.publicSignals);
+    if (signalsDiff) {
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "public-signals" });
+      return this.wait(
+        `batch ${k}: the proof is not for this batch: ${signalsDiff}; waiting (re-prove the batch)`,
+        "error",
+      );
+    }
+
+    const [root, chain, processed] = await Promise.all([
+      this.read<bigint>("stateRoot"),
+      this.read<bigint>("opChain"),
+      this.read<bigint>("processedDeposits"),
+    ]);
+    if (root !== batch.oldRoot || chain !== batch.oldOpChain) {
+      return this.wait(
+        `batch ${k} does not continue the state proven on L1: it starts from root ${batch.oldRoot} / op chain ${batch.oldOpChain}, ` +
+          `L1 holds root ${root} / op chain ${chain}. The extractor's database does not belong to this deployment ` +
+          "(wrong DATA_DIR or deployment files) or L1 moved on without this sender; not sending, waiting",
+        "error",
+      );
+    }
+    if (processed !== BigInt(batch.firstDepositId)) {
+      return this.wait(
+        `batch ${k} starts at deposit ${batch.firstDepositId} but L1 has processed ${processed} deposits; not sending, waiting`,
+        "error",
+      );
+    }
+
+    const deposits = await fetchDepositRecords(
+      {
+        client: this.l1,
+        assetStorage: config.assetStorage,
+        fromBlock: this.store.depositFromBlock() ?? config.l1DeployBlock,
+        blockRange: config.blockRange,
+        log: blog,
+        signal,
+      },
+      batch.firstDepositId,
+      creditCount(batch.ops),
+    );
+    let slots: ReturnType<typeof buildSlots>;
+    try {
+      slots = buildSlots(batch.ops, deposits.records, config.batchSize);
+    } catch (error) {
+      if (!(error instanceof SlotBuildError)) throw error;
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "slots" });
+      return this.wait(`batch ${k}: ${error.message}; not sending, waiting`, "error");
+    }
+
+    const args = [batch.newRoot, batch.newOpChain, slots, words] as const;
+    try {
+      await this.retry("simulate submitBatch", () =>
+        this.l1.simulateContract({
+          account: this.wallet.account,
+          address: config.assetStorage,
+          abi: assetStorageAbi,
+          functionName: "submitBatch",
+          args,
+        }),
+      );
+    } catch (error) {
+      if (isRetryableRpcError(error) || signal.aborted) throw error;
+      const reason = describeError(error);
+      this.store.markFailed(k, "failed", `simulation: ${reason}`);
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "simulation" });
+      return this.wait(`batch ${k}: submitBatch would revert (${reason}); not sending, will retry`, "error");
+    }
+
+    const sent = await sendTransaction(
+      {
+        client: this.l1,
+        wallet: this.wallet,
+        log: blog,
+        signal,
+        stuckAfterMs: config.txTimeoutMs,
+        pollIntervalMs: Math.min(config.pollIntervalMs, 1_000),
+        maxFeePerGasCap: config.maxFeePerGas,
+      },
+      {
+        to: config.assetStorage,
+        data: encodeFunctionData({ abi: assetStorageAbi, functionName: "submitBatch", args }),
+        what: `submitBatch ${k}`,
+      },
+      { onSent: (hash, nonce) => this.store.markSent(k, hash, nonce) },
+    );
+    if (sent.kind === "nonceTaken") return true; // re-read batchCount: it may have been this batch
+    const r = sent.receipt;
+    if (r.status !== "success") {
+      this.store.markFailed(k, "reverted", `transaction ${sent.hash} reverted`, sent.hash);
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "reverted" });
+      blog.error("submitBatch reverted on L1: not marked landed, will retry", { tx: sent.hash, gasUsed: r.gasUsed });
+      this.lastWait = "";
+      return false;
+    }
+    const verified = r.logs.some((l) => {
+      if (l.address.toLowerCase() !== config.assetStorage.toLowerCase()) return false;
+      try {
+        const e = decodeEventLog({ abi: [BATCH_VERIFIED], data: l.data, topics: l.topics, strict: true });
+        return e.args.batchNumber === BigInt(k);
+      } catch {
+        return false;
+      }
+    });
+    if (!verified) blog.error("submitBatch succeeded without a BatchVerified event for this batch", { tx: sent.hash });
+    this.store.db.transaction(() => {
+      this.store.markLanded(k, {
+        txHash: sent.hash,
+        gasUsed: r.gasUsed,
+        effectiveGasPrice: r.effectiveGasPrice,
+        l1Block: r.blockNumber,
+      });
+      if (deposits.records.length) this.store.setDepositFromBlock(deposits.lastBlock);
+    })();
+    this.metrics.inc("sender_batches_landed_total");
+    this.metrics.inc("sender_gas_used_total", Number(r.gasUsed));
+    this.metrics.set("sender_last_batch_gas_used", r.gasUsed);
+    this.metrics.set("sender_l1_batch_count", k + 1);
+    this.lastWait = "";
+    blog.info("batch landed on L1", {
+      tx: sent.hash,
+      block: r.blockNumber,
+      gasUsed: r.gasUsed,
+      effectiveGasPrice: r.effectiveGasPrice,
+      ops: batch.opCount,
+      deposits: deposits.records.length,
+      replacements: sent.replacements,
+      newRoot: batch.newRoot,
+    });
+    return true;
+  }
+}
+
+/** Runs the sender until `deps.signal` aborts. */
+export async function runSender(deps: SenderDeps): Promise<void> {
+  const service = new SenderService(deps);
+  deps.log.info("sender starting", {
+    assetStorage: deps.config.assetStorage,
+    sender: service.wallet.account.address,
+    batchSize: deps.config.batchSize,
+    ...service.store.progress(),
+  });
+  await service.preflight();
+  await runEvery(deps.config.pollIntervalMs, () => service.tick(), {
+    signal: deps.signal,
+    log: deps.log,
+    name: "sender tick",
+  });
+  deps.log.info("sender stopped", { ...service.store.progress() });
+}
