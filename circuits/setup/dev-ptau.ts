@@ -272,7 +272,9 @@ export async function generateDevPtau(opts: DevPtauOptions): Promise<DevPtauResu
       }
     };
     for (const scalars of plan.chunks()) {
-      inFlight.push(pool.multiply(plan.group, encodeScalars(scalars), transcript));
+      const job = pool.multiply(plan.group, encodeScalars(scalars), transcript);
+      job.catch(() => {}); // awaited below; this only keeps a failure behind another from going unhandled
+      inFlight.push(job);
       if (inFlight.length >= maxInFlight) await consume(await inFlight.shift()!);
     }
     while (inFlight.length > 0) await consume(await inFlight.shift()!);
