@@ -13,7 +13,7 @@ export function envSource(env: NodeJS.ProcessEnv = process.env): Record<string, 
   return out;
 }
 
-export const zPort = zInt(1).max(65535, "must be a TCP port (1-65535)");
+export const zPort = zInt(0).max(65535, "must be a TCP port (0-65535; 0 picks a free one)");
 /** Gwei as a decimal number ("30", "1.5"), converted to wei. */
 export const zGwei = z
   .string()

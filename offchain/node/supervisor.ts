@@ -1,0 +1,216 @@
+/**
+ * The local node: monitor, extractor and sender as in-process loops sharing one SQLite handle, and
+ * the prover pool's worker processes, under one shutdown signal. Every service keeps its own
+ * checkpoints, so the node can be killed at any instant and started again.
+ *
+ * Each service module exports `run<Name>(deps: { config, db, log, signal, ... }): Promise<void>`
+ * that returns when `signal` aborts (the prover pool is started and stopped here). A service that
+ * fails stops the others: the node exits non-zero rather than run half of the bridge.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type ExtractorConfig, loadExtractorConfig } from "../extractor/config.js";
+import { runExtractor } from "../extractor/extractor.js";
+import { loadMonitorConfig, type MonitorConfig } from "../monitor/config.js";
+import { runMonitor } from "../monitor/monitor.js";
+import { loadProverConfig, type ProverConfig } from "../prover/config.js";
+import { ProverPool } from "../prover/pool.js";
+import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
+import { SqliteProofQueue } from "../prover/queue.js";
+import { ConfigError } from "../runtime/config.js";
+import { openDatabase } from "../runtime/db.js";
+import { createLogger, type Logger } from "../runtime/log.js";
+import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
+import { runSender } from "../sender/sender.js";
+import { envSource } from "./env.js";
+import { Metrics, serveMetrics } from "./metrics.js";
+
+export const SERVICES = ["monitor", "extractor", "prover", "sender"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface NodeConfig {
+  services: ServiceName[];
+  monitor?: MonitorConfig;
+  extractor?: ExtractorConfig;
+  prover?: ProverConfig & { circuit: CircuitArtifacts };
+  sender?: SenderConfig;
+  dataDir: string;
+  dbPath: string;
+  logPath: string;
+  metricsPort?: number;
+}
+
+/**
+ * Parses the configuration of every selected service (NODE_SERVICES, default all) from one
+ * environment; throws one ConfigError listing every problem of every service.
+ */
+export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const e = envSource(env);
+  const problems: string[] = [];
+  const wanted = (e.NODE_SERVICES ?? SERVICES.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = wanted.filter((s) => !(SERVICES as readonly string[]).includes(s));
+  if (unknown.length)
+    problems.push(`NODE_SERVICES (environment): unknown service ${unknown.join(", ")}; use ${SERVICES.join(",")}`);
+  const services = SERVICES.filter((s) => wanted.includes(s));
+  if (services.length === 0 && unknown.length === 0) problems.push("NODE_SERVICES (environment): names no service");
+  const attempt = <T>(service: ServiceName, load: () => T): T | undefined => {
+    if (!services.includes(service)) return undefined;
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems.map((p) => `[${service}] ${p}`));
+      else problems.push(`[${service}] ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const monitor = attempt("monitor", () => loadMonitorConfig(e));
+  const extractor = attempt("extractor", () => loadExtractorConfig(e));
+  const prover = attempt("prover", () => {
+    const p = loadProverConfig(e);
+    return { ...p, circuit: circuitArtifacts(p.circuitDir) };
+  });
+  const sender = attempt("sender", () => loadSenderConfig(e));
+  const dataDir = e.DATA_DIR ?? "build/node";
+  const dbPath = join(dataDir, "bridge.sqlite");
+  for (const [name, c] of Object.entries({ monitor, extractor, prover, sender })) {
+    if (c && c.dbPath !== dbPath)
+      problems.push(`[${name}] uses ${c.dbPath}, the node uses ${dbPath}: set one DATA_DIR`);
+  }
+  const port = e.METRICS_PORT === undefined ? undefined : Number(e.METRICS_PORT);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    problems.push(`METRICS_PORT (environment): must be a TCP port (got ${JSON.stringify(e.METRICS_PORT)})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    services,
+    monitor,
+    extractor,
+    prover,
+    sender,
+    dataDir,
+    dbPath,
+    logPath: join(dataDir, "node.log"),
+    metricsPort: port,
+  };
+}
+
+/** Loggers that write JSON lines to stderr and to `${DATA_DIR}/node.log`. */
+function loggerFactory(logPath: string, echo: boolean): (service: string) => Logger {
+  return (service) =>
+    createLogger(service, {
+      write: (line) => {
+        if (echo) process.stderr.write(`${line}\n`);
+        appendFileSync(logPath, `${line}\n`);
+      },
+    });
+}
+
+export interface RunNodeOptions {
+  signal: AbortSignal;
+  /** Also write log lines to stderr (default true). */
+  echo?: boolean;
+  /** Called once everything is started, with the metrics URL if any (tests). */
+  onReady?: (info: { metricsUrl?: string }) => void;
+}
+
+/** Runs the node until `signal` aborts or a service fails; resolves to the exit status (0 or 1). */
+export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise<number> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = loggerFactory(config.logPath, opts.echo ?? true);
+  const log = logger("node");
+  const controller = new AbortController();
+  const stopAll = (reason: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  if (opts.signal.aborted) stopAll(opts.signal.reason);
+  else opts.signal.addEventListener("abort", () => stopAll(opts.signal.reason), { once: true });
+  const signal = controller.signal;
+
+  const db = openDatabase(config.dbPath);
+  const metrics = new Metrics();
+  const queue = new SqliteProofQueue(db);
+  let metricsUrl: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const served = await serveMetrics(metrics, config.metricsPort, { signal, log });
+    metricsUrl = `http://127.0.0.1:${served.port}/metrics`;
+  }
+  log.info("node starting", {
+    services: config.services,
+    db: config.dbPath,
+    log: config.logPath,
+    metrics: metricsUrl ?? "off (set METRICS_PORT)",
+    proverWorkers: config.prover?.workers,
+  });
+  // Plain lines for the person who started it (the JSON log says the same).
+  if (opts.echo ?? true) {
+    process.stderr.write(
+      `node: services ${config.services.join(", ")}\n  database ${config.dbPath}\n  log      ${config.logPath} (and stderr; prover workers log to stderr only)\n` +
+        `  metrics  ${metricsUrl ?? "off (set METRICS_PORT)"}\n  stop     Ctrl-C or SIGTERM (safe at any time)\n`,
+    );
+  }
+
+  let failed = false;
+  const supervise = async (name: ServiceName, run: () => Promise<void>) => {
+    try {
+      await run();
+      if (!signal.aborted) throw new Error(`${name} returned before shutdown`);
+    } catch (error) {
+      if (signal.aborted && !failed) {
+        log.info(`${name} stopped`);
+        return;
+      }
+      failed = true;
+      log.error(`${name} failed: stopping the node`, { error });
+      stopAll(error);
+    }
+  };
+
+  const runs: Promise<void>[] = [];
+  const c = config;
+  if (c.monitor) {
+    const cfg = c.monitor;
+    runs.push(supervise("monitor", () => runMonitor({ config: cfg, db, log: logger("monitor"), signal, metrics })));
+  }
+  if (c.extractor) {
+    const cfg = c.extractor;
+    runs.push(
+      supervise("extractor", () => runExtractor({ config: cfg, db, log: logger("extractor"), signal, queue, metrics })),
+    );
+  }
+  if (c.prover) {
+    const cfg = c.prover;
+    runs.push(
+      supervise("prover", async () => {
+        const pool = new ProverPool({
+          queue,
+          circuit: cfg.circuit,
+          workers: cfg.workers,
+          leaseMs: cfg.leaseMs,
+          pollMs: cfg.pollIntervalMs,
+          log: logger("prover"),
+        });
+        pool.start();
+        try {
+          await new Promise<void>((resolve) => {
+            if (signal.aborted) resolve();
+            else signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+        } finally {
+          await pool.stop();
+        }
+      }),
+    );
+  }
+  if (c.sender) {
+    const cfg = c.sender;
+    runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
+  }
+  opts.onReady?.({ metricsUrl });
+  await Promise.all(runs);
+  db.close();
+  log.info("node stopped", { failed });
+  return failed ? 1 : 0;
+}
