@@ -131,5 +131,18 @@ prover: install ## Run the prover service: snarkjs worker pool on the node's pro
 test-prover: install ## Prover tests only (queue, proving and worker pool on a tiny circuit, service entry)
 	$(TSX) --test $(sort $(wildcard offchain/prover/*.test.ts))
 
+.PHONY: node monitor sender test-services
+node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)
+	$(TSX) offchain/node.ts
+
+monitor: install ## Run the L1 monitor alone (L1 deposits -> L2 credits, metadata, exodus relay)
+	$(TSX) offchain/monitor/index.ts
+
+sender: install ## Run the proof sender alone (proven batches -> L1 submitBatch, in order)
+	$(TSX) offchain/sender/index.ts
+
+test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (msw fake chains and anvil)
+	$(TSX) --test $(sort $(wildcard offchain/runtime/*.test.ts offchain/node/*.test.ts offchain/monitor/*.test.ts offchain/sender/*.test.ts offchain/lib/abi.test.ts))
+
 clean: ## Remove build outputs (keeps node_modules)
 	rm -rf $(BUILD)
