@@ -33,7 +33,7 @@ export const envFields = {
   RELAYER_PRIVATE_KEY: zPrivateKey,
   SENDER_PRIVATE_KEY: zPrivateKey,
   CONFIRMATIONS: zInt(1).default(1),
-  POLL_INTERVAL_MS: zInt(50).default(2_000),
+  POLL_INTERVAL_MS: zInt(10).default(1_000),
   LOG_BLOCK_RANGE: zInt(1).default(2_000),
   TX_TIMEOUT_MS: zInt(1_000).default(60_000),
   MAX_FEE_PER_GAS_GWEI: zGwei.optional(),
