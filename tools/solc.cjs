@@ -27,7 +27,13 @@ for (let i = 0; i < args.length; i++) {
 }
 if (roots.length === 0) roots.push(process.cwd());
 
+// soljson copies the standard-JSON input onto its small wasm stack: an input of a megabyte or more
+// (every source's text inline) crashes it with "memory access out of bounds". So the sources' text is
+// kept here and handed to solc through the import callback (`urls`), leaving the input itself small.
+const inline = new Map();
+
 function findImports(p) {
+  if (inline.has(p)) return { contents: inline.get(p) };
   const candidates = path.isAbsolute(p) ? [p] : roots.map((r) => path.resolve(r, p));
   for (const c of candidates) {
     if (fs.existsSync(c)) return { contents: fs.readFileSync(c, "utf8") };
@@ -35,5 +41,11 @@ function findImports(p) {
   return { error: `File not found: ${p} (searched ${roots.join(", ")})` };
 }
 
-const input = fs.readFileSync(0, "utf8");
-process.stdout.write(solc.compile(input, { import: findImports }));
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+for (const [name, source] of Object.entries(input.sources ?? {})) {
+  if (typeof source.content === "string") {
+    inline.set(name, source.content);
+    input.sources[name] = { urls: [name] };
+  }
+}
+process.stdout.write(solc.compile(JSON.stringify(input), { import: findImports }));
