@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -143,6 +143,16 @@ describe("dev-ptau CLI", () => {
       },
     );
     assert.match(third.stdout, /wrote/);
+  });
+
+  it("generates once when two runs ask for the same file at the same time", async () => {
+    const out = resolve(DIR, "cli-4.ptau");
+    const args = [...tsx, "--power", "4", "--out", out, "--cache", "--quiet"];
+    const outputs = await Promise.all([0, 1].map(() => run(process.execPath, args, { cwd: ROOT })));
+    const wrote = outputs.filter((o) => /wrote/.test(o.stdout)).length;
+    const reused = outputs.filter((o) => /up to date/.test(o.stdout)).length;
+    assert.deepEqual({ wrote, reused }, { wrote: 1, reused: 1 }, outputs.map((o) => o.stdout).join("\n"));
+    assert.ok(!existsSync(`${out}.lock`), "lock released");
   });
 
   it("explains a bad power", async () => {

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -405,24 +405,76 @@ async function main(): Promise<void> {
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new Error("--threads must be >= 1");
   const out = resolve(values.out);
   const key = cacheKey(power, seed);
-  if (values.cache && (await isCached(out, key))) {
-    console.log(`dev-ptau: ${out} is up to date (power ${power}, cache key ${key.slice(0, 12)})`);
-    return;
-  }
-  await rm(`${out}.key`, { force: true });
-  const res = await generateDevPtau({
-    power,
-    out,
-    seed,
-    threads,
-    log: values.quiet ? undefined : (m) => console.log(m),
+  await mkdir(dirname(out), { recursive: true });
+  // Several make targets may ask for the same file at once: one generates, the others wait.
+  await withLock(out, async () => {
+    if (values.cache && (await isCached(out, key))) {
+      console.log(`dev-ptau: ${out} is up to date (power ${power}, cache key ${key.slice(0, 12)})`);
+      return;
+    }
+    await rm(`${out}.key`, { force: true });
+    const res = await generateDevPtau({
+      power,
+      out,
+      seed,
+      threads,
+      log: values.quiet ? undefined : (m) => console.log(m),
+    });
+    await writeFile(`${out}.key`, `${key}\n`);
+    console.log(
+      `dev-ptau: wrote ${res.out} (power ${power}, ${(res.bytes / 2 ** 20).toFixed(1)} MiB) in ` +
+        `${res.wallSeconds.toFixed(1)} s wall, ${res.cpuSeconds.toFixed(1)} s CPU, ${res.threads} threads`,
+    );
+    console.log("dev-ptau: DEVELOPMENT ONLY - its toxic waste derives from a public seed (docs/trusted-setup.md)");
   });
-  await writeFile(`${out}.key`, `${key}\n`);
-  console.log(
-    `dev-ptau: wrote ${res.out} (power ${power}, ${(res.bytes / 2 ** 20).toFixed(1)} MiB) in ` +
-      `${res.wallSeconds.toFixed(1)} s wall, ${res.cpuSeconds.toFixed(1)} s CPU, ${res.threads} threads`,
-  );
-  console.log("dev-ptau: DEVELOPMENT ONLY - its toxic waste derives from a public seed (docs/trusted-setup.md)");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only, nothing is sent
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `fn` holding FILE.lock, which names our pid (hard-linked into place, so it never exists
+ * empty); waits while a live process holds it and clears it when its holder is gone. The lock
+ * only saves duplicate work: outputs are renamed into place whole, and equal runs write equal bytes.
+ */
+async function withLock(out: string, fn: () => Promise<void>): Promise<void> {
+  const lock = `${out}.lock`;
+  const mine = `${lock}.${process.pid}`;
+  await writeFile(mine, String(process.pid));
+  let announced = false;
+  try {
+    for (;;) {
+      try {
+        await link(mine, lock);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+        if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+          await rm(lock, { force: true }); // left by a process that is gone
+          continue;
+        }
+        if (!announced) {
+          console.log(`dev-ptau: process ${holder} is writing ${out}; waiting for it`);
+          announced = true;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  } finally {
+    await rm(mine, { force: true });
+  }
+  try {
+    await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
