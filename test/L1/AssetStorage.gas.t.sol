@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
+import {AssetStorageBase} from "./AssetStorageBase.sol";
+import {AcceptingVerifier} from "./mocks/MockBatchVerifier.sol";
+import {PoseidonTree} from "./utils/PoseidonTree.sol";
+
+/// @notice Gas snapshots (snapshots/AssetStorage.json) of AssetStorage's own work: the verifier is
+///         AcceptingVerifier, so submitBatch figures exclude the Groth16 verification (about 181k of
+///         pairings plus about 6.5k per public input with the real verifier). Each test makes one measured
+///         call on state prepared in setUp, so storage is cold as in a real transaction.
+contract AssetStorageGasTest is AssetStorageBase {
+    BridgeProtocol.DepositRecord[] internal queued;
+
+    function setUp() public override {
+        super.setUp();
+        _deploy(address(new AcceptingVerifier()), BATCH, DEPTH, genesisRoot);
+        tokenId = _dock(address(token));
+
+        // Steady state: earlier deposits exist, one batch was proven, alice has pending withdrawals.
+        for (uint256 i = 0; i < 4; i++) {
+            (, BridgeProtocol.DepositRecord memory rec) = _depositETH(carol, carol, 10 ether);
+            queued.push(rec);
+        }
+        for (uint256 i = 0; i < 5; i++) {
+            (, BridgeProtocol.DepositRecord memory rec) = _depositToken(carol, carol, 1000 ether);
+            queued.push(rec);
+        }
+        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        slots[0] = _creditSlot(queued[0]);
+        slots[1] = _withdrawSlot(ETH, alice, 1 ether);
+        slots[2] = _creditSlot(queued[1]);
+        slots[3] = _withdrawSlot(tokenId, alice, 100 ether);
+        _submit(1, 1, slots);
+
+        vm.deal(alice, 100 ether);
+        token.mint(alice, 100 ether);
+        vm.prank(alice);
+        token.approve(address(bridge), type(uint256).max);
+    }
+
+    function test_gas_depositETH() public {
+        vm.prank(alice);
+        bridge.depositETH{value: 1 ether}(bob);
+        vm.snapshotGasLastCall("AssetStorage", "depositETH");
+    }
+
+    function test_gas_depositERC20() public {
+        vm.prank(alice);
+        bridge.depositERC20(address(token), 1 ether, bob);
+        vm.snapshotGasLastCall("AssetStorage", "depositERC20");
+    }
+
+    function test_gas_submitBatch_4noops() public {
+        vm.prank(batchSender);
+        bridge.submitBatch(2, 2, _noops(BATCH), proof);
+        vm.snapshotGasLastCall("AssetStorage", "submitBatch_4noops");
+    }
+
+    function test_gas_submitBatch_4withdrawals() public {
+        IAssetStorage.BatchSlot[] memory slots = new IAssetStorage.BatchSlot[](BATCH);
+        slots[0] = _withdrawSlot(ETH, bob, 1 ether);
+        slots[1] = _withdrawSlot(ETH, carol, 1 ether);
+        slots[2] = _withdrawSlot(tokenId, bob, 1 ether);
+        slots[3] = _withdrawSlot(tokenId, alice, 1 ether);
+        vm.prank(batchSender);
+        bridge.submitBatch(2, 2, slots, proof);
+        vm.snapshotGasLastCall("AssetStorage", "submitBatch_4withdrawals");
+    }
+
+    function test_gas_submitBatch_4deposits() public {
+        IAssetStorage.BatchSlot[] memory slots = new IAssetStorage.BatchSlot[](BATCH);
+        for (uint256 i = 0; i < BATCH; i++) {
+            slots[i] = _creditSlot(queued[2 + i]);
+        }
+        vm.prank(batchSender);
+        bridge.submitBatch(2, 2, slots, proof);
+        vm.snapshotGasLastCall("AssetStorage", "submitBatch_4deposits");
+    }
+
+    function test_gas_claimETH() public {
+        vm.prank(alice);
+        bridge.claim(ETH);
+        vm.snapshotGasLastCall("AssetStorage", "claim_ETH");
+    }
+
+    function test_gas_claimERC20() public {
+        vm.prank(alice);
+        bridge.claim(tokenId);
+        vm.snapshotGasLastCall("AssetStorage", "claim_ERC20");
+    }
+}
+
+/// @notice Gas snapshots of the exodus paths (depth 16): exit walks 16 Poseidon(2) levels after one
+///         Poseidon(3) leaf.
+contract AssetStorageExodusGasTest is AssetStorageBase {
+    uint256[] internal path;
+    BridgeProtocol.DepositRecord internal unprocessed;
+
+    function setUp() public override {
+        super.setUp();
+        (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, alice, 2 ether);
+        (, BridgeProtocol.DepositRecord memory d1) = _depositETH(bob, bob, 3 ether);
+        unprocessed = d1;
+
+        uint256[] memory slots = new uint256[](2);
+        uint256[] memory leaves = new uint256[](2);
+        (slots[0], leaves[0]) = (0, PoseidonTree.leaf(carol, ETH, 1 ether));
+        (slots[1], leaves[1]) = (0x1234, PoseidonTree.leaf(alice, ETH, 1 ether));
+        (uint256 root, uint256[] memory siblings) = PoseidonTree.build(DEPTH, slots, leaves, 0x1234);
+        path = siblings;
+
+        IAssetStorage.BatchSlot[] memory batch = _noops(BATCH);
+        batch[0] = _creditSlot(d0);
+        _submit(root, 1, batch);
+        vm.warp(block.timestamp + DEADLINE);
+        bridge.activateExodus();
+    }
+
+    function test_gas_exit_depth16() public {
+        bridge.exit(0x1234, alice, ETH, 1 ether, path);
+        vm.snapshotGasLastCall("AssetStorage", "exit_depth16");
+        assertEq(bridge.pendingWithdrawals(alice, ETH), 1 ether);
+    }
+
+    function test_gas_cancelDeposit() public {
+        bridge.cancelDeposit(1, unprocessed);
+        vm.snapshotGasLastCall("AssetStorage", "cancelDeposit");
+        assertEq(bridge.pendingWithdrawals(bob, ETH), 3 ether);
+    }
+}

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {CommonBase} from "forge-std/Base.sol";
+import {StdCheats} from "forge-std/StdCheats.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+
+import {AssetStorage} from "../../../src/L1/AssetStorage.sol";
+import {IAssetStorage} from "../../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../../src/libraries/BridgeProtocol.sol";
+import {MockERC20} from "../mocks/TestTokens.sol";
+import {PoseidonTree} from "../utils/PoseidonTree.sol";
+
+/// @title AssetStorageHandler
+/// @notice Drives an AssetStorage (depth 4, batch size 4, verifier that accepts everything) through deposits,
+///         honest batches, claims, time, exodus, exits and cancels, and keeps running totals for the
+///         invariants. It plays the honest operator: it mirrors the L2 state in a depth-4 Poseidon tree and
+///         proves exactly that tree, so every batch it submits is one a real prover could prove.
+/// @dev Actions that an honest actor expects to succeed are made with try/catch and recorded as failures
+///      when they revert (a liveness property); actions that must fail set a flag if they succeed.
+contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    uint256 internal constant R =
+        21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
+    uint256 public constant DEPTH = 4;
+    uint256 public constant LEAVES = 16;
+    uint256 public constant BATCH = 4;
+    uint32 public constant TOKENS = 3; // 0 ETH, 1 plain ERC-20, 2 fee-on-transfer ERC-20
+    uint256 public constant ACTORS = 3;
+
+    /*//////////////////////////////////////////////////////////////
+                                 SETUP
+    //////////////////////////////////////////////////////////////*/
+
+    AssetStorage public immutable bridge;
+    address public immutable batchSender;
+    MockERC20[TOKENS] internal _erc20; // index 0 unused (ETH)
+    address[ACTORS] internal _actors;
+    uint256 public time;
+
+    /*//////////////////////////////////////////////////////////////
+                             GHOST: DEPOSITS
+    //////////////////////////////////////////////////////////////*/
+
+    BridgeProtocol.DepositRecord[] internal _records;
+    uint256[] internal _words; // deposit words as computed when each deposit was made
+    mapping(uint64 depositId => uint256 count) public cancelCount;
+
+    /*//////////////////////////////////////////////////////////////
+                            GHOST: L2 MIRROR
+    //////////////////////////////////////////////////////////////*/
+
+    struct Slot {
+        address owner;
+        uint32 tokenId;
+        uint128 balance;
+    }
+
+    Slot[LEAVES] internal _slots;
+    uint256 public slotCount;
+    mapping(address owner => mapping(uint32 tokenId => uint256 slotPlusOne)) internal _slotOf;
+    /// @dev Heap-ordered tree: node 1 is the root, leaves are nodes 16..31.
+    uint256[2 * LEAVES] internal _nodes;
+    mapping(uint256 slot => uint256 count) public exitCount;
+
+    /*//////////////////////////////////////////////////////////////
+                             GHOST: TOTALS
+    //////////////////////////////////////////////////////////////*/
+
+    mapping(uint32 tokenId => uint256 amount) public locked; // received by the bridge through deposits
+    mapping(uint32 tokenId => uint256 amount) public paidOut; // sent by the bridge through claims
+    mapping(address account => mapping(uint32 tokenId => uint256 amount)) public expectedPending;
+
+    /*//////////////////////////////////////////////////////////////
+                          GHOST: MONOTONICITY
+    //////////////////////////////////////////////////////////////*/
+
+    uint64 public maxProcessed;
+    uint64 public maxBatchCount;
+    bool public counterWentBack;
+    bool public exodusOpenedEarly;
+    bool public forbiddenCallSucceeded;
+    string public honestFailure; // empty while every honest action succeeded
+
+    uint256 public exodusRoot;
+    uint64 public exodusBatchCount;
+    uint64 public exodusProcessed;
+    uint64 public exodusDepositCount;
+
+    /// @dev How often each action succeeded (coverage aid, printed by the invariant test's afterInvariant).
+    mapping(bytes32 action => uint256 count) public succeeded;
+
+    uint256[8] internal _proof;
+
+    constructor(AssetStorage bridge_, address batchSender_, MockERC20 plain, MockERC20 withFee) {
+        bridge = bridge_;
+        batchSender = batchSender_;
+        _erc20[1] = plain;
+        _erc20[2] = withFee;
+        _actors = [makeAddr("actor0"), makeAddr("actor1"), makeAddr("actor2")];
+        time = block.timestamp;
+        uint256[] memory z = PoseidonTree.zeros(DEPTH);
+        for (uint256 level = 0; level <= DEPTH; level++) {
+            // nodes at height `level` are 2^(DEPTH-level) .. 2^(DEPTH-level+1)-1
+            for (uint256 k = 1 << (DEPTH - level); k < 2 << (DEPTH - level); k++) {
+                _nodes[k] = z[level];
+            }
+        }
+    }
+
+    /// @dev Keeps the handler's clock (vm.warp does not persist between invariant calls by itself), and
+    ///      checks after every action that the queue pointer and the batch counter never went back.
+    modifier step() {
+        vm.warp(time);
+        _;
+        uint64 processed = bridge.processedDeposits();
+        uint64 batches = bridge.batchCount();
+        if (processed < maxProcessed || batches < maxBatchCount) counterWentBack = true;
+        maxProcessed = processed;
+        maxBatchCount = batches;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function depositETH(uint256 actorSeed, uint256 recipientSeed, uint256 amount) external step {
+        address from = _actor(actorSeed);
+        address to = _actor(recipientSeed);
+        amount = bound(amount, 1, 1e24);
+        vm.deal(from, amount);
+        vm.prank(from);
+        try bridge.depositETH{value: amount}(to) returns (uint64 id) {
+            if (bridge.exodusMode()) forbiddenCallSucceeded = true;
+            succeeded["depositETH"]++;
+            _recordDeposit(id, to, 0, uint128(amount), from);
+        } catch {
+            if (!bridge.exodusMode()) honestFailure = "depositETH";
+        }
+    }
+
+    function depositERC20(uint256 actorSeed, uint256 recipientSeed, uint256 tokenSeed, uint256 amount)
+        external
+        step
+    {
+        address from = _actor(actorSeed);
+        address to = _actor(recipientSeed);
+        uint32 tokenId = uint32(1 + tokenSeed % 2);
+        MockERC20 t = _erc20[tokenId];
+        amount = bound(amount, 100, 1e24);
+        t.mint(from, amount);
+        vm.prank(from);
+        t.approve(address(bridge), amount);
+        uint256 before = t.balanceOf(address(bridge));
+        vm.prank(from);
+        try bridge.depositERC20(address(t), uint128(amount), to) returns (uint64 id) {
+            if (bridge.exodusMode()) forbiddenCallSucceeded = true;
+            succeeded["depositERC20"]++;
+            _recordDeposit(id, to, tokenId, uint128(t.balanceOf(address(bridge)) - before), from);
+        } catch {
+            if (!bridge.exodusMode()) honestFailure = "depositERC20";
+        }
+    }
+
+    /// @notice Proves an honest batch: the next `depositsWanted` deposits, then withdrawals and transfers
+    ///         drawn from `seed`, then no-ops; the new root is the mirror's root.
+    function submitBatch(uint256 seed, uint256 depositsWanted) external step {
+        IAssetStorage.BatchSlot[] memory slots = new IAssetStorage.BatchSlot[](BATCH);
+        if (bridge.exodusMode()) {
+            vm.prank(batchSender);
+            try bridge.submitBatch(_nodes[1], 0, slots, _proof) {
+                forbiddenCallSucceeded = true;
+            } catch {}
+            return;
+        }
+        uint64 next = bridge.processedDeposits();
+        uint256 available = _min(BATCH, bridge.depositCount() - next);
+        uint256 d = bound(depositsWanted, _min(1, available), available); // an operator takes what is queued
+        uint256 i;
+        for (; i < d; i++) {
+            BridgeProtocol.DepositRecord memory rec = _records[next + i];
+            slots[i] = IAssetStorage.BatchSlot(
+                1, rec.tokenId, rec.recipient, rec.amount, rec.depositor, rec.timestamp
+            );
+            _addTo(_slotFor(rec.recipient, rec.tokenId), rec.amount);
+        }
+        for (; i < BATCH; i++) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            if (r % 3 == 2 || slotCount == 0) break; // the rest are no-ops
+            uint256 s = _pickSlot(r >> 8);
+            uint128 have = _slots[s].balance;
+            if (have == 0) break;
+            uint128 amount = uint128(bound(r >> 64, 1, have));
+            uint32 tokenId = _slots[s].tokenId;
+            address to = _actor(r >> 200);
+            _slots[s].balance = have - amount;
+            _updateLeaf(s);
+            if (r % 3 == 0) {
+                slots[i] = IAssetStorage.BatchSlot(3, tokenId, to, amount, address(0), 0);
+                expectedPending[to][tokenId] += amount;
+            } else {
+                _addTo(_slotFor(to, tokenId), amount); // a transfer: an all-zero slot on L1
+            }
+        }
+        uint256 newChain = uint256(keccak256(abi.encode("opChain", seed, bridge.batchCount()))) % R;
+        vm.prank(batchSender);
+        try bridge.submitBatch(_nodes[1], newChain, slots, _proof) {
+            succeeded["submitBatch"]++;
+            if (d != 0) succeeded["batchWithDeposits"]++;
+            if (i != d) succeeded["batchWithL2Ops"]++;
+        } catch {
+            honestFailure = "submitBatch";
+        }
+    }
+
+    /// @notice Claims the first pending (account, token) from the seeds on, or the seeded pair when nothing
+    ///         is pending (which must revert).
+    function claim(uint256 actorSeed, uint256 tokenSeed, bool forSomeoneElse) external step {
+        address account = _actor(actorSeed);
+        uint32 tokenId = uint32(tokenSeed % TOKENS);
+        for (uint256 k = 0; k < ACTORS * TOKENS; k++) {
+            address a = _actors[(actorSeed % ACTORS + k / TOKENS) % ACTORS];
+            uint32 t = uint32((tokenSeed % TOKENS + k) % TOKENS);
+            if (bridge.pendingWithdrawals(a, t) != 0) {
+                (account, tokenId) = (a, t);
+                break;
+            }
+        }
+        uint256 pending = bridge.pendingWithdrawals(account, tokenId);
+        bool ok;
+        if (forSomeoneElse) {
+            vm.prank(_actors[(actorSeed % ACTORS + 1) % ACTORS]);
+            try bridge.claimFor(account, tokenId) {
+                ok = true;
+            } catch {}
+        } else {
+            vm.prank(account);
+            try bridge.claim(tokenId) {
+                ok = true;
+            } catch {}
+        }
+        if (ok) {
+            succeeded["claim"]++;
+            if (pending == 0) forbiddenCallSucceeded = true;
+            paidOut[tokenId] += pending;
+            expectedPending[account][tokenId] = 0;
+        } else if (pending != 0) {
+            honestFailure = "claim";
+        }
+    }
+
+    function warp(uint256 secondsForward) external step {
+        time += bound(secondsForward, 0, 2 * uint256(bridge.priorityDeadline()));
+        succeeded["warp"]++;
+    }
+
+    /// @notice Tries to start exodus; with `waitForDeadline` the operator first stays silent until the oldest
+    ///         unprocessed deposit is due (time moves forward to that moment).
+    function activateExodus(bool waitForDeadline) external step {
+        bool was = bridge.exodusMode();
+        uint64 oldest = bridge.processedDeposits();
+        if (waitForDeadline && !was && oldest < bridge.depositCount()) {
+            uint256 dueAt = uint256(_records[oldest].timestamp) + bridge.priorityDeadline();
+            if (dueAt > time) {
+                time = dueAt;
+                vm.warp(time);
+            }
+        }
+        bool due = !was && oldest < bridge.depositCount()
+            && uint256(_records[oldest].timestamp) + bridge.priorityDeadline() <= block.timestamp;
+        try bridge.activateExodus() {
+            if (!due) exodusOpenedEarly = true;
+            succeeded["activateExodus"]++;
+            exodusRoot = bridge.stateRoot();
+            exodusBatchCount = bridge.batchCount();
+            exodusProcessed = bridge.processedDeposits();
+            exodusDepositCount = bridge.depositCount();
+        } catch {
+            if (due) honestFailure = "activateExodus";
+        }
+    }
+
+    /// @notice Exits up to three slots of the mirror from `slotSeed` on (exits of exited slots and exits before
+    ///         exodus must fail), optionally first trying a forged balance.
+    function exit(uint256 slotSeed, bool alsoTryForgery) external step {
+        uint256 n = slotCount;
+        for (uint256 k = 0; k < _min(3, n); k++) {
+            _exit((slotSeed + k) % n, alsoTryForgery && k == 0);
+        }
+    }
+
+    function _exit(uint256 s, bool alsoTryForgery) internal {
+        Slot memory target = _slots[s];
+        uint256[] memory path = _path(s);
+        if (alsoTryForgery) {
+            try bridge.exit(s, target.owner, target.tokenId, target.balance + 1, path) {
+                forbiddenCallSucceeded = true;
+            } catch {}
+        }
+        bool expected = bridge.exodusMode() && exitCount[s] == 0;
+        try bridge.exit(s, target.owner, target.tokenId, target.balance, path) {
+            exitCount[s]++;
+            succeeded["exit"]++;
+            expectedPending[target.owner][target.tokenId] += target.balance;
+            if (!expected) forbiddenCallSucceeded = true;
+        } catch {
+            if (expected) honestFailure = "exit";
+        }
+    }
+
+    /// @notice Cancels up to three deposits from `idSeed` on (consumed, cancelled ones and any cancel before
+    ///         exodus must fail).
+    function cancelDeposit(uint256 idSeed) external step {
+        uint256 n = _records.length;
+        for (uint256 k = 0; k < _min(3, n); k++) {
+            _cancel(uint64((idSeed % n + k) % n));
+        }
+    }
+
+    function _cancel(uint64 id) internal {
+        BridgeProtocol.DepositRecord memory rec = _records[id];
+        bool expected = bridge.exodusMode() && id >= bridge.processedDeposits() && cancelCount[id] == 0;
+        try bridge.cancelDeposit(id, rec) {
+            cancelCount[id]++;
+            succeeded["cancelDeposit"]++;
+            expectedPending[rec.depositor][rec.tokenId] += rec.amount;
+            if (!expected) forbiddenCallSucceeded = true;
+        } catch {
+            if (expected) honestFailure = "cancelDeposit";
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    function actor(uint256 i) external view returns (address) {
+        return _actors[i];
+    }
+
+    function tokenAddress(uint32 tokenId) external view returns (address) {
+        return address(_erc20[tokenId]);
+    }
+
+    function recordCount() external view returns (uint256) {
+        return _records.length;
+    }
+
+    function record(uint256 id) external view returns (BridgeProtocol.DepositRecord memory) {
+        return _records[id];
+    }
+
+    function word(uint256 id) external view returns (uint256) {
+        return _words[id];
+    }
+
+    function slot(uint256 s) external view returns (Slot memory) {
+        return _slots[s];
+    }
+
+    function root() external view returns (uint256) {
+        return _nodes[1];
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    function _actor(uint256 seed) internal view returns (address) {
+        return _actors[seed % ACTORS];
+    }
+
+    function _recordDeposit(uint64 id, address to, uint32 tokenId, uint128 amount, address from) internal {
+        require(id == _records.length, "handler: deposit id");
+        BridgeProtocol.DepositRecord memory rec =
+            BridgeProtocol.DepositRecord(to, tokenId, amount, from, uint64(block.timestamp));
+        _records.push(rec);
+        bytes32 h = keccak256(abi.encode(to, tokenId, amount, from, uint64(block.timestamp)));
+        _words.push((uint256(h) >> 64 << 64) | block.timestamp);
+        locked[tokenId] += amount;
+    }
+
+    function _slotFor(address owner, uint32 tokenId) internal returns (uint256 s) {
+        uint256 plusOne = _slotOf[owner][tokenId];
+        if (plusOne != 0) return plusOne - 1;
+        s = slotCount++;
+        require(s < LEAVES, "handler: tree full");
+        _slotOf[owner][tokenId] = s + 1;
+        _slots[s] = Slot(owner, tokenId, 0);
+    }
+
+    function _addTo(uint256 s, uint128 amount) internal {
+        _slots[s].balance += amount;
+        _updateLeaf(s);
+    }
+
+    function _pickSlot(uint256 seed) internal view returns (uint256) {
+        for (uint256 k = 0; k < slotCount; k++) {
+            uint256 s = (seed + k) % slotCount;
+            if (_slots[s].balance != 0) return s;
+        }
+        return seed % slotCount;
+    }
+
+    function _updateLeaf(uint256 s) internal {
+        Slot memory sl = _slots[s];
+        uint256 k = LEAVES + s;
+        _nodes[k] = PoseidonTree.leaf(sl.owner, sl.tokenId, sl.balance);
+        for (k >>= 1; k != 0; k >>= 1) {
+            _nodes[k] = PoseidonT3.hash([_nodes[2 * k], _nodes[2 * k + 1]]);
+        }
+    }
+
+    function _path(uint256 s) internal view returns (uint256[] memory siblings) {
+        siblings = new uint256[](DEPTH);
+        uint256 k = LEAVES + s;
+        for (uint256 level = 0; level < DEPTH; level++) {
+            siblings[level] = _nodes[k ^ 1];
+            k >>= 1;
+        }
+    }
+
+    function _min(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a < b ? a : b;
+    }
+}
