@@ -77,6 +77,8 @@ export interface RpcRetryOptions {
   attempts?: number;
   /** First backoff delay in ms (default 250). */
   baseDelayMs?: number;
+  /** Narrows the retry policy (default: isRetryableRpcError). */
+  retryable?: (error: unknown) => boolean;
 }
 
 /** Runs one RPC action with retries on transient errors; reverts and bad requests are thrown at once. */
@@ -84,7 +86,7 @@ export function rpcRetry<T>(what: string, fn: () => Promise<T>, o: RpcRetryOptio
   return withRetry(fn, {
     attempts: o.attempts ?? 5,
     baseDelayMs: o.baseDelayMs ?? 250,
-    retryable: isRetryableRpcError,
+    retryable: o.retryable ?? isRetryableRpcError,
     signal: o.signal,
     log: o.log,
     what,

@@ -159,7 +159,12 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
     const hash = keccak256(serialized);
     let broadcast = true;
     try {
-      await retry("eth_sendRawTransaction", () => client.sendRawTransaction({ serializedTransaction: serialized }));
+      await rpcRetry("eth_sendRawTransaction", () => client.sendRawTransaction({ serializedTransaction: serialized }), {
+        log,
+        signal,
+        // the node's answers about this nonce are decisions, not hiccups
+        retryable: (e) => isRetryableRpcError(e) && !isUnderpriced(e) && !isNonceTooLow(e) && !isAlreadyKnown(e),
+      });
       underpricedInARow = 0;
     } catch (error) {
       if (isAlreadyKnown(error)) {
