@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-ts test-setup test-circuits verifier-check ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-ts test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -118,8 +118,9 @@ constraints: install ## Constraint report build/reports/constraints.{json,md} (c
 circuit-fixture: circuit-setup ## Rewrite test/fixtures/batch-d16-n4.json (a real proof; commit it once)
 	$(TSX) circuits/scripts/fixture.ts --depth $(DEPTH) --batch $(BATCH)
 
-e2e: install ## The whole bridge on two local anvil chains
-	@echo "e2e: not built yet" && exit 1
+e2e: install circuit-setup verifier-check ## The whole bridge on two local anvil chains (logs: build/e2e/logs)
+	$(FORGE) build
+	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/e2e/index.ts
 
 bench: install ## Measure and write bench/REPORT.md
 	@echo "bench: not built yet" && exit 1

@@ -1,0 +1,137 @@
+/**
+ * The two local chains of the e2e run, the actors' clients and the deployment of both sides with the
+ * same `forge script`s a protocol team uses (docs/deploy.md).
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  http,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { chainOf } from "../runtime/chains.js";
+import { type Deployment, loadDeployment } from "../runtime/config.js";
+import { ANVIL_KEYS } from "../testing/anvil.js";
+
+/** Who is who in the scenario (anvil's public dev keys: never use them anywhere else). */
+export const ROLES = {
+  deployer: ANVIL_KEYS[0],
+  relayer: ANVIL_KEYS[1],
+  sender: ANVIL_KEYS[2],
+  alice: ANVIL_KEYS[3],
+  bob: ANVIL_KEYS[4],
+  anyone: ANVIL_KEYS[5],
+} as const;
+export type Role = keyof typeof ROLES;
+
+export type Wallet = WalletClient<Transport, Chain, Account>;
+
+export interface Side {
+  name: "L1" | "L2";
+  url: string;
+  chainId: number;
+  public: PublicClient;
+  wallet(role: Role): Wallet;
+}
+
+export function sideOf(name: "L1" | "L2", url: string, chainId: number): Side {
+  const chain = chainOf({ name, rpcUrl: url, chainId });
+  const transport = http(url, { retryCount: 3 });
+  const wallets = new Map<Role, Wallet>();
+  return {
+    name,
+    url,
+    chainId,
+    public: createPublicClient({ chain, transport, pollingInterval: 200 }),
+    wallet(role) {
+      let w = wallets.get(role);
+      if (!w) {
+        w = createWalletClient({ chain, transport, account: privateKeyToAccount(ROLES[role]), pollingInterval: 200 });
+        wallets.set(role, w);
+      }
+      return w;
+    },
+  };
+}
+
+export const addressOf = (role: Role): `0x${string}` => privateKeyToAccount(ROLES[role]).address;
+
+/** Waits for a transaction and fails loudly when it reverted. */
+export async function mined(side: Side, hash: Hash): Promise<TransactionReceipt> {
+  const receipt = await side.public.waitForTransactionReceipt({ hash, timeout: 60_000 });
+  if (receipt.status !== "success") throw new Error(`${side.name} transaction ${hash} reverted`);
+  return receipt;
+}
+
+/** Raw JSON-RPC (anvil cheat methods). */
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/** Runs `forge script` with `env`, logging to `logFile`; rejects on a non-zero exit. */
+function forgeScript(script: string, url: string, env: Record<string, string>, logFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(logFile, { flags: "a" });
+    const child = spawn(
+      "node_modules/.bin/forge",
+      ["script", script, "--rpc-url", url, "--broadcast", "--private-key", ROLES.deployer, "--slow"],
+      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`forge script ${script} exited ${code}: see ${logFile}`)),
+    );
+  });
+}
+
+export interface Deployments {
+  l1: Deployment;
+  l2: Deployment;
+}
+
+/** Deploys both sides and reads back deployments/<chainId>.json. */
+export async function deployBridge(
+  l1: Side,
+  l2: Side,
+  o: { deploymentsDir: string; logDir: string; priorityDeadline: number; depth: number; batch: number },
+): Promise<Deployments> {
+  const common = { DEPLOYMENTS_DIR: o.deploymentsDir };
+  await forgeScript(
+    "script/DeployL1.s.sol",
+    l1.url,
+    {
+      ...common,
+      SENDER_ADDRESS: addressOf("sender"),
+      TREE_DEPTH: String(o.depth),
+      BATCH_SIZE: String(o.batch),
+      PRIORITY_DEADLINE: String(o.priorityDeadline),
+      DEMO_TOKEN: "true",
+    },
+    join(o.logDir, "deploy-l1.log"),
+  );
+  await forgeScript(
+    "script/DeployL2.s.sol",
+    l2.url,
+    { ...common, RELAYER_ADDRESS: addressOf("relayer") },
+    join(o.logDir, "deploy-l2.log"),
+  );
+  return { l1: loadDeployment(o.deploymentsDir, l1.chainId), l2: loadDeployment(o.deploymentsDir, l2.chainId) };
+}

@@ -1,0 +1,131 @@
+/**
+ * `make e2e`: the whole bridge on two local anvil chains. Starts L1 and L2, deploys both sides with
+ * the forge scripts, runs the node (monitor, extractor, prover pool, sender), drives the scenario
+ * (offchain/e2e/scenario.ts), prints a summary table, and stops everything it started — also on
+ * failure or Ctrl-C. Logs of every process go to ${E2E_DIR}/logs.
+ *
+ * Environment: E2E_DIR (default build/e2e), DEPTH and BATCH (default 16 and 4: the circuit the
+ * committed verifier was generated for), CIRCUIT_DIR (default build/circuits/batch-d$DEPTH-n$BATCH),
+ * PROVER_WORKERS (default 2), PRIORITY_DEADLINE (seconds, default 300).
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { parseConfig, zInt } from "../runtime/config.js";
+import { type Anvil, startAnvil } from "../testing/anvil.js";
+import { deployBridge, ROLES, sideOf } from "./chains.js";
+import { Journal } from "./journal.js";
+import { ProcessGroup } from "./processes.js";
+import { runScenario } from "./scenario.js";
+
+const Env = z.object({
+  E2E_DIR: z.string().default("build/e2e"),
+  DEPTH: zInt(1).default(16),
+  BATCH: zInt(1).default(4),
+  CIRCUIT_DIR: z.string().optional(),
+  PROVER_WORKERS: zInt(1).default(2),
+  PRIORITY_DEADLINE: zInt(1).default(300),
+});
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const env = parseConfig(Env, process.env);
+  const root = resolve(env.E2E_DIR);
+  const circuitDir = env.CIRCUIT_DIR ?? `build/circuits/batch-d${env.DEPTH}-n${env.BATCH}`;
+  for (const f of ["batch_js/batch.wasm", "batch.zkey", "verification_key.json"]) {
+    if (!existsSync(join(circuitDir, f))) {
+      throw new Error(
+        `${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${env.DEPTH} BATCH=${env.BATCH}`,
+      );
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+  const logDir = join(root, "logs");
+  const dataDir = join(root, "node");
+  const deploymentsDir = join(env.E2E_DIR, "deployments"); // relative: forge's fs permissions are repo-relative
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(deploymentsDir, { recursive: true });
+
+  const procs = new ProcessGroup(logDir);
+  const anvils: Anvil[] = [];
+  const journal = new Journal();
+  const stopEverything = async () => {
+    await procs.stopAll();
+    await Promise.all(anvils.map((a) => a.stop()));
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    out(`\n${sig}: stopping everything the e2e run started`);
+    procs.killAllNow();
+    for (const a of anvils) a.process.kill("SIGKILL");
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const t0 = performance.now();
+  try {
+    const [a1, a2] = await journal.step("start L1 and L2 (anvil)", async () =>
+      Promise.all([startAnvil({ chainId: 31337 }), startAnvil({ chainId: 31338 })]),
+    );
+    anvils.push(a1, a2);
+    out(`   L1 ${a1.url} (chain 31337), L2 ${a2.url} (chain 31338)`);
+    const l1 = sideOf("L1", a1.url, 31337);
+    const l2 = sideOf("L2", a2.url, 31338);
+    const deployments = await journal.step("deploy L1 and L2 (forge script)", () =>
+      deployBridge(l1, l2, {
+        deploymentsDir,
+        logDir,
+        priorityDeadline: env.PRIORITY_DEADLINE,
+        depth: env.DEPTH,
+        batch: env.BATCH,
+      }),
+    );
+    const nodeEnv: Record<string, string> = {
+      L1_RPC_URL: a1.url,
+      L2_RPC_URL: a2.url,
+      L1_CHAIN_ID: "31337",
+      L2_CHAIN_ID: "31338",
+      DEPLOYMENTS_DIR: deploymentsDir,
+      DATA_DIR: dataDir,
+      RELAYER_PRIVATE_KEY: ROLES.relayer,
+      SENDER_PRIVATE_KEY: ROLES.sender,
+      CONFIRMATIONS: "1",
+      POLL_INTERVAL_MS: "300",
+      BATCH_TIMEOUT_MS: "5000",
+      PROVER_WORKERS: String(env.PROVER_WORKERS),
+      CIRCUIT_DIR: circuitDir,
+      LOG_LEVEL: "info",
+    };
+    await runScenario({
+      l1,
+      l2,
+      deployments,
+      journal,
+      procs,
+      nodeEnv,
+      dataDir,
+      priorityDeadline: env.PRIORITY_DEADLINE,
+      log: out,
+    });
+    out(`\n${journal.table()}\n`);
+    out(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; logs in ${logDir}`);
+    out("all balances reconcile");
+    return 0;
+  } catch (error) {
+    out(`\n${journal.table()}\n`);
+    out(`e2e FAILED: ${(error as Error).message}`);
+    out(`logs of every process: ${logDir}`);
+    return 1;
+  } finally {
+    await stopEverything();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    out(`e2e could not start: ${(error as Error).message}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,447 @@
+/**
+ * The e2e scenario: real user flows through the whole bridge on two anvil chains, with the services
+ * killed mid-proof and restarted, then exodus; every wei and token unit reconciled at the end.
+ */
+import { join } from "node:path";
+import { type Address, type Hash, parseAbi, parseEther } from "viem";
+import { buildExitProofs } from "../cli/exodus.js";
+import { readExtractorProgress } from "../extractor/store.js";
+import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
+import { BridgeState } from "../lib/state.js";
+import { SqliteProofQueue } from "../prover/queue.js";
+import { type Db, openDatabase } from "../runtime/db.js";
+import { sleep } from "../runtime/retry.js";
+import { addressOf, type Deployments, mined, type Role, rpc, type Side } from "./chains.js";
+import type { Journal } from "./journal.js";
+import type { ProcessGroup } from "./processes.js";
+
+const escrowAbi = parseAbi([
+  "function open(address seller, uint32 tokenId, uint128 amount, uint40 deadline) returns (uint256 dealId)",
+  "function release(uint256 dealId)",
+  "function dealCount() view returns (uint256)",
+]);
+
+export const ETH = 0;
+export const DEMO = 1;
+const TOKENS = [ETH, DEMO] as const;
+const ACTORS: Role[] = ["deployer", "relayer", "sender", "alice", "bob", "anyone"];
+
+export interface ScenarioOptions {
+  l1: Side;
+  l2: Side;
+  deployments: Deployments;
+  journal: Journal;
+  procs: ProcessGroup;
+  /** Environment of the node process (keys, RPC URLs, data dir, circuit dir, ...). */
+  nodeEnv: Record<string, string>;
+  dataDir: string;
+  priorityDeadline: number;
+  log: (line: string) => void;
+}
+
+/** Fails with a message that names what differed. */
+function expectEqual<T>(what: string, actual: T, expected: T): void {
+  if (actual !== expected) throw new Error(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+}
+
+/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+export async function runScenario(o: ScenarioOptions): Promise<void> {
+  const { l1, l2, journal: j } = o;
+  const storage = o.deployments.l1.contracts.AssetStorage as Address;
+  const demo = o.deployments.l1.contracts.DemoToken as Address;
+  const ledger = o.deployments.l2.contracts.AssetReceiving as Address;
+  const escrow = o.deployments.l2.contracts.Escrow as Address;
+  const alice = addressOf("alice");
+  const bob = addressOf("bob");
+
+  // --- L1 accounting: every wei and token unit an actor spends or receives, gas included ----------
+  const expected = new Map<string, bigint>();
+  const key = (who: Address, token: number) => `${who.toLowerCase()}:${token}`;
+  const l1Balance = async (who: Address, token: number): Promise<bigint> =>
+    token === ETH
+      ? l1.public.getBalance({ address: who })
+      : l1.public.readContract({ address: demo, abi: erc20Abi, functionName: "balanceOf", args: [who] });
+  for (const role of ACTORS)
+    for (const t of TOKENS) expected.set(key(addressOf(role), t), await l1Balance(addressOf(role), t));
+  const expectDelta = (who: Address, token: number, delta: bigint) =>
+    expected.set(key(who, token), (expected.get(key(who, token)) ?? 0n) + delta);
+
+  /** Sends an L1 transaction for `role`, records gas in the journal and in the accounting. */
+  const l1Tx = async (role: Role, send: () => Promise<Hash>) => {
+    const r = j.tx(await mined(l1, await send()));
+    expectDelta(addressOf(role), ETH, -(r.gasUsed * r.effectiveGasPrice));
+    return r;
+  };
+  const l2Tx = async (send: () => Promise<Hash>) => j.tx(await mined(l2, await send()));
+  const l2Balance = (who: Address, token: number) =>
+    l2.public.readContract({
+      address: ledger,
+      abi: assetReceivingAbi,
+      functionName: "balanceOf",
+      args: [who, BigInt(token)],
+    });
+  const pending = (who: Address, token: number) =>
+    l1.public.readContract({
+      address: storage,
+      abi: assetStorageAbi,
+      functionName: "pendingWithdrawals",
+      args: [who, token],
+    });
+  const l1Read = <F extends "batchCount" | "depositCount" | "processedDeposits" | "stateRoot" | "exodusMode">(fn: F) =>
+    l1.public.readContract({ address: storage, abi: assetStorageAbi, functionName: fn });
+
+  /** Counts the transactions behind `hashes` (sent by the services) in the current step. */
+  const countServiceTxs = async (side: Side, hashes: (Hash | null)[]) => {
+    for (const hash of new Set(hashes)) if (hash) j.tx(await side.public.getTransactionReceipt({ hash }));
+  };
+  /** Fees paid on `side` by `from` in every transaction it sent (also replaced or reverted ones). */
+  const feesPaidBy = async (side: Side, from: Address): Promise<bigint> => {
+    let fees = 0n;
+    const latest = await side.public.getBlockNumber();
+    for (let n = 0n; n <= latest; n++) {
+      const block = await side.public.getBlock({ blockNumber: n, includeTransactions: true });
+      for (const tx of block.transactions) {
+        if (tx.from.toLowerCase() !== from.toLowerCase()) continue;
+        const r = await side.public.getTransactionReceipt({ hash: tx.hash });
+        fees += r.gasUsed * r.effectiveGasPrice;
+      }
+    }
+    return fees;
+  };
+  const startNode = () => o.procs.start("node", process.execPath, ["--import", "tsx", "offchain/node.ts"], o.nodeEnv);
+  const db: Db = openDatabase(join(o.dataDir, "bridge.sqlite"));
+  const queue = new SqliteProofQueue(db);
+
+  const ethIn = parseEther("5");
+  const demoMinted = parseEther("1000");
+  const toBob = { eth: parseEther("2"), demo: parseEther("300") };
+  const escrowAmount = parseEther("100");
+  const bobOut = { eth: parseEther("1"), demo: parseEther("50") };
+  const bobOutLater = parseEther("0.25");
+
+  await j.step("start the node (monitor, extractor, 2 provers, sender)", async () => {
+    startNode();
+  });
+
+  await j.step("Alice deposits 5 ETH and 1000 DEMO on L1", async () => {
+    await l1Tx("deployer", () =>
+      l1
+        .wallet("deployer")
+        .writeContract({ address: demo, abi: erc20Abi, functionName: "mint", args: [alice, demoMinted] }),
+    );
+    expectDelta(alice, DEMO, demoMinted);
+    await l1Tx("alice", () =>
+      l1.wallet("alice").writeContract({
+        address: storage,
+        abi: assetStorageAbi,
+        functionName: "depositETH",
+        args: [alice],
+        value: ethIn,
+      }),
+    );
+    expectDelta(alice, ETH, -ethIn);
+    await l1Tx("alice", () =>
+      l1
+        .wallet("alice")
+        .writeContract({ address: demo, abi: erc20Abi, functionName: "approve", args: [storage, demoMinted] }),
+    );
+    await l1Tx("alice", () =>
+      l1.wallet("alice").writeContract({
+        address: storage,
+        abi: assetStorageAbi,
+        functionName: "depositERC20",
+        args: [demo, demoMinted, alice],
+      }),
+    );
+    expectDelta(alice, DEMO, -demoMinted);
+  });
+
+  await j.step("the monitor credits both deposits on L2", async () => {
+    await waitFor("Alice's L2 credits", async () =>
+      (await l2Balance(alice, ETH)) === ethIn && (await l2Balance(alice, DEMO)) === demoMinted ? true : undefined,
+    );
+    const credits = await l2.public.getContractEvents({
+      address: ledger,
+      abi: assetReceivingAbi,
+      eventName: "DepositCredited",
+      fromBlock: 0n,
+    });
+    await countServiceTxs(
+      l2,
+      credits.map((c) => c.transactionHash),
+    );
+    const meta = await l2.public.readContract({
+      address: ledger,
+      abi: assetReceivingAbi,
+      functionName: "symbol",
+      args: [1n],
+    });
+    j.note(`token 1 relayed as ${meta || "(no symbol yet)"}`);
+  });
+
+  await j.step("Alice transfers 2 ETH and 300 DEMO to Bob on L2", async () => {
+    for (const [token, amount] of [
+      [ETH, toBob.eth],
+      [DEMO, toBob.demo],
+    ] as const) {
+      await l2Tx(() =>
+        l2.wallet("alice").writeContract({
+          address: ledger,
+          abi: assetReceivingAbi,
+          functionName: "transfer",
+          args: [bob, BigInt(token), amount],
+        }),
+      );
+    }
+  });
+
+  await j.step("Bob authorises the Escrow, which moves 100 DEMO for him; he releases it to Alice", async () => {
+    await l2Tx(() =>
+      l2.wallet("bob").writeContract({
+        address: ledger,
+        abi: assetReceivingAbi,
+        functionName: "approve",
+        args: [escrow, BigInt(DEMO), escrowAmount],
+      }),
+    );
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 86_400);
+    const dealId = await l2.public.readContract({ address: escrow, abi: escrowAbi, functionName: "dealCount" });
+    await l2Tx(() =>
+      l2.wallet("bob").writeContract({
+        address: escrow,
+        abi: escrowAbi,
+        functionName: "open",
+        args: [alice, DEMO, escrowAmount, Number(deadline)],
+      }),
+    );
+    expectEqual("Escrow's L2 DEMO while the deal is open", await l2Balance(escrow, DEMO), escrowAmount);
+    await l2Tx(() =>
+      l2.wallet("bob").writeContract({ address: escrow, abi: escrowAbi, functionName: "release", args: [dealId] }),
+    );
+    expectEqual("Escrow's L2 DEMO after release", await l2Balance(escrow, DEMO), 0n);
+  });
+
+  await j.step("Bob withdraws 1 ETH and 50 DEMO to L1", async () => {
+    for (const [token, amount] of [
+      [ETH, bobOut.eth],
+      [DEMO, bobOut.demo],
+    ] as const) {
+      await l2Tx(() =>
+        l2.wallet("bob").writeContract({
+          address: ledger,
+          abi: assetReceivingAbi,
+          functionName: "withdraw",
+          args: [token, amount, bob],
+        }),
+      );
+    }
+  });
+
+  await j.step("kill the node while a batch is being proven, then restart it", async () => {
+    await waitFor("a proof job in progress", async () => ((await queue.stats()).proving > 0 ? true : undefined));
+    await sleep(1_000);
+    await o.procs.stop("node", "SIGKILL");
+    j.note(`killed with ${JSON.stringify(await queue.stats())}`);
+    startNode();
+  });
+
+  await j.step("Bob withdraws another 0.25 ETH (a partial batch, cut on timeout)", async () => {
+    await l2Tx(() =>
+      l2.wallet("bob").writeContract({
+        address: ledger,
+        abi: assetReceivingAbi,
+        functionName: "withdraw",
+        args: [ETH, bobOutLater, bob],
+      }),
+    );
+  });
+
+  const l2OpCount = await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "opCount" });
+  await j.step("the extractor, provers and sender prove every op on L1", async () => {
+    await waitFor("all L2 ops proven on L1", async () => {
+      const progress = readExtractorProgress(db);
+      if (!progress?.lastBatch) return undefined;
+      const cut = progress.lastBatch.firstOp + progress.lastBatch.opCount;
+      const batches = await l1Read("batchCount");
+      return cut === Number(l2OpCount) && Number(batches) === progress.lastBatch.batchNumber + 1 ? true : undefined;
+    });
+    const verified = await l1.public.getContractEvents({
+      address: storage,
+      abi: assetStorageAbi,
+      eventName: "BatchVerified",
+      fromBlock: 0n,
+    });
+    await countServiceTxs(
+      l1,
+      verified.map((v) => v.transactionHash),
+    );
+    j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender)`);
+    expectEqual("Bob's pending ETH on L1", await pending(bob, ETH), bobOut.eth + bobOutLater);
+    expectEqual("Bob's pending DEMO on L1", await pending(bob, DEMO), bobOut.demo);
+    expectEqual("deposits consumed by batches", await l1Read("processedDeposits"), 2n);
+  });
+
+  await j.step("Bob claims his withdrawals on L1", async () => {
+    for (const token of TOKENS) {
+      const amount = await pending(bob, token);
+      await l1Tx("bob", () =>
+        l1
+          .wallet("bob")
+          .writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
+      );
+      expectDelta(bob, token, amount);
+    }
+  });
+
+  await j.step("exodus: the node stops, Alice's new 0.5 ETH deposit waits past the deadline", async () => {
+    await o.procs.stop("node", "SIGTERM");
+    await l1Tx("alice", () =>
+      l1.wallet("alice").writeContract({
+        address: storage,
+        abi: assetStorageAbi,
+        functionName: "depositETH",
+        args: [alice],
+        value: parseEther("0.5"),
+      }),
+    );
+    expectDelta(alice, ETH, -parseEther("0.5"));
+    await rpc(l1.url, "evm_increaseTime", [o.priorityDeadline + 1]);
+    await rpc(l1.url, "evm_mine", []);
+  });
+
+  await j.step("anyone activates exodus", async () => {
+    await l1Tx("anyone", () =>
+      l1.wallet("anyone").writeContract({ address: storage, abi: assetStorageAbi, functionName: "activateExodus" }),
+    );
+    expectEqual("exodus mode", await l1Read("exodusMode"), true);
+  });
+
+  const provenRoot = await l1Read("stateRoot");
+  const depth = Number(o.deployments.l1.params.treeDepth);
+  await j.step("Alice exits her last-proven L2 balances and cancels her waiting deposit", async () => {
+    const exits = buildExitProofs(db, provenRoot, depth, alice);
+    expectEqual("Alice's exitable slots", exits.length, 2);
+    for (const e of exits) {
+      await l1Tx("alice", () =>
+        l1.wallet("alice").writeContract({
+          address: storage,
+          abi: assetStorageAbi,
+          functionName: "exit",
+          args: [BigInt(e.slot), e.owner, e.tokenId, e.balance, e.siblings],
+        }),
+      );
+    }
+    const expectedL2: Record<number, bigint> = {
+      [ETH]: ethIn - toBob.eth,
+      [DEMO]: demoMinted - toBob.demo + escrowAmount,
+    };
+    for (const e of exits)
+      expectEqual(`Alice's exited balance of token ${e.tokenId}`, e.balance, expectedL2[e.tokenId]);
+    const depositId = (await l1Read("depositCount")) - 1n;
+    const logs = await l1.public.getContractEvents({
+      address: storage,
+      abi: assetStorageAbi,
+      eventName: "DepositQueued",
+      args: { depositId },
+      fromBlock: 0n,
+    });
+    const rec = logs[0]?.args;
+    if (!rec) throw new Error(`no DepositQueued log for deposit ${depositId}`);
+    await l1Tx("alice", () =>
+      l1.wallet("alice").writeContract({
+        address: storage,
+        abi: assetStorageAbi,
+        functionName: "cancelDeposit",
+        args: [
+          depositId,
+          {
+            recipient: rec.recipient as Address,
+            tokenId: Number(rec.tokenId),
+            amount: rec.amount as bigint,
+            depositor: rec.depositor as Address,
+            timestamp: rec.timestamp as bigint,
+          },
+        ],
+      }),
+    );
+    for (const token of TOKENS) {
+      const amount = await pending(alice, token);
+      await l1Tx("alice", () =>
+        l1
+          .wallet("alice")
+          .writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
+      );
+      expectDelta(alice, token, amount);
+    }
+  });
+
+  await j.step("reconcile every L1 wei and token unit", async () => {
+    // No credit or batch twice: L2 credited exactly the two deposits batches consumed, once each.
+    expectEqual(
+      "L2 next deposit id",
+      await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "nextDepositId" }),
+      2n,
+    );
+    const verified = await l1.public.getContractEvents({
+      address: storage,
+      abi: assetStorageAbi,
+      eventName: "BatchVerified",
+      fromBlock: 0n,
+    });
+    const numbers = verified.map((v) => Number(v.args.batchNumber));
+    expectEqual("distinct BatchVerified batch numbers", new Set(numbers).size, numbers.length);
+    expectEqual("BatchVerified events", BigInt(numbers.length), await l1Read("batchCount"));
+
+    // Actors: each L1 balance is exactly start + what the scenario moved - gas; the sender service
+    // paid the fees of every transaction it sent.
+    expectDelta(addressOf("sender"), ETH, -(await feesPaidBy(l1, addressOf("sender"))));
+    for (const role of ACTORS)
+      for (const t of TOKENS) {
+        const who = addressOf(role);
+        expectEqual(`${role}'s L1 balance of token ${t}`, await l1Balance(who, t), expected.get(key(who, t)));
+      }
+
+    // The contract: what it holds is exactly what it still owes: the L2 balances of the proven
+    // state not yet exited (Bob's and the Escrow's here), pending withdrawals, and deposits neither
+    // consumed nor cancelled (none left).
+    const batch = db.prepare("SELECT state_after FROM batches WHERE new_root = ?").pluck().get(provenRoot.toString()) as
+      | string
+      | undefined;
+    if (!batch) throw new Error("no stored batch for the proven root");
+    const state = BridgeState.fromJSON(JSON.parse(batch));
+    const exited = new Set<number>();
+    for (const e of await l1.public.getContractEvents({
+      address: storage,
+      abi: assetStorageAbi,
+      eventName: "Exited",
+      fromBlock: 0n,
+    }))
+      exited.add(Number(e.args.slot));
+    for (const t of TOKENS) {
+      let owed = 0n;
+      state.accountList().forEach((acc, slot) => {
+        if (acc.tokenId === t && !exited.has(slot)) owed += acc.balance;
+      });
+      for (const role of ACTORS) owed += await pending(addressOf(role), t);
+      expectEqual(`AssetStorage's L1 balance of token ${t} (= what it still owes)`, await l1Balance(storage, t), owed);
+      j.note(`token ${t}: ${owed} owed and held`);
+    }
+    expectEqual(
+      "Bob's unexited L2 ETH in the proven state",
+      state.balanceOf(BigInt(bob), ETH),
+      toBob.eth - bobOut.eth - bobOutLater,
+    );
+  });
+  db.close();
+  o.log("all balances reconcile");
+}
