@@ -13,7 +13,7 @@ import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setupGroth16 } from "../setup/zkey.js";
+import { DEV_BEACON_HASH, DEV_BEACON_ITERATIONS_EXP, setupGroth16 } from "../setup/zkey.js";
 import { type CircuitArtifacts, ensureCircuit, ROOT, r1csInfo } from "./build.js";
 
 /** Smallest ptau power snarkjs accepts for this r1cs (zkey_new: 2^power > constraints + public). */
@@ -29,6 +29,17 @@ export function keyPaths(art: CircuitArtifacts): { zkey: string; vkey: string; s
     stamp: join(art.dir, ".setup-stamp"),
     info: join(art.dir, "setup.json"),
   };
+}
+
+/** The phase 2 is a function of (r1cs, ptau, beacon, snarkjs version): the cache stamp hashes exactly those. */
+export function setupStamp(r1csSha256: string, ptauSha256: string): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "node_modules", "snarkjs", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return createHash("sha256")
+    .update(`r1cs ${r1csSha256}\nptau ${ptauSha256}\n`)
+    .update(`beacon ${DEV_BEACON_HASH} 2^${DEV_BEACON_ITERATIONS_EXP}\nsnarkjs ${pkg.version}\n`)
+    .digest("hex");
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -58,8 +69,7 @@ export async function ensureKeys(depth: number, batch: number, ptau: string, log
     throw new Error(`ptau not found: ${ptau} (run \`make ptau PTAU_POWER=${requiredPower(art.r1cs)}\`)`);
   const r1csSha256 = await sha256File(art.r1cs);
   const ptauSha256 = await sha256File(ptau);
-  const phase2Source = readFileSync(join(ROOT, "circuits", "setup", "zkey.ts"));
-  const want = createHash("sha256").update(r1csSha256).update(ptauSha256).update(phase2Source).digest("hex");
+  const want = setupStamp(r1csSha256, ptauSha256);
   if (
     existsSync(paths.stamp) &&
     readFileSync(paths.stamp, "utf8") === want &&
