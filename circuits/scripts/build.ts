@@ -81,15 +81,38 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** A lock directory so that parallel test processes compile a circuit once. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A lock directory (holding the owner's pid) so that parallel test processes compile a circuit
+ * once; a lock left by a process that died is taken over.
+ */
 function withLock<T>(lockDir: string, fn: () => T): T {
-  const deadline = Date.now() + 60 * 60 * 1000;
+  const deadline = Date.now() + 2 * 60 * 60 * 1000;
   for (;;) {
     try {
       mkdirSync(lockDir);
+      writeFileSync(join(lockDir, "pid"), String(process.pid));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let owner = Number.NaN;
+      try {
+        owner = Number(readFileSync(join(lockDir, "pid"), "utf8"));
+      } catch {
+        // the owner is between mkdir and writing its pid
+      }
+      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}; remove it if no compile runs`);
       sleep(500);
     }
