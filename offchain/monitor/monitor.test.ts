@@ -91,6 +91,21 @@ describe("monitor: crediting", () => {
     assert.ok(warnings.length >= 5, `expected the retries to be logged, got ${warnings.length}`);
   });
 
+  it("halves the block range when the node refuses it", async () => {
+    const w = world({ blockRange: 8 });
+    w.l1.maxLogRange = 2n;
+    w.deposit(0, 10n, { block: 91n });
+    w.deposit(1, 10n, { block: 99n });
+    const svc = new MonitorService(w.deps());
+    await svc.tick();
+    assert.deepEqual(w.ledger.credited, [0n, 1n]);
+    assert.equal(svc.store.progress().lastL1Block, 100);
+    const halvings = w.lines
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.msg === "eth_getLogs failed: halving the block range");
+    assert.equal(halvings.length, 2, "8 -> 4 -> 2");
+  });
+
   it("skips deposits already credited on L2 (nextDepositId ahead) and only sends the rest", async () => {
     const w = world();
     for (let i = 0; i < 3; i++) w.deposit(i, BigInt(100 + i), { block: 95n });

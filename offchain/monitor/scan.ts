@@ -5,7 +5,7 @@
  */
 import { type Address, getAbiItem, type Log, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
+import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
 import type { Logger } from "../runtime/log.js";
 import type { DockedToken, ExodusState, MonitorStore, SeenDeposit } from "./store.js";
 
@@ -62,11 +62,6 @@ export function confirmedHead(head: bigint, confirmations: number): bigint {
   return head - BigInt(Math.max(1, confirmations) - 1);
 }
 
-const rangeRefused = (error: unknown) =>
-  /range|too many|limit|exceed|more than|response size|query returned/i.test(
-    `${error instanceof Error ? error.message : ""} ${describeError(error)}`,
-  );
-
 export interface ScanContext {
   l1: PublicClient;
   assetStorage: Address;
@@ -100,11 +95,13 @@ export async function scanL1(ctx: ScanContext): Promise<ScanResult> {
     const to = from + range - 1n < target ? from + range - 1n : target;
     let logs: DecodedLog[];
     try {
-      logs = (await retry(`eth_getLogs ${from}-${to}`, () =>
-        l1.getLogs({ address: ctx.assetStorage, events: L1_EVENTS, fromBlock: from, toBlock: to, strict: true }),
+      logs = (await rpcRetry(
+        `eth_getLogs ${from}-${to}`,
+        () => l1.getLogs({ address: ctx.assetStorage, events: L1_EVENTS, fromBlock: from, toBlock: to, strict: true }),
+        { log, signal, retryable: (e) => isRetryableRpcError(e) && !isRangeRefused(e) },
       )) as DecodedLog[];
     } catch (error) {
-      if (range > 1n && (rangeRefused(error) || isRetryableRpcError(error))) {
+      if (range > 1n && isRangeRefused(error)) {
         range = range / 2n;
         log.warn("eth_getLogs failed: halving the block range", { from, to, range, error: describeError(error) });
         continue;

@@ -70,6 +70,13 @@ export function isRetryableRpcError(error: unknown): boolean {
   );
 }
 
+/** True when a node refused an eth_getLogs call for its block range or result size (split it and ask again). */
+export function isRangeRefused(error: unknown): boolean {
+  return /block range|range too (large|wide)|too many (blocks|results|logs)|limit exceeded|exceeds? (the )?(max|limit)|more than \d+ results|response size|query returned more/i.test(
+    `${error instanceof Error ? error.message : ""} ${describeError(error)}`,
+  );
+}
+
 export interface RpcRetryOptions {
   log: Logger;
   signal: AbortSignal;

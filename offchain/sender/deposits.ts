@@ -6,7 +6,7 @@
 import { type Address, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import type { DepositRecord } from "../lib/protocol.js";
-import { describeError, rpcRetry } from "../node/rpc.js";
+import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
 import type { Logger } from "../runtime/log.js";
 
 const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
@@ -33,21 +33,25 @@ export async function fetchDepositRecords(
   const retry = <T>(what: string, fn: () => Promise<T>) => rpcRetry(what, fn, { log: ctx.log, signal: ctx.signal });
   const head = await retry("eth_blockNumber", () => ctx.client.getBlockNumber({ cacheTime: 0 }));
   const query = (fromBlock: bigint, toBlock: bigint) =>
-    retry(`eth_getLogs DepositQueued ${fromBlock}-${toBlock}`, () =>
-      ctx.client.getLogs({
-        address: ctx.assetStorage,
-        event: DEPOSIT_QUEUED,
-        args: { depositId: ids },
-        fromBlock,
-        toBlock,
-        strict: true,
-      }),
+    rpcRetry(
+      `eth_getLogs DepositQueued ${fromBlock}-${toBlock}`,
+      () =>
+        ctx.client.getLogs({
+          address: ctx.assetStorage,
+          event: DEPOSIT_QUEUED,
+          args: { depositId: ids },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }),
+      { log: ctx.log, signal: ctx.signal, retryable: (e) => isRetryableRpcError(e) && !isRangeRefused(e) },
     );
   let logs: Awaited<ReturnType<typeof query>>;
   try {
     logs = await query(ctx.fromBlock, head);
   } catch (error) {
-    // Some nodes cap the block range of eth_getLogs: walk it in chunks instead.
+    if (!isRangeRefused(error)) throw error;
+    // The node caps the block range of eth_getLogs: walk it in chunks instead.
     ctx.log.warn("eth_getLogs over the whole range failed; scanning in chunks", { error: describeError(error) });
     logs = [];
     const step = BigInt(Math.max(1, ctx.blockRange));

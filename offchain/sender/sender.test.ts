@@ -188,6 +188,23 @@ describe("sender", () => {
     assert.match(w.logs("error")[0]?.msg ?? "", /L1 deposit record differs from the L2 op: recipient/);
   });
 
+  it("looks deposits up in chunks when the node refuses the whole range", async () => {
+    const w = world({ blockRange: 20 });
+    const { b0, b1 } = twoBatches(w);
+    w.prove(0, b0);
+    w.prove(1, b1);
+    w.l1.maxLogRange = 60n; // 100..200 is refused; 151..201 (from the checkpoint) is not
+    const svc = new SenderService(w.deps());
+    await svc.tick();
+    assert.deepEqual(w.storage.submitted, [0, 1]);
+    assert.equal(
+      w.logs("warn").filter((e) => /scanning in chunks/.test(e.msg)).length,
+      1,
+      "batch 1 starts from the checkpoint block",
+    );
+    assert.equal(svc.store.depositFromBlock(), 152n, "block of deposit 2, the last one used");
+  });
+
   it("retries RPC errors and timeouts", async () => {
     const w = world();
     const { b0, b1 } = twoBatches(w);

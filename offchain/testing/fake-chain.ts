@@ -141,6 +141,8 @@ export class FakeChain {
   onTransaction: (tx: SentTx, chain: FakeChain) => TxOutcome = () => ({ status: "success" });
   /** How long a "timeout" fault holds the answer, in ms (use a client timeout well below it). */
   timeoutMs = 400;
+  /** When set, eth_getLogs over more blocks than this fails as many providers do (-32005). */
+  maxLogRange?: bigint;
 
   private readonly contracts = new Map<string, { abi: Abi; impl: Record<string, FunctionImpl> }>();
   private readonly logs: StoredLog[] = [];
@@ -336,6 +338,9 @@ export class FakeChain {
   private getLogs(f: LogFilter) {
     const from = f.fromBlock === undefined || f.fromBlock === "earliest" ? 0n : toBlock(f.fromBlock, this.blockNumber);
     const to = f.toBlock === undefined ? this.blockNumber : toBlock(f.toBlock, this.blockNumber);
+    if (this.maxLogRange !== undefined && to - from + 1n > this.maxLogRange) {
+      throw new RpcError(-32005, `query exceeds max block range ${this.maxLogRange}`);
+    }
     const addresses =
       f.address === undefined ? undefined : (Array.isArray(f.address) ? f.address : [f.address]).map(lower);
     const topics = f.topics ?? [];
