@@ -143,7 +143,7 @@ sender: install ## Run the proof sender alone (proven batches -> L1 submitBatch,
 	$(TSX) offchain/sender/index.ts
 
 test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (msw fake chains and anvil)
-	$(TSX) --test $(sort $(wildcard offchain/runtime/*.test.ts offchain/node/*.test.ts offchain/monitor/*.test.ts offchain/sender/*.test.ts offchain/lib/abi.test.ts))
+	$(TSX) --test $(sort $(wildcard offchain/runtime/*.test.ts offchain/node/*.test.ts offchain/monitor/*.test.ts offchain/sender/*.test.ts offchain/testing/*.test.ts offchain/lib/abi.test.ts))
 
 clean: ## Remove build outputs (keeps node_modules)
 	rm -rf $(BUILD)
