@@ -4,7 +4,37 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { parseConfig, zInt } from "../runtime/config.js";
+import { ConfigError, parseConfig, zInt } from "../runtime/config.js";
+
+/** Where proof jobs live: the node's SQLite file (default) or, with REDIS_URL, a BullMQ queue on Redis (a prover cluster). */
+export interface QueueConfig {
+  /** `redis://[user:password@]host:port[/db]`; unset = the embedded SQLite queue. */
+  redisUrl?: string;
+  /** BullMQ queue name (PROOF_QUEUE, default `proof-jobs`): one per deployment sharing a Redis. */
+  queueName: string;
+}
+
+/** Reads REDIS_URL and PROOF_QUEUE (empty = unset); throws a ConfigError naming the bad one (passwords not shown). */
+export function loadQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConfig {
+  const problems: string[] = [];
+  const url = env.REDIS_URL?.trim() || undefined;
+  if (url !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "" && /^(\/\d*)?$/.test(u.pathname);
+    } catch {}
+    if (!ok)
+      problems.push(
+        "REDIS_URL (environment): must be redis://[user:password@]host:port[/db] or rediss://... (value hidden)",
+      );
+  }
+  const queueName = env.PROOF_QUEUE?.trim() || "proof-jobs";
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queueName))
+    problems.push(`PROOF_QUEUE (environment): letters, digits, _ . - only (got ${JSON.stringify(queueName)})`);
+  if (problems.length) throw new ConfigError(problems);
+  return { redisUrl: url, queueName };
+}
 
 export interface ProverConfig {
   /** The node's SQLite file (`${DATA_DIR}/bridge.sqlite`), shared with the extractor and the sender. */
@@ -17,6 +47,8 @@ export interface ProverConfig {
   leaseMs: number;
   /** How often idle workers look for new jobs. */
   pollIntervalMs: number;
+  /** SQLite (default) or BullMQ on Redis (REDIS_URL). */
+  queue: QueueConfig;
 }
 
 const EnvSchema = z.object({
@@ -36,5 +68,6 @@ export function loadProverConfig(env: NodeJS.ProcessEnv = process.env): ProverCo
     workers: e.PROVER_WORKERS,
     leaseMs: e.LEASE_MS,
     pollIntervalMs: e.POLL_INTERVAL_MS,
+    queue: loadQueueConfig(env),
   };
 }

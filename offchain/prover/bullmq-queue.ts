@@ -1,0 +1,463 @@
+/**
+ * The proof queue on Redis with BullMQ, for a prover cluster: the node (extractor and sender) and
+ * any number of prover processes on any number of machines share one Redis. Selected when
+ * REDIS_URL is set (`openProofQueue` below); the embedded SQLite queue stays the default.
+ *
+ * Mapping of the ProofQueue interface onto BullMQ (one BullMQ queue, default name `proof-jobs`):
+ * - enqueue: `Queue.add` with job id `batch-<n>` (BullMQ refuses integer ids), so adding the same
+ *   batch again is a no-op; the stored job is then read back and compared with the new one
+ *   (canonical input and public signals), and a difference is a ProofJobConflictError, as in
+ *   SqliteProofQueue. Jobs carry `attempts` and an exponential `backoff`, and are never removed
+ *   on completion or failure (the sender reads the result later; failed jobs stay for the operator).
+ * - claim: manual fetching from a BullMQ `Worker` that has no processor (`getNextJob` with the
+ *   claimer's worker id as the lock token, not blocking). The Worker is created on the first claim
+ *   only, so the extractor and the sender never register as workers; it names its connection
+ *   `hostname:pid`, which `getWorkers()` lists, and runs BullMQ's stalled-job checker: a job whose
+ *   lock expired (its prover process died or lost Redis for a whole lease) goes back to `wait`,
+ *   and after `maxAttempts` such stalls to `failed`.
+ * - heartbeat: extends the job's lock (BullMQ `extendLocks`, which checks the token).
+ * - complete: checks the result's public signals against the job's, then `moveToCompleted` with the
+ *   token (the Lua script refuses a worker that no longer holds the lock: LeaseLostError).
+ * - fail: `moveToFailed`: retried after the backoff while attempts remain, else `failed`.
+ * - release: `moveToWait` (shutdown: the job goes back without using an attempt).
+ *
+ * Why the pool and not BullMQ's own processing loop: a prover process runs the existing ProverPool
+ * (pool.ts) over this queue. The pool already proves in child processes, renews leases from their
+ * heartbeats, kills hung children, restarts dead ones and releases jobs on shutdown; BullMQ's loop
+ * would duplicate all of that and prove in-process, where a snarkjs crash or hang would take the
+ * Redis connection (and the lock renewal) with it. So each prover process holds exactly one BullMQ
+ * Worker and proves PROVER_WORKERS jobs at a time (1 per process in the cluster layout of
+ * docs/operations.md, i.e. concurrency 1), and scaling out is starting more processes anywhere.
+ *
+ * Redis outages: connections retry forever and commands wait for the reconnection (ioredis
+ * `maxRetriesPerRequest: null`), but every call gives up after `commandTimeoutMs` with a
+ * RedisUnavailableError, so no caller hangs for ever; the callers retry on their next round. With
+ * Redis persistence on (AOF), a restart loses no job: jobs, their state and their locks are keys.
+ */
+import { hostname } from "node:os";
+import { type ConnectionOptions, Job, Queue, Worker } from "bullmq";
+import type { Db } from "../runtime/db.js";
+import type { Logger } from "../runtime/log.js";
+import type { QueueConfig } from "./config.js";
+import {
+  type ClaimedJob,
+  canonicalInput,
+  canonicalSignals,
+  firstDifference,
+  LeaseLostError,
+  type ProofJob,
+  ProofJobConflictError,
+  ProofJobError,
+  type ProofResult,
+  type QueueStats,
+  type ReleasableProofQueue,
+  SqliteProofQueue,
+} from "./queue.js";
+
+export interface BullmqProofQueueOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...` (TLS). */
+  url: string;
+  /** BullMQ queue name (default `proof-jobs`); one per deployment sharing a Redis. */
+  queueName?: string;
+  /** Attempts per job (failed proofs; stalls count separately, up to the same number). Default 3. */
+  maxAttempts?: number;
+  /** First retry delay of a failed job, doubled per attempt (default 2000 ms). */
+  retryDelayMs?: number;
+  /** Lock of a claimed job before a heartbeat must renew it (default 60 s). */
+  leaseMs?: number;
+  /** How often the stalled-job checker runs in a claiming process (default min(30 s, leaseMs / 2)). */
+  stalledIntervalMs?: number;
+  /** A call that Redis does not answer within this is a RedisUnavailableError (default 30 s). */
+  commandTimeoutMs?: number;
+  /** Name of this process's BullMQ worker connection (default `hostname:pid`). */
+  workerName?: string;
+  log?: Logger;
+}
+
+/** Redis did not answer in time (down, unreachable, or restarting). */
+export class RedisUnavailableError extends Error {
+  constructor(what: string, url: string, ms: number) {
+    super(
+      `Redis at ${redactUrl(url)} did not answer ${what} within ${ms} ms: check that redis-server runs and ` +
+        "is reachable from this machine (REDIS_URL)",
+    );
+    this.name = "RedisUnavailableError";
+  }
+}
+
+/** The URL without its password (for logs and errors). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/** ioredis connection options from a redis:// URL. */
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") {
+    throw new Error(`${redactUrl(url)} is not a redis:// or rediss:// URL`);
+  }
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new Error(`${redactUrl(url)}: the path must be a database number`);
+  return {
+    host: u.hostname || "127.0.0.1",
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db,
+    tls: u.protocol === "rediss:" ? {} : undefined,
+    // Commands wait for the reconnection instead of failing (a Redis restart is survivable);
+    // each call here is bounded by commandTimeoutMs instead.
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  };
+}
+
+/** A proof queue and how to close it: BullMQ on Redis when `config.redisUrl` is set, else the SQLite queue in `db`. */
+export function openProofQueue(
+  config: QueueConfig,
+  db: Db,
+  options: { leaseMs?: number; log?: Logger } = {},
+): { queue: ReleasableProofQueue; kind: "sqlite" | "bullmq"; close: () => Promise<void> } {
+  if (!config.redisUrl) return { queue: new SqliteProofQueue(db), kind: "sqlite", close: async () => {} };
+  const queue = new BullmqProofQueue({
+    url: config.redisUrl,
+    queueName: config.queueName,
+    leaseMs: options.leaseMs,
+    log: options.log,
+  });
+  return { queue, kind: "bullmq", close: () => queue.close() };
+}
+
+/** The BullMQ job id of a batch (BullMQ refuses plain integers as custom ids). */
+export const jobIdOf = (batchNumber: number) => `batch-${batchNumber}`;
+
+interface JobData {
+  batchNumber: number;
+  input: Record<string, unknown>;
+  publicSignals: string[];
+}
+
+/** BullMQ's script error codes that mean "this token does not hold the job's lock". */
+const LOCK_ERRORS = new Set([-1, -2, -3, -6]);
+
+export class BullmqProofQueue implements ReleasableProofQueue {
+  readonly queueName: string;
+  private readonly queue: Queue<JobData, ProofResult>;
+  private worker?: Worker<JobData, ProofResult>;
+  private readonly connection: ConnectionOptions;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+  private readonly leaseMs: number;
+  private readonly stalledIntervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly workerName: string;
+  private closed = false;
+
+  constructor(private readonly options: BullmqProofQueueOptions) {
+    this.queueName = options.queueName ?? "proof-jobs";
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.stalledIntervalMs = options.stalledIntervalMs ?? Math.min(30_000, Math.max(100, Math.floor(this.leaseMs / 2)));
+    this.timeoutMs = options.commandTimeoutMs ?? 30_000;
+    this.workerName = options.workerName ?? `${hostname()}:${process.pid}`;
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError("maxAttempts must be >= 1");
+    if (!(this.leaseMs > 0)) throw new RangeError("leaseMs must be > 0");
+    this.connection = redisConnection(options.url);
+    this.queue = new Queue<JobData, ProofResult>(this.queueName, { connection: this.connection });
+    this.queue.on("error", (error) => this.options.log?.warn("redis (queue)", { error: error.message }));
+  }
+
+  async enqueue(job: ProofJob): Promise<void> {
+    const batchNumber = checkBatchNumber(job.batchNumber);
+    const data: JobData = {
+      batchNumber,
+      input: canonicalInput(job.input) as Record<string, unknown>,
+      publicSignals: canonicalSignals(job.publicSignals),
+    };
+    const id = jobIdOf(batchNumber);
+    await this.bounded(`enqueue of batch ${batchNumber}`, async () => {
+      // A no-op when the id exists (whatever its state); then compare with what is stored.
+      await this.queue.add("prove", data, {
+        jobId: id,
+        attempts: this.maxAttempts,
+        backoff: { type: "exponential", delay: this.retryDelayMs },
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
+      const stored = await this.queue.getJob(id);
+      if (!stored) throw new Error(`batch ${batchNumber}: job ${id} vanished right after it was added`);
+      if (JSON.stringify(stored.data.publicSignals) !== JSON.stringify(data.publicSignals)) {
+        throw new ProofJobConflictError(batchNumber, "list of public signals");
+      }
+      if (JSON.stringify(stored.data.input) !== JSON.stringify(data.input)) {
+        throw new ProofJobConflictError(batchNumber, "circuit input");
+      }
+    });
+  }
+
+  async claim(workerId: string, leaseMs: number): Promise<ClaimedJob | null> {
+    checkWorker(workerId);
+    checkLease(leaseMs);
+    const worker = await this.consumer();
+    return this.bounded("claim", async () => {
+      const job = await worker.getNextJob(workerId, { block: false });
+      if (!job?.id) return null;
+      if (leaseMs !== this.leaseMs) await worker.extendJobLocks([job.id], [workerId], leaseMs);
+      return {
+        batchNumber: job.data.batchNumber,
+        input: job.data.input,
+        publicSignals: job.data.publicSignals,
+        attempt: job.attemptsMade + 1,
+        leaseUntil: Date.now() + leaseMs,
+      };
+    });
+  }
+
+  async heartbeat(batchNumber: number, workerId: string, leaseMs: number): Promise<void> {
+    checkLease(leaseMs);
+    const worker = await this.consumer();
+    const failed = await this.bounded(`heartbeat of batch ${batchNumber}`, () =>
+      worker.extendJobLocks([jobIdOf(batchNumber)], [workerId], leaseMs),
+    );
+    if (Array.isArray(failed) && failed.length > 0) throw await this.leaseLost(batchNumber, workerId);
+  }
+
+  async complete(batchNumber: number, workerId: string, result: ProofResult): Promise<void> {
+    if (result.batchNumber !== batchNumber) {
+      throw new ProofJobError(`result of batch ${result.batchNumber} completed as batch ${batchNumber}`);
+    }
+    if (!Array.isArray(result.proof) || result.proof.length !== 8) {
+      throw new ProofJobError(`batch ${batchNumber}: a proof is 8 field elements, got ${JSON.stringify(result.proof)}`);
+    }
+    const stored: ProofResult = {
+      batchNumber,
+      proof: canonicalSignals(result.proof, "proof"),
+      publicSignals: canonicalSignals(result.publicSignals),
+      worker: workerId,
+      provingMs: Math.max(0, Math.round(result.provingMs)),
+    };
+    const worker = await this.consumer();
+    await this.bounded(`complete of batch ${batchNumber}`, async () => {
+      const job = await Job.fromId<JobData, ProofResult>(worker, jobIdOf(batchNumber));
+      if (!job) throw new LeaseLostError(batchNumber, workerId, "no such job");
+      const done = job.finishedOn && !job.failedReason ? job.returnvalue : null;
+      if (done) {
+        if (done.worker === workerId && JSON.stringify(done.proof) === JSON.stringify(stored.proof)) return; // repeated
+        throw new LeaseLostError(batchNumber, workerId, `the job is proven (worker ${done.worker})`);
+      }
+      const expected = job.data.publicSignals;
+      const at = firstDifference(stored.publicSignals, expected);
+      if (at >= 0) {
+        throw new ProofJobError(
+          `batch ${batchNumber}: result public signal ${at} is ${stored.publicSignals[at] ?? "missing"}, the job expects ${expected[at] ?? "none"}`,
+        );
+      }
+      try {
+        await job.moveToCompleted(stored, workerId, false);
+      } catch (error) {
+        throw await this.lockError(error, batchNumber, workerId);
+      }
+    });
+  }
+
+  async fail(batchNumber: number, workerId: string, error: string): Promise<void> {
+    const worker = await this.consumer();
+    await this.bounded(`fail of batch ${batchNumber}`, async () => {
+      const job = await Job.fromId<JobData, ProofResult>(worker, jobIdOf(batchNumber));
+      if (!job) throw new LeaseLostError(batchNumber, workerId, "no such job");
+      try {
+        await job.moveToFailed(new Error(error), workerId, false);
+      } catch (e) {
+        throw await this.lockError(e, batchNumber, workerId);
+      }
+    });
+  }
+
+  async release(batchNumber: number, workerId: string, reason: string): Promise<void> {
+    const worker = await this.consumer();
+    await this.bounded(`release of batch ${batchNumber}`, async () => {
+      const job = await Job.fromId<JobData, ProofResult>(worker, jobIdOf(batchNumber));
+      if (!job) throw new LeaseLostError(batchNumber, workerId, "no such job");
+      try {
+        await job.moveToWait(workerId);
+      } catch (e) {
+        throw await this.lockError(e, batchNumber, workerId);
+      }
+      this.options.log?.info("job released", { batch: batchNumber, worker: workerId, reason });
+    });
+  }
+
+  async result(batchNumber: number): Promise<ProofResult | null> {
+    return this.bounded(`result of batch ${batchNumber}`, async () => {
+      const job = await this.queue.getJob(jobIdOf(batchNumber));
+      const r = job?.finishedOn && !job.failedReason ? job.returnvalue : null;
+      if (!r || !Array.isArray(r.proof) || r.proof.length !== 8) return null;
+      return r;
+    });
+  }
+
+  async stats(): Promise<QueueStats> {
+    return this.bounded("stats", async () => {
+      const c = await this.queue.getJobCounts(
+        "wait",
+        "paused",
+        "prioritized",
+        "delayed",
+        "active",
+        "completed",
+        "failed",
+      );
+      const n = (k: string) => c[k] ?? 0;
+      return {
+        pending: n("wait") + n("paused") + n("prioritized") + n("delayed"),
+        proving: n("active"),
+        proven: n("completed"),
+        failed: n("failed"),
+        workers: (await this.workerNamesNow()).length,
+      };
+    });
+  }
+
+  /** Names (`hostname:pid`) of the prover processes connected to this queue now. */
+  async workerNames(): Promise<string[]> {
+    return this.bounded("worker list", () => this.workerNamesNow());
+  }
+
+  /** State, attempts, last error of one job (diagnostics), or null when unknown. */
+  async describe(
+    batchNumber: number,
+  ): Promise<{ state: string; attemptsMade: number; stalls: number; failedReason?: string } | null> {
+    return this.bounded(`describe batch ${batchNumber}`, async () => {
+      const job = await this.queue.getJob(jobIdOf(batchNumber));
+      if (!job) return null;
+      return {
+        state: await job.getState(),
+        attemptsMade: job.attemptsMade,
+        stalls: job.stalledCounter,
+        failedReason: job.failedReason || undefined,
+      };
+    });
+  }
+
+  /** Operator tool: a failed job back to waiting with fresh attempts. Returns whether it did. */
+  async retryFailed(batchNumber: number): Promise<boolean> {
+    return this.bounded(`retry of batch ${batchNumber}`, async () => {
+      const job = await this.queue.getJob(jobIdOf(batchNumber));
+      if (!job || (await job.getState()) !== "failed") return false;
+      await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    });
+  }
+
+  /** Closes the Redis connections (waits at most commandTimeoutMs, then drops them). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closing = Promise.all([this.worker?.close(true), this.queue.close()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), this.timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.options.log?.warn("redis did not answer the close: dropping the connections");
+      await Promise.allSettled([this.worker?.disconnect(), this.queue.disconnect()]);
+    }
+  }
+
+  /** Deletes every key of this queue (tests and `make cluster-demo` start clean). */
+  async obliterate(): Promise<void> {
+    await this.bounded("obliterate", () => this.queue.obliterate({ force: true }));
+  }
+
+  private async workerNamesNow(): Promise<string[]> {
+    const clients = await this.queue.getWorkers();
+    const marker = ":w:";
+    return clients
+      .map((c) => String(c.rawname ?? ""))
+      .filter((raw) => raw.includes(marker))
+      .map((raw) => raw.slice(raw.indexOf(marker) + marker.length))
+      .sort();
+  }
+
+  /** The BullMQ Worker of a claiming process, created on first use (with its stalled-job checker). */
+  private async consumer(): Promise<Worker<JobData, ProofResult>> {
+    if (this.closed) throw new Error("the proof queue is closed");
+    if (!this.worker) {
+      const worker = new Worker<JobData, ProofResult>(this.queueName, null, {
+        connection: this.connection,
+        name: this.workerName,
+        autorun: false,
+        lockDuration: this.leaseMs,
+        stalledInterval: this.stalledIntervalMs,
+        maxStalledCount: this.maxAttempts,
+      });
+      worker.on("error", (error) => this.options.log?.warn("redis (worker)", { error: error.message }));
+      worker.on("stalled", (jobId) =>
+        this.options.log?.warn("job stalled: its prover stopped renewing the lock; it goes to the next worker", {
+          job: jobId,
+        }),
+      );
+      this.worker = worker;
+      await this.bounded("worker start", () => worker.waitUntilReady());
+      await worker.startStalledCheckTimer();
+    }
+    return this.worker;
+  }
+
+  private async lockError(error: unknown, batchNumber: number, workerId: string): Promise<Error> {
+    const code = (error as { code?: number }).code;
+    if (typeof code === "number" && LOCK_ERRORS.has(code)) return this.leaseLost(batchNumber, workerId);
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  private async leaseLost(batchNumber: number, workerId: string): Promise<LeaseLostError> {
+    const job = await this.queue.getJob(jobIdOf(batchNumber));
+    if (!job) return new LeaseLostError(batchNumber, workerId, "no such job");
+    const state = await job.getState();
+    return new LeaseLostError(
+      batchNumber,
+      workerId,
+      `the job is ${state === "active" ? "leased to another worker" : state}`,
+    );
+  }
+
+  /** Runs `fn`, failing with RedisUnavailableError after commandTimeoutMs. */
+  private async bounded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RedisUnavailableError(what, this.options.url, this.timeoutMs)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function checkBatchNumber(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new ProofJobError(`batchNumber must be a whole number >= 0, got ${n}`);
+  return n;
+}
+
+function checkWorker(id: string): void {
+  if (typeof id !== "string" || id.length === 0) throw new ProofJobError("workerId must be a non-empty string");
+}
+
+function checkLease(ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) throw new ProofJobError(`leaseMs must be > 0, got ${ms}`);
+}
