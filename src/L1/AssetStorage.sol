@@ -212,6 +212,12 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
         emit TokenPauseSet(tokenId, paused);
     }
 
+    /// @notice Always reverts: without an owner no token could be docked and a lost sender key could not be
+    ///         replaced, which would leave exodus as the only way out.
+    function renounceOwnership() public view override onlyOwner {
+        revert RenounceOwnershipDisabled();
+    }
+
     /// @inheritdoc IAssetStorage
     function setSender(address newSender) external onlyOwner {
         if (newSender == address(0)) revert SenderIsZeroAddress();
@@ -312,6 +318,8 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
         if (oldest >= depositCount) revert NoPendingDeposit();
         uint64 queuedAt = BridgeProtocol.wordTimestamp(depositWords[oldest]);
         uint256 openAt = uint256(queuedAt) + priorityDeadline;
+        // The deadline is hours to days long: a few seconds of validator drift do not matter.
+        // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp < openAt) revert PriorityDeadlineNotReached(oldest, openAt);
 
         exodusMode = true;

@@ -60,6 +60,9 @@ interface IAssetStorage {
     /// @notice Only the sender may submit batches.
     error NotSender(address caller);
 
+    /// @notice The governor cannot renounce: docking and replacing a lost sender need an owner.
+    error RenounceOwnershipDisabled();
+
     /// @notice The token to dock is the zero address.
     error TokenIsZeroAddress();
 

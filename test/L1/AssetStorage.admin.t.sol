@@ -310,4 +310,15 @@ contract AssetStorageAdminTest is AssetStorageBase {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, governor));
         bridge.setSender(governor);
     }
+
+    function test_renounceOwnership_isDisabled() public {
+        vm.prank(governor);
+        vm.expectRevert(IAssetStorage.RenounceOwnershipDisabled.selector);
+        bridge.renounceOwnership();
+        assertEq(bridge.owner(), governor);
+
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        bridge.renounceOwnership();
+    }
 }
