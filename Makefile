@@ -47,6 +47,10 @@ test: install lint typecheck vectors-check test-forge test-ts test-setup test-ci
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
 
+.PHONY: test-l1
+test-l1: install ## L1 AssetStorage tests only (unit, fuzz, invariants, gas snapshot check)
+	FORGE_SNAPSHOT_CHECK=true $(FORGE) test --match-path 'test/L1/*'
+
 gas-snapshot: install ## Rewrite the committed gas snapshots (snapshots/*.json)
 	rm -rf snapshots && $(FORGE) test
 
