@@ -6,9 +6,10 @@
  *
  * Environment: E2E_DIR (default build/e2e), DEPTH and BATCH (default 16 and 4: the circuit the
  * committed verifier was generated for), CIRCUIT_DIR (default build/circuits/batch-d$DEPTH-n$BATCH),
- * PROVER_WORKERS (default 2), PRIORITY_DEADLINE (seconds, default 300).
+ * PROVER_WORKERS (default 2), PRIORITY_DEADLINE (seconds, default 300), E2E_JSON (optional: also write
+ * the summary's steps as JSON to this path, for `make bench`).
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { parseConfig, zInt } from "../runtime/config.js";
@@ -25,6 +26,7 @@ const Env = z.object({
   CIRCUIT_DIR: z.string().optional(),
   PROVER_WORKERS: zInt(1).default(2),
   PRIORITY_DEADLINE: zInt(1).default(300),
+  E2E_JSON: z.string().optional(),
 });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -111,8 +113,10 @@ async function main(): Promise<number> {
     out(`\n${journal.table()}\n`);
     out(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; logs in ${logDir}`);
     out("all balances reconcile");
+    if (env.E2E_JSON) writeFileSync(env.E2E_JSON, journal.json(true, performance.now() - t0));
     return 0;
   } catch (error) {
+    if (env.E2E_JSON) writeFileSync(env.E2E_JSON, journal.json(false, performance.now() - t0));
     out(`\n${journal.table()}\n`);
     out(`e2e FAILED: ${(error as Error).message}`);
     out(`logs of every process: ${logDir}`);

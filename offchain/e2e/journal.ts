@@ -44,6 +44,12 @@ export class Journal {
     if (this.current) this.current.note = this.current.note ? `${this.current.note}; ${text}` : text;
   }
 
+  /** The steps as JSON (gas as a decimal string), for machine readers such as `make bench`. */
+  json(ok: boolean, totalMs: number): string {
+    const steps = this.steps.map((s) => ({ ...s, gas: s.gas.toString(), ms: Math.round(s.ms) }));
+    return `${JSON.stringify({ ok, totalMs: Math.round(totalMs), steps }, null, 2)}\n`;
+  }
+
   /** The summary table, plain text. */
   table(): string {
     const rows = this.steps.map((s, i) => [

@@ -73,6 +73,21 @@ declare module "snarkjs" {
       logger?: SnarkjsLogger,
     ): Promise<boolean>;
     function exportSolidityCallData(proof: Groth16Proof, publicSignals: (string | bigint)[]): Promise<string>;
+    /** Proves from a witness already computed (a file name or a `{ type: "mem" }` fastfile). */
+    function prove(
+      zkeyFile: string | Uint8Array,
+      witness: string | { type: "mem"; data?: Uint8Array },
+      logger?: SnarkjsLogger,
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+  }
+
+  export namespace wtns {
+    /** Runs the circuit's witness calculator (wasm) into `out` (a file name or a `{ type: "mem" }` fastfile). */
+    function calculate(
+      input: Record<string, SignalValue>,
+      wasmFile: string,
+      out: string | { type: "mem"; data?: Uint8Array },
+    ): Promise<void>;
   }
 
   export namespace curves {

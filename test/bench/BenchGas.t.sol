@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {console} from "forge-std/console.sol";
+
+import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
+import {Groth16Verifier} from "../../src/verifier/BatchVerifier.sol";
+import {AssetStorageBase} from "../L1/AssetStorageBase.sol";
+import {AcceptingVerifier} from "../L1/mocks/MockBatchVerifier.sol";
+import {MockERC20} from "../L1/mocks/TestTokens.sol";
+import {PoseidonTree} from "../L1/utils/PoseidonTree.sol";
+
+/// @notice L1 gas figures for `make bench` (bench/gas.ts runs this file with `forge test --json` and parses
+///         the `BENCH <key> exec=<gas> calldata=<gas>` lines). It is also an ordinary test: every measured
+///         call is checked for its effect. No assertion depends on a gas figure.
+/// @dev `exec` is the gas of the measured call (vm.lastCallGas, as in the gas snapshots); `calldata` is the
+///      EIP-2028 cost of its calldata (16 per non-zero byte, 4 per zero byte). A transaction costs
+///      21,000 + calldata + exec. Storage and accounts are made cold before each measurement (vm.cool), and
+///      state is restored between compositions (vm.revertToState), so every figure is a first touch.
+abstract contract BenchGasBase is AssetStorageBase {
+    function _calldataGas(bytes memory data) internal pure returns (uint256 gas) {
+        for (uint256 i = 0; i < data.length; i++) {
+            gas += data[i] == 0 ? 4 : 16;
+        }
+    }
+
+    function _report(string memory key, bytes memory data) internal view {
+        uint256 exec = vm.lastCallGas().gasTotalUsed;
+        console.log(
+            string.concat(
+                "BENCH ", key, " exec=", vm.toString(exec), " calldata=", vm.toString(_calldataGas(data))
+            )
+        );
+    }
+
+    function _cool() internal {
+        vm.cool(address(bridge));
+        vm.cool(address(token));
+        vm.cool(address(bridge.verifier()));
+    }
+}
+
+/// @notice submitBatch by batch size and composition (deposits d, withdrawals w, the rest transfers/no-ops,
+///         which L1 sees the same way), with a verifier that accepts at once: AssetStorage's own work.
+contract BenchSubmitBatchGasTest is BenchGasBase {
+    IAssetStorage.BatchSlot[] internal credits;
+
+    /// @dev A bridge of batch size n in steady state: one batch already proven (non-zero counters), n deposits
+    ///      waiting. Returns a state snapshot id to go back to.
+    function _steadyState(uint16 n) internal returns (uint256 snap) {
+        vm.warp(START_TIME);
+        _deploy(address(new AcceptingVerifier()), n, DEPTH, genesisRoot);
+        token = new MockERC20("Token", "TKN");
+        tokenId = _dock(address(token));
+        delete credits;
+        (, BridgeProtocol.DepositRecord memory first) = _depositETH(carol, carol, 1 ether);
+        IAssetStorage.BatchSlot[] memory slots = _noops(n);
+        slots[0] = _creditSlot(first);
+        _submit(1, 1, slots);
+        for (uint256 i = 0; i < n; i++) {
+            address recipient = address(uint160(0xd000 + i));
+            (, BridgeProtocol.DepositRecord memory rec) =
+                i % 2 == 0 ? _depositETH(carol, recipient, 1 ether) : _depositToken(carol, recipient, 1000);
+            credits.push(_creditSlot(rec));
+        }
+        snap = vm.snapshotState();
+    }
+
+    /// @dev d credits, then w withdrawals to distinct fresh recipients, then no-ops (transfers).
+    function _measure(uint16 n, uint256 d, uint256 w) internal {
+        IAssetStorage.BatchSlot[] memory slots = _noops(n);
+        for (uint256 i = 0; i < d; i++) {
+            slots[i] = credits[i];
+        }
+        for (uint256 i = 0; i < w; i++) {
+            slots[d + i] = _withdrawSlot(i % 2 == 0 ? ETH : tokenId, address(uint160(0xe000 + i)), 1);
+        }
+        uint64 before = bridge.processedDeposits();
+        bytes memory data = abi.encodeCall(bridge.submitBatch, (2, 2, slots, proof));
+        _cool();
+        vm.prank(batchSender);
+        bridge.submitBatch(2, 2, slots, proof);
+        _report(
+            string.concat(
+                "submitBatch/n=", vm.toString(uint256(n)), "/d=", vm.toString(d), "/w=", vm.toString(w)
+            ),
+            data
+        );
+        assertEq(bridge.batchCount(), 2, "batch applied");
+        assertEq(bridge.processedDeposits(), before + d, "deposits consumed");
+        if (w > 0) {
+            assertEq(bridge.pendingWithdrawals(address(uint160(0xe000)), ETH), 1, "withdrawal queued");
+        }
+    }
+
+    function _sweep(uint16 n, bool full) internal {
+        uint256 snap = _steadyState(n);
+        uint256 half = n / 2;
+        for (uint256 d = 0; d <= n; d++) {
+            for (uint256 w = 0; d + w <= n; w++) {
+                bool corner = (d == 0 || d == half || d == n) && (w == 0 || w == half || d + w == n);
+                if (!full && !corner) continue;
+                vm.revertToState(snap);
+                _measure(n, d, w);
+            }
+        }
+    }
+
+    function test_bench_submitBatch_n1() public {
+        _sweep(1, true);
+    }
+
+    function test_bench_submitBatch_n2() public {
+        _sweep(2, true);
+    }
+
+    function test_bench_submitBatch_n4() public {
+        _sweep(4, true);
+    }
+
+    function test_bench_submitBatch_n8() public {
+        _sweep(8, false);
+    }
+
+    function test_bench_submitBatch_n16() public {
+        _sweep(16, false);
+    }
+
+    function test_bench_submitBatch_n32() public {
+        _sweep(32, false);
+    }
+
+    function test_bench_submitBatch_n64() public {
+        _sweep(64, false);
+    }
+}
+
+/// @notice The real generated verifier (src/verifier/BatchVerifier.sol, 12 public inputs) on the real-proof
+///         fixture: submitBatch with it and with the accepting verifier on the same state, and verifyProof alone.
+contract BenchVerifierGasTest is BenchGasBase {
+    string internal constant FIXTURE = "test/fixtures/batch-d16-n4.json";
+    string internal json;
+    uint256[8] internal realProof;
+    IAssetStorage.BatchSlot[] internal slotsStore;
+
+    function setUp() public override {
+        json = vm.readFile(FIXTURE);
+        uint256[] memory p = vm.parseJsonUintArray(json, ".proof");
+        for (uint256 i = 0; i < 8; i++) {
+            realProof[i] = p[i];
+        }
+        genesisRoot = vm.parseJsonUint(json, ".genesisRoot");
+        for (uint256 i = 0; i < BATCH; i++) {
+            string memory k = string.concat(".slots[", vm.toString(i), "]");
+            slotsStore.push(
+                IAssetStorage.BatchSlot({
+                    kind: uint8(vm.parseJsonUint(json, string.concat(k, ".kind"))),
+                    tokenId: uint32(vm.parseJsonUint(json, string.concat(k, ".tokenId"))),
+                    account: vm.parseJsonAddress(json, string.concat(k, ".account")),
+                    amount: uint128(vm.parseJsonUint(json, string.concat(k, ".amount"))),
+                    depositor: vm.parseJsonAddress(json, string.concat(k, ".depositor")),
+                    timestamp: uint64(vm.parseJsonUint(json, string.concat(k, ".timestamp")))
+                })
+            );
+        }
+    }
+
+    /// @dev A bridge over `verifier_` with the fixture's token docked and its two deposits queued.
+    function _fixtureBridge(address verifier_) internal {
+        vm.warp(START_TIME);
+        _deploy(verifier_, BATCH, DEPTH, genesisRoot);
+        token = new MockERC20("Token", "TKN");
+        tokenId = _dock(address(token));
+        for (uint256 d = 0; d < 2; d++) {
+            string memory k = string.concat(".deposits[", vm.toString(d), "]");
+            address recipient = vm.parseJsonAddress(json, string.concat(k, ".recipient"));
+            uint32 tid = uint32(vm.parseJsonUint(json, string.concat(k, ".tokenId")));
+            uint128 amount = uint128(vm.parseJsonUint(json, string.concat(k, ".amount")));
+            address depositor = vm.parseJsonAddress(json, string.concat(k, ".depositor"));
+            vm.warp(vm.parseJsonUint(json, string.concat(k, ".timestamp")));
+            if (tid == ETH) {
+                vm.deal(depositor, amount);
+                vm.prank(depositor);
+                bridge.depositETH{value: amount}(recipient);
+            } else {
+                token.mint(depositor, amount);
+                vm.startPrank(depositor);
+                token.approve(address(bridge), amount);
+                bridge.depositERC20(address(token), amount, recipient);
+                vm.stopPrank();
+            }
+        }
+    }
+
+    function _submitFixture(string memory key) internal {
+        IAssetStorage.BatchSlot[] memory slots = slotsStore;
+        uint256 newRoot = vm.parseJsonUint(json, ".newRoot");
+        uint256 newChain = vm.parseJsonUint(json, ".newOpChain");
+        bytes memory data = abi.encodeCall(bridge.submitBatch, (newRoot, newChain, slots, realProof));
+        _cool();
+        vm.prank(batchSender);
+        bridge.submitBatch(newRoot, newChain, slots, realProof);
+        _report(key, data);
+        assertEq(bridge.stateRoot(), newRoot, "fixture batch applied");
+    }
+
+    function test_bench_submitBatch_realVerifier() public {
+        _fixtureBridge(address(new Groth16Verifier()));
+        _submitFixture("submitBatchFixture/verifier=real/n=4");
+    }
+
+    function test_bench_submitBatch_acceptingVerifier() public {
+        _fixtureBridge(address(new AcceptingVerifier()));
+        _submitFixture("submitBatchFixture/verifier=accepting/n=4");
+    }
+
+    function test_bench_verifyProof_direct() public {
+        Groth16Verifier v = new Groth16Verifier();
+        uint256[] memory pub = vm.parseJsonUintArray(json, ".publicSignals");
+        uint256[12] memory inputs;
+        for (uint256 i = 0; i < 12; i++) {
+            inputs[i] = pub[i];
+        }
+        uint256[2] memory pA = [realProof[0], realProof[1]];
+        uint256[2][2] memory pB = [[realProof[2], realProof[3]], [realProof[4], realProof[5]]];
+        uint256[2] memory pC = [realProof[6], realProof[7]];
+        bytes memory data = abi.encodeCall(v.verifyProof, (pA, pB, pC, inputs));
+        vm.cool(address(v));
+        bool ok = v.verifyProof(pA, pB, pC, inputs);
+        _report("verifyProof/inputs=12", data);
+        assertTrue(ok, "the fixture proof verifies");
+        // A wrong input costs the same (the pairing runs either way) and is rejected.
+        inputs[1] = inputs[1] ^ 1;
+        vm.cool(address(v));
+        assertFalse(v.verifyProof(pA, pB, pC, inputs), "a changed input is rejected");
+        _report("verifyProof/inputs=12/rejected", data);
+    }
+}
+
+/// @notice User-side calls: deposits, claims (steady state as in the gas snapshots), exodus exit by tree depth
+///         and cancelDeposit.
+contract BenchUserGasTest is BenchGasBase {
+    function _steady() internal {
+        _deploy(address(new AcceptingVerifier()), BATCH, DEPTH, genesisRoot);
+        tokenId = _dock(address(token));
+        BridgeProtocol.DepositRecord[] memory q = new BridgeProtocol.DepositRecord[](2);
+        (, q[0]) = _depositETH(carol, carol, 10 ether);
+        (, q[1]) = _depositToken(carol, carol, 1000 ether);
+        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        slots[0] = _creditSlot(q[0]);
+        slots[1] = _withdrawSlot(ETH, alice, 1 ether);
+        slots[2] = _creditSlot(q[1]);
+        slots[3] = _withdrawSlot(tokenId, alice, 100 ether);
+        _submit(1, 1, slots);
+        vm.deal(alice, 100 ether);
+        token.mint(alice, 100 ether);
+        vm.prank(alice);
+        token.approve(address(bridge), type(uint256).max);
+    }
+
+    function test_bench_userCalls() public {
+        _steady();
+        uint256 snap = vm.snapshotState();
+
+        _cool();
+        vm.prank(alice);
+        bridge.depositETH{value: 1 ether}(bob);
+        _report("depositETH", abi.encodeCall(bridge.depositETH, (bob)));
+        assertEq(bridge.depositCount(), 3);
+
+        vm.revertToState(snap);
+        _cool();
+        vm.prank(alice);
+        bridge.depositERC20(address(token), 1 ether, bob);
+        _report("depositERC20", abi.encodeCall(bridge.depositERC20, (address(token), 1 ether, bob)));
+        assertEq(bridge.depositCount(), 3);
+
+        vm.revertToState(snap);
+        _cool();
+        vm.prank(alice);
+        bridge.claim(ETH);
+        _report("claim/ETH", abi.encodeCall(bridge.claim, (ETH)));
+        assertEq(bridge.pendingWithdrawals(alice, ETH), 0);
+
+        vm.revertToState(snap);
+        _cool();
+        vm.prank(alice);
+        bridge.claim(tokenId);
+        _report("claim/ERC20", abi.encodeCall(bridge.claim, (tokenId)));
+        assertEq(bridge.pendingWithdrawals(alice, tokenId), 0);
+    }
+
+    /// @dev exit at `depth` (one Poseidon(3) leaf, `depth` Poseidon(2) levels) and cancelDeposit, in exodus.
+    function _exodus(uint8 depth) internal {
+        vm.warp(START_TIME);
+        _deploy(address(new AcceptingVerifier()), BATCH, depth, PoseidonTree.emptyRoot(depth));
+        (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, alice, 2 ether);
+        (, BridgeProtocol.DepositRecord memory d1) = _depositETH(bob, bob, 3 ether);
+        uint256[] memory slots = new uint256[](2);
+        uint256[] memory leaves = new uint256[](2);
+        (slots[0], leaves[0]) = (0, PoseidonTree.leaf(carol, ETH, 1 ether));
+        (slots[1], leaves[1]) = (5, PoseidonTree.leaf(alice, ETH, 1 ether));
+        (uint256 root, uint256[] memory siblings) = PoseidonTree.build(depth, slots, leaves, 5);
+        IAssetStorage.BatchSlot[] memory batch = _noops(BATCH);
+        batch[0] = _creditSlot(d0);
+        _submit(root, 1, batch);
+        vm.warp(block.timestamp + DEADLINE);
+        bridge.activateExodus();
+
+        _cool();
+        bridge.exit(5, alice, ETH, 1 ether, siblings);
+        _report(
+            string.concat("exit/depth=", vm.toString(uint256(depth))),
+            abi.encodeCall(bridge.exit, (5, alice, ETH, 1 ether, siblings))
+        );
+        assertEq(bridge.pendingWithdrawals(alice, ETH), 1 ether);
+
+        if (depth == DEPTH) {
+            _cool();
+            bridge.cancelDeposit(1, d1);
+            _report("cancelDeposit", abi.encodeCall(bridge.cancelDeposit, (1, d1)));
+            assertEq(bridge.pendingWithdrawals(bob, ETH), 3 ether);
+        }
+    }
+
+    function test_bench_exodus_depth8() public {
+        _exodus(8);
+    }
+
+    function test_bench_exodus_depth16() public {
+        _exodus(16);
+    }
+
+    function test_bench_exodus_depth24() public {
+        _exodus(24);
+    }
+
+    function test_bench_exodus_depth32() public {
+        _exodus(32);
+    }
+}
