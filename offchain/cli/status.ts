@@ -5,7 +5,9 @@
  */
 
 import { readBatch, readExtractorProgress } from "../extractor/store.js";
-import { SqliteProofQueue } from "../prover/queue.js";
+import { BullmqProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { loadQueueConfig } from "../prover/config.js";
+import { type QueueStats, SqliteProofQueue } from "../prover/queue.js";
 import { ConfigError } from "../runtime/config.js";
 import type { Db } from "../runtime/db.js";
 import { receivingAbi, storageAbi } from "./abi.js";
@@ -65,9 +67,23 @@ async function l2Status(ctx: CliContext) {
 const tableExists = (db: Db, name: string) =>
   db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
+/** With REDIS_URL (a prover cluster) the proof queue is the BullMQ queue on Redis, not the database's table. */
+async function clusterProverStats(): Promise<(QueueStats & { cluster: string; workerNames: string[] }) | undefined> {
+  const qc = loadQueueConfig(process.env);
+  if (!qc.redisUrl) return undefined;
+  const q = new BullmqProofQueue({ url: qc.redisUrl, queueName: qc.queueName, commandTimeoutMs: 5000 });
+  try {
+    const cluster = `bullmq ${qc.queueName} on ${redactUrl(qc.redisUrl)}`;
+    return { ...(await q.stats()), cluster, workerNames: await q.workerNames() };
+  } finally {
+    await q.close();
+  }
+}
+
 async function nodeStatus(db: Db, provenBatch: bigint | null) {
   const extractor = readExtractorProgress(db) ?? null;
-  const prover = tableExists(db, "proof_jobs") ? await new SqliteProofQueue(db).stats() : null;
+  const prover =
+    (await clusterProverStats()) ?? (tableExists(db, "proof_jobs") ? await new SqliteProofQueue(db).stats() : null);
   const proven = provenBatch !== null ? readBatch(db, Number(provenBatch)) : undefined;
   return {
     extractor,
@@ -143,6 +159,12 @@ export async function status(ctx: CliContext, a: { db?: string }): Promise<Comma
               `last batch cut ${x.lastBatch ? `#${x.lastBatch.batchNumber}` : "none"}`
           : "  extractor:         has not run on this database",
       );
+      const cluster = n.prover as { cluster?: string; workerNames?: string[]; workers: number } | null;
+      if (cluster?.cluster)
+        lines.push(
+          `  prover cluster:    ${cluster.cluster}; ${cluster.workers} prover processes connected` +
+            (cluster.workerNames?.length ? ` (${cluster.workerNames.join(", ")})` : ""),
+        );
       lines.push(
         n.prover
           ? `  prover:            queue depth ${n.prover.queueDepth} (${n.prover.pending} pending, ${n.prover.proving} proving), ` +

@@ -8,15 +8,18 @@
  * fails stops the others: the node exits non-zero rather than run half of the bridge.
  */
 import { appendFileSync, mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { type ExplorerConfig, loadExplorerConfig } from "../explorer/config.js";
+import { startExplorer } from "../explorer/explorer.js";
 import { type ExtractorConfig, loadExtractorConfig } from "../extractor/config.js";
 import { runExtractor } from "../extractor/extractor.js";
 import { loadMonitorConfig, type MonitorConfig } from "../monitor/config.js";
 import { runMonitor } from "../monitor/monitor.js";
-import { loadProverConfig, type ProverConfig } from "../prover/config.js";
+import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig } from "../prover/config.js";
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
-import { SqliteProofQueue } from "../prover/queue.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
@@ -34,10 +37,14 @@ export interface NodeConfig {
   extractor?: ExtractorConfig;
   prover?: ProverConfig & { circuit: CircuitArtifacts };
   sender?: SenderConfig;
+  /** The explorer page and JSON API (only when EXPLORER_PORT is set). */
+  explorer?: ExplorerConfig;
   dataDir: string;
   dbPath: string;
   logPath: string;
   metricsPort?: number;
+  /** The proof queue: the SQLite file (default) or BullMQ on Redis (REDIS_URL: a prover cluster). */
+  queue: QueueConfig;
 }
 
 /**
@@ -73,9 +80,25 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     return { ...p, circuit: circuitArtifacts(p.circuitDir) };
   });
   const sender = attempt("sender", () => loadSenderConfig(e));
+  let explorer: ExplorerConfig | undefined;
+  if (e.EXPLORER_PORT !== undefined) {
+    try {
+      explorer = loadExplorerConfig(e);
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems.map((p) => `[explorer] ${p}`));
+      else problems.push(`[explorer] ${(error as Error).message}`);
+    }
+  }
+  let queue: QueueConfig = { queueName: "proof-jobs" };
+  try {
+    queue = loadQueueConfig(e);
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
+    else throw error;
+  }
   const dataDir = e.DATA_DIR ?? "build/node";
   const dbPath = join(dataDir, "bridge.sqlite");
-  for (const [name, c] of Object.entries({ monitor, extractor, prover, sender })) {
+  for (const [name, c] of Object.entries({ monitor, extractor, prover, sender, explorer })) {
     if (c && c.dbPath !== dbPath)
       problems.push(`[${name}] uses ${c.dbPath}, the node uses ${dbPath}: set one DATA_DIR`);
   }
@@ -90,10 +113,12 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     extractor,
     prover,
     sender,
+    explorer,
     dataDir,
     dbPath,
     logPath: join(dataDir, "node.log"),
     metricsPort: port,
+    queue,
   };
 }
 
@@ -113,7 +138,7 @@ export interface RunNodeOptions {
   /** Also write log lines to stderr (default true). */
   echo?: boolean;
   /** Called once everything is started, with the metrics URL if any (tests). */
-  onReady?: (info: { metricsUrl?: string }) => void;
+  onReady?: (info: { metricsUrl?: string; explorerUrl?: string }) => void;
 }
 
 /** Runs the node until `signal` aborts or a service fails; resolves to the exit status (0 or 1). */
@@ -131,24 +156,38 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
 
   const db = openDatabase(config.dbPath);
   const metrics = new Metrics();
-  const queue = new SqliteProofQueue(db);
+  const { queue, close: closeQueue } = openProofQueue(config.queue, db, {
+    leaseMs: config.prover?.leaseMs,
+    log: logger("queue"),
+  });
   let metricsUrl: string | undefined;
   if (config.metricsPort !== undefined) {
     const served = await serveMetrics(metrics, config.metricsPort, { signal, log });
     metricsUrl = `http://127.0.0.1:${served.port}/metrics`;
+  }
+  let explorerUrl: string | undefined;
+  let explorerClosed: Promise<void> = Promise.resolve();
+  if (config.explorer) {
+    const served = await startExplorer({ config: config.explorer, db, log: logger("explorer"), signal });
+    explorerUrl = served.url;
+    explorerClosed = served.closed;
   }
   log.info("node starting", {
     services: config.services,
     db: config.dbPath,
     log: config.logPath,
     metrics: metricsUrl ?? "off (set METRICS_PORT)",
+    explorer: explorerUrl ?? "off (set EXPLORER_PORT)",
     proverWorkers: config.prover?.workers,
+    proofQueue: config.queue.redisUrl
+      ? `bullmq ${config.queue.queueName} on ${redactUrl(config.queue.redisUrl)}`
+      : "sqlite",
   });
   // Plain lines for the person who started it (the JSON log says the same).
   if (opts.echo ?? true) {
     process.stderr.write(
       `node: services ${config.services.join(", ")}\n  database ${config.dbPath}\n  log      ${config.logPath} (and stderr; prover workers log to stderr only)\n` +
-        `  metrics  ${metricsUrl ?? "off (set METRICS_PORT)"}\n  stop     Ctrl-C or SIGTERM (safe at any time)\n`,
+        `  metrics  ${metricsUrl ?? "off (set METRICS_PORT)"}\n  explorer ${explorerUrl ?? "off (set EXPLORER_PORT)"}\n  stop     Ctrl-C or SIGTERM (safe at any time)\n`,
     );
   }
 
@@ -191,6 +230,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
           leaseMs: cfg.leaseMs,
           pollMs: cfg.pollIntervalMs,
           log: logger("prover"),
+          idPrefix: config.queue.redisUrl ? `${hostname()}:${process.pid}` : undefined,
         });
         pool.start();
         try {
@@ -208,8 +248,10 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
     const cfg = c.sender;
     runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
   }
-  opts.onReady?.({ metricsUrl });
+  opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);
+  await explorerClosed;
+  await closeQueue();
   db.close();
   log.info("node stopped", { failed });
   return failed ? 1 : 0;

@@ -2,20 +2,25 @@
  * The prover service: `node --import tsx offchain/prover/index.ts` (or `make prover`).
  * A pool of snarkjs Groth16 worker processes proving the jobs the extractor enqueues in the
  * node's SQLite file; the sender reads the results from the same queue.
- * Environment: DATA_DIR, CIRCUIT_DIR, PROVER_WORKERS, LEASE_MS, POLL_INTERVAL_MS, LOG_LEVEL.
+ * Environment: DATA_DIR, CIRCUIT_DIR, PROVER_WORKERS, LEASE_MS, POLL_INTERVAL_MS, LOG_LEVEL; with
+ * REDIS_URL (and PROOF_QUEUE) the jobs come from the BullMQ queue on Redis instead (a prover
+ * cluster: run this on any number of machines; docs/operations.md "Cluster"), and worker ids are
+ * `hostname:pid-w<slot>-<child pid>` so each result names the machine and process that proved it.
  * Exit status: 0 after SIGINT/SIGTERM, 1 on an unexpected error, 2 for invalid configuration or
  * missing circuit artifacts.
  */
+import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import { openDatabase } from "../runtime/db.js";
+import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { runEvery } from "../runtime/scheduler.js";
 import { shutdownSignal } from "../runtime/shutdown.js";
+import { openProofQueue, redactUrl } from "./bullmq-queue.js";
 import { loadProverConfig, type ProverConfig } from "./config.js";
 import { ProverPool } from "./pool.js";
 import { type CircuitArtifacts, circuitArtifacts, loadVerificationKey } from "./prove.js";
-import { SqliteProofQueue } from "./queue.js";
 
+export * from "./bullmq-queue.js";
 export * from "./config.js";
 export * from "./pool.js";
 export * from "./prove.js";
@@ -36,13 +41,19 @@ export async function main(
     config = loadProverConfig(env);
     circuit = circuitArtifacts(config.circuitDir);
     const vkey = loadVerificationKey(circuit.vkeyPath);
-    log.info("prover starting", { ...config, nPublic: vkey.nPublic });
+    const { redisUrl, ...queueConfig } = config.queue;
+    log.info("prover starting", {
+      ...config,
+      queue: { ...queueConfig, kind: redisUrl ? "bullmq" : "sqlite", redis: redisUrl && redactUrl(redisUrl) },
+      nPublic: vkey.nPublic,
+    });
   } catch (error) {
     log.error("cannot start", { error: (error as Error).message });
     return 2;
   }
-  const db = openDatabase(config.dbPath);
-  const queue = new SqliteProofQueue(db);
+  // With Redis the prover needs no node database at all (it may run on another machine).
+  const db: Db | undefined = config.queue.redisUrl ? undefined : openDatabase(config.dbPath);
+  const { queue, close } = openProofQueue(config.queue, db as Db, { leaseMs: config.leaseMs, log });
   const pool = new ProverPool({
     queue,
     circuit,
@@ -50,6 +61,7 @@ export async function main(
     leaseMs: config.leaseMs,
     pollMs: config.pollIntervalMs,
     log,
+    idPrefix: config.queue.redisUrl ? `${hostname()}:${process.pid}` : undefined,
   });
   try {
     pool.start();
@@ -64,7 +76,8 @@ export async function main(
     return 1;
   } finally {
     await pool.stop();
-    db.close();
+    await close();
+    db?.close();
   }
 }
 
