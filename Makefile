@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-ts test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-cluster test-ts test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -135,6 +135,17 @@ prover: install ## Run the prover service: snarkjs worker pool on the node's pro
 
 test-prover: install ## Prover tests only (queue, proving and worker pool on a tiny circuit, service entry)
 	$(TSX) --test $(sort $(wildcard offchain/prover/*.test.ts))
+
+# Prover cluster (docs/operations.md "Cluster"): the proof queue on Redis with BullMQ (REDIS_URL).
+.PHONY: test-cluster cluster-demo
+test-cluster: install ## BullMQ proof queue on a real redis-server: shared jobs, a prover killed mid-proof, a Redis restart
+	tools/apt-ensure.sh redis-server:redis-server
+	$(TSX) --test offchain/prover/bullmq-queue.test.ts
+
+cluster-demo: install circuit-setup ## e2e with Redis + BullMQ and 2 separate prover processes; prints which worker proved each batch
+	tools/apt-ensure.sh redis-server:redis-server
+	$(FORGE) build
+	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/cluster/demo.ts
 
 .PHONY: node monitor sender test-services
 node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)

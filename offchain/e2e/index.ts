@@ -10,10 +10,13 @@
  * the summary's steps as JSON to this path, for `make bench`).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { BullmqProofQueue } from "../prover/bullmq-queue.js";
 import { parseConfig, zInt } from "../runtime/config.js";
 import { type Anvil, startAnvil } from "../testing/anvil.js";
+import { type RedisServer, startRedis } from "../testing/redis.js";
 import { deployBridge, ROLES, sideOf } from "./chains.js";
 import { Journal } from "./journal.js";
 import { ProcessGroup } from "./processes.js";
@@ -27,6 +30,7 @@ const Env = z.object({
   PROVER_WORKERS: zInt(1).default(2),
   PRIORITY_DEADLINE: zInt(1).default(300),
   E2E_JSON: z.string().optional(),
+  E2E_PROVERS: zInt(0).default(0),
 });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,15 +55,20 @@ async function main(): Promise<number> {
 
   const procs = new ProcessGroup(logDir);
   const anvils: Anvil[] = [];
+  let redis: RedisServer | undefined;
+  let clusterQueue: BullmqProofQueue | undefined;
   const journal = new Journal();
   const stopEverything = async () => {
     await procs.stopAll();
+    await clusterQueue?.close();
     await Promise.all(anvils.map((a) => a.stop()));
+    await redis?.stop();
   };
   const onSignal = (sig: NodeJS.Signals) => {
     out(`\n${sig}: stopping everything the e2e run started`);
     procs.killAllNow();
     for (const a of anvils) a.process.kill("SIGKILL");
+    redis?.process?.kill("SIGKILL");
     process.exit(130);
   };
   process.on("SIGINT", onSignal);
@@ -99,6 +108,43 @@ async function main(): Promise<number> {
       CIRCUIT_DIR: circuitDir,
       LOG_LEVEL: "info",
     };
+    // Cluster mode: the proof queue on Redis, provers as separate processes (hostname:pid worker ids).
+    const provers = new Map<string, string>(); // "hostname:pid" prefix of worker ids -> process name
+    let midProof: (() => Promise<string>) | undefined;
+    if (env.E2E_PROVERS > 0) {
+      const r = await journal.step("start redis-server (AOF on)", () => startRedis({ dir: join(root, "redis") }));
+      redis = r;
+      out(`   Redis ${r.url} (data ${r.dir})`);
+      Object.assign(nodeEnv, { REDIS_URL: r.url, NODE_SERVICES: "monitor,extractor,sender", LEASE_MS: "10000" });
+      clusterQueue = new BullmqProofQueue({ url: r.url });
+      const startProver = (name: string) => {
+        const p = procs.start(name, process.execPath, ["--import", "tsx", "offchain/prover/index.ts"], {
+          ...nodeEnv,
+          PROVER_WORKERS: "1",
+        });
+        provers.set(`${hostname()}:${p.child.pid}`, name);
+        return p;
+      };
+      await journal.step(
+        `start ${env.E2E_PROVERS} prover processes (BullMQ workers, 1 proof at a time each)`,
+        async () => {
+          for (let i = 1; i <= env.E2E_PROVERS; i++) startProver(`prover-${i}`);
+          const q = clusterQueue!;
+          const deadline = Date.now() + 60_000;
+          while ((await q.stats()).workers < env.E2E_PROVERS) {
+            if (Date.now() > deadline) throw new Error("the prover processes did not connect to Redis within 60 s");
+            await new Promise((res) => setTimeout(res, 200));
+          }
+          journal.note(`workers: ${(await q.workerNames()).join(", ")}`);
+        },
+      );
+      midProof = async () => {
+        const stats = await clusterQueue!.stats();
+        await procs.stop("prover-1", "SIGKILL");
+        startProver("prover-1");
+        return `prover-1 SIGKILLed too (queue ${JSON.stringify(stats)}) and restarted; its job goes to another worker when its lock expires`;
+      };
+    }
     await runScenario({
       l1,
       l2,
@@ -109,8 +155,19 @@ async function main(): Promise<number> {
       dataDir,
       priorityDeadline: env.PRIORITY_DEADLINE,
       log: out,
+      queue: clusterQueue,
+      midProof,
     });
     out(`\n${journal.table()}\n`);
+    if (clusterQueue) {
+      out("which worker proved each batch (worker id = hostname:pid of the prover process, -w<slot>-<child pid>):");
+      for (let n = 0; ; n++) {
+        const r = await clusterQueue.result(n);
+        if (!r) break;
+        const prefix = r.worker.split("-w")[0] ?? r.worker;
+        out(`  batch ${n}: ${r.worker} (${provers.get(prefix) ?? "?"}), ${r.provingMs} ms`);
+      }
+    }
     out(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; logs in ${logDir}`);
     out("all balances reconcile");
     if (env.E2E_JSON) writeFileSync(env.E2E_JSON, journal.json(true, performance.now() - t0));

@@ -8,7 +8,7 @@ import { buildExitProofs } from "../cli/exodus.js";
 import { readExtractorProgress } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { BridgeState } from "../lib/state.js";
-import { SqliteProofQueue } from "../prover/queue.js";
+import { type ProofQueue, SqliteProofQueue } from "../prover/queue.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { sleep } from "../runtime/retry.js";
 import { addressOf, type Deployments, mined, type Role, rpc, type Side } from "./chains.js";
@@ -37,6 +37,10 @@ export interface ScenarioOptions {
   dataDir: string;
   priorityDeadline: number;
   log: (line: string) => void;
+  /** The proof queue the node uses (default: the SQLite queue in dataDir; cluster mode: BullMQ). */
+  queue?: ProofQueue;
+  /** Cluster mode: also kill a prover process while a batch is proven; returns a note for the journal. */
+  midProof?: () => Promise<string>;
 }
 
 /** Fails with a message that names what differed. */
@@ -120,7 +124,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   };
   const startNode = () => o.procs.start("node", process.execPath, ["--import", "tsx", "offchain/node.ts"], o.nodeEnv);
   const db: Db = openDatabase(join(o.dataDir, "bridge.sqlite"));
-  const queue = new SqliteProofQueue(db);
+  const queue = o.queue ?? new SqliteProofQueue(db);
 
   const ethIn = parseEther("5");
   const demoMinted = parseEther("1000");
@@ -252,6 +256,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     await sleep(1_000);
     await o.procs.stop("node", "SIGKILL");
     j.note(`killed with ${JSON.stringify(await queue.stats())}`);
+    if (o.midProof) j.note(await o.midProof());
     startNode();
   });
 

@@ -5,19 +5,20 @@
  * restart, and one real proof of the tiny test circuit.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { sleep } from "../runtime/retry.js";
-import { type RedisServer, startRedis } from "../testing/redis.js";
+import { haveRedisServer, type RedisServer, startRedis } from "../testing/redis.js";
 import { BullmqProofQueue, jobIdOf, RedisUnavailableError } from "./bullmq-queue.js";
 import { ProverPool } from "./pool.js";
 import { proofFromCalldata, releaseProverThreads } from "./prove.js";
 import { LeaseLostError, ProofJobConflictError, ProofJobError } from "./queue.js";
 import { fakeProof } from "./testdata/fake-worker.js";
-import { ensureTinyCircuit, type TinyCircuit, tinyJob } from "./testkit.js";
+import { ensureTinyCircuit, REPO_ROOT, type TinyCircuit, tinyJob } from "./testkit.js";
 
 const FAKE_WORKER = fileURLToPath(new URL("./testdata/fake-worker.ts", import.meta.url));
 const SEPARATE_PROVER = fileURLToPath(new URL("./testdata/bullmq-prover.ts", import.meta.url));
@@ -46,6 +47,9 @@ describe("BullmqProofQueue (real redis-server)", () => {
   const children: ChildProcess[] = [];
 
   before(async () => {
+    // `make test-cluster` installs it first; this covers `make test-ts` on a fresh machine.
+    if (!haveRedisServer())
+      execFileSync(join(REPO_ROOT, "tools/apt-ensure.sh"), ["redis-server:redis-server"], { stdio: "inherit" });
     [redis, circuit] = await Promise.all([startRedis(), ensureTinyCircuit()]);
   });
   after(async () => {
