@@ -204,7 +204,7 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
 }
 
 /**
- * A fake ERC-20 on L1. A field left undefined reverts with empty data (the token lacks the function);
+ * A fake ERC-20 on L1. A field left undefined is a function the token lacks (its call reverts with empty data);
  * `bytes32: true` answers name and symbol as bytes32 (as some old tokens do).
  */
 export function fakeToken(
@@ -219,9 +219,10 @@ export function fakeToken(
         "function decimals() view returns (uint8)",
       ])
     : erc20Abi;
-  const value = (v: string | number | undefined) => () => {
-    if (v === undefined) throw new Revert("0x");
-    return typeof v === "string" && m.bytes32 ? stringToHex(v, { size: 32 }) : v;
-  };
-  l1.contract(address, abi, { name: value(m.name), symbol: value(m.symbol), decimals: value(m.decimals) });
+  const impl: Record<string, () => unknown> = {};
+  for (const field of ["name", "symbol", "decimals"] as const) {
+    const v = m[field];
+    if (v !== undefined) impl[field] = () => (typeof v === "string" && m.bytes32 ? stringToHex(v, { size: 32 }) : v);
+  }
+  l1.contract(address, abi, impl);
 }

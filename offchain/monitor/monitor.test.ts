@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import type { Address } from "viem";
-import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
+import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { serveMetrics } from "../node/metrics.js";
 import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
@@ -292,6 +292,55 @@ describe("monitor: docking metadata", () => {
     assert.equal(sent, 3);
     await svc.tick();
     assert.equal(w.l2.sent.filter((t) => t.functionName === "setTokenMetadata").length, sent, "not sent twice");
+  });
+
+  it("does not let a token's failing RPC reads hold up the credits", async () => {
+    const w = world();
+    const token = "0x0000000000000000000000000000000000000d01" as Address;
+    fakeToken(w.l1, token, { name: "Demo", symbol: "D", decimals: 18 });
+    w.l1.emit({
+      address: STORAGE,
+      abi: assetStorageAbi,
+      eventName: "TokenDocked",
+      args: { tokenId: 1, token },
+      blockNumber: 93n,
+    });
+    w.deposit(0, 10n, { block: 95n, tokenId: 1 });
+    // The node answers the token's name() calls with -32603, which viem reads as a revert: since the
+    // token's code has name(), that is taken as a hiccup and retried, not replaced by a fallback.
+    w.l1.fail("eth_call", 2, "error");
+    const svc = new MonitorService(w.deps());
+    await svc.tick();
+    assert.deepEqual(w.ledger.credited, [0n], "the credit went out anyway");
+    assert.equal(svc.store.progress().tokensWithoutMetadata, 1);
+    assert.ok(w.lines.some((l) => l.includes("token metadata relay failed; will retry next round")));
+    await svc.tick();
+    assert.deepEqual(w.ledger.metadata.get(1n), ["Demo", "D", 18]);
+  });
+
+  it("falls back only after a few rounds when a metadata function the token has keeps reverting", async () => {
+    const w = world();
+    const token = "0x0000000000000000000000000000000000000d07" as Address;
+    w.l1.contract(token, erc20Abi, {
+      name: () => {
+        throw Revert.reason("no name today");
+      },
+      symbol: () => "ODD",
+      decimals: () => 8,
+    });
+    w.l1.emit({
+      address: STORAGE,
+      abi: assetStorageAbi,
+      eventName: "TokenDocked",
+      args: { tokenId: 1, token },
+      blockNumber: 93n,
+    });
+    const svc = new MonitorService(w.deps());
+    await svc.tick();
+    await svc.tick();
+    assert.equal(w.ledger.metadata.get(1n), undefined, "not replaced by a fallback yet");
+    await svc.tick();
+    assert.deepEqual(w.ledger.metadata.get(1n), ["Bridged token 1", "ODD", 8]);
   });
 
   it("does not resend metadata that L2 already has", async () => {

@@ -10,9 +10,9 @@ import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { MonitorConfig } from "./config.js";
-import { creditDeposits, type L2Context } from "./credit.js";
+import { creditDeposits } from "./credit.js";
 import { relayExodus } from "./exodus.js";
-import { relayTokenMetadata } from "./metadata.js";
+import { type MetadataContext, relayTokenMetadata } from "./metadata.js";
 import { scanL1 } from "./scan.js";
 import { MonitorStore } from "./store.js";
 
@@ -51,7 +51,7 @@ export class MonitorService {
   readonly store: MonitorStore;
   readonly metrics: Metrics;
   private readonly l1: PublicClient;
-  private readonly l2ctx: L2Context & { l1: PublicClient };
+  private readonly l2ctx: MetadataContext;
   private haltedWarned = false;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -67,6 +67,7 @@ export class MonitorService {
     const wallet = deps.l2Wallet ?? walletClientFor(config.l2, config.relayerKey);
     this.l2ctx = {
       l1: this.l1,
+      suspectRounds: new Map(),
       l2,
       wallet,
       assetReceiving: config.assetReceiving,

@@ -13,8 +13,8 @@
  *
  * Supported methods: eth_chainId, eth_blockNumber, eth_call, eth_estimateGas, eth_getLogs,
  * eth_sendRawTransaction, eth_getTransactionReceipt, eth_getTransactionByHash,
- * eth_getTransactionCount, eth_getBlockByNumber, eth_maxPriorityFeePerGas, eth_gasPrice,
- * net_version. Anything else answers -32601, so a test notices an unexpected call.
+ * eth_getTransactionCount, eth_getBlockByNumber, eth_getCode, eth_maxPriorityFeePerGas, eth_gasPrice,
+ * net_version. A call of a function the contract does not implement reverts with empty data. Anything else answers -32601, so a test notices an unexpected call.
  */
 import {
   type Abi,
@@ -28,6 +28,7 @@ import {
   keccak256,
   parseTransaction,
   recoverTransactionAddress,
+  toFunctionSelector,
 } from "viem";
 import { HttpFailure, hang, jsonRpcHandler, RpcError, toQuantity } from "./rpc.js";
 
@@ -267,6 +268,8 @@ export class FakeChain {
         return this.receipt(params[0] as Hex);
       case "eth_getTransactionByHash":
         return null;
+      case "eth_getCode":
+        return this.code(params[0] as string);
       case "eth_getTransactionCount": {
         const from = lower(params[0] as string);
         const mined = this.mined.get(from) ?? 0;
@@ -277,6 +280,19 @@ export class FakeChain {
       default:
         throw new RpcError(-32601, `fake chain: method ${method} not supported`);
     }
+  }
+
+  /**
+   * Runtime code of a registered contract: a stand-in that holds `PUSH4 <selector>` for every
+   * implemented function (what a Solidity dispatcher contains), so code inspection works; "0x" elsewhere.
+   */
+  private code(address: string): Hex {
+    const c = this.contracts.get(lower(address));
+    if (!c) return "0x";
+    const selectors = c.abi
+      .filter((i) => i.type === "function" && c.impl[i.name] !== undefined)
+      .map((i) => `63${toFunctionSelector(i as never).slice(2)}`);
+    return `0x${selectors.join("")}00`;
   }
 
   private block(tag: string) {
@@ -318,7 +334,9 @@ export class FakeChain {
       throw new RpcError(-32000, `fake chain: cannot decode call to ${to}: ${(error as Error).message}`);
     }
     const impl = c.impl[decoded.functionName];
-    if (!impl) throw new RpcError(-32601, `fake chain: ${to} has no implementation of ${decoded.functionName}`);
+    // Like a contract without that function (and no fallback): a revert with empty data.
+    if (!impl)
+      throw new RpcError(3, `execution reverted (fake chain: ${to} does not implement ${decoded.functionName})`, "0x");
     try {
       const result = impl(decoded.args ?? [], {
         from: p.from,
