@@ -1,0 +1,45 @@
+/**
+ * The explorer alone, next to a node that runs elsewhere on this machine (same DATA_DIR):
+ * `EXPLORER_PORT=8090 node --import tsx offchain/explorer/index.ts`. The node serves it itself
+ * when EXPLORER_PORT is set; this entry is for a node run as separate services. It only reads
+ * the database and the chains. Exit status: 0 after a signal, 2 for invalid configuration.
+ */
+import { ConfigError } from "../runtime/config.js";
+import { openDatabase } from "../runtime/db.js";
+import { createLogger } from "../runtime/log.js";
+import { shutdownSignal } from "../runtime/shutdown.js";
+import { type ExplorerConfig, loadExplorerConfig } from "./config.js";
+import { startExplorer } from "./explorer.js";
+
+const log = createLogger("explorer");
+
+async function main(): Promise<number> {
+  let config: ExplorerConfig;
+  try {
+    config = loadExplorerConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.error(error.message, { problems: error.problems });
+      return 2;
+    }
+    throw error;
+  }
+  const signal = shutdownSignal(log);
+  const db = openDatabase(config.dbPath);
+  try {
+    const served = await startExplorer({ config, db, log, signal });
+    process.stderr.write(`explorer: ${served.url} (database ${config.dbPath}); stop with Ctrl-C\n`);
+    await served.closed;
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    log.error("explorer failed", { error });
+    process.exit(1);
+  },
+);
