@@ -48,6 +48,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: unknown, whe
         source,
       );
       const secret = /PRIVATE|SECRET|PASSWORD|MNEMONIC|(^|_)KEY$/i.test(field);
+      if (value === undefined && issue.code === "invalid_type") return `${field} (${where}): required but missing`;
       const shown = value === undefined ? "missing" : secret ? "value hidden" : `got ${JSON.stringify(value)}`;
       return `${field} (${where}): ${issue.message} (${shown})`;
     }),

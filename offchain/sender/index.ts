@@ -1,11 +1,12 @@
 /**
  * Entry of the proof sender: `node --import tsx offchain/sender/index.ts` (or `make sender`).
- * Reads batches from the extractor's table and proofs from the proof queue in the node database,
- * submits them to L1 in order. Configuration from the environment (docs/operations.md).
+ * Reads batches from the extractor's table and proofs from the proof queue (the node database, or
+ * BullMQ when REDIS_URL is set), submits them to L1 in order. Configuration from the environment (docs/operations.md).
  */
 
 import { Metrics, serveMetrics } from "../node/metrics.js";
-import { SqliteProofQueue } from "../prover/queue.js";
+import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { loadQueueConfig } from "../prover/config.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
@@ -17,14 +18,22 @@ const log = createLogger("sender");
 
 async function main(): Promise<void> {
   const config = loadSenderConfig();
+  const queueConfig = loadQueueConfig();
   const signal = shutdownSignal(log);
   const db = openDatabase(config.dbPath);
-  log.info("database", { path: config.dbPath });
+  const { queue, close: closeQueue } = openProofQueue(queueConfig, db, { log });
+  log.info("database", {
+    path: config.dbPath,
+    proofQueue: queueConfig.redisUrl
+      ? `bullmq ${queueConfig.queueName} on ${redactUrl(queueConfig.redisUrl)}`
+      : "sqlite",
+  });
   const metrics = new Metrics();
   if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });
   try {
-    await runSender({ config, db, log, signal, metrics, queue: new SqliteProofQueue(db) });
+    await runSender({ config, db, log, signal, metrics, queue });
   } finally {
+    await closeQueue();
     db.close();
   }
 }
