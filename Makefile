@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-cluster test-ts test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-cluster test-ts test-explorer test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -162,3 +162,12 @@ test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (ms
 
 clean: ## Remove build outputs (keeps node_modules)
 	rm -rf $(BUILD)
+
+.PHONY: explorer test-explorer
+explorer: install ## Serve the explorer alone for a node's DATA_DIR (EXPLORER_PORT; the node serves it itself when set)
+	$(TSX) offchain/explorer/index.ts
+
+test-explorer: install ## Explorer: JSON API tests, then the page in Debian chromium over an anvil bridge (screenshot build/explorer/)
+	tools/apt-ensure.sh chromium:chromium
+	$(FORGE) build
+	$(TSX) --test offchain/explorer/api.test.ts offchain/explorer/page.browser.ts

@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { BullmqProofQueue } from "../prover/bullmq-queue.js";
 import { parseConfig, zInt } from "../runtime/config.js";
-import { type Anvil, startAnvil } from "../testing/anvil.js";
+import { type Anvil, freePort, startAnvil } from "../testing/anvil.js";
 import { type RedisServer, startRedis } from "../testing/redis.js";
 import { deployBridge, ROLES, sideOf } from "./chains.js";
 import { Journal } from "./journal.js";
@@ -108,6 +108,9 @@ async function main(): Promise<number> {
       CIRCUIT_DIR: circuitDir,
       LOG_LEVEL: "info",
     };
+    // The node serves the explorer (offchain/explorer) on this port while the bridge runs.
+    nodeEnv.EXPLORER_PORT = String(await freePort());
+    out(`   explorer http://127.0.0.1:${nodeEnv.EXPLORER_PORT}/ (page and JSON API, while the node runs)`);
     // Cluster mode: the proof queue on Redis, provers as separate processes (hostname:pid worker ids).
     const provers = new Map<string, string>(); // "hostname:pid" prefix of worker ids -> process name
     let midProof: (() => Promise<string>) | undefined;
