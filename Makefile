@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-cluster test-ts test-explorer test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-ts test-explorer test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -54,7 +54,8 @@ test-l1: install ## L1 AssetStorage tests only (unit, fuzz, invariants, gas snap
 gas-snapshot: install ## Rewrite the committed gas snapshots (snapshots/*.json)
 	rm -rf snapshots && $(FORGE) test
 
-test-ts: install ## node:test suites of the off-chain code
+test-ts: install ## node:test suites of the off-chain code (incl. the BullMQ queue on a real redis-server)
+	tools/apt-ensure.sh redis-server:redis-server
 	$(TSX) --test $(TS_TESTS)
 
 typecheck: install ## tsc --noEmit over all TypeScript
