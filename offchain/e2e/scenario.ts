@@ -122,6 +122,17 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
     return fees;
   };
+  /** `role` claims every pending withdrawal on L1; the accounting expects the amounts to arrive. */
+  const claimAll = async (role: Role) => {
+    const who = addressOf(role);
+    for (const token of TOKENS) {
+      const amount = await pending(who, token);
+      await l1Tx(role, () =>
+        l1.wallet(role).writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
+      );
+      expectDelta(who, token, amount);
+    }
+  };
   const startNode = () => o.procs.start("node", process.execPath, ["--import", "tsx", "offchain/node.ts"], o.nodeEnv);
   const db: Db = openDatabase(join(o.dataDir, "bridge.sqlite"));
   const queue = o.queue ?? new SqliteProofQueue(db);
@@ -297,15 +308,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   });
 
   await j.step("Bob claims his withdrawals on L1", async () => {
-    for (const token of TOKENS) {
-      const amount = await pending(bob, token);
-      await l1Tx("bob", () =>
-        l1
-          .wallet("bob")
-          .writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
-      );
-      expectDelta(bob, token, amount);
-    }
+    await claimAll("bob");
   });
 
   await j.step("exodus: the node stops, Alice's new 0.5 ETH deposit waits past the deadline", async () => {
@@ -379,15 +382,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
         ],
       }),
     );
-    for (const token of TOKENS) {
-      const amount = await pending(alice, token);
-      await l1Tx("alice", () =>
-        l1
-          .wallet("alice")
-          .writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
-      );
-      expectDelta(alice, token, amount);
-    }
+    await claimAll("alice");
   });
 
   await j.step("reconcile every L1 wei and token unit", async () => {
