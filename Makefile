@@ -42,7 +42,7 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install lint typecheck vectors-check test-forge test-ts test-explorer test-setup test-circuits verifier-check e2e ## Run every test suite (forge, circuits, node:test, types, lint)
+test: install lint typecheck vectors-check test-forge test-ts test-explorer test-setup test-circuits verifier-check e2e bench-smoke ## Run every test suite (forge, circuits, node:test, types, lint)
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -127,8 +127,16 @@ e2e: install circuit-setup verifier-check ## The whole bridge on two local anvil
 	$(FORGE) build
 	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/e2e/index.ts
 
-bench: install ## Measure and write bench/REPORT.md
-	@echo "bench: not built yet" && exit 1
+# Benchmark (bench/run.ts; BENCH_* variables documented there, e.g. BENCH_BATCHES=1,2,4 BENCH_POWERS=12,14).
+# Slow (builds missing circuit keys, proves, runs the e2e): never part of `make test`; bench-smoke is.
+.PHONY: bench-smoke
+bench: install ## Measure circuit, proving, gas, setup and e2e latency; writes bench/REPORT.md + report.json
+	$(TSX) bench/run.ts
+
+bench-smoke: install ## The bench pipeline with tiny parameters (tiny circuit, power 8), into build/bench-smoke (< 1 min)
+	BENCH_OUT=build/bench-smoke BENCH_WORK=build/bench-smoke/work BENCH_SECTIONS=constraints,gas,proving,pool,setup \
+	  BENCH_CONSTRAINT_SETS=4x2 BENCH_CIRCUIT=tiny BENCH_POWERS=8 BENCH_SNARKJS_POWER=0 BENCH_RUNS=2 BENCH_POOL_JOBS=2 \
+	  $(TSX) bench/run.ts
 
 .PHONY: prover test-prover
 prover: install ## Run the prover service: snarkjs worker pool on the node's proof queue (needs make circuit-setup)

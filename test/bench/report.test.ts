@@ -1,0 +1,197 @@
+/**
+ * Unit tests of the benchmark's parsing and arithmetic (bench/*.ts): what `make bench` reports must
+ * follow from what it measured, and malformed measurements must be refused rather than reported.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type GasSection, parseBenchLines } from "../../bench/gas.js";
+import { machine, median, parseGnuTime } from "../../bench/lib.js";
+import { e2eLatencies, extrapolate } from "../../bench/others.js";
+import { derive, headline, REFERENCES, type Report, renderMarkdown, sha256Blocks, slope } from "../../bench/report.js";
+
+describe("bench parsing", () => {
+  it("parses forge BENCH lines into exec, calldata and tx gas", () => {
+    const out = [
+      "Logs:",
+      "  BENCH depositETH exec=34527 calldata=432",
+      "  BENCH submitBatch/n=4/d=0/w=0 exec=28926 calldata=4828",
+      "noise",
+    ].join("\n");
+    const g = parseBenchLines(out);
+    assert.deepEqual(g.depositETH, { exec: 34527, calldata: 432, tx: 21_000 + 432 + 34527 });
+    assert.equal(g["submitBatch/n=4/d=0/w=0"]?.tx, 21_000 + 4828 + 28926);
+    assert.equal(Object.keys(g).length, 2);
+  });
+
+  it("refuses malformed and repeated BENCH lines", () => {
+    assert.throws(() => parseBenchLines("  BENCH depositETH exec=12x calldata=4"), /malformed bench line/);
+    assert.throws(() => parseBenchLines("  BENCH depositETH exec=1"), /malformed bench line/);
+    assert.throws(() => parseBenchLines("BENCH a exec=1 calldata=2\nBENCH a exec=3 calldata=4"), /reported twice/);
+  });
+
+  it("reads GNU time's CPU and peak memory, and null when absent", () => {
+    const t = parseGnuTime(
+      "\tUser time (seconds): 12.50\n\tSystem time (seconds): 0.75\n\tMaximum resident set size (kbytes): 524288\n",
+    );
+    assert.deepEqual(t, { cpuSeconds: 13.25, maxRssMiB: 512 });
+    assert.deepEqual(parseGnuTime("no report"), { cpuSeconds: null, maxRssMiB: null });
+  });
+
+  it("medians: odd, even, unsorted; empty is an error", () => {
+    assert.equal(median([5, 1, 3]), 3);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]), RangeError);
+  });
+
+  it("describes the machine with cores, CPU model and node version", () => {
+    const m = machine();
+    assert.ok(m.cores >= 1);
+    assert.ok(m.cpuModel.length > 0);
+    assert.equal(m.node, process.version);
+  });
+
+  it("picks the e2e latency steps by name, null when missing", () => {
+    const steps = [
+      { name: "the monitor credits both deposits on L2", txs: 2, gas: "1", ms: 1200, note: "" },
+      { name: "the extractor, provers and sender prove every op on L1", txs: 3, gas: "2", ms: 45_000, note: "" },
+    ];
+    assert.deepEqual(e2eLatencies(steps), { depositToCreditMs: 1200, withdrawToClaimableMs: 45_000 });
+    assert.deepEqual(e2eLatencies([]), { depositToCreditMs: null, withdrawToClaimableMs: null });
+  });
+});
+
+describe("bench arithmetic", () => {
+  it("slope is the least-squares slope; undefined for fewer than two distinct x", () => {
+    assert.equal(
+      slope([
+        [8, 100],
+        [16, 180],
+        [24, 260],
+      ]),
+      10,
+    );
+    assert.equal(slope([[8, 100]]), null);
+    assert.equal(
+      slope([
+        [8, 100],
+        [8, 120],
+      ]),
+      null,
+    );
+  });
+
+  it("SHA-256 block counts include the 9 padding bytes", () => {
+    assert.equal(sha256Blocks(55), 1);
+    assert.equal(sha256Blocks(56), 2);
+    assert.equal(sha256Blocks(32 * 12), 7);
+  });
+
+  it("extrapolates constraints from the linear model and labels the row as not compiled", () => {
+    const row = extrapolate({ fixed: -1, perOpBase: 2357, perOpPerLevel: 966 }, 32, 64);
+    assert.equal(row.constraints, Math.round(-1 + 64 * (2357 + 966 * 32)));
+    assert.equal(row.compiled, false);
+    assert.equal(row.ptauPower, Math.floor(Math.log2(row.constraints + 4 + 128)) + 1);
+  });
+
+  const fig = (exec: number, calldata = 0) => ({ exec, calldata, tx: 21_000 + calldata + exec });
+  const gas: GasSection = {
+    command: "forge test",
+    l1: {
+      "verifyProof/inputs=12": fig(262_000),
+      "submitBatchFixture/verifier=real/n=4": fig(350_000),
+      "submitBatchFixture/verifier=accepting/n=4": fig(90_000),
+      "exit/depth=8": fig(100_000),
+      "exit/depth=16": fig(180_000),
+      "submitBatch/n=4/d=0/w=0": fig(30_000),
+      "submitBatch/n=4/d=4/w=0": fig(50_000),
+      "submitBatch/n=4/d=0/w=4": fig(140_000),
+      "submitBatch/n=4/d=2/w=2": fig(95_000),
+      "submitBatch/n=8/d=0/w=0": fig(36_000),
+      "submitBatch/n=8/d=8/w=0": fig(70_000),
+      "submitBatch/n=8/d=0/w=8": fig(250_000),
+    },
+    snapshots: { l1: {}, l2: { transfer_newBalance: 45_435 } },
+  };
+
+  it("derives the verifier share, per-level exit cost and per-op gas from the measurements", () => {
+    const d = derive({ gas });
+    assert.equal(d.verifier.inSubmitBatch12, 260_000);
+    assert.equal(d.verifier.overFloor, 262_000 - REFERENCES.pairingFloorGas);
+    assert.equal(d.exitPerLevel, 10_000);
+    const [b4, b8] = d.batchGas;
+    assert.equal(b4?.batch, 4);
+    assert.equal(b4?.verifierMeasured, true);
+    assert.equal(b4?.verifierGas, 260_000);
+    assert.equal(b4?.perOp.transfers, Math.round((51_000 + 260_000) / 4));
+    assert.equal(b4?.acceptingTx.mixed, 21_000 + 95_000);
+    // Batch 8 has 4 more public inputs than the measured batch 4: the estimate adds them at ecMul + ecAdd.
+    assert.equal(b8?.verifierMeasured, false);
+    assert.equal(b8?.verifierGas, 260_000 + 8 * REFERENCES.ecMulPlusEcAddGas);
+    assert.deepEqual(d.marginalPerOp, {
+      deposit: (91_000 - 57_000) / 8,
+      withdrawal: (271_000 - 57_000) / 8,
+      transfer: (57_000 - 51_000) / 4,
+      publicInputs: 2 * REFERENCES.ecMulPlusEcAddGas,
+    });
+    // Without a proving measurement there is no break-even price, only the gas and constraint estimate.
+    assert.equal(d.sha256?.rows[0]?.breakEvenGwei, null);
+    assert.equal(d.sha256?.rows[0]?.constraintsAdded, 7 * REFERENCES.sha256ConstraintsPerBlock);
+  });
+
+  it("a batch size with a missing composition is left out rather than reported from partial data", () => {
+    const partial: GasSection = { ...gas, l1: { ...gas.l1 } };
+    delete partial.l1["submitBatch/n=8/d=0/w=8"];
+    assert.deepEqual(
+      derive({ gas: partial }).batchGas.map((b) => b.batch),
+      [4],
+    );
+  });
+
+  it("renders extrapolated rows as such and quotes the references", () => {
+    const report: Report = {
+      generatedBy: "test",
+      generatedAt: "now",
+      command: "make bench",
+      machine: machine(),
+      config: {
+        depth: 16,
+        batches: [4],
+        runs: 3,
+        poolJobs: 4,
+        poolBatch: 4,
+        powers: "12",
+        snarkjsPower: null,
+        sections: ["constraints", "gas"],
+        reduced: ["test note"],
+      },
+      sections: {
+        gas,
+        constraints: {
+          command: "make constraints",
+          compiler: "circom",
+          compiled: [
+            {
+              depth: 16,
+              batch: 4,
+              constraints: 71_251,
+              perOp: 17_813,
+              ptauPower: 17,
+              compileSeconds: 80,
+              compiled: true,
+            },
+          ],
+          model: { fixed: -1, perOpBase: 2357, perOpPerLevel: 966 },
+          extrapolated: [extrapolate({ fixed: -1, perOpBase: 2357, perOpPerLevel: 966 }, 32, 64)],
+        },
+      },
+      derived: derive({ gas }),
+    };
+    const md = renderMarkdown(report);
+    assert.match(md, /\| 32 \| 64 \| 2,129,215 \| 33,269 \| 2\^22 \| \*\*extrapolated\*\* \|/);
+    assert.match(md, /Reduced run:\*\* test note/);
+    assert.match(md, /pairing floor 181,000/);
+    assert.match(md, /zkSync Lite/);
+    const h = headline(report);
+    assert.ok(h.some((r) => r.figure.includes("depth 32 (extrapolated)")));
+  });
+});
