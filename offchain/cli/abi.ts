@@ -1,75 +1,7 @@
 /**
- * ABI fragments the CLI needs beyond offchain/lib/abi.ts: AssetStorage views that protocol section 11
- * does not list (slotExited, depositCancelled, depositCap, tokenPaused), ERC-20 allowance, and the
- * custom errors of both contracts so that a revert reads as its name and arguments.
+ * The CLI's hints for reverts, by custom error name (the errors themselves are in offchain/lib/abi.ts).
  */
-import { parseAbi } from "viem";
-import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-
-const storageErrors = parseAbi([
-  "error AmountTooLarge(uint256 amount)",
-  "error DepositAboveCap(uint32 tokenId, uint256 amount, uint128 cap)",
-  "error DepositAlreadyCancelled(uint64 depositId)",
-  "error DepositAlreadyProcessed(uint64 depositId)",
-  "error DepositNotQueued(uint64 depositId)",
-  "error DepositRecordMismatch(uint64 depositId)",
-  "error EthTransferFailed(address account, uint256 amount)",
-  "error ExodusActive()",
-  "error ExodusNotActive()",
-  "error FieldElementOutOfRange(uint256 value)",
-  "error InvalidMerkleProof()",
-  "error NoPendingDeposit()",
-  "error NothingToClaim(address account, uint32 tokenId)",
-  "error PriorityDeadlineNotReached(uint64 depositId, uint256 openAt)",
-  "error ReentrancyGuardReentrantCall()",
-  "error SafeERC20FailedOperation(address token)",
-  "error SiblingsLengthMismatch(uint256 expected, uint256 actual)",
-  "error SlotAlreadyExited(uint256 slot)",
-  "error SlotOutOfRange(uint256 slot)",
-  "error TokenDepositsPaused(uint32 tokenId)",
-  "error TokenNotDocked(address token)",
-  "error UnknownToken(uint32 tokenId)",
-  "error ZeroAmount()",
-  "error ZeroL2Recipient()",
-]);
-
-export const storageAbi = [
-  ...assetStorageAbi,
-  ...parseAbi([
-    "function slotExited(uint256 slot) view returns (bool)",
-    "function depositCancelled(uint64 depositId) view returns (bool)",
-    "function depositCap(uint32 tokenId) view returns (uint128)",
-    "function tokenPaused(uint32 tokenId) view returns (bool)",
-  ]),
-  ...storageErrors,
-] as const;
-
-export const receivingAbi = [
-  ...assetReceivingAbi,
-  ...parseAbi([
-    "error AmountTooLarge(uint256 amount)",
-    "error BalanceCapExceeded(address account, uint256 id, uint256 balance)",
-    "error ERC6909InsufficientAllowance(address spender, uint256 allowance, uint256 needed, uint256 id)",
-    "error ERC6909InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 id)",
-    "error ERC6909InvalidApprover(address approver)",
-    "error ERC6909InvalidReceiver(address receiver)",
-    "error ERC6909InvalidSender(address sender)",
-    "error ERC6909InvalidSpender(address spender)",
-    "error LedgerHalted()",
-    "error TokenIdOutOfRange(uint256 id)",
-    "error ZeroAmount()",
-    "error ZeroL1Recipient()",
-  ]),
-] as const;
-
-export const tokenAbi = [
-  ...erc20Abi,
-  ...parseAbi([
-    "function allowance(address owner, address spender) view returns (uint256)",
-    "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-    "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  ]),
-] as const;
+export { assetReceivingAbi as receivingAbi, assetStorageAbi as storageAbi, erc20Abi as tokenAbi } from "../lib/abi.js";
 
 /** What to do about a revert, by custom error name. */
 export const REVERT_HINTS: Record<string, string> = {

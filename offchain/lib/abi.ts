@@ -1,6 +1,7 @@
 /**
  * The contract ABIs the off-chain services use, written from docs/protocol.md section 11.
- * `abi.test.ts` checks every item against the forge build artifacts, so drift fails the tests.
+ * Custom errors are included so a revert reads as its name and arguments (in logs and the CLI).
+ * `abi.test.ts` checks every function and event against the forge build artifacts, so drift fails the tests.
  */
 import { parseAbi } from "viem";
 
@@ -49,6 +50,34 @@ export const assetStorageAbi = parseAbi([
   "event ExodusActivated(uint64 oldestDepositId, uint64 timestamp)",
   "event Exited(uint256 indexed slot, address indexed owner, uint32 indexed tokenId, uint128 balance)",
   "event DepositCancelled(uint64 indexed depositId, address indexed depositor, uint32 indexed tokenId, uint128 amount)",
+  "function slotExited(uint256 slot) view returns (bool)",
+  "function depositCancelled(uint64 depositId) view returns (bool)",
+  "function depositCap(uint32 tokenId) view returns (uint128)",
+  "function tokenPaused(uint32 tokenId) view returns (bool)",
+  "error AmountTooLarge(uint256 amount)",
+  "error DepositAboveCap(uint32 tokenId, uint256 amount, uint128 cap)",
+  "error DepositAlreadyCancelled(uint64 depositId)",
+  "error DepositAlreadyProcessed(uint64 depositId)",
+  "error DepositNotQueued(uint64 depositId)",
+  "error DepositRecordMismatch(uint64 depositId)",
+  "error EthTransferFailed(address account, uint256 amount)",
+  "error ExodusActive()",
+  "error ExodusNotActive()",
+  "error FieldElementOutOfRange(uint256 value)",
+  "error InvalidMerkleProof()",
+  "error NoPendingDeposit()",
+  "error NothingToClaim(address account, uint32 tokenId)",
+  "error PriorityDeadlineNotReached(uint64 depositId, uint256 openAt)",
+  "error ReentrancyGuardReentrantCall()",
+  "error SafeERC20FailedOperation(address token)",
+  "error SiblingsLengthMismatch(uint256 expected, uint256 actual)",
+  "error SlotAlreadyExited(uint256 slot)",
+  "error SlotOutOfRange(uint256 slot)",
+  "error TokenDepositsPaused(uint32 tokenId)",
+  "error TokenNotDocked(address token)",
+  "error UnknownToken(uint32 tokenId)",
+  "error ZeroAmount()",
+  "error ZeroL2Recipient()",
 ]);
 
 export const assetReceivingAbi = parseAbi([
@@ -80,6 +109,18 @@ export const assetReceivingAbi = parseAbi([
   "event WithdrawalRequested(uint64 indexed opIndex, address indexed from, address indexed l1Recipient, uint32 tokenId, uint128 amount)",
   "event TokenMetadataSet(uint32 indexed tokenId, string name, string symbol, uint8 decimals)",
   "event Halted()",
+  "error AmountTooLarge(uint256 amount)",
+  "error BalanceCapExceeded(address account, uint256 id, uint256 balance)",
+  "error ERC6909InsufficientAllowance(address spender, uint256 allowance, uint256 needed, uint256 id)",
+  "error ERC6909InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 id)",
+  "error ERC6909InvalidApprover(address approver)",
+  "error ERC6909InvalidReceiver(address receiver)",
+  "error ERC6909InvalidSender(address sender)",
+  "error ERC6909InvalidSpender(address spender)",
+  "error LedgerHalted()",
+  "error TokenIdOutOfRange(uint256 id)",
+  "error ZeroAmount()",
+  "error ZeroL1Recipient()",
 ]);
 
 export const erc20Abi = parseAbi([
@@ -90,4 +131,7 @@ export const erc20Abi = parseAbi([
   "function approve(address spender, uint256 amount) returns (bool)",
   "function transfer(address to, uint256 amount) returns (bool)",
   "function mint(address to, uint256 amount)",
+  "function allowance(address owner, address spender) view returns (uint256)",
+  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
 ]);
