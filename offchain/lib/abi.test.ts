@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import {
   type Abi,
+  type AbiItem,
   type AbiEvent,
   type AbiFunction,
   type AbiParameter,
@@ -87,6 +88,15 @@ function checkContract(contract: keyof typeof CONTRACTS): void {
         `${contract}.${item.name}: indexed inputs differ`,
       );
       assert.equal(Boolean(found.anonymous), Boolean(item.anonymous));
+    });
+  }
+  for (const item of ours.filter((i): i is Extract<AbiItem, { type: "error" }> => i.type === "error")) {
+    const signature = `${item.name}(${item.inputs.map(typeOf).join(",")})`;
+    it(`error ${signature}`, () => {
+      const found = actual.some(
+        (a) => a.type === "error" && `${a.name}(${a.inputs.map(typeOf).join(",")})` === signature,
+      );
+      assert.ok(found, `${contract} has no error ${signature}`);
     });
   }
 }
