@@ -8,7 +8,7 @@ SHELL := /bin/bash
 BIN      := node_modules/.bin
 BUILD    := build
 TSX      := node --import tsx
-FORGE    := $(BIN)/forge
+FORGE    := tools/forge
 STAMP    := node_modules/.install-stamp
 
 # Circuit parameters (docs/protocol.md section 12).

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkOk, ROOT, runCommand } from "./lib.js";
 
-export const FORGE_COMMAND = ["node_modules/.bin/forge", "test", "--match-path", "test/bench/BenchGas.t.sol", "-vv"];
+export const FORGE_COMMAND = ["tools/forge", "test", "--match-path", "test/bench/BenchGas.t.sol", "-vv"];
 
 export interface GasFigure {
   /** Gas of the call itself (vm.lastCallGas), as in forge gas snapshots. */

@@ -89,7 +89,7 @@ function forgeScript(script: string, url: string, env: Record<string, string>, l
   return new Promise((resolve, reject) => {
     const out = createWriteStream(logFile, { flags: "a" });
     const child = spawn(
-      "node_modules/.bin/forge",
+      "tools/forge",
       ["script", script, "--rpc-url", url, "--broadcast", "--private-key", ROLES.deployer, "--slow"],
       { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import {
   type Abi,
-  type AbiItem,
   type AbiEvent,
   type AbiFunction,
+  type AbiItem,
   type AbiParameter,
   toEventSelector,
   toEventSignature,
@@ -106,7 +106,7 @@ before(() => {
   if (missing.length === 0) return;
   // Artifacts are build outputs: compile once when absent (about 10-30 s).
   try {
-    execFileSync("node_modules/.bin/forge", ["build"], { stdio: "pipe", timeout: 300_000 });
+    execFileSync("tools/forge", ["build"], { stdio: "pipe", timeout: 300_000 });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
     throw new Error(`forge build failed: ${e.stderr?.toString() || e.stdout?.toString() || e.message}`);

@@ -30,7 +30,9 @@ describe("loadNodeConfig", () => {
         p.some((x) => x.startsWith("[monitor] L1_RPC_URL (environment): must be a URL")),
         p.join("\n"),
       );
-      assert.ok(p.some((x) => x.startsWith("[monitor] L2_RPC_URL (environment)") && x.endsWith("required but missing")));
+      assert.ok(
+        p.some((x) => x.startsWith("[monitor] L2_RPC_URL (environment)") && x.endsWith("required but missing")),
+      );
       assert.ok(p.some((x) => x.startsWith("[monitor] RELAYER_PRIVATE_KEY")));
       assert.ok(p.some((x) => x.startsWith("[sender] SENDER_PRIVATE_KEY")));
       assert.ok(

@@ -35,7 +35,7 @@ export function loadArtifact(name: string, file?: string): Artifact {
 export function ensureForgeArtifacts(names: readonly string[]): void {
   if (names.every((n) => existsSync(artifactPath(n)))) return;
   try {
-    execFileSync("node_modules/.bin/forge", ["build"], { stdio: "pipe", timeout: 300_000 });
+    execFileSync("tools/forge", ["build"], { stdio: "pipe", timeout: 300_000 });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
     throw new Error(`forge build failed: ${e.stderr?.toString() || e.stdout?.toString() || e.message}`);
