@@ -118,7 +118,10 @@ export function runCommand(
       const text = d.toString();
       stderr += text;
       if (options.echo) {
-        for (const line of text.split("\n")) if (line.trim()) process.stderr.write(`   [${options.echo}] ${line}\n`);
+        // GNU time's own report (tab-indented lines after "Command being timed") is parsed, not echoed.
+        for (const line of text.split("\n")) {
+          if (line.trim() && !line.startsWith("\t")) process.stderr.write(`   [${options.echo}] ${line}\n`);
+        }
       }
     });
     child.on("error", (e) => {

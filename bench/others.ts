@@ -4,7 +4,7 @@
  * latencies of the e2e flow (offchain/e2e with E2E_JSON).
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { checkOk, ROOT, runCommand, TSX } from "./lib.js";
 
 export interface ConstraintRow {
@@ -65,7 +65,7 @@ export function extrapolate(
 export async function benchConstraints(sets: string | undefined, workDir: string): Promise<ConstraintsSection> {
   const outDir = sets ? join(workDir, "constraints") : join(ROOT, "build", "reports");
   const argv = sets
-    ? [...TSX, "circuits/scripts/constraints.ts", "--sets", sets, "--out", outDir]
+    ? [...TSX, "circuits/scripts/constraints.ts", "--sets", sets, "--out", relative(ROOT, outDir)]
     : ["make", "--no-print-directory", "constraints"];
   checkOk(await runCommand(argv, { echo: "constraints" }), "constraint report");
   const report = JSON.parse(readFileSync(join(outDir, "constraints.json"), "utf8")) as {
@@ -132,7 +132,7 @@ export async function benchSetup(powers: string, snarkjsPower: string | null): P
       });
     }
   }
-  return { command: `node --import tsx ${argv.slice(2).join(" ")}`, ceremony, phase2 };
+  return { command: argv.join(" "), ceremony, phase2 };
 }
 
 export interface E2EStep {
@@ -152,7 +152,7 @@ export interface E2ESection {
   steps: E2EStep[];
   /** L1 deposit mined -> L2 credit visible (the monitor's step). */
   depositToCreditMs: number | null;
-  /** L2 withdrawal -> its batch proven on L1 and claimable (the prove step, node restart excluded). */
+  /** L2 withdrawals -> proven on L1 and claimable (the e2e's prove step: it also redoes the proofs the node kill interrupted). */
   withdrawToClaimableMs: number | null;
 }
 

@@ -113,7 +113,7 @@ export async function benchProving(target: ProvingTarget, runs: number, workDir:
     cpuSeconds: r.cpuSeconds,
     wallSeconds: r.wallSeconds,
     loadAvg1m: r.loadAvg1m,
-    command: `node --import tsx bench/prove-child.ts --wasm ${rel(target.circuit.wasmPath)} --zkey ${rel(target.circuit.zkeyPath)} --vkey ${rel(target.circuit.vkeyPath)} --job <job.json> --runs ${runs}`,
+    command: `node --import tsx bench/prove-child.ts --wasm ${rel(target.circuit.wasmPath)} --zkey ${rel(target.circuit.zkeyPath)} --vkey ${rel(target.circuit.vkeyPath)} --job ${rel(jobFile)} --runs ${runs}`,
   };
 }
 

@@ -245,7 +245,10 @@ export function headline(r: Report): { figure: string; value: string; reference:
   for (const p of s.proving ?? []) {
     rows.push({
       figure: `proof, depth ${p.depth} batch ${p.batch} (witness + prove, median)`,
-      value: `${secs(p.totalMsMedian)} (${fmt(p.opsPerSecond, 2)} ops/s, ${fmt(p.maxRssMiB)} MiB peak)`,
+      value:
+        `${secs(p.totalMsMedian)} wall` +
+        `${p.cpuSeconds === null ? "" : `, ${fmt(p.cpuSeconds / p.runs.length, 1)} CPU s`}` +
+        ` (${fmt(p.opsPerSecond, 2)} ops/s, ${fmt(p.maxRssMiB)} MiB peak)`,
       reference: `load ${fmt(p.loadAvg1m, 1)} on ${r.machine.cores} cores`,
     });
   }
@@ -318,9 +321,12 @@ function shaVerdict(rows: ShaRow[]): string {
   const lo = Math.min(...known.map((x) => x.breakEvenGwei as number));
   const hi = Math.max(...known.map((x) => x.breakEvenGwei as number));
   return (
-    `With snarkjs on this machine it pays when L1 gas costs more than ${fmt(lo, 2)} to ${fmt(hi, 2)} gwei ` +
-    "(the range over N above); a native prover (rapidsnark) or a cheaper machine lowers that price in proportion. " +
-    "It does not pay where L1 gas is nearly free, or when proving time rather than cost is the limit."
+    `In money, with snarkjs on this machine, it pays when L1 gas costs more than ${fmt(lo, 4)} to ${fmt(hi, 4)} gwei ` +
+    "(the range over N above), i.e. at any realistic L1 gas price; a native prover (rapidsnark) lowers that price further. " +
+    "The real cost is throughput and latency: every proof gets the extra proving time above (the circuit grows x2.6 at " +
+    "depth 16), so with a fixed prover fleet the switch pays once batches are large enough that L1 gas, not proving " +
+    "capacity, is the constraint (the larger N, the larger the share of the inputs in the verifier's gas: see the table " +
+    "of batch sizes). It does not pay where L1 gas is nearly free (an L2 or a sidechain as the settlement chain)."
   );
 }
 
@@ -365,7 +371,7 @@ export function renderMarkdown(r: Report): string {
       "",
       "## 1. Circuit size",
       "",
-      `Reproduce: \`${c.command}\` (${c.compiler}); writes build/reports/constraints.{json,md}.`,
+      `Reproduce: \`${c.command}\` (${c.compiler}; compiles are cached in build/circuits/).`,
       "",
       table(
         ["depth", "batch", "constraints", "per op", "ptau", "source"],
@@ -407,7 +413,7 @@ export function renderMarkdown(r: Report): string {
           "ops/s",
           "constraints/s",
           "peak RSS",
-          "CPU s (all runs)",
+          "CPU s per run",
           "load 1m",
         ],
         s.proving.map((x) => [
@@ -419,16 +425,20 @@ export function renderMarkdown(r: Report): string {
           fmt(x.opsPerSecond, 2),
           x.constraints ? fmt(x.constraints / (x.totalMsMedian / 1000)) : "n/a",
           `${fmt(x.maxRssMiB)} MiB`,
-          fmt(x.cpuSeconds, 1),
+          x.cpuSeconds === null ? "n/a" : fmt(x.cpuSeconds / x.runs.length, 1),
           fmt(x.loadAvg1m, 1),
         ]),
       ),
+      "",
+      "CPU s per run = CPU seconds of the whole process (GNU time: start-up, key loading, the one verification and " +
+        "all proving threads) / runs: on a loaded machine it tracks the circuit size far better than wall time, which " +
+        "includes waiting for a core.",
       "",
       "Runs (witness / proof ms): " +
         s.proving.map((x) => `${x.label}: ${x.runs.map((y) => `${y.witnessMs}/${y.proveMs}`).join(", ")}`).join("; ") +
         ".",
       "",
-      `Reproduce one row: \`${s.proving[0]?.command}\` (after \`make circuit-setup DEPTH=.. BATCH=..\`).`,
+      `Reproduce one row: \`${s.proving[0]?.command}\` (the bench writes the job file; the keys come from \`make circuit-setup DEPTH=.. BATCH=..\`).`,
     );
   }
   if (s.pool) {
@@ -617,7 +627,9 @@ export function renderMarkdown(r: Report): string {
           ":--|--:|--:|--:",
         ),
         "",
-        "The public inputs dominate: two per slot at ~6.15k each cost more than AssetStorage's own work for a transfer, " +
+        "A withdrawal here goes to a fresh L1 recipient: ~22k of it is the zero-to-non-zero pendingWithdrawals write " +
+          "(the claim refunds part of it later); a recipient with a pending balance costs ~17k less. " +
+          "The public inputs dominate: two per slot at ~6.15k each cost more than AssetStorage's own work for a transfer, " +
           "which is why zkSync commits one hash of the public data instead (next section).",
       );
     }
@@ -757,7 +769,7 @@ export function renderMarkdown(r: Report): string {
         `Run ${e.ok ? "succeeded" : "**failed**"} in ${secs(e.wallSeconds * 1000)} (load ${fmt(e.loadAvg1m, 1)}).`,
       "",
       `- **L1 deposit -> L2 credit:** ${secs(e.depositToCreditMs)} (step "the monitor credits both deposits on L2": from the L1 deposits mined to both credits visible on L2; bounded below by CONFIRMATIONS and the poll interval).`,
-      `- **L2 withdrawal -> claimable on L1:** ${secs(e.withdrawToClaimableMs)} (step "the extractor, provers and sender prove every op on L1": batches cut, proven and submitted until every op is proven on L1; dominated by proving, the last batch waits for BATCH_TIMEOUT_MS).`,
+      `- **L2 withdrawal -> claimable on L1:** ${secs(e.withdrawToClaimableMs)} (step "the extractor, provers and sender prove every op on L1": batches cut, proven and submitted until every op is proven on L1. It follows the step that kills the node mid-proof, so it includes re-proving the interrupted batches; dominated by proving, and the last, partial batch waits for BATCH_TIMEOUT_MS).`,
       "",
       table(
         ["step", "txs", "gas", "time", "notes"],

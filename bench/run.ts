@@ -73,7 +73,11 @@ const Env = z.object({
 function commandLine(out: string): string {
   const vars = Object.entries(process.env)
     .filter(
-      ([k, v]) => k.startsWith("BENCH_") && k !== "BENCH_OUT" && k !== "BENCH_NOTE" && v !== undefined && v !== "",
+      ([k, v]) =>
+        k.startsWith("BENCH_") &&
+        !["BENCH_OUT", "BENCH_NOTE", "BENCH_REUSE", "BENCH_WORK"].includes(k) &&
+        v !== undefined &&
+        v !== "",
     )
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${/^[\w.,/-]+$/.test(v as string) ? v : JSON.stringify(v)}`);
