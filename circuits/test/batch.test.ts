@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { bigIntToAddress, MAX_UINT128 } from "../../offchain/lib/field.js";
-import { batchPublicInputs, type Op, packHead, ZERO_ADDRESS } from "../../offchain/lib/protocol.js";
+import { MAX_UINT128 } from "../../offchain/lib/field.js";
+import { batchPublicInputs, type Op, packHead } from "../../offchain/lib/protocol.js";
 import { BridgeState } from "../../offchain/lib/state.js";
 import { emptyRoot, type StateTree } from "../../offchain/lib/tree.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
+import { credit, transfer, withdraw } from "../../offchain/testing/ops.js";
 import { assertRejects, batchCircuit, copyInput, type LoadedCircuit, publicOf, R, rejection } from "./helpers.js";
 import { type RawSlot, rawBatchInput } from "./raw.js";
 
@@ -20,28 +21,6 @@ const A = 0xa11ce00000000000000000000000000000000001n;
 const B = 0xb0b0000000000000000000000000000000000002n;
 const C = 0xc4a7000000000000000000000000000000000003n;
 const L1 = 0x1111000000000000000000000000000000000004n;
-
-const credit = (to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 1,
-  tokenId,
-  from: ZERO_ADDRESS,
-  to: bigIntToAddress(to),
-  amount,
-});
-const transfer = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 2,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
-const withdraw = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 3,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
 
 let c: LoadedCircuit;
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { credit, transfer, withdraw } from "../testing/ops.js";
 import { bigIntToAddress, MAX_UINT128 } from "./field.js";
-import { leafHash, type Op, opChainOf, ZERO_ADDRESS } from "./protocol.js";
+import { leafHash, type Op, opChainOf } from "./protocol.js";
 import { BridgeState, StateError } from "./state.js";
 import { emptyRoot, rootFromPath, StateTree } from "./tree.js";
 
@@ -9,28 +10,6 @@ const A = 0xa0n;
 const B = 0xb0n;
 const C = 0xc0n;
 const L1 = 0x1111n;
-
-const credit = (to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 1,
-  tokenId,
-  from: ZERO_ADDRESS,
-  to: bigIntToAddress(to),
-  amount,
-});
-const transfer = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 2,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
-const withdraw = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 3,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
 
 /** Root of a tree holding exactly these (owner, tokenId, balance) slots, built independently. */
 function rootOf(depth: number, slots: [bigint, number, bigint][]): bigint {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { batchCircuit, publicOf, readBatchVectors } from "../../circuits/test/helpers.js";
-import { bigIntToAddress, MAX_UINT128 } from "./field.js";
-import { batchPublicInputs, type Op, opChainOf, ZERO_ADDRESS } from "./protocol.js";
+import { credit, transfer, withdraw } from "../testing/ops.js";
+import { MAX_UINT128 } from "./field.js";
+import { batchPublicInputs, type Op, opChainOf } from "./protocol.js";
 import { BridgeState } from "./state.js";
 import { emptyRoot, rootFromPath } from "./tree.js";
 import { buildBatch } from "./witness.js";
@@ -10,28 +11,6 @@ import { buildBatch } from "./witness.js";
 const A = 0xa0n;
 const B = 0xb0n;
 const L1 = 0x1111n;
-
-const credit = (to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 1,
-  tokenId,
-  from: ZERO_ADDRESS,
-  to: bigIntToAddress(to),
-  amount,
-});
-const transfer = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 2,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
-const withdraw = (from: bigint, to: bigint, tokenId: number, amount: bigint): Op => ({
-  kind: 3,
-  tokenId,
-  from: bigIntToAddress(from),
-  to: bigIntToAddress(to),
-  amount,
-});
 
 const SLOT_KEYS = [
   "kind",
