@@ -13,7 +13,7 @@
  *   BENCH_BUILD      1: build missing circuits/keys with make circuit-setup (default 1)
  *   BENCH_RUNS       proofs per batch size, median reported (default 3)
  *   BENCH_POOL_BATCH batch size of the pool speed-up jobs (default 4); BENCH_POOL_JOBS jobs (default 4)
- *   BENCH_POWERS     dev-ptau powers to time (default 12,14,16)
+ *   BENCH_POWERS     dev-ptau powers to time (default 12,14,16,17)
  *   BENCH_SNARKJS_POWER  power of snarkjs's own ceremony for comparison (default 12; 0 = skip)
  *   BENCH_CONSTRAINT_SETS  DEPTHxBATCH list for the constraint report (default: make constraints' own list)
  *   BENCH_CIRCUIT    batch (default) or tiny: the prover tests' tiny circuit instead of the batch circuit (smoke runs)
@@ -62,7 +62,7 @@ const Env = z.object({
   BENCH_POWERS: z
     .string()
     .regex(/^\d+(,\d+)*$/, "BENCH_POWERS must be a comma list such as 12,14")
-    .default("12,14,16"),
+    .default("12,14,16,17"),
   BENCH_SNARKJS_POWER: zInt(0).default(12),
   BENCH_CONSTRAINT_SETS: z.string().optional(),
   BENCH_CIRCUIT: z.enum(["batch", "tiny"]).default("batch"),
