@@ -4,7 +4,7 @@
  */
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import { dbPathOf, envFields, envSource } from "../node/env.js";
+import { chainConfigOf, dbPathOf, envFields, envSource } from "../node/env.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { contractAddress, loadDeployment, parseConfig } from "../runtime/config.js";
 
@@ -53,18 +53,8 @@ export function loadMonitorConfig(env: NodeJS.ProcessEnv = process.env): Monitor
   const l1d = loadDeployment(e.DEPLOYMENTS_DIR, e.L1_CHAIN_ID);
   const l2d = loadDeployment(e.DEPLOYMENTS_DIR, e.L2_CHAIN_ID);
   return {
-    l1: {
-      name: "L1",
-      rpcUrl: e.L1_RPC_URL,
-      chainId: e.L1_CHAIN_ID,
-      pollingIntervalMs: Math.min(e.POLL_INTERVAL_MS, 1_000),
-    },
-    l2: {
-      name: "L2",
-      rpcUrl: e.L2_RPC_URL,
-      chainId: e.L2_CHAIN_ID,
-      pollingIntervalMs: Math.min(e.POLL_INTERVAL_MS, 1_000),
-    },
+    l1: chainConfigOf("L1", e.L1_RPC_URL, e.L1_CHAIN_ID, e.POLL_INTERVAL_MS),
+    l2: chainConfigOf("L2", e.L2_RPC_URL, e.L2_CHAIN_ID, e.POLL_INTERVAL_MS),
     assetStorage: contractAddress(l1d, "AssetStorage"),
     l1DeployBlock: BigInt(l1d.deployBlock),
     assetReceiving: contractAddress(l2d, "AssetReceiving"),

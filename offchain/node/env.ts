@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
+import type { ChainConfig } from "../runtime/chains.js";
 import { zInt, zPrivateKey, zUrl } from "../runtime/config.js";
 
 /** The environment without empty values, so `FOO=` counts as unset (and gets its default). */
@@ -42,3 +43,11 @@ export const envFields = {
 
 /** `${DATA_DIR}/bridge.sqlite`: the one database file of a node. */
 export const dbPathOf = (dataDir: string) => join(dataDir, "bridge.sqlite");
+
+/** The viem client settings of one chain; receipts and watchers poll at most every second. */
+export const chainConfigOf = (name: string, rpcUrl: string, chainId: number, pollIntervalMs: number): ChainConfig => ({
+  name,
+  rpcUrl,
+  chainId,
+  pollingIntervalMs: Math.min(pollIntervalMs, 1_000),
+});

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import { dbPathOf, envFields, envSource } from "../node/env.js";
+import { chainConfigOf, dbPathOf, envFields, envSource } from "../node/env.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { ConfigError, contractAddress, loadDeployment, parseConfig } from "../runtime/config.js";
 
@@ -49,12 +49,7 @@ export function loadSenderConfig(env: NodeJS.ProcessEnv = process.env): SenderCo
   if (d.layer !== "L1") throw new ConfigError([`${file}: layer is ${d.layer}, expected L1`]);
   const params = parseConfig(Params, d.params, `${file} params`);
   return {
-    l1: {
-      name: "L1",
-      rpcUrl: e.L1_RPC_URL,
-      chainId: e.L1_CHAIN_ID,
-      pollingIntervalMs: Math.min(e.POLL_INTERVAL_MS, 1_000),
-    },
+    l1: chainConfigOf("L1", e.L1_RPC_URL, e.L1_CHAIN_ID, e.POLL_INTERVAL_MS),
     assetStorage: contractAddress(d, "AssetStorage"),
     l1DeployBlock: BigInt(d.deployBlock),
     batchSize: params.batchSize,
