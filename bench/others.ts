@@ -82,30 +82,39 @@ export async function benchConstraints(sets: string | undefined, workDir: string
   return { command: argv.join(" "), compiler: report.compiler, compiled, model: report.model, extrapolated };
 }
 
+export interface StepTiming {
+  wallSeconds: number;
+  cpuSeconds: number;
+  loadAvg1m: number;
+}
+
+export interface SnarkjsCeremony {
+  power: number;
+  new: StepTiming;
+  contribute: StepTiming;
+  preparePhase2: StepTiming;
+  total: { wallSeconds: number; cpuSeconds: number };
+}
+
 export interface SetupSection {
   command: string;
   /** circuits/setup/bench.ts output: dev ptau per power and snarkjs's new + contribute + prepare. */
   ceremony: {
     devPtau: { power: number; wallSeconds: number; cpuSeconds: number; loadAvg1m: number; bytes: number }[];
-    snarkjs?: {
-      power: number;
-      new: { wallSeconds: number; cpuSeconds: number; loadAvg1m: number };
-      contribute: { wallSeconds: number; cpuSeconds: number; loadAvg1m: number };
-      preparePhase2: { wallSeconds: number; cpuSeconds: number; loadAvg1m: number };
-      total: { wallSeconds: number; cpuSeconds: number };
-    };
+    /** One run of snarkjs's own route per power (BENCH_SNARKJS_POWERS), in the same process as devPtau. */
+    snarkjs?: SnarkjsCeremony[];
   };
   /** Groth16 phase 2 (setup + beacon) per compiled circuit, as `make circuit-setup` recorded it (setup.json). */
   phase2: { circuit: string; constraints: number; ptauPower: number; setupSeconds: number }[];
 }
 
-export async function benchSetup(powers: string, snarkjsPower: string | null): Promise<SetupSection> {
+export async function benchSetup(powers: string, snarkjsPowers: number[]): Promise<SetupSection> {
   const argv = [
     ...TSX,
     "circuits/setup/bench.ts",
     "--powers",
     powers,
-    ...(snarkjsPower ? ["--snarkjs-power", snarkjsPower] : ["--no-snarkjs"]),
+    ...(snarkjsPowers.length > 0 ? ["--snarkjs-powers", snarkjsPowers.join(",")] : ["--no-snarkjs"]),
     "--dir",
     "build/bench/setup",
   ];

@@ -5,7 +5,7 @@
  */
 import type { GasSection } from "./gas.js";
 import type { Machine } from "./lib.js";
-import type { ConstraintRow, ConstraintsSection, E2ESection, SetupSection } from "./others.js";
+import type { ConstraintRow, ConstraintsSection, E2ESection, SetupSection, StepTiming } from "./others.js";
 import type { PoolResult, ProvingRow } from "./proving.js";
 
 /** Reference figures quoted next to ours (public numbers, not measured here). */
@@ -26,7 +26,7 @@ export interface BenchConfig {
   poolJobs: number;
   poolBatch: number;
   powers: string;
-  snarkjsPower: string | null;
+  snarkjsPowers: number[];
   sections: string[];
   reduced: string[];
 }
@@ -85,6 +85,21 @@ export interface Derived {
   marginalPerOp: { deposit: number; withdrawal: number; transfer: number; publicInputs: number } | null;
   constraintsPerSecond: number | null;
   sha256: { assumptions: string; rows: ShaRow[] } | null;
+  setupSpeedup: SetupSpeedup | null;
+}
+
+/** Dev ptau against snarkjs's own new + contribute + prepare phase2, per dev-ptau power. */
+export interface SetupSpeedup {
+  /** Fitted growth of snarkjs's CPU seconds: x(2^exponent) per power (from two or more measured powers). */
+  growthPerPower: number | null;
+  rows: {
+    power: number;
+    dev: { wallSeconds: number; cpuSeconds: number };
+    /** measured in the same run, or estimated from the fitted growth (null when neither is possible). */
+    snarkjs: { wallSeconds: number | null; cpuSeconds: number; measured: boolean } | null;
+    speedupCpu: number | null;
+    speedupWall: number | null;
+  }[];
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string =>
@@ -112,6 +127,38 @@ export function sha256Blocks(bytes: number): number {
 
 /** Assumptions of the SHA-256 break-even estimate (illustrative, stated in the report). */
 export const SHA_ASSUMPTIONS = { ethUsd: 3000, machineUsdPerHour: 0.1 };
+
+/**
+ * Speed-up of the dev ptau over snarkjs's route at each dev power. Measured where snarkjs ran at
+ * that power; above the largest measured power, snarkjs's CPU seconds are extrapolated with the
+ * growth per power fitted (least squares, log scale) over the measured powers.
+ */
+export function setupSpeedup(setup: SetupSection | undefined): SetupSpeedup | null {
+  const runs = setup?.ceremony.snarkjs ?? [];
+  if (!setup || runs.length === 0) return null;
+  const k = slope(runs.map((r) => [r.power, Math.log2(r.total.cpuSeconds)]));
+  const growthPerPower = k === null ? null : 2 ** k;
+  const largest = runs.reduce((a, b) => (b.power > a.power ? b : a));
+  const rows = setup.ceremony.devPtau.map((d) => {
+    const same = runs.find((r) => r.power === d.power);
+    let snarkjs: SetupSpeedup["rows"][number]["snarkjs"] = null;
+    if (same) snarkjs = { wallSeconds: same.total.wallSeconds, cpuSeconds: same.total.cpuSeconds, measured: true };
+    else if (growthPerPower !== null && d.power > largest.power)
+      snarkjs = {
+        wallSeconds: null,
+        cpuSeconds: largest.total.cpuSeconds * growthPerPower ** (d.power - largest.power),
+        measured: false,
+      };
+    return {
+      power: d.power,
+      dev: { wallSeconds: d.wallSeconds, cpuSeconds: d.cpuSeconds },
+      snarkjs,
+      speedupCpu: snarkjs ? snarkjs.cpuSeconds / d.cpuSeconds : null,
+      speedupWall: snarkjs?.wallSeconds ? snarkjs.wallSeconds / d.wallSeconds : null,
+    };
+  });
+  return { growthPerPower, rows };
+}
 
 export function derive(s: Sections): Derived {
   const l1 = s.gas?.l1 ?? {};
@@ -223,6 +270,7 @@ export function derive(s: Sections): Derived {
     marginalPerOp,
     constraintsPerSecond,
     sha256,
+    setupSpeedup: setupSpeedup(s.setup),
   };
 }
 
@@ -263,6 +311,25 @@ export function headline(r: Report): { figure: string; value: string; reference:
       figure: "Groth16 verifyProof, 12 public inputs (gas)",
       value: fmt(d.verifier.direct12),
       reference: `pairing floor ${fmt(REFERENCES.pairingFloorGas)}; snarkjs ~${fmt(REFERENCES.snarkjsVerifier3InputsGas)} with 3 inputs`,
+    });
+  }
+  const dev17 = s.setup?.ceremony.devPtau.reduce<(typeof s.setup.ceremony.devPtau)[number] | null>(
+    (a, b) => (a === null || b.power > a.power ? b : a),
+    null,
+  );
+  if (dev17)
+    rows.push({
+      figure: `dev trusted setup, prepared ptau at power ${dev17.power}`,
+      value: `${fmt(dev17.wallSeconds, 1)} s wall, ${fmt(dev17.cpuSeconds, 1)} CPU s`,
+      reference: `load ${fmt(dev17.loadAvg1m, 1)}${dev17.power === 17 ? "; target: under 2 min" : ""}`,
+    });
+  for (const x of d.setupSpeedup?.rows ?? []) {
+    if (!x.snarkjs || x.speedupCpu === null) continue;
+    if (!x.snarkjs.measured && x.power !== dev17?.power) continue;
+    rows.push({
+      figure: `dev ptau vs snarkjs's ceremony, power ${x.power}${x.snarkjs.measured ? "" : " (snarkjs extrapolated)"}`,
+      value: `x${fmt(x.speedupCpu, 0)} CPU${x.speedupWall === null ? "" : `, x${fmt(x.speedupWall, 0)} wall`}`,
+      reference: `snarkjs ${fmt(x.snarkjs.cpuSeconds, 0)} CPU s${x.snarkjs.measured ? ", same run" : ""}; target x30`,
     });
   }
   const fix = s.gas?.l1["submitBatchFixture/verifier=real/n=4"];
@@ -351,7 +418,7 @@ export function renderMarkdown(r: Report): string {
     "",
     `**Parameters:** depth ${r.config.depth}, proving batch sizes ${r.config.batches.join(", ")}, ${r.config.runs} runs each ` +
       `(median), pool: ${r.config.poolJobs} jobs of batch ${r.config.poolBatch}; dev-ptau powers ${r.config.powers}` +
-      `${r.config.snarkjsPower ? `, snarkjs ceremony at power ${r.config.snarkjsPower}` : ""}; sections: ${r.config.sections.join(", ")}.`,
+      `${r.config.snarkjsPowers.length > 0 ? `, snarkjs ceremony at powers ${r.config.snarkjsPowers.join(", ")}` : ""}; sections: ${r.config.sections.join(", ")}.`,
   );
   if (r.config.reduced.length > 0) p("", `**Reduced run:** ${r.config.reduced.join("; ")}.`);
   p(
@@ -708,41 +775,49 @@ export function renderMarkdown(r: Report): string {
         ]),
       ),
     );
-    if (c.snarkjs) {
-      const sj = c.snarkjs;
-      const same = c.devPtau.find((x) => x.power === sj.power);
+    const step = (name: string, t: StepTiming) => [
+      name,
+      `${fmt(t.wallSeconds, 1)} s`,
+      `${fmt(t.cpuSeconds, 1)} s`,
+      fmt(t.loadAvg1m, 1),
+    ];
+    for (const sj of c.snarkjs ?? []) {
       p(
         "",
-        `snarkjs's own route at power ${sj.power}:`,
+        `snarkjs's own route at power ${sj.power} (same run):`,
         "",
         table(
           ["step", "wall", "CPU", "load 1m"],
           [
-            [
-              "powersoftau new",
-              `${fmt(sj.new.wallSeconds, 1)} s`,
-              `${fmt(sj.new.cpuSeconds, 1)} s`,
-              fmt(sj.new.loadAvg1m, 1),
-            ],
-            [
-              "powersoftau contribute",
-              `${fmt(sj.contribute.wallSeconds, 1)} s`,
-              `${fmt(sj.contribute.cpuSeconds, 1)} s`,
-              fmt(sj.contribute.loadAvg1m, 1),
-            ],
-            [
-              "powersoftau prepare phase2",
-              `${fmt(sj.preparePhase2.wallSeconds, 1)} s`,
-              `${fmt(sj.preparePhase2.cpuSeconds, 1)} s`,
-              fmt(sj.preparePhase2.loadAvg1m, 1),
-            ],
+            step("powersoftau new", sj.new),
+            step("powersoftau contribute", sj.contribute),
+            step("powersoftau prepare phase2", sj.preparePhase2),
             ["total", `${fmt(sj.total.wallSeconds, 1)} s`, `${fmt(sj.total.cpuSeconds, 1)} s`, ""],
           ],
         ),
+      );
+    }
+    const sp = d.setupSpeedup;
+    if (sp) {
+      p(
         "",
-        same
-          ? `At power ${sj.power} the dev generator needs ${fmt(same.cpuSeconds, 1)} s CPU against snarkjs's ${fmt(sj.total.cpuSeconds, 1)} s: x${fmt(sj.total.cpuSeconds / same.cpuSeconds, 0)}.`
-          : "",
+        "Speed-up of the dev ptau over snarkjs's route (CPU seconds are the steadier figure on a shared machine). " +
+          (sp.growthPerPower === null
+            ? "snarkjs ran at one power only, so larger powers are not extrapolated."
+            : `snarkjs's CPU time grew x${fmt(sp.growthPerPower, 2)} per power over the measured powers; ` +
+              "rows marked estimated extrapolate that growth and were not measured."),
+        "",
+        table(
+          ["power", "dev ptau CPU", "snarkjs CPU", "speed-up CPU", "speed-up wall", "snarkjs figure"],
+          sp.rows.map((x) => [
+            x.power,
+            `${fmt(x.dev.cpuSeconds, 1)} s`,
+            x.snarkjs ? `${fmt(x.snarkjs.cpuSeconds, 1)} s` : "n/a",
+            x.speedupCpu === null ? "n/a" : `x${fmt(x.speedupCpu, 0)}`,
+            x.speedupWall === null ? "n/a" : `x${fmt(x.speedupWall, 0)}`,
+            x.snarkjs ? (x.snarkjs.measured ? "measured, same run" : "estimated") : "not measured",
+          ]),
+        ),
       );
     }
     if (s.setup.phase2.length > 0) {

@@ -14,7 +14,8 @@
  *   BENCH_RUNS       proofs per batch size, median reported (default 3)
  *   BENCH_POOL_BATCH batch size of the pool speed-up jobs (default 4); BENCH_POOL_JOBS jobs (default 4)
  *   BENCH_POWERS     dev-ptau powers to time (default 12,14,16,17)
- *   BENCH_SNARKJS_POWER  power of snarkjs's own ceremony for comparison (default 12; 0 = skip)
+ *   BENCH_SNARKJS_POWERS powers of snarkjs's own ceremony (new + contribute + prepare phase2), timed in the
+ *                    same run as the dev ptau for comparison (default 12,14; 0 = skip; power 14 takes ~8 min)
  *   BENCH_CONSTRAINT_SETS  DEPTHxBATCH list for the constraint report (default: make constraints' own list)
  *   BENCH_CIRCUIT    batch (default) or tiny: the prover tests' tiny circuit instead of the batch circuit (smoke runs)
  *   BENCH_NOTE       free text recorded as a reduced-run note in the report
@@ -63,7 +64,9 @@ const Env = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, "BENCH_POWERS must be a comma list such as 12,14")
     .default("12,14,16,17"),
-  BENCH_SNARKJS_POWER: zInt(0).default(12),
+  BENCH_SNARKJS_POWERS: intList("BENCH_SNARKJS_POWERS")
+    .default([12, 14])
+    .transform((ps) => ps.filter((p) => p > 0)),
   BENCH_CONSTRAINT_SETS: z.string().optional(),
   BENCH_CIRCUIT: z.enum(["batch", "tiny"]).default("batch"),
   BENCH_NOTE: z.string().optional(),
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
     poolJobs: env.BENCH_POOL_JOBS,
     poolBatch: env.BENCH_POOL_BATCH,
     powers: env.BENCH_POWERS,
-    snarkjsPower: env.BENCH_SNARKJS_POWER > 0 ? String(env.BENCH_SNARKJS_POWER) : null,
+    snarkjsPowers: env.BENCH_SNARKJS_POWERS,
     sections: [...wanted],
     reduced: env.BENCH_NOTE ? [env.BENCH_NOTE] : [],
   };
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
     return rows;
   });
   await section("pool", async () => benchPool(await target(env.BENCH_POOL_BATCH), env.BENCH_POOL_JOBS, work));
-  await section("setup", () => benchSetup(env.BENCH_POWERS, config.snarkjsPower));
+  await section("setup", () => benchSetup(env.BENCH_POWERS, config.snarkjsPowers));
   await section("e2e", () => benchE2E());
 
   const report: Report = {

@@ -6,8 +6,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type GasSection, parseBenchLines } from "../../bench/gas.js";
 import { machine, median, parseGnuTime } from "../../bench/lib.js";
-import { e2eLatencies, extrapolate } from "../../bench/others.js";
-import { derive, headline, REFERENCES, type Report, renderMarkdown, sha256Blocks, slope } from "../../bench/report.js";
+import { e2eLatencies, extrapolate, type SetupSection } from "../../bench/others.js";
+import {
+  derive,
+  headline,
+  REFERENCES,
+  type Report,
+  renderMarkdown,
+  setupSpeedup,
+  sha256Blocks,
+  slope,
+} from "../../bench/report.js";
 
 describe("bench parsing", () => {
   it("parses forge BENCH lines into exec, calldata and tx gas", () => {
@@ -147,6 +156,46 @@ describe("bench arithmetic", () => {
     );
   });
 
+  it("setup speed-up: measured where snarkjs ran, extrapolated above it, absent below it", () => {
+    const t = (wallSeconds: number, cpuSeconds: number) => ({ wallSeconds, cpuSeconds, loadAvg1m: 2 });
+    const dev = (power: number, cpuSeconds: number) => ({ power, ...t(cpuSeconds / 2, cpuSeconds), bytes: 1 });
+    const sj = (power: number, cpuSeconds: number) => ({
+      power,
+      new: t(0, 0),
+      contribute: t(0, 0),
+      preparePhase2: t(0, 0),
+      total: { wallSeconds: cpuSeconds / 1.5, cpuSeconds },
+    });
+    const setup: SetupSection = {
+      command: "bench",
+      // snarkjs: 100 s at 12, 900 s at 14 -> x3 per power; 17 is 900 * 27.
+      ceremony: { devPtau: [dev(10, 1), dev(12, 2), dev(14, 9), dev(17, 54)], snarkjs: [sj(12, 100), sj(14, 900)] },
+      phase2: [],
+    };
+    const sp = setupSpeedup(setup);
+    assert.ok(sp);
+    assert.ok(Math.abs((sp.growthPerPower as number) - 3) < 1e-9);
+    const at = (p: number) => sp.rows.find((x) => x.power === p);
+    assert.equal(at(10)?.snarkjs, null, "below the measured powers nothing is claimed");
+    assert.equal(at(10)?.speedupCpu, null);
+    assert.deepEqual(at(12)?.snarkjs, { wallSeconds: 100 / 1.5, cpuSeconds: 100, measured: true });
+    assert.equal(at(12)?.speedupCpu, 50);
+    assert.ok(Math.abs((at(12)?.speedupWall as number) - 100 / 1.5 / 1) < 1e-9);
+    assert.equal(at(14)?.speedupCpu, 100);
+    const e17 = at(17);
+    assert.equal(e17?.snarkjs?.measured, false);
+    assert.equal(e17?.snarkjs?.wallSeconds, null);
+    assert.ok(Math.abs((e17?.snarkjs?.cpuSeconds as number) - 900 * 27) < 1e-6);
+    assert.ok(Math.abs((e17?.speedupCpu as number) - (900 * 27) / 54) < 1e-9);
+    assert.equal(e17?.speedupWall, null, "no wall figure is made up for an unmeasured run");
+
+    // One snarkjs power: no growth fitted, so nothing above it is estimated.
+    const one = setupSpeedup({ ...setup, ceremony: { ...setup.ceremony, snarkjs: [sj(12, 100)] } });
+    assert.equal(one?.growthPerPower, null);
+    assert.equal(one?.rows.find((x) => x.power === 17)?.snarkjs, null);
+    assert.equal(setupSpeedup({ ...setup, ceremony: { devPtau: setup.ceremony.devPtau } }), null);
+  });
+
   it("renders extrapolated rows as such and quotes the references", () => {
     const report: Report = {
       generatedBy: "test",
@@ -160,7 +209,7 @@ describe("bench arithmetic", () => {
         poolJobs: 4,
         poolBatch: 4,
         powers: "12",
-        snarkjsPower: null,
+        snarkjsPowers: [],
         sections: ["constraints", "gas"],
         reduced: ["test note"],
       },
