@@ -824,7 +824,7 @@ export function renderMarkdown(r: Report): string {
       p(
         "",
         "Groth16 phase 2 (snarkjs groth16 setup + beacon, circuits/setup/zkey.ts) as `make circuit-setup` recorded it in each " +
-          "build/circuits/*/setup.json (wall seconds; the load at that time was not recorded, it was high):",
+          "build/circuits/*/setup.json (wall seconds; setup.json does not record the load):",
         "",
         table(
           ["circuit", "constraints", "ptau power", "setup wall"],

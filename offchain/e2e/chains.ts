@@ -6,8 +6,12 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import {
+  type Abi,
   type Account,
+  type Address,
   type Chain,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
   createPublicClient,
   createWalletClient,
   type Hash,
@@ -64,6 +68,31 @@ export function sideOf(name: "L1" | "L2", url: string, chainId: number): Side {
 }
 
 export const addressOf = (role: Role): `0x${string}` => privateKeyToAccount(ROLES[role]).address;
+
+type Writable = "nonpayable" | "payable";
+
+/**
+ * One contract's state-changing calls on `side`, typed by its ABI: `(role, functionName, args, value?)`
+ * sends the call as `role`, then hands the hash to `settle` (wait, record gas, ...) and returns its result.
+ */
+export function contractWriter<const A extends Abi, R>(
+  side: Side,
+  address: Address,
+  abi: A,
+  settle: (role: Role, hash: Hash) => Promise<R>,
+) {
+  return async <F extends ContractFunctionName<A, Writable>>(
+    role: Role,
+    functionName: F,
+    args: ContractFunctionArgs<A, Writable, F>,
+    value?: bigint,
+  ): Promise<R> => {
+    // functionName and args are checked against the ABI by the signature above; viem's own request
+    // type cannot follow a generic ABI, hence the cast.
+    const request = { address, abi, functionName, args, value } as unknown as Parameters<Wallet["writeContract"]>[0];
+    return settle(role, await side.wallet(role).writeContract(request));
+  };
+}
 
 /** Waits for a transaction and fails loudly when it reverted. */
 export async function mined(side: Side, hash: Hash): Promise<TransactionReceipt> {

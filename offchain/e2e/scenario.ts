@@ -11,7 +11,7 @@ import { BridgeState } from "../lib/state.js";
 import { type ProofQueue, SqliteProofQueue } from "../prover/queue.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { sleep } from "../runtime/retry.js";
-import { addressOf, type Deployments, mined, type Role, rpc, type Side } from "./chains.js";
+import { addressOf, contractWriter, type Deployments, mined, type Role, rpc, type Side } from "./chains.js";
 import type { Journal } from "./journal.js";
 import type { ProcessGroup } from "./processes.js";
 
@@ -80,13 +80,17 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   const expectDelta = (who: Address, token: number, delta: bigint) =>
     expected.set(key(who, token), (expected.get(key(who, token)) ?? 0n) + delta);
 
-  /** Sends an L1 transaction for `role`, records gas in the journal and in the accounting. */
-  const l1Tx = async (role: Role, send: () => Promise<Hash>) => {
-    const r = j.tx(await mined(l1, await send()));
+  /** An L1 transaction of `role`: waited for, its gas recorded in the journal and in the accounting. */
+  const l1Settle = async (role: Role, hash: Hash) => {
+    const r = j.tx(await mined(l1, hash));
     expectDelta(addressOf(role), ETH, -(r.gasUsed * r.effectiveGasPrice));
     return r;
   };
-  const l2Tx = async (send: () => Promise<Hash>) => j.tx(await mined(l2, await send()));
+  const l2Settle = async (_role: Role, hash: Hash) => j.tx(await mined(l2, hash));
+  const storageTx = contractWriter(l1, storage, assetStorageAbi, l1Settle);
+  const demoTx = contractWriter(l1, demo, erc20Abi, l1Settle);
+  const ledgerTx = contractWriter(l2, ledger, assetReceivingAbi, l2Settle);
+  const escrowTx = contractWriter(l2, escrow, escrowAbi, l2Settle);
   const l2Balance = (who: Address, token: number) =>
     l2.public.readContract({
       address: ledger,
@@ -127,9 +131,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     const who = addressOf(role);
     for (const token of TOKENS) {
       const amount = await pending(who, token);
-      await l1Tx(role, () =>
-        l1.wallet(role).writeContract({ address: storage, abi: assetStorageAbi, functionName: "claim", args: [token] }),
-      );
+      await storageTx(role, "claim", [token]);
       expectDelta(who, token, amount);
     }
   };
@@ -149,35 +151,12 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   });
 
   await j.step("Alice deposits 5 ETH and 1000 DEMO on L1", async () => {
-    await l1Tx("deployer", () =>
-      l1
-        .wallet("deployer")
-        .writeContract({ address: demo, abi: erc20Abi, functionName: "mint", args: [alice, demoMinted] }),
-    );
+    await demoTx("deployer", "mint", [alice, demoMinted]);
     expectDelta(alice, DEMO, demoMinted);
-    await l1Tx("alice", () =>
-      l1.wallet("alice").writeContract({
-        address: storage,
-        abi: assetStorageAbi,
-        functionName: "depositETH",
-        args: [alice],
-        value: ethIn,
-      }),
-    );
+    await storageTx("alice", "depositETH", [alice], ethIn);
     expectDelta(alice, ETH, -ethIn);
-    await l1Tx("alice", () =>
-      l1
-        .wallet("alice")
-        .writeContract({ address: demo, abi: erc20Abi, functionName: "approve", args: [storage, demoMinted] }),
-    );
-    await l1Tx("alice", () =>
-      l1.wallet("alice").writeContract({
-        address: storage,
-        abi: assetStorageAbi,
-        functionName: "depositERC20",
-        args: [demo, demoMinted, alice],
-      }),
-    );
+    await demoTx("alice", "approve", [storage, demoMinted]);
+    await storageTx("alice", "depositERC20", [demo, demoMinted, alice]);
     expectDelta(alice, DEMO, -demoMinted);
   });
 
@@ -209,40 +188,17 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
       [ETH, toBob.eth],
       [DEMO, toBob.demo],
     ] as const) {
-      await l2Tx(() =>
-        l2.wallet("alice").writeContract({
-          address: ledger,
-          abi: assetReceivingAbi,
-          functionName: "transfer",
-          args: [bob, BigInt(token), amount],
-        }),
-      );
+      await ledgerTx("alice", "transfer", [bob, BigInt(token), amount]);
     }
   });
 
   await j.step("Bob authorises the Escrow, which moves 100 DEMO for him; he releases it to Alice", async () => {
-    await l2Tx(() =>
-      l2.wallet("bob").writeContract({
-        address: ledger,
-        abi: assetReceivingAbi,
-        functionName: "approve",
-        args: [escrow, BigInt(DEMO), escrowAmount],
-      }),
-    );
+    await ledgerTx("bob", "approve", [escrow, BigInt(DEMO), escrowAmount]);
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 86_400);
     const dealId = await l2.public.readContract({ address: escrow, abi: escrowAbi, functionName: "dealCount" });
-    await l2Tx(() =>
-      l2.wallet("bob").writeContract({
-        address: escrow,
-        abi: escrowAbi,
-        functionName: "open",
-        args: [alice, DEMO, escrowAmount, Number(deadline)],
-      }),
-    );
+    await escrowTx("bob", "open", [alice, DEMO, escrowAmount, Number(deadline)]);
     expectEqual("Escrow's L2 DEMO while the deal is open", await l2Balance(escrow, DEMO), escrowAmount);
-    await l2Tx(() =>
-      l2.wallet("bob").writeContract({ address: escrow, abi: escrowAbi, functionName: "release", args: [dealId] }),
-    );
+    await escrowTx("bob", "release", [dealId]);
     expectEqual("Escrow's L2 DEMO after release", await l2Balance(escrow, DEMO), 0n);
   });
 
@@ -251,14 +207,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
       [ETH, bobOut.eth],
       [DEMO, bobOut.demo],
     ] as const) {
-      await l2Tx(() =>
-        l2.wallet("bob").writeContract({
-          address: ledger,
-          abi: assetReceivingAbi,
-          functionName: "withdraw",
-          args: [token, amount, bob],
-        }),
-      );
+      await ledgerTx("bob", "withdraw", [token, amount, bob]);
     }
   });
 
@@ -272,14 +221,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   });
 
   await j.step("Bob withdraws another 0.25 ETH (a partial batch, cut on timeout)", async () => {
-    await l2Tx(() =>
-      l2.wallet("bob").writeContract({
-        address: ledger,
-        abi: assetReceivingAbi,
-        functionName: "withdraw",
-        args: [ETH, bobOutLater, bob],
-      }),
-    );
+    await ledgerTx("bob", "withdraw", [ETH, bobOutLater, bob]);
   });
 
   const l2OpCount = await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "opCount" });
@@ -313,24 +255,14 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
 
   await j.step("exodus: the node stops, Alice's new 0.5 ETH deposit waits past the deadline", async () => {
     await o.procs.stop("node", "SIGTERM");
-    await l1Tx("alice", () =>
-      l1.wallet("alice").writeContract({
-        address: storage,
-        abi: assetStorageAbi,
-        functionName: "depositETH",
-        args: [alice],
-        value: parseEther("0.5"),
-      }),
-    );
+    await storageTx("alice", "depositETH", [alice], parseEther("0.5"));
     expectDelta(alice, ETH, -parseEther("0.5"));
     await rpc(l1.url, "evm_increaseTime", [o.priorityDeadline + 1]);
     await rpc(l1.url, "evm_mine", []);
   });
 
   await j.step("anyone activates exodus", async () => {
-    await l1Tx("anyone", () =>
-      l1.wallet("anyone").writeContract({ address: storage, abi: assetStorageAbi, functionName: "activateExodus" }),
-    );
+    await storageTx("anyone", "activateExodus", []);
     expectEqual("exodus mode", await l1Read("exodusMode"), true);
   });
 
@@ -340,14 +272,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     const exits = buildExitProofs(db, provenRoot, depth, alice);
     expectEqual("Alice's exitable slots", exits.length, 2);
     for (const e of exits) {
-      await l1Tx("alice", () =>
-        l1.wallet("alice").writeContract({
-          address: storage,
-          abi: assetStorageAbi,
-          functionName: "exit",
-          args: [BigInt(e.slot), e.owner, e.tokenId, e.balance, e.siblings],
-        }),
-      );
+      await storageTx("alice", "exit", [BigInt(e.slot), e.owner, e.tokenId, e.balance, e.siblings]);
     }
     const expectedL2: Record<number, bigint> = {
       [ETH]: ethIn - toBob.eth,
@@ -365,23 +290,16 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     });
     const rec = logs[0]?.args;
     if (!rec) throw new Error(`no DepositQueued log for deposit ${depositId}`);
-    await l1Tx("alice", () =>
-      l1.wallet("alice").writeContract({
-        address: storage,
-        abi: assetStorageAbi,
-        functionName: "cancelDeposit",
-        args: [
-          depositId,
-          {
-            recipient: rec.recipient as Address,
-            tokenId: Number(rec.tokenId),
-            amount: rec.amount as bigint,
-            depositor: rec.depositor as Address,
-            timestamp: rec.timestamp as bigint,
-          },
-        ],
-      }),
-    );
+    await storageTx("alice", "cancelDeposit", [
+      depositId,
+      {
+        recipient: rec.recipient as Address,
+        tokenId: Number(rec.tokenId),
+        amount: rec.amount as bigint,
+        depositor: rec.depositor as Address,
+        timestamp: rec.timestamp as bigint,
+      },
+    ]);
     await claimAll("alice");
   });
 

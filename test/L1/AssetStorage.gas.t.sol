@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {AssetStorageBase} from "./AssetStorageBase.sol";
-import {AcceptingVerifier} from "./mocks/MockBatchVerifier.sol";
 import {PoseidonTree} from "./utils/PoseidonTree.sol";
 
 /// @notice Gas snapshots (snapshots/AssetStorage.json) of AssetStorage's own work: the verifier is
@@ -16,29 +15,12 @@ contract AssetStorageGasTest is AssetStorageBase {
 
     function setUp() public override {
         super.setUp();
-        _deploy(address(new AcceptingVerifier()), BATCH, DEPTH, genesisRoot);
-        tokenId = _dock(address(token));
-
-        // Steady state: earlier deposits exist, one batch was proven, alice has pending withdrawals.
-        for (uint256 i = 0; i < 4; i++) {
-            (, BridgeProtocol.DepositRecord memory rec) = _depositETH(carol, carol, 10 ether);
-            queued.push(rec);
+        // Steady state: earlier deposits exist (4 ETH, then 5 token), one batch consumed the first two
+        // and left alice pending withdrawals.
+        BridgeProtocol.DepositRecord[] memory deposits = _steadyState(4, 5);
+        for (uint256 i = 0; i < deposits.length; i++) {
+            queued.push(deposits[i]);
         }
-        for (uint256 i = 0; i < 5; i++) {
-            (, BridgeProtocol.DepositRecord memory rec) = _depositToken(carol, carol, 1000 ether);
-            queued.push(rec);
-        }
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
-        slots[0] = _creditSlot(queued[0]);
-        slots[1] = _withdrawSlot(ETH, alice, 1 ether);
-        slots[2] = _creditSlot(queued[1]);
-        slots[3] = _withdrawSlot(tokenId, alice, 100 ether);
-        _submit(1, 1, slots);
-
-        vm.deal(alice, 100 ether);
-        token.mint(alice, 100 ether);
-        vm.prank(alice);
-        token.approve(address(bridge), type(uint256).max);
     }
 
     function test_gas_depositETH() public {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {Groth16Verifier} from "../../src/verifier/BatchVerifier.sol";
 import {AssetStorageBase} from "./AssetStorageBase.sol";
 import {MockERC20} from "./mocks/TestTokens.sol";
@@ -244,27 +245,8 @@ contract AssetStorageProofTest is AssetStorageBase {
 
     function _queue(address recipient, uint32 tid, uint128 amount, address depositor, uint64 ts) internal {
         vm.warp(ts);
-        if (tid == ETH) {
-            vm.deal(depositor, amount);
-            vm.prank(depositor);
-            bridge.depositETH{value: amount}(recipient);
-        } else {
-            token.mint(depositor, amount);
-            vm.startPrank(depositor);
-            token.approve(address(bridge), amount);
-            bridge.depositERC20(address(token), amount, recipient);
-            vm.stopPrank();
-        }
-        queued.push(
-            IAssetStorage.BatchSlot({
-                kind: 1,
-                tokenId: tid,
-                account: recipient,
-                amount: uint128(amount),
-                depositor: depositor,
-                timestamp: ts
-            })
-        );
+        (, BridgeProtocol.DepositRecord memory rec) = _deposit(depositor, recipient, tid, amount);
+        queued.push(_creditSlot(rec));
     }
 
     /// @dev The fixture's slots with the deposit slots replaced by the records this test queued.

@@ -6,7 +6,7 @@ import {Test} from "forge-std/Test.sol";
 import {AssetStorage} from "../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
-import {MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
+import {AcceptingVerifier, MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
 import {MockERC20} from "./mocks/TestTokens.sol";
 import {PoseidonTree} from "./utils/PoseidonTree.sol";
 
@@ -103,6 +103,46 @@ abstract contract AssetStorageBase is Test {
         id = bridge.depositERC20(address(token), amount, recipient);
         vm.stopPrank();
         rec = _record(recipient, tokenId, amount, from);
+    }
+
+    /// @dev A deposit by `from` for `recipient` of ETH (`tokenId_` 0) or of the docked `token`.
+    function _deposit(address from, address recipient, uint32 tokenId_, uint128 amount)
+        internal
+        returns (uint64 id, BridgeProtocol.DepositRecord memory rec)
+    {
+        if (tokenId_ == ETH) return _depositETH(from, recipient, amount);
+        return _depositToken(from, recipient, amount);
+    }
+
+    /// @dev The steady state the gas figures start from (snapshots and `make bench`): a fresh AssetStorage
+    ///      over AcceptingVerifier with `ethDeposits` ETH deposits and then `tokenDeposits` token deposits
+    ///      by carol; one proven batch consumed the first two and left alice 1 ETH and 100 tokens to claim;
+    ///      alice holds 100 ETH and 100 tokens and has approved the bridge. Returns the deposits in queue order.
+    function _steadyState(uint256 ethDeposits, uint256 tokenDeposits)
+        internal
+        returns (BridgeProtocol.DepositRecord[] memory deposits)
+    {
+        require(ethDeposits + tokenDeposits >= 2, "steady state needs two deposits to consume");
+        _deploy(address(new AcceptingVerifier()), BATCH, DEPTH, genesisRoot);
+        tokenId = _dock(address(token));
+        deposits = new BridgeProtocol.DepositRecord[](ethDeposits + tokenDeposits);
+        for (uint256 i = 0; i < deposits.length; i++) {
+            if (i < ethDeposits) {
+                (, deposits[i]) = _depositETH(carol, carol, 10 ether);
+            } else {
+                (, deposits[i]) = _depositToken(carol, carol, 1000 ether);
+            }
+        }
+        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        slots[0] = _creditSlot(deposits[0]);
+        slots[1] = _withdrawSlot(ETH, alice, 1 ether);
+        slots[2] = _creditSlot(deposits[1]);
+        slots[3] = _withdrawSlot(tokenId, alice, 100 ether);
+        _submit(1, 1, slots);
+        vm.deal(alice, 100 ether);
+        token.mint(alice, 100 ether);
+        vm.prank(alice);
+        token.approve(address(bridge), type(uint256).max);
     }
 
     /// @dev The record of a deposit made now.

@@ -179,17 +179,7 @@ contract BenchVerifierGasTest is BenchGasBase {
             uint128 amount = uint128(vm.parseJsonUint(json, string.concat(k, ".amount")));
             address depositor = vm.parseJsonAddress(json, string.concat(k, ".depositor"));
             vm.warp(vm.parseJsonUint(json, string.concat(k, ".timestamp")));
-            if (tid == ETH) {
-                vm.deal(depositor, amount);
-                vm.prank(depositor);
-                bridge.depositETH{value: amount}(recipient);
-            } else {
-                token.mint(depositor, amount);
-                vm.startPrank(depositor);
-                token.approve(address(bridge), amount);
-                bridge.depositERC20(address(token), amount, recipient);
-                vm.stopPrank();
-            }
+            _deposit(depositor, recipient, tid, amount);
         }
     }
 
@@ -241,26 +231,8 @@ contract BenchVerifierGasTest is BenchGasBase {
 /// @notice User-side calls: deposits, claims (steady state as in the gas snapshots), exodus exit by tree depth
 ///         and cancelDeposit.
 contract BenchUserGasTest is BenchGasBase {
-    function _steady() internal {
-        _deploy(address(new AcceptingVerifier()), BATCH, DEPTH, genesisRoot);
-        tokenId = _dock(address(token));
-        BridgeProtocol.DepositRecord[] memory q = new BridgeProtocol.DepositRecord[](2);
-        (, q[0]) = _depositETH(carol, carol, 10 ether);
-        (, q[1]) = _depositToken(carol, carol, 1000 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
-        slots[0] = _creditSlot(q[0]);
-        slots[1] = _withdrawSlot(ETH, alice, 1 ether);
-        slots[2] = _creditSlot(q[1]);
-        slots[3] = _withdrawSlot(tokenId, alice, 100 ether);
-        _submit(1, 1, slots);
-        vm.deal(alice, 100 ether);
-        token.mint(alice, 100 ether);
-        vm.prank(alice);
-        token.approve(address(bridge), type(uint256).max);
-    }
-
     function test_bench_userCalls() public {
-        _steady();
+        _steadyState(1, 1);
         uint256 snap = vm.snapshotState();
 
         _cool();
