@@ -377,7 +377,15 @@ describe("explorer API", () => {
     assert.equal(b0.proof.provingMs, 41_000);
     assert.deepEqual(b0.deposits, { first: 0, count: 2 });
     assert.equal(b0.withdrawals, 1);
-    assert.deepEqual(body.counts, { pending: 0, proving: 1, proven: 0, sending: 0, submitted: 1, failed: 0 });
+    assert.deepEqual(body.counts, {
+      pending: 0,
+      proving: 1,
+      proven: 0,
+      sending: 0,
+      submitted: 1,
+      failed: 0,
+      unknown: 0,
+    });
   });
 
   it("GET /api/withdrawals: claimable from WithdrawalQueued until a Claimed log; in-flight ones by batch", async () => {

@@ -1,8 +1,9 @@
 /**
  * The explorer's data: what the JSON API answers (docs/operations.md, "Explorer and JSON API").
- * Each answer combines the node database (NodeTables) with the chains (ChainReader) and lists in
- * `unavailable` every source it could not read ({ side: "L1" | "L2" | "db", message }), answering
- * with what it has instead of failing. Big numbers are bigints here; the server writes them as
+ * Each answer combines the node database (NodeTables) with the chains (ChainReader) and the proof
+ * queue (ProofJobSource: the SQLite table, or BullMQ on Redis with REDIS_URL), and lists in
+ * `unavailable` every source it could not read ({ side: "L1" | "L2" | "db" | "queue", message }),
+ * answering with what it has instead of failing. Big numbers are bigints here; the server writes them as
  * decimal strings.
  */
 import type { Address, Hex } from "viem";
@@ -20,9 +21,11 @@ import {
   type WithdrawalEvent,
 } from "./chain.js";
 import type { BatchRow, DepositRow, JobRow, NodeTables, OpRow, SubmissionRow } from "./db.js";
+import { type ProofJobSource, sqliteJobSource } from "./jobs.js";
 
 export interface Unavailable {
-  side: Side | "db";
+  /** "queue": the proof queue on Redis (REDIS_URL) could not be read. */
+  side: Side | "db" | "queue";
   message: string;
 }
 
@@ -54,7 +57,8 @@ export interface DepositView {
   stage: DepositStage;
 }
 
-export type BatchStatus = "pending" | "proving" | "proven" | "sending" | "submitted" | "failed";
+/** "unknown": the proof queue could not be read and neither the sender nor L1 says more. */
+export type BatchStatus = "pending" | "proving" | "proven" | "sending" | "submitted" | "failed" | "unknown";
 
 export interface BatchView {
   batchNumber: number;
@@ -66,7 +70,8 @@ export interface BatchView {
   newRoot: bigint;
   createdAt: number;
   proof: {
-    status: JobRow["status"] | "not-enqueued";
+    /** "unavailable": the proof queue could not be read (see `unavailable`). */
+    status: JobRow["status"] | "not-enqueued" | "unavailable";
     worker: string | null;
     attempts: number;
     /** ms since the explorer saw this worker's claim (proving) or the proving time (proven). */
@@ -136,6 +141,8 @@ const lower = (s: string) => s.toLowerCase();
 export interface ExplorerApiOptions {
   tables: NodeTables;
   chain: ChainReader;
+  /** Proof-job status (default: the `proof_jobs` table of `tables`). */
+  jobs?: ProofJobSource;
   now?: () => number;
 }
 
@@ -167,6 +174,7 @@ export class BadQueryError extends Error {
 export class ExplorerApi {
   private readonly tables: NodeTables;
   private readonly chain: ChainReader;
+  private readonly jobs: ProofJobSource;
   private readonly now: () => number;
   /** `${batch}:${worker}:${attempt}` -> when the explorer first saw that claim (ms). */
   private readonly provingSince = new Map<string, number>();
@@ -174,6 +182,7 @@ export class ExplorerApi {
   constructor(opts: ExplorerApiOptions) {
     this.tables = opts.tables;
     this.chain = opts.chain;
+    this.jobs = opts.jobs ?? sqliteJobSource(opts.tables);
     this.now = opts.now ?? Date.now;
   }
 
@@ -377,14 +386,29 @@ export class ExplorerApi {
 
   // ---------------------------------------------------------------- batches
 
-  private async batchViews(rows: BatchRow[], l1: L1Snapshot | null, events: L1Events | null): Promise<BatchView[]> {
+  /** Proof-job rows of `numbers`, or null (and an `unavailable` entry) when the source cannot be read. */
+  private async jobRows(numbers: number[], add: (u: Unavailable) => void): Promise<Map<number, JobRow> | null> {
+    try {
+      return await this.jobs.jobs(numbers);
+    } catch (error) {
+      add({ side: this.jobs.side, message: this.jobs.describe(error) });
+      return null;
+    }
+  }
+
+  private async batchViews(
+    rows: BatchRow[],
+    l1: L1Snapshot | null,
+    events: L1Events | null,
+    add: (u: Unavailable) => void,
+  ): Promise<BatchView[]> {
     const numbers = rows.map((r) => r.batchNumber);
-    const jobs = this.tables.jobs(numbers);
+    const jobs = rows.length > 0 ? await this.jobRows(numbers, add) : new Map<number, JobRow>();
     const subs = this.tables.submissions(numbers);
     const now = this.now();
     const out: BatchView[] = [];
     for (const b of rows) {
-      const job = jobs.get(b.batchNumber);
+      const job = jobs?.get(b.batchNumber);
       const sub: SubmissionRow | undefined = subs.get(b.batchNumber);
       const verified = events?.batches.get(b.batchNumber);
       const landedOnL1 =
@@ -404,6 +428,7 @@ export class ExplorerApi {
       else if (job?.status === "proven") status = "proven";
       else if (job?.status === "proving") status = "proving";
       else if (job?.status === "failed") status = "failed";
+      else if (jobs === null) status = "unknown";
       else status = "pending";
       const tx = (sub?.txHash ?? verified?.txHash ?? null) as Hex | null;
       let gasUsed = sub?.gasUsed != null ? BigInt(sub.gasUsed) : null;
@@ -418,7 +443,7 @@ export class ExplorerApi {
         newRoot: BigInt(b.newRoot),
         createdAt: b.createdAt,
         proof: {
-          status: job?.status ?? "not-enqueued",
+          status: jobs === null ? "unavailable" : (job?.status ?? "not-enqueued"),
           worker: job?.worker ?? null,
           attempts: job?.attempts ?? 0,
           elapsedMs,
@@ -439,7 +464,7 @@ export class ExplorerApi {
 
   async batches(limit = DEFAULT_LIMIT) {
     const s = await this.sources({ l1: true, events: true });
-    const batches = await this.batchViews(this.tables.latestBatches(limit), s.l1, s.events);
+    const batches = await this.batchViews(this.tables.latestBatches(limit), s.l1, s.events, s.add);
     const counts: Record<BatchStatus, number> = {
       pending: 0,
       proving: 0,
@@ -447,6 +472,7 @@ export class ExplorerApi {
       sending: 0,
       submitted: 0,
       failed: 0,
+      unknown: 0,
     };
     for (const b of batches) counts[b.status] += 1;
     return {
@@ -771,7 +797,7 @@ export class ExplorerApi {
       for (const b of ctx.events?.batches.values() ?? []) if (lower(b.txHash) === t) batchNumber = b.batchNumber;
     }
     const batchRow = batchNumber === undefined ? undefined : this.tables.batch(batchNumber);
-    const batches = batchRow ? await this.batchViews([batchRow], ctx.l1, ctx.events) : [];
+    const batches = batchRow ? await this.batchViews([batchRow], ctx.l1, ctx.events, ctx.add) : [];
     const journeys = [
       ...deposits.map((d) => this.depositJourney(d, ctx)),
       ...withdrawals.map((w) => this.withdrawalJourney(w)),

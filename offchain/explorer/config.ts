@@ -1,12 +1,14 @@
 /**
  * Explorer configuration: the environment (validated once) plus deployments/<chainId>.json of both
- * chains. The explorer only reads: RPC URLs, the contract addresses, the node database and a port.
+ * chains. The explorer only reads: RPC URLs, the contract addresses, the node database, the proof
+ * queue on Redis when REDIS_URL is set (parsed by the prover's loadQueueConfig) and a port.
  */
 import type { Address } from "viem";
 import { z } from "zod";
 import { dbPathOf, envFields, envSource, zPort } from "../node/env.js";
+import { loadQueueConfig, type QueueConfig } from "../prover/config.js";
 import type { ChainConfig } from "../runtime/chains.js";
-import { contractAddress, loadDeployment, parseConfig, zInt } from "../runtime/config.js";
+import { ConfigError, contractAddress, loadDeployment, parseConfig, zInt } from "../runtime/config.js";
 
 export const ExplorerEnv = z.object({
   L1_RPC_URL: envFields.L1_RPC_URL,
@@ -30,8 +32,10 @@ export interface ExplorerConfig {
   l1DeployBlock: bigint;
   /** Blocks per eth_getLogs call. */
   blockRange: number;
-  /** A chain read slower than this counts as the chain being unreachable (the page must stay live). */
+  /** A chain or Redis read slower than this counts as that source being unreachable (the page must stay live). */
   rpcTimeoutMs: number;
+  /** Where proof jobs live: the node database, or BullMQ on Redis with REDIS_URL (same parser as the prover). */
+  queue: QueueConfig;
   port: number;
   host: string;
   dataDir: string;
@@ -40,7 +44,21 @@ export interface ExplorerConfig {
 
 /** Parses the explorer's configuration (EXPLORER_PORT is required here). Throws ConfigError. */
 export function loadExplorerConfig(env: NodeJS.ProcessEnv = process.env): ExplorerConfig {
-  const e = parseConfig(ExplorerEnv, envSource(env));
+  const source = envSource(env);
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const parsed = attempt(() => parseConfig(ExplorerEnv, source));
+  const queue = attempt(() => loadQueueConfig(source));
+  if (!parsed || !queue) throw new ConfigError(problems);
+  const e = parsed;
   const l1d = loadDeployment(e.DEPLOYMENTS_DIR, e.L1_CHAIN_ID);
   const l2d = loadDeployment(e.DEPLOYMENTS_DIR, e.L2_CHAIN_ID);
   return {
@@ -51,6 +69,7 @@ export function loadExplorerConfig(env: NodeJS.ProcessEnv = process.env): Explor
     l1DeployBlock: BigInt(l1d.deployBlock),
     blockRange: e.LOG_BLOCK_RANGE,
     rpcTimeoutMs: e.EXPLORER_RPC_TIMEOUT_MS,
+    queue,
     port: e.EXPLORER_PORT,
     host: e.EXPLORER_HOST,
     dataDir: e.DATA_DIR,

@@ -3,6 +3,7 @@
  * (monitor, extractor, prover, sender); a table that does not exist yet (that service never ran on
  * this database) reads as empty. Nothing here writes.
  */
+import type { ProofJobRow } from "../prover/queue.js";
 import type { Db } from "../runtime/db.js";
 
 export interface DepositRow {
@@ -46,17 +47,8 @@ export interface BatchRow {
   enqueuedAt: number | null;
 }
 
-export interface JobRow {
-  batchNumber: number;
-  status: "pending" | "proving" | "proven" | "failed";
-  worker: string | null;
-  leaseUntil: number | null;
-  attempts: number;
-  lastError: string | null;
-  provingMs: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A proof job (SqliteProofQueue's `proof_jobs`; BullmqProofQueue.jobRows gives the same shape). */
+export type JobRow = ProofJobRow;
 
 export interface SubmissionRow {
   batchNumber: number;

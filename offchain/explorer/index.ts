@@ -2,8 +2,10 @@
  * The explorer alone, next to a node that runs elsewhere on this machine (same DATA_DIR):
  * `EXPLORER_PORT=8090 node --import tsx offchain/explorer/index.ts`. The node serves it itself
  * when EXPLORER_PORT is set; this entry is for a node run as separate services. It only reads
- * the database and the chains. Exit status: 0 after a signal, 2 for invalid configuration.
+ * the database, the chains and, with REDIS_URL, the BullMQ proof queue (its own connection,
+ * closed on shutdown). Exit status: 0 after a signal, 2 for invalid configuration.
  */
+import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
@@ -26,11 +28,17 @@ async function main(): Promise<number> {
   }
   const signal = shutdownSignal(log);
   const db = openDatabase(config.dbPath);
+  // Only with REDIS_URL: the SQLite queue would migrate its table, and the explorer only reads.
+  const opened = config.queue.redisUrl ? openProofQueue(config.queue, db, { log }) : undefined;
   try {
-    const served = await startExplorer({ config, db, log, signal });
-    process.stderr.write(`explorer: ${served.url} (database ${config.dbPath}); stop with Ctrl-C\n`);
+    const served = await startExplorer({ config, db, log, signal, queue: opened?.queue });
+    const jobs = config.queue.redisUrl
+      ? `proof queue ${config.queue.queueName} on ${redactUrl(config.queue.redisUrl)}`
+      : "proof jobs in the database";
+    process.stderr.write(`explorer: ${served.url} (database ${config.dbPath}, ${jobs}); stop with Ctrl-C\n`);
     await served.closed;
   } finally {
+    await opened?.close();
     db.close();
   }
   return 0;

@@ -168,7 +168,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   let explorerUrl: string | undefined;
   let explorerClosed: Promise<void> = Promise.resolve();
   if (config.explorer) {
-    const served = await startExplorer({ config: config.explorer, db, log: logger("explorer"), signal });
+    const served = await startExplorer({ config: config.explorer, db, log: logger("explorer"), signal, queue });
     explorerUrl = served.url;
     explorerClosed = served.closed;
   }

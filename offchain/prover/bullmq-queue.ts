@@ -35,7 +35,7 @@
  * Redis persistence on (AOF), a restart loses no job: jobs, their state and their locks are keys.
  */
 import { hostname } from "node:os";
-import { type ConnectionOptions, Job, Queue, Worker } from "bullmq";
+import { type ConnectionOptions, Job, type JobJsonRaw, Queue, Worker } from "bullmq";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import type { QueueConfig } from "./config.js";
@@ -48,6 +48,7 @@ import {
   type ProofJob,
   ProofJobConflictError,
   ProofJobError,
+  type ProofJobRow,
   type ProofResult,
   type QueueStats,
   type ReleasableProofQueue,
@@ -76,12 +77,16 @@ export interface BullmqProofQueueOptions {
 
 /** Redis did not answer in time (down, unreachable, or restarting). */
 export class RedisUnavailableError extends Error {
-  constructor(what: string, url: string, ms: number) {
+  /** What went wrong, without the URL (`did not answer <what> within <ms> ms`, or the given reason). */
+  readonly reason: string;
+
+  constructor(what: string, url: string, ms: number, reason?: string) {
+    const why = reason ?? `did not answer ${what} within ${ms} ms`;
     super(
-      `Redis at ${redactUrl(url)} did not answer ${what} within ${ms} ms: check that redis-server runs and ` +
-        "is reachable from this machine (REDIS_URL)",
+      `Redis at ${redactUrl(url)} ${why}: check that redis-server runs and is reachable from this machine (REDIS_URL)`,
     );
     this.name = "RedisUnavailableError";
+    this.reason = why;
   }
 }
 
@@ -346,6 +351,93 @@ export class BullmqProofQueue implements ReleasableProofQueue {
     });
   }
 
+  /**
+   * The jobs of `batchNumbers` as status rows with the meaning SqliteProofQueue's `proof_jobs` has
+   * (read-only; the explorer's proof column); a batch without a job is absent from the map. States:
+   * wait, paused, delayed (a retry's backoff), prioritized, waiting-children -> pending; active ->
+   * proving (worker = the lock's token, i.e. the claimer's worker id); completed -> proven (worker
+   * and provingMs from the stored result); failed -> failed. attempts = finished attempts + stalls
+   * (a claim whose prover died) + the claim in progress, as SQLite counts claims. One MULTI: one
+   * round trip and a consistent snapshot, bounded by `timeoutMs` (default commandTimeoutMs). Fails
+   * at once with a RedisUnavailableError while the connection is down (callers poll; no pile-up of
+   * queued reads).
+   */
+  async jobRows(
+    batchNumbers: readonly number[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<Map<number, ProofJobRow>> {
+    const out = new Map<number, ProofJobRow>();
+    const numbers = [...new Set(batchNumbers.map(checkBatchNumber))];
+    if (numbers.length === 0) return out;
+    const ms = options.timeoutMs ?? this.timeoutMs;
+    const what = `the status of ${numbers.length} job(s)`;
+    return this.bounded(
+      what,
+      async () => {
+        const client = await this.queue.client;
+        if (client.status !== "ready") {
+          throw new RedisUnavailableError(what, this.options.url, ms, `is not connected (${client.status})`);
+        }
+        const sets = ["completed", "failed", "delayed", "prioritized", "waiting-children"] as const;
+        const tx = client.multi().lrange(this.queue.toKey("active"), 0, -1);
+        for (const n of numbers) {
+          const key = this.queue.toKey(jobIdOf(n));
+          tx.hgetall(key).get(`${key}:lock`).pttl(`${key}:lock`);
+          for (const set of sets) tx.zscore(this.queue.toKey(set), jobIdOf(n));
+        }
+        const replies = await tx.exec();
+        if (!replies) throw new Error("Redis discarded the status transaction");
+        const failed = replies.find(([error]) => error);
+        if (failed) throw failed[0];
+        const values = replies.map(([, v]) => v);
+        const active = new Set(values[0] as string[]);
+        const now = Date.now();
+        const per = 3 + sets.length;
+        numbers.forEach((batchNumber, i) => {
+          const [raw, lock, pttl, ...scores] = values.slice(1 + i * per, 1 + (i + 1) * per) as [
+            Record<string, string>,
+            string | null,
+            number,
+            ...(string | null)[],
+          ];
+          if (!raw || Object.keys(raw).length === 0) return;
+          const at = (set: (typeof sets)[number]) => scores[sets.indexOf(set)] != null;
+          const id = jobIdOf(batchNumber);
+          const job = Job.fromJSON<JobData, ProofResult>(this.queue, raw as unknown as JobJsonRaw, id);
+          const status: ProofJobRow["status"] = at("completed")
+            ? "proven"
+            : at("failed")
+              ? "failed"
+              : at("delayed") || at("prioritized") || at("waiting-children")
+                ? "pending"
+                : active.has(id)
+                  ? "proving"
+                  : "pending";
+          const result = status === "proven" && job.returnvalue ? job.returnvalue : null;
+          const finishedMs = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
+          out.set(batchNumber, {
+            batchNumber,
+            status,
+            worker:
+              status === "proving"
+                ? (lock ?? job.processedBy ?? null)
+                : status === "proven"
+                  ? (result?.worker ?? job.processedBy ?? null)
+                  : null,
+            leaseUntil: status === "proving" && pttl > 0 ? now + pttl : null,
+            attempts: job.attemptsMade + job.stalledCounter + (status === "proving" ? 1 : 0),
+            lastError: status === "proven" ? null : job.failedReason || null,
+            provingMs: status === "proven" ? (result?.provingMs ?? finishedMs) : null,
+            createdAt: job.timestamp,
+            updatedAt: Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0),
+          });
+        });
+        return out;
+      },
+      ms,
+    );
+  }
+
   /** Operator tool: a failed job back to waiting with fresh attempts. Returns whether it did. */
   async retryFailed(batchNumber: number): Promise<boolean> {
     return this.bounded(`retry of batch ${batchNumber}`, async () => {
@@ -432,14 +524,11 @@ export class BullmqProofQueue implements ReleasableProofQueue {
     );
   }
 
-  /** Runs `fn`, failing with RedisUnavailableError after commandTimeoutMs. */
-  private async bounded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn`, failing with RedisUnavailableError after `ms` (default commandTimeoutMs). */
+  private async bounded<T>(what: string, fn: () => Promise<T>, ms = this.timeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisUnavailableError(what, this.options.url, this.timeoutMs)),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => reject(new RedisUnavailableError(what, this.options.url, ms)), ms);
     });
     try {
       return await Promise.race([fn(), timeout]);

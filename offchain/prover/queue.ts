@@ -54,6 +54,27 @@ export interface QueueStats {
   workers: number;
 }
 
+/**
+ * One job as a status reader (the explorer) sees it, in the terms of SqliteProofQueue's `proof_jobs`
+ * columns; BullmqProofQueue.jobRows gives the same shape. Times are ms since the epoch.
+ */
+export interface ProofJobRow {
+  batchNumber: number;
+  status: "pending" | "proving" | "proven" | "failed";
+  /** The claimer while proving, the prover of a proven job; null otherwise. */
+  worker: string | null;
+  leaseUntil: number | null;
+  /** Claims so far (a claim whose worker died counts; a release on shutdown does not). */
+  attempts: number;
+  /** The last failed attempt's error (null once proven). */
+  lastError: string | null;
+  /** The prover's own measure of a proven job. */
+  provingMs: number | null;
+  createdAt: number;
+  /** The last state change (a SQLite heartbeat also counts). */
+  updatedAt: number;
+}
+
 export interface ProofQueue {
   /** Idempotent by batchNumber: the same job again is a no-op; a different one for a known batch is a ProofJobConflictError. */
   enqueue(job: { batchNumber: number; input: Record<string, unknown>; publicSignals: string[] }): Promise<void>;

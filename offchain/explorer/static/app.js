@@ -80,7 +80,8 @@ function renderBanner() {
   const banner = $("banner");
   const items = [];
   for (const [side, message] of lines) {
-    const what = side === "db" ? "Node database unavailable" : `${side} RPC unreachable`;
+    const what =
+      side === "db" ? "Node database unavailable" : side === "queue" ? "Proof status unavailable" : `${side} RPC unreachable`;
     items.push(el("p", { "data-side": side }, `${what}: ${message}`));
   }
   for (const [source, message] of state.failures) items.push(el("p", { "data-source": source }, `${source}: ${message}`));
@@ -235,11 +236,12 @@ function renderOps(o) {
 function renderBatches(b) {
   const c = b.counts;
   $("batches-count").textContent =
-    `(${b.total} cut: ${c.pending} pending, ${c.proving} proving, ${c.proven} proven, ${c.sending} sending, ${c.submitted} submitted${c.failed ? `, ${c.failed} failed` : ""})`;
+    `(${b.total} cut: ${c.pending} pending, ${c.proving} proving, ${c.proven} proven, ${c.sending} sending, ${c.submitted} submitted${c.failed ? `, ${c.failed} failed` : ""}${c.unknown ? `, ${c.unknown} unknown` : ""})`;
   if (b.batches.length === 0) return setBody("batches", el("p", { class: "empty" }, "No batches yet."));
   const rows = b.batches.map((x) => {
     let proof = "—";
-    if (x.proof.status === "proving")
+    if (x.proof.status === "unavailable") proof = "unavailable (proof queue unreachable)";
+    else if (x.proof.status === "proving")
       proof = `${x.proof.worker} · ${duration((x.proof.elapsedMs ?? 0) / 1000)}${x.proof.attempts > 1 ? ` · attempt ${x.proof.attempts}` : ""}`;
     else if (x.proof.provingMs !== null) proof = `${x.proof.worker ?? ""} in ${duration(x.proof.provingMs / 1000)}`;
     else if (x.proof.error) proof = x.proof.error;
