@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { addressToBigInt } from "../../offchain/lib/field.js";
-import type { Op } from "../../offchain/lib/protocol.js";
 import { BridgeState } from "../../offchain/lib/state.js";
+import { opFromJson } from "../../offchain/lib/vectors/schema.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
 import { batchCircuit, harnessCircuit, type LoadedCircuit, publicOf, readBatchVectors } from "./helpers.js";
 
@@ -202,13 +202,7 @@ describe("batch.json through the batch circuit", () => {
       const c = await batchCircuit(seq.depth, seq.batchSize);
       const s = new BridgeState(seq.depth);
       for (const b of seq.batches) {
-        const ops: Op[] = b.ops.map((o) => ({
-          kind: o.kind,
-          tokenId: Number(o.tokenId),
-          from: o.from,
-          to: o.to,
-          amount: BigInt(o.amount),
-        }));
+        const ops = b.ops.map(opFromJson);
         const w = buildBatch(s, ops, seq.batchSize);
         const pub = publicOf(c, await c.witness(w.input));
         assert.deepEqual(pub.map(String), b.publicInputs, b.note);

@@ -5,7 +5,7 @@
  */
 
 import { readBatch, readExtractorProgress } from "../extractor/store.js";
-import { BullmqProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { BullmqProofQueue, describeProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
 import { type QueueStats, SqliteProofQueue } from "../prover/queue.js";
 import { ConfigError } from "../runtime/config.js";
@@ -73,8 +73,7 @@ async function clusterProverStats(): Promise<(QueueStats & { cluster: string; wo
   if (!qc.redisUrl) return undefined;
   const q = new BullmqProofQueue({ url: qc.redisUrl, queueName: qc.queueName, commandTimeoutMs: 5000 });
   try {
-    const cluster = `bullmq ${qc.queueName} on ${redactUrl(qc.redisUrl)}`;
-    return { ...(await q.stats()), cluster, workerNames: await q.workerNames() };
+    return { ...(await q.stats()), cluster: describeProofQueue(qc), workerNames: await q.workerNames() };
   } finally {
     await q.close();
   }

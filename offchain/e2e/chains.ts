@@ -101,18 +101,6 @@ export async function mined(side: Side, hash: Hash): Promise<TransactionReceipt>
   return receipt;
 }
 
-/** Raw JSON-RPC (anvil cheat methods). */
-export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
 /** Runs `forge script` with `env`, logging to `logFile`; rejects on a non-zero exit. */
 function forgeScript(script: string, url: string, env: Record<string, string>, logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {

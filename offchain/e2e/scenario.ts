@@ -11,7 +11,8 @@ import { BridgeState } from "../lib/state.js";
 import { type ProofQueue, SqliteProofQueue } from "../prover/queue.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { sleep } from "../runtime/retry.js";
-import { addressOf, contractWriter, type Deployments, mined, type Role, rpc, type Side } from "./chains.js";
+import { rpc } from "../testing/anvil.js";
+import { addressOf, contractWriter, type Deployments, mined, type Role, type Side } from "./chains.js";
 import type { Journal } from "./journal.js";
 import type { ProcessGroup } from "./processes.js";
 

@@ -236,25 +236,25 @@ export class NodeTables {
   }
 
   jobs(batchNumbers: readonly number[]): Map<number, JobRow> {
-    const out = new Map<number, JobRow>();
-    if (batchNumbers.length === 0) return out;
-    const marks = batchNumbers.map(() => "?").join(",");
-    for (const r of this.all<JobRow>(
-      "proof_jobs",
-      `SELECT ${JOB_COLUMNS} FROM proof_jobs WHERE batch_number IN (${marks})`,
-      ...batchNumbers,
-    ))
-      out.set(r.batchNumber, r);
-    return out;
+    return this.byBatch<JobRow>("proof_jobs", JOB_COLUMNS, batchNumbers);
   }
 
   submissions(batchNumbers: readonly number[]): Map<number, SubmissionRow> {
-    const out = new Map<number, SubmissionRow>();
+    return this.byBatch<SubmissionRow>("sender_batches", SUBMISSION_COLUMNS, batchNumbers);
+  }
+
+  /** Rows of `table` (keyed by batch_number) for these batches, by batch number. */
+  private byBatch<T extends { batchNumber: number }>(
+    table: string,
+    columns: string,
+    batchNumbers: readonly number[],
+  ): Map<number, T> {
+    const out = new Map<number, T>();
     if (batchNumbers.length === 0) return out;
     const marks = batchNumbers.map(() => "?").join(",");
-    for (const r of this.all<SubmissionRow>(
-      "sender_batches",
-      `SELECT ${SUBMISSION_COLUMNS} FROM sender_batches WHERE batch_number IN (${marks})`,
+    for (const r of this.all<T>(
+      table,
+      `SELECT ${columns} FROM ${table} WHERE batch_number IN (${marks})`,
       ...batchNumbers,
     ))
       out.set(r.batchNumber, r);

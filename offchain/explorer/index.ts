@@ -5,7 +5,7 @@
  * the database, the chains and, with REDIS_URL, the BullMQ proof queue (its own connection,
  * closed on shutdown). Exit status: 0 after a signal, 2 for invalid configuration.
  */
-import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
@@ -32,10 +32,9 @@ async function main(): Promise<number> {
   const opened = config.queue.redisUrl ? openProofQueue(config.queue, db, { log }) : undefined;
   try {
     const served = await startExplorer({ config, db, log, signal, queue: opened?.queue });
-    const jobs = config.queue.redisUrl
-      ? `proof queue ${config.queue.queueName} on ${redactUrl(config.queue.redisUrl)}`
-      : "proof jobs in the database";
-    process.stderr.write(`explorer: ${served.url} (database ${config.dbPath}, ${jobs}); stop with Ctrl-C\n`);
+    process.stderr.write(
+      `explorer: ${served.url} (database ${config.dbPath}, proof queue ${describeProofQueue(config.queue)}); stop with Ctrl-C\n`,
+    );
     await served.closed;
   } finally {
     await opened?.close();

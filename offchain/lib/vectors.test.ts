@@ -26,8 +26,8 @@ import { buildVectorFiles } from "./vectors/build.js";
 import {
   BatchFile,
   DepositsFile,
-  type OpJson,
   OplogFile,
+  opFromJson,
   PackingFile,
   PoseidonFile,
   TreeFile,
@@ -44,14 +44,6 @@ function load<S extends z.ZodType>(name: VectorFileName, schema: S): z.infer<S> 
   if (!parsed.success) assert.fail(`test/vectors/${name} is malformed: ${parsed.error.message}`);
   return parsed.data;
 }
-
-const toOp = (o: OpJson): Op => ({
-  kind: o.kind,
-  tokenId: Number(o.tokenId),
-  from: o.from as `0x${string}`,
-  to: o.to as `0x${string}`,
-  amount: BigInt(o.amount),
-});
 
 describe("test/vectors is what the generator writes", () => {
   it("has exactly the generator's files, byte for byte, and the generator is deterministic", () => {
@@ -122,7 +114,7 @@ describe("oplog.json", () => {
     let head = ZERO_HEAD;
     let chain = 0n;
     for (const [i, o] of v.ops.entries()) {
-      const op = toOp(o);
+      const op = opFromJson(o);
       assert.equal(o.index, i);
       head = nextOpLogHead(head, op);
       chain = nextOpChain(chain, op);
@@ -130,11 +122,11 @@ describe("oplog.json", () => {
       assert.equal(BigInt(o.packedHead), opHead(op), `op ${i} packed head`);
       assert.equal(BigInt(o.opChain), chain, `op ${i} op chain`);
     }
-    assert.equal(opChainOf(v.ops.map(toOp)), chain);
+    assert.equal(opChainOf(v.ops.map(opFromJson)), chain);
   });
 
   it("covers credits, transfers (with a self-transfer), withdrawals, amounts 1 and 2^128 - 1, token 2^32 - 1", () => {
-    const ops = v.ops.map(toOp);
+    const ops = v.ops.map(opFromJson);
     for (const kind of [1, 2, 3])
       assert.ok(
         ops.some((o) => o.kind === kind),
@@ -271,7 +263,7 @@ describe("batch.json", () => {
       let chain = 0n;
       for (const [b, batch] of seq.batches.entries()) {
         const where = `N=${seq.batchSize} batch ${b}`;
-        const ops = batch.ops.map(toOp);
+        const ops = batch.ops.map(opFromJson);
         assert.ok(ops.length <= seq.batchSize, `${where}: at most N ops`);
         assert.equal(BigInt(batch.oldRoot), root, `${where}: oldRoot`);
         assert.equal(BigInt(batch.oldOpChain), chain, `${where}: oldOpChain`);
@@ -320,7 +312,7 @@ describe("batch.json", () => {
   }
 
   it("covers padding, an all-no-op batch, a full batch, every kind and a self-transfer", () => {
-    const batches = v.sequences.flatMap((s) => s.batches.map((b) => ({ n: s.batchSize, ops: b.ops.map(toOp) })));
+    const batches = v.sequences.flatMap((s) => s.batches.map((b) => ({ n: s.batchSize, ops: b.ops.map(opFromJson) })));
     assert.ok(batches.some((b) => b.ops.length === b.n));
     assert.ok(batches.some((b) => b.ops.length > 0 && b.ops.length < b.n));
     assert.ok(batches.some((b) => b.ops.length === 0));

@@ -3,9 +3,10 @@ import { describe, test } from "node:test";
 import { batchCircuit, publicOf, readBatchVectors } from "../../circuits/test/helpers.js";
 import { credit, transfer, withdraw } from "../testing/ops.js";
 import { MAX_UINT128 } from "./field.js";
-import { batchPublicInputs, type Op, opChainOf } from "./protocol.js";
+import { batchPublicInputs, opChainOf } from "./protocol.js";
 import { BridgeState } from "./state.js";
 import { emptyRoot, rootFromPath } from "./tree.js";
+import { opFromJson } from "./vectors/schema.js";
 import { buildBatch } from "./witness.js";
 
 const A = 0xa0n;
@@ -131,13 +132,7 @@ describe("buildBatch", () => {
       const s = new BridgeState(seq.depth);
       assert.equal(s.root, BigInt(seq.genesisRoot));
       for (const b of seq.batches) {
-        const ops: Op[] = b.ops.map((o) => ({
-          kind: o.kind,
-          tokenId: Number(o.tokenId),
-          from: o.from,
-          to: o.to,
-          amount: BigInt(o.amount),
-        }));
+        const ops = b.ops.map(opFromJson);
         const w = buildBatch(s, ops, seq.batchSize);
         assert.equal(w.oldRoot.toString(), b.oldRoot, b.note);
         assert.equal(w.newRoot.toString(), b.newRoot, b.note);

@@ -16,7 +16,7 @@ import { type ExtractorConfig, loadExtractorConfig } from "../extractor/config.j
 import { runExtractor } from "../extractor/extractor.js";
 import { loadMonitorConfig, type MonitorConfig } from "../monitor/config.js";
 import { runMonitor } from "../monitor/monitor.js";
-import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig } from "../prover/config.js";
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
@@ -179,9 +179,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
     metrics: metricsUrl ?? "off (set METRICS_PORT)",
     explorer: explorerUrl ?? "off (set EXPLORER_PORT)",
     proverWorkers: config.prover?.workers,
-    proofQueue: config.queue.redisUrl
-      ? `bullmq ${config.queue.queueName} on ${redactUrl(config.queue.redisUrl)}`
-      : "sqlite",
+    proofQueue: describeProofQueue(config.queue),
   });
   // Plain lines for the person who started it (the JSON log says the same).
   if (opts.echo ?? true) {

@@ -43,6 +43,9 @@ import {
   type ClaimedJob,
   canonicalInput,
   canonicalSignals,
+  checkBatchNumber,
+  checkLease,
+  checkWorker,
   firstDifference,
   LeaseLostError,
   type ProofJob,
@@ -99,6 +102,15 @@ export function redactUrl(url: string): string {
   } catch {
     return "<invalid url>";
   }
+}
+
+/** The BullMQ sorted sets jobRows looks a job up in (besides the active list). */
+const JOB_SETS = ["completed", "failed", "delayed", "prioritized", "waiting-children"] as const;
+type JobSet = (typeof JOB_SETS)[number];
+
+/** Where proof jobs live, for logs and status lines: "sqlite", or "bullmq <queue> on <url without password>". */
+export function describeProofQueue(c: QueueConfig): string {
+  return c.redisUrl ? `bullmq ${c.queueName} on ${redactUrl(c.redisUrl)}` : "sqlite";
 }
 
 /** ioredis connection options from a redis:// URL. */
@@ -378,12 +390,11 @@ export class BullmqProofQueue implements ReleasableProofQueue {
         if (client.status !== "ready") {
           throw new RedisUnavailableError(what, this.options.url, ms, `is not connected (${client.status})`);
         }
-        const sets = ["completed", "failed", "delayed", "prioritized", "waiting-children"] as const;
         const tx = client.multi().lrange(this.queue.toKey("active"), 0, -1);
         for (const n of numbers) {
           const key = this.queue.toKey(jobIdOf(n));
           tx.hgetall(key).get(`${key}:lock`).pttl(`${key}:lock`);
-          for (const set of sets) tx.zscore(this.queue.toKey(set), jobIdOf(n));
+          for (const set of JOB_SETS) tx.zscore(this.queue.toKey(set), jobIdOf(n));
         }
         const replies = await tx.exec();
         if (!replies) throw new Error("Redis discarded the status transaction");
@@ -392,7 +403,7 @@ export class BullmqProofQueue implements ReleasableProofQueue {
         const values = replies.map(([, v]) => v);
         const active = new Set(values[0] as string[]);
         const now = Date.now();
-        const per = 3 + sets.length;
+        const per = 3 + JOB_SETS.length;
         numbers.forEach((batchNumber, i) => {
           const [raw, lock, pttl, ...scores] = values.slice(1 + i * per, 1 + (i + 1) * per) as [
             Record<string, string>,
@@ -401,29 +412,19 @@ export class BullmqProofQueue implements ReleasableProofQueue {
             ...(string | null)[],
           ];
           if (!raw || Object.keys(raw).length === 0) return;
-          const at = (set: (typeof sets)[number]) => scores[sets.indexOf(set)] != null;
+          const at = (set: JobSet) => scores[JOB_SETS.indexOf(set)] != null;
           const id = jobIdOf(batchNumber);
           const job = Job.fromJSON<JobData, ProofResult>(this.queue, raw as unknown as JobJsonRaw, id);
-          const status: ProofJobRow["status"] = at("completed")
-            ? "proven"
-            : at("failed")
-              ? "failed"
-              : at("delayed") || at("prioritized") || at("waiting-children")
-                ? "pending"
-                : active.has(id)
-                  ? "proving"
-                  : "pending";
+          const status = statusOf(at, active.has(id));
           const result = status === "proven" && job.returnvalue ? job.returnvalue : null;
           const finishedMs = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
+          let worker: string | null = null;
+          if (status === "proving") worker = lock ?? job.processedBy ?? null;
+          else if (status === "proven") worker = result?.worker ?? job.processedBy ?? null;
           out.set(batchNumber, {
             batchNumber,
             status,
-            worker:
-              status === "proving"
-                ? (lock ?? job.processedBy ?? null)
-                : status === "proven"
-                  ? (result?.worker ?? job.processedBy ?? null)
-                  : null,
+            worker,
             leaseUntil: status === "proving" && pttl > 0 ? now + pttl : null,
             attempts: job.attemptsMade + job.stalledCounter + (status === "proving" ? 1 : 0),
             lastError: status === "proven" ? null : job.failedReason || null,
@@ -538,15 +539,13 @@ export class BullmqProofQueue implements ReleasableProofQueue {
   }
 }
 
-function checkBatchNumber(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new ProofJobError(`batchNumber must be a whole number >= 0, got ${n}`);
-  return n;
-}
-
-function checkWorker(id: string): void {
-  if (typeof id !== "string" || id.length === 0) throw new ProofJobError("workerId must be a non-empty string");
-}
-
-function checkLease(ms: number): void {
-  if (!Number.isFinite(ms) || ms <= 0) throw new ProofJobError(`leaseMs must be > 0, got ${ms}`);
+/**
+ * A BullMQ job's state as a proof_jobs status, from the sets it is in and the active list. A job
+ * in a waiting set counts as pending even if the active list still names it (a move in progress).
+ */
+function statusOf(inSet: (set: JobSet) => boolean, isActive: boolean): ProofJobRow["status"] {
+  if (inSet("completed")) return "proven";
+  if (inSet("failed")) return "failed";
+  const waiting = inSet("delayed") || inSet("prioritized") || inSet("waiting-children");
+  return isActive && !waiting ? "proving" : "pending";
 }

@@ -446,15 +446,16 @@ export class SqliteProofQueue implements ReleasableProofQueue {
   }
 }
 
-function checkBatchNumber(n: number): number {
+/** Argument checks shared by both queues (SQLite here, BullMQ in bullmq-queue.ts). */
+export function checkBatchNumber(n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new ProofJobError(`batchNumber must be a whole number >= 0, got ${n}`);
   return n;
 }
 
-function checkWorker(id: string): void {
+export function checkWorker(id: string): void {
   if (typeof id !== "string" || id.length === 0) throw new ProofJobError("workerId must be a non-empty string");
 }
 
-function checkLease(ms: number): void {
+export function checkLease(ms: number): void {
   if (!Number.isFinite(ms) || ms <= 0) throw new ProofJobError(`leaseMs must be > 0, got ${ms}`);
 }

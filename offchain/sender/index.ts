@@ -5,7 +5,7 @@
  */
 
 import { Metrics, serveMetrics } from "../node/metrics.js";
-import { openProofQueue, redactUrl } from "../prover/bullmq-queue.js";
+import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
@@ -24,9 +24,7 @@ async function main(): Promise<void> {
   const { queue, close: closeQueue } = openProofQueue(queueConfig, db, { log });
   log.info("database", {
     path: config.dbPath,
-    proofQueue: queueConfig.redisUrl
-      ? `bullmq ${queueConfig.queueName} on ${redactUrl(queueConfig.redisUrl)}`
-      : "sqlite",
+    proofQueue: describeProofQueue(queueConfig),
   });
   const metrics = new Metrics();
   if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });

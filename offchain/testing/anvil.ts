@@ -56,7 +56,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+/** Raw JSON-RPC (anvil cheat methods such as evm_increaseTime, anvil_mine). */
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },

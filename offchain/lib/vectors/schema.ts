@@ -5,6 +5,7 @@
  * are 0x hex, small structural numbers (kind, depth, slot, index, batch size) are JSON numbers.
  */
 import { z } from "zod";
+import type { Op } from "../protocol.js";
 
 export const Dec = z.string().regex(/^(0|[1-9][0-9]*)$/, "expected a decimal string");
 export const Address = z.string().regex(/^0x[0-9a-f]{40}$/, "expected a lower-case 0x address");
@@ -91,6 +92,15 @@ export const BatchFile = z.object({
 export type PoseidonFile = z.infer<typeof PoseidonFile>;
 export type PackingFile = z.infer<typeof PackingFile>;
 export type OpJson = z.infer<typeof OpJson>;
+
+/** A vector file's op as the protocol core's Op. */
+export const opFromJson = (o: OpJson): Op => ({
+  kind: o.kind,
+  tokenId: Number(o.tokenId),
+  from: o.from as `0x${string}`,
+  to: o.to as `0x${string}`,
+  amount: BigInt(o.amount),
+});
 export type OplogFile = z.infer<typeof OplogFile>;
 export type DepositsFile = z.infer<typeof DepositsFile>;
 export type TreeFile = z.infer<typeof TreeFile>;
