@@ -6,30 +6,14 @@
  * environment. Exit status: 0 after a signal, 1 when a service failed, 2 for invalid configuration.
  */
 import { loadNodeConfig, runNode } from "./node/supervisor.js";
-import { ConfigError } from "./runtime/config.js";
 import { createLogger } from "./runtime/log.js";
-import { shutdownSignal } from "./runtime/shutdown.js";
+import { runEntry, shutdownSignal } from "./runtime/shutdown.js";
 
 const log = createLogger("node");
 
 async function main(): Promise<number> {
-  let config: ReturnType<typeof loadNodeConfig>;
-  try {
-    config = loadNodeConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log.error(error.message, { problems: error.problems });
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadNodeConfig();
   return runNode(config, { signal: shutdownSignal(log) });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    log.error("node failed", { error });
-    process.exit(1);
-  },
-);
+runEntry("node", log, main);

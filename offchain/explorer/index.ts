@@ -6,26 +6,16 @@
  * closed on shutdown). Exit status: 0 after a signal, 2 for invalid configuration.
  */
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
-import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
-import { shutdownSignal } from "../runtime/shutdown.js";
-import { type ExplorerConfig, loadExplorerConfig } from "./config.js";
+import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
+import { loadExplorerConfig } from "./config.js";
 import { startExplorer } from "./explorer.js";
 
 const log = createLogger("explorer");
 
 async function main(): Promise<number> {
-  let config: ExplorerConfig;
-  try {
-    config = loadExplorerConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log.error(error.message, { problems: error.problems });
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadExplorerConfig();
   const signal = shutdownSignal(log);
   const db = openDatabase(config.dbPath);
   // Only with REDIS_URL: the SQLite queue would migrate its table, and the explorer only reads.
@@ -43,10 +33,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    log.error("explorer failed", { error });
-    process.exit(1);
-  },
-);
+runEntry("explorer", log, main);

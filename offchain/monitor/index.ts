@@ -4,16 +4,15 @@
  */
 
 import { Metrics, serveMetrics } from "../node/metrics.js";
-import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
-import { shutdownSignal } from "../runtime/shutdown.js";
+import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadMonitorConfig } from "./config.js";
 import { runMonitor } from "./monitor.js";
 
 const log = createLogger("monitor");
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = loadMonitorConfig();
   const signal = shutdownSignal(log);
   const db = openDatabase(config.dbPath);
@@ -25,14 +24,7 @@ async function main(): Promise<void> {
   } finally {
     db.close();
   }
+  return 0;
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError) {
-    log.error(error.message, { problems: error.problems });
-    process.exitCode = 2;
-  } else {
-    log.error("monitor failed", { error });
-    process.exitCode = 1;
-  }
-});
+runEntry("monitor", log, main);

@@ -1,6 +1,8 @@
 /**
- * Graceful shutdown: SIGINT/SIGTERM abort one AbortController that every loop watches.
+ * Graceful shutdown: SIGINT/SIGTERM abort one AbortController that every loop watches; and the
+ * exit status of a service entry script.
  */
+import { ConfigError } from "./config.js";
 import type { Logger } from "./log.js";
 
 /** An AbortSignal that fires on SIGINT or SIGTERM (a second signal exits at once). */
@@ -17,4 +19,22 @@ export function shutdownSignal(log?: Logger): AbortSignal {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   return controller.signal;
+}
+
+/**
+ * Runs a service's entry `main` and exits: with the status it returns (0 after a signal), 2 for
+ * a ConfigError (its problems logged, so the operator sees what to fix), 1 for any other error.
+ */
+export function runEntry(name: string, log: Logger, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        log.error(error.message, { problems: error.problems });
+        process.exit(2);
+      }
+      log.error(`${name} failed`, { error });
+      process.exit(1);
+    },
+  );
 }

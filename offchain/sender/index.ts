@@ -7,16 +7,15 @@
 import { Metrics, serveMetrics } from "../node/metrics.js";
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
-import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
-import { shutdownSignal } from "../runtime/shutdown.js";
+import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadSenderConfig } from "./config.js";
 import { runSender } from "./sender.js";
 
 const log = createLogger("sender");
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = loadSenderConfig();
   const queueConfig = loadQueueConfig();
   const signal = shutdownSignal(log);
@@ -34,14 +33,7 @@ async function main(): Promise<void> {
     await closeQueue();
     db.close();
   }
+  return 0;
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError) {
-    log.error(error.message, { problems: error.problems });
-    process.exitCode = 2;
-  } else {
-    log.error("sender failed", { error });
-    process.exitCode = 1;
-  }
-});
+runEntry("sender", log, main);
