@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { writeDeployment } from "../testing/deploy.js";
 import { COMMANDS, commandHelp, parseCli, programHelp, UsageError } from "./args.js";
 import { InputError } from "./context.js";
 import { runCli } from "./main.js";
@@ -144,15 +145,12 @@ describe("runCli", () => {
       const noFile = await run(argv, { PRIVATE_KEY: key, DEPLOYMENTS_DIR: dir });
       assert.equal(noFile.code, 2);
       assert.match(noFile.err, /31338\.json: cannot read deployment .*run the deploy script first/);
-      writeFileSync(
-        join(dir, "31338.json"),
-        JSON.stringify({
-          chainId: 31338,
-          layer: "L2",
-          deployBlock: 0,
-          contracts: { AssetReceiving: `0x${"22".repeat(20)}` },
-        }),
-      );
+      writeDeployment(dir, {
+        chainId: 31338,
+        layer: "L2",
+        deployBlock: 0,
+        contracts: { AssetReceiving: `0x${"22".repeat(20)}` },
+      });
       const noUrl = await run(argv, { PRIVATE_KEY: key, DEPLOYMENTS_DIR: dir });
       assert.equal(noUrl.code, 2);
       assert.match(noUrl.err, /L2_RPC_URL \(environment\): missing; set it to the L2 JSON-RPC URL/);

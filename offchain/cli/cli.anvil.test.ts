@@ -5,7 +5,7 @@
  * through runCli, as a user would type it.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -23,6 +23,7 @@ import {
   deployArtifact,
   deployBytecode,
   ensureForgeArtifacts,
+  writeDeployment,
 } from "../testing/deploy.js";
 import { runCli } from "./main.js";
 
@@ -64,27 +65,20 @@ before(async () => {
   await tx1(storage, assetStorageAbi, "dockToken", [demo]);
   receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [g, g]);
   await tx2("setTokenMetadata", [1, "Demo", "DEMO", 18]);
-  mkdirSync(deploymentsDir, { recursive: true });
-  writeFileSync(
-    join(deploymentsDir, "31337.json"),
-    JSON.stringify({
-      chainId: 31337,
-      layer: "L1",
-      deployBlock: 0,
-      contracts: { AssetStorage: storage, DemoToken: demo },
-      params: { treeDepth: DEPTH, batchSize: N, genesisRoot: emptyRoot(DEPTH).toString(), priorityDeadline: 300 },
-    }),
-  );
-  writeFileSync(
-    join(deploymentsDir, "31338.json"),
-    JSON.stringify({
-      chainId: 31338,
-      layer: "L2",
-      deployBlock: 0,
-      contracts: { AssetReceiving: receiving },
-      params: {},
-    }),
-  );
+  writeDeployment(deploymentsDir, {
+    chainId: 31337,
+    layer: "L1",
+    deployBlock: 0,
+    contracts: { AssetStorage: storage, DemoToken: demo },
+    params: { treeDepth: DEPTH, batchSize: N, genesisRoot: emptyRoot(DEPTH).toString(), priorityDeadline: 300 },
+  });
+  writeDeployment(deploymentsDir, {
+    chainId: 31338,
+    layer: "L2",
+    deployBlock: 0,
+    contracts: { AssetReceiving: receiving },
+    params: {},
+  });
 });
 
 after(async () => {

@@ -10,7 +10,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests read untyped JSON bodies of the API
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -30,6 +30,7 @@ import { type Db, openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
 import { sleep } from "../runtime/retry.js";
 import { freePort } from "../testing/anvil.js";
+import { writeDeployment } from "../testing/deploy.js";
 import { FakeChain } from "../testing/fake-chain.js";
 import { haveRedisServer, type RedisServer, startRedis } from "../testing/redis.js";
 import { type ExplorerConfig, loadExplorerConfig } from "./config.js";
@@ -366,15 +367,13 @@ describe("explorer with Redis unreachable", () => {
 
 describe("explorer configuration: REDIS_URL and PROOF_QUEUE with the prover's parser", () => {
   const deployments = mkdtempSync(join(tmpdir(), "explorer-deployments-"));
-  mkdirSync(deployments, { recursive: true });
-  writeFileSync(
-    join(deployments, "31337.json"),
-    JSON.stringify({ chainId: 31337, layer: "L1", deployBlock: 3, contracts: { AssetStorage: STORAGE } }),
-  );
-  writeFileSync(
-    join(deployments, "31338.json"),
-    JSON.stringify({ chainId: 31338, layer: "L2", deployBlock: 0, contracts: { AssetReceiving: RECEIVING } }),
-  );
+  writeDeployment(deployments, { chainId: 31337, layer: "L1", deployBlock: 3, contracts: { AssetStorage: STORAGE } });
+  writeDeployment(deployments, {
+    chainId: 31338,
+    layer: "L2",
+    deployBlock: 0,
+    contracts: { AssetReceiving: RECEIVING },
+  });
   const env = (extra: Record<string, string>) => ({
     L1_RPC_URL: "http://127.0.0.1:8545",
     L2_RPC_URL: "http://127.0.0.1:9545",

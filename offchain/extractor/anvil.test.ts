@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -15,7 +15,7 @@ import { BridgeState } from "../lib/state.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
-import { deployArtifact, ensureForgeArtifacts } from "../testing/deploy.js";
+import { deployArtifact, ensureForgeArtifacts, writeDeployment } from "../testing/deploy.js";
 import type { ExtractorConfig } from "./config.js";
 import { Extractor } from "./extractor.js";
 import { CURSOR_KEY, readBatch, readExtractorProgress } from "./store.js";
@@ -143,27 +143,20 @@ describe("extractor on anvil", () => {
 
   it("the service exits non-zero with a clear message when the stored head does not match", async () => {
     const deployments = join(dir, "deployments");
-    mkdirSync(deployments, { recursive: true });
-    writeFileSync(
-      join(deployments, "31337.json"),
-      JSON.stringify({
-        chainId: 31337,
-        layer: "L1",
-        deployBlock: 0,
-        contracts: {},
-        params: { treeDepth: DEPTH, batchSize: N },
-      }),
-    );
-    writeFileSync(
-      join(deployments, "31338.json"),
-      JSON.stringify({
-        chainId: 31338,
-        layer: "L2",
-        deployBlock: 0,
-        contracts: { AssetReceiving: receiving },
-        params: {},
-      }),
-    );
+    writeDeployment(deployments, {
+      chainId: 31337,
+      layer: "L1",
+      deployBlock: 0,
+      contracts: {},
+      params: { treeDepth: DEPTH, batchSize: N },
+    });
+    writeDeployment(deployments, {
+      chainId: 31338,
+      layer: "L2",
+      deployBlock: 0,
+      contracts: { AssetReceiving: receiving },
+      params: {},
+    });
     // A database whose cursor claims a different op-log head than the contract's.
     const dataDir = join(dir, "tampered");
     const db = openDatabase(join(dataDir, "bridge.sqlite"));

@@ -1,28 +1,29 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError } from "../runtime/config.js";
+import { writeDeployment } from "../testing/deploy.js";
 import { loadExtractorConfig } from "./config.js";
 
 const dir = mkdtempSync(join(tmpdir(), "extractor-config-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const receiving = `0x${"12".repeat(20)}`;
-writeFileSync(
-  join(dir, "31337.json"),
-  JSON.stringify({
-    chainId: 31337,
-    layer: "L1",
-    deployBlock: 3,
-    contracts: {},
-    params: { treeDepth: 16, batchSize: 4 },
-  }),
-);
-writeFileSync(
-  join(dir, "31338.json"),
-  JSON.stringify({ chainId: 31338, layer: "L2", deployBlock: 7, contracts: { AssetReceiving: receiving }, params: {} }),
-);
+writeDeployment(dir, {
+  chainId: 31337,
+  layer: "L1",
+  deployBlock: 3,
+  contracts: {},
+  params: { treeDepth: 16, batchSize: 4 },
+});
+writeDeployment(dir, {
+  chainId: 31338,
+  layer: "L2",
+  deployBlock: 7,
+  contracts: { AssetReceiving: receiving },
+  params: {},
+});
 
 describe("loadExtractorConfig", () => {
   it("reads the environment, the L2 deployment and the circuit parameters of the L1 deployment", () => {
@@ -57,14 +58,8 @@ describe("loadExtractorConfig", () => {
   it("says when the L1 deployment lacks the circuit parameters", () => {
     const other = mkdtempSync(join(tmpdir(), "extractor-config-"));
     try {
-      writeFileSync(
-        join(other, "31337.json"),
-        JSON.stringify({ chainId: 31337, layer: "L1", deployBlock: 0, contracts: {} }),
-      );
-      writeFileSync(
-        join(other, "31338.json"),
-        JSON.stringify({ chainId: 31338, layer: "L2", deployBlock: 0, contracts: { AssetReceiving: receiving } }),
-      );
+      writeDeployment(other, { chainId: 31337, layer: "L1", deployBlock: 0, contracts: {} });
+      writeDeployment(other, { chainId: 31338, layer: "L2", deployBlock: 0, contracts: { AssetReceiving: receiving } });
       assert.throws(
         () => loadExtractorConfig({ L2_RPC_URL: "http://x.test", DEPLOYMENTS_DIR: other }),
         (e: unknown) => e instanceof ConfigError && /treeDepth/.test(e.message) && /batchSize/.test(e.message),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -8,6 +8,7 @@ import { assetReceivingAbi } from "../lib/abi.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
+import { writeDeployment } from "../testing/deploy.js";
 import { encodeLog } from "../testing/fake-chain.js";
 import { loadMonitorConfig } from "./config.js";
 import { checkCreditReceipt, creditMismatch } from "./credit.js";
@@ -109,19 +110,13 @@ describe("MonitorStore", () => {
 
 describe("loadMonitorConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "monitor-config-"));
-  writeFileSync(
-    join(dir, "31337.json"),
-    JSON.stringify({
-      chainId: 31337,
-      layer: "L1",
-      deployBlock: 3,
-      contracts: { AssetStorage: `0x${"12".repeat(20)}` },
-    }),
-  );
-  writeFileSync(
-    join(dir, "31338.json"),
-    JSON.stringify({ chainId: 31338, layer: "L2", deployBlock: 4, contracts: { Escrow: `0x${"13".repeat(20)}` } }),
-  );
+  writeDeployment(dir, {
+    chainId: 31337,
+    layer: "L1",
+    deployBlock: 3,
+    contracts: { AssetStorage: `0x${"12".repeat(20)}` },
+  });
+  writeDeployment(dir, { chainId: 31338, layer: "L2", deployBlock: 4, contracts: { Escrow: `0x${"13".repeat(20)}` } });
   const env = {
     L1_RPC_URL: "http://127.0.0.1:8545",
     L2_RPC_URL: "http://127.0.0.1:8546",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -7,6 +7,7 @@ import { batchPublicInputs, type DepositRecord } from "../lib/protocol.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
+import { writeDeployment } from "../testing/deploy.js";
 import { BatchRowError, readBatchToSend } from "./batches.js";
 import { loadSenderConfig } from "./config.js";
 import { ALICE, BOB, CAROL, credit, DEPOSITOR, makeSenderWorld, transfer, withdraw } from "./fixtures.js";
@@ -116,12 +117,12 @@ describe("loadSenderConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "sender-config-"));
   const deployment = {
     chainId: 31337,
-    layer: "L1",
+    layer: "L1" as const,
     deployBlock: 5,
     contracts: { AssetStorage: `0x${"12".repeat(20)}` },
     params: { batchSize: 4, treeDepth: 16 },
   };
-  writeFileSync(join(dir, "31337.json"), JSON.stringify(deployment));
+  writeDeployment(dir, deployment);
   const env = { L1_RPC_URL: "http://127.0.0.1:8545", SENDER_PRIVATE_KEY: ANVIL_KEYS[2], DEPLOYMENTS_DIR: dir };
   const problems = (e: NodeJS.ProcessEnv) => {
     try {
@@ -161,7 +162,7 @@ describe("loadSenderConfig", () => {
 
   it("names the deployment file and its bad field", () => {
     const other = mkdtempSync(join(tmpdir(), "sender-config-"));
-    writeFileSync(join(other, "31337.json"), JSON.stringify({ ...deployment, params: {} }));
+    writeDeployment(other, { ...deployment, params: {} });
     const p = problems({ ...env, DEPLOYMENTS_DIR: other });
     assert.match(p[0]!, /^batchSize \(.*31337\.json params\)/);
     const missing = problems({ ...env, DEPLOYMENTS_DIR: join(other, "nope") });

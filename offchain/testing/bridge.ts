@@ -7,7 +7,7 @@
  * Roles (anvil dev keys): governor ANVIL_KEYS[0], relayer ANVIL_KEYS[1], sender ANVIL_KEYS[2];
  * ANVIL_KEYS[3..] are users.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Address, http, type PublicClient } from "viem";
@@ -15,7 +15,13 @@ import { privateKeyToAccount } from "viem/accounts";
 import { emptyRoot } from "../lib/tree.js";
 import { type ChainConfig, publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import { ANVIL_KEYS, type Anvil, startAnvil } from "./anvil.js";
-import { ACCEPT_ALL_VERIFIER_INITCODE, deployArtifact, deployBytecode, ensureForgeArtifacts } from "./deploy.js";
+import {
+  ACCEPT_ALL_VERIFIER_INITCODE,
+  deployArtifact,
+  deployBytecode,
+  ensureForgeArtifacts,
+  writeDeployment,
+} from "./deploy.js";
 
 export const ROLES = {
   governor: ANVIL_KEYS[0],
@@ -85,26 +91,20 @@ export async function startTestBridge(
       [governor, privateKeyToAccount(ROLES.relayer).address],
     );
     const deploymentsDir = mkdtempSync(join(tmpdir(), "deployments-"));
-    writeFileSync(
-      join(deploymentsDir, "31337.json"),
-      JSON.stringify({
-        chainId: 31337,
-        layer: "L1",
-        deployBlock: 0,
-        contracts: { AssetStorage: assetStorage, BatchVerifier: verifier },
-        params: { treeDepth, batchSize, genesisRoot: emptyRoot(treeDepth).toString(), priorityDeadline: 300 },
-      }),
-    );
-    writeFileSync(
-      join(deploymentsDir, "31338.json"),
-      JSON.stringify({
-        chainId: 31338,
-        layer: "L2",
-        deployBlock: 0,
-        contracts: { AssetReceiving: assetReceiving },
-        params: {},
-      }),
-    );
+    writeDeployment(deploymentsDir, {
+      chainId: 31337,
+      layer: "L1",
+      deployBlock: 0,
+      contracts: { AssetStorage: assetStorage, BatchVerifier: verifier },
+      params: { treeDepth, batchSize, genesisRoot: emptyRoot(treeDepth).toString(), priorityDeadline: 300 },
+    });
+    writeDeployment(deploymentsDir, {
+      chainId: 31338,
+      layer: "L2",
+      deployBlock: 0,
+      contracts: { AssetReceiving: assetReceiving },
+      params: {},
+    });
     return {
       l1,
       l2,

@@ -7,12 +7,20 @@
  *   const storage = await deployArtifact(env, "AssetStorage", [governor, sender, verifier, root, 16, 4, 300n]);
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Abi, Address, Hex, PublicClient } from "viem";
+import type { z } from "zod";
 import type { SignerClient } from "../runtime/chains.js";
+import type { DeploymentSchema } from "../runtime/config.js";
 
 export const FORGE_OUT = "build/forge/out";
+
+/** Writes `dir`/<chainId>.json as the deploy scripts do (docs/deploy.md); `params` may be left out. */
+export function writeDeployment(dir: string, d: z.input<typeof DeploymentSchema>): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${d.chainId}.json`), JSON.stringify(d));
+}
 
 export interface Artifact {
   abi: Abi;
