@@ -5,7 +5,7 @@
  */
 import type { Address } from "viem";
 import { z } from "zod";
-import { dbPathOf, envFields, envSource, zPort } from "../node/env.js";
+import { dbPathOf, envFields, envSource, zPort } from "../runtime/env.js";
 import { loadQueueConfig, type QueueConfig } from "../prover/config.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { ConfigError, contractAddress, loadDeployment, parseConfig, zInt } from "../runtime/config.js";

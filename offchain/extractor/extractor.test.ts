@@ -7,7 +7,7 @@ import { setupServer } from "msw/node";
 import type { Hex } from "viem";
 import { opChainOf } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
-import { Metrics } from "../node/metrics.js";
+import { Metrics } from "../runtime/metrics.js";
 import { type Db, openDatabase, silentLogger } from "../runtime/index.js";
 import type { ExtractorConfig } from "./config.js";
 import { OpHeadMismatchError, OpIndexGapError, ReorgError, StoredHeadMismatchError } from "./errors.js";

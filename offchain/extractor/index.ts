@@ -7,7 +7,7 @@
  * invalid configuration.
  */
 import { pathToFileURL } from "node:url";
-import { Metrics, serveMetrics } from "../node/metrics.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
 import { loadExtractorConfig } from "./config.js";

@@ -4,7 +4,7 @@
  */
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import { chainConfigOf, dbPathOf, envFields, envSource } from "../node/env.js";
+import { chainConfigOf, dbPathOf, envFields, envSource } from "../runtime/env.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { contractAddress, loadDeployment, parseConfig } from "../runtime/config.js";
 

@@ -16,9 +16,9 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
-import type { Metrics } from "../node/metrics.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
-import { sendTransaction, type TxSenderOptions } from "../node/tx.js";
+import type { Metrics } from "../runtime/metrics.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
+import { sendTransaction, type TxSenderOptions } from "../runtime/tx.js";
 import type { SignerClient } from "../runtime/chains.js";
 import type { Logger } from "../runtime/log.js";
 import type { MonitorStore, SeenDeposit, StoredDeposit } from "./store.js";

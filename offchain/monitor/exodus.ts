@@ -5,8 +5,8 @@
  */
 import { encodeFunctionData, type PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
-import { sendTransaction } from "../node/tx.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
+import { sendTransaction } from "../runtime/tx.js";
 import type { L2Context } from "./credit.js";
 
 /** Returns true once L2 is halted (relayed now or before). */

@@ -4,7 +4,7 @@
  */
 import { type Address, http, parseAbi, stringToHex } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { Metrics } from "../node/metrics.js";
+import { Metrics } from "../runtime/metrics.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";

@@ -3,7 +3,7 @@
  * Configuration from the environment (docs/operations.md); stops cleanly on SIGINT/SIGTERM.
  */
 
-import { Metrics, serveMetrics } from "../node/metrics.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";

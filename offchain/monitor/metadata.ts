@@ -14,8 +14,8 @@ import {
   toEventSelector,
 } from "viem";
 import { assetReceivingAbi, erc20Abi } from "../lib/abi.js";
-import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "../node/rpc.js";
-import { sendTransaction } from "../node/tx.js";
+import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "../runtime/rpc.js";
+import { sendTransaction } from "../runtime/tx.js";
 import type { L2Context } from "./credit.js";
 import type { StoredToken } from "./store.js";
 

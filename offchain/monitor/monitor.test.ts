@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import type { Address } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { serveMetrics } from "../node/metrics.js";
+import { serveMetrics } from "../runtime/metrics.js";
 import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
 import { Revert } from "../testing/fake-chain.js";

@@ -4,7 +4,7 @@
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
 import type { PublicClient } from "viem";
-import { Metrics } from "../node/metrics.js";
+import { Metrics } from "../runtime/metrics.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";

@@ -5,7 +5,7 @@
  */
 import { type Address, getAbiItem, type Log, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
+import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import type { Logger } from "../runtime/log.js";
 import type { DockedToken, ExodusState, MonitorStore, SeenDeposit } from "./store.js";
 

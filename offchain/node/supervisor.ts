@@ -25,8 +25,8 @@ import { openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
 import { runSender } from "../sender/sender.js";
-import { envSource } from "./env.js";
-import { Metrics, serveMetrics } from "./metrics.js";
+import { envSource } from "../runtime/env.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 
 export const SERVICES = ["monitor", "extractor", "prover", "sender"] as const;
 export type ServiceName = (typeof SERVICES)[number];

@@ -9,7 +9,7 @@ import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
 import { batchPublicInputs, type Op, ZERO_ADDRESS } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
-import { Metrics } from "../node/metrics.js";
+import { Metrics } from "../runtime/metrics.js";
 import type { ProofResult } from "../prover/queue.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
 import { type Db, openDatabase } from "../runtime/db.js";

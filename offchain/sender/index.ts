@@ -4,7 +4,7 @@
  * BullMQ when REDIS_URL is set), submits them to L1 in order. Configuration from the environment (docs/operations.md).
  */
 
-import { Metrics, serveMetrics } from "../node/metrics.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
 import { openDatabase } from "../runtime/db.js";

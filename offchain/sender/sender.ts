@@ -9,9 +9,9 @@
  */
 import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import { Metrics } from "../node/metrics.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../node/rpc.js";
-import { sendTransaction } from "../node/tx.js";
+import { Metrics } from "../runtime/metrics.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
+import { sendTransaction } from "../runtime/tx.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";

@@ -4,8 +4,8 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import type { ChainConfig } from "../runtime/chains.js";
-import { zInt, zPrivateKey, zUrl } from "../runtime/config.js";
+import type { ChainConfig } from "./chains.js";
+import { zInt, zPrivateKey, zUrl } from "./config.js";
 
 /** The environment without empty values, so `FOO=` counts as unset (and gets its default). */
 export function envSource(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

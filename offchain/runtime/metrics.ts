@@ -4,7 +4,7 @@
  * service registers its own names, prefixed with the service ("monitor_", "sender_", ...).
  */
 import { createServer, type Server } from "node:http";
-import type { Logger } from "../runtime/log.js";
+import type { Logger } from "./log.js";
 
 type Labels = Record<string, string | number>;
 interface Family {

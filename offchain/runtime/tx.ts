@@ -16,9 +16,9 @@ import {
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
 } from "viem";
-import type { SignerClient } from "../runtime/chains.js";
-import type { Logger } from "../runtime/log.js";
-import { sleep } from "../runtime/retry.js";
+import type { SignerClient } from "./chains.js";
+import type { Logger } from "./log.js";
+import { sleep } from "./retry.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "./rpc.js";
 
 export interface TxSenderOptions {

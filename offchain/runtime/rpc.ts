@@ -19,8 +19,8 @@ import {
   TimeoutError,
   WebSocketRequestError,
 } from "viem";
-import type { Logger } from "../runtime/log.js";
-import { withRetry } from "../runtime/retry.js";
+import type { Logger } from "./log.js";
+import { withRetry } from "./retry.js";
 
 function chainOf(error: unknown): unknown[] {
   const out: unknown[] = [];
