@@ -53,7 +53,7 @@ const TOKEN = (required: boolean, what = "the token"): OptionSpec => ({
   name: "token",
   type: "string",
   placeholder: "<token>",
-  description: `${what}: ETH, a bridge token id (0 = ETH, 1, 2, ...) or the L1 ERC-20 address`,
+  description: `${what}: ETH, a token symbol (DEMO), a bridge token id (0 = ETH, 1, 2, ...) or the L1 ERC-20 address`,
   required,
 });
 const AMOUNT: OptionSpec = {
@@ -317,7 +317,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: negativeValuesJoined(rest, spec), options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError(describeParseError(error, spec), spec.name);
   }
@@ -334,6 +334,24 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     if (o.type === "string" && values[o.name] === "") throw new UsageError(`--${o.name} is empty`, spec.name);
   }
   return { kind: "command", command: spec.name, values, json: values.json === true };
+}
+
+/**
+ * `--amount -1` as `--amount=-1`: parseArgs would take `-1` for an option and report `--amount` as
+ * missing its value; the command then says what is wrong with the value itself (it is negative).
+ */
+function negativeValuesJoined(args: readonly string[], spec: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const option = spec.options.find((o) => `--${o.name}` === arg);
+    if (option?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function describeParseError(error: unknown, spec: CommandSpec): string {

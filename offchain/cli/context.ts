@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { Address, PublicClient, Transport } from "viem";
+import { type Address, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import {
@@ -153,10 +153,16 @@ export class CliContext {
   }
 }
 
-/** A checksummed-or-not 0x address from an option, or a UsageError-style message naming it. */
+/**
+ * A 0x address from an option, or an InputError naming it. All lower (or upper) case is taken as is;
+ * mixed case is an EIP-55 checksum and must be right, as a typo in it would otherwise pass unnoticed.
+ */
 export function parseAddress(value: string, option: string): Address {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new InputError(`--${option} must be an address (0x followed by 40 hex digits), got "${value}"`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value) || !isAddress(value, { strict: true })) {
+    throw new InputError(
+      `--${option} must be an address (0x followed by 40 hex digits; in mixed case, with a valid EIP-55 checksum), ` +
+        `got "${value}"`,
+    );
   }
   return value as Address;
 }
