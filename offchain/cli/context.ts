@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type Address, isAddress, type PublicClient, type Transport } from "viem";
+import { type Address, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import {
@@ -23,6 +23,7 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
+import { checkedTransport } from "./chain-check.js";
 
 export type Layer = "L1" | "L2";
 
@@ -83,8 +84,17 @@ export class CliContext {
     };
   }
 
+  /** The layer's transport: the chain id is checked before its first request (chain-check.ts). */
+  private transport(layer: Layer): Transport {
+    return this.once(`transport:${layer}`, () => {
+      const c = this.chain(layer);
+      const inner = this.options.transports?.[layer] ?? http(c.rpcUrl, { retryCount: 0 });
+      return checkedTransport(inner, { layer, url: c.rpcUrl, chainId: c.chainId });
+    });
+  }
+
   client(layer: Layer): PublicClient {
-    return this.once(`client:${layer}`, () => publicClientFor(this.chain(layer), this.options.transports?.[layer]));
+    return this.once(`client:${layer}`, () => publicClientFor(this.chain(layer), this.transport(layer)));
   }
 
   deployment(layer: Layer): Deployment {
@@ -133,11 +143,7 @@ export class CliContext {
   signer(layer: Layer): SignerClient {
     return this.once(`signer:${layer}`, () => {
       this.requireKey();
-      return walletClientFor(
-        this.chain(layer),
-        this.env.PRIVATE_KEY as `0x${string}`,
-        this.options.transports?.[layer],
-      );
+      return walletClientFor(this.chain(layer), this.env.PRIVATE_KEY as `0x${string}`, this.transport(layer));
     });
   }
 

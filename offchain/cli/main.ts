@@ -5,6 +5,7 @@
 import { ConfigError } from "../runtime/config.js";
 import { commandHelp, commandSpec, PROGRAM, parseCli, UsageError } from "./args.js";
 import { balance } from "./balance.js";
+import { ChainIdMismatchError, chainErrorOf } from "./chain-check.js";
 import { claim } from "./claim.js";
 import { CliContext, type ContextOptions, InputError } from "./context.js";
 import { deposit } from "./deposit.js";
@@ -75,6 +76,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return fail(2, error.message, command ? `Run "${PROGRAM} ${command} --help" for its options.` : undefined);
     }
     if (error instanceof ConfigError) return fail(2, error.message);
+    const chainError = chainErrorOf(error);
+    if (chainError instanceof ChainIdMismatchError) return fail(2, chainError.message);
+    if (chainError) return fail(1, chainError.message);
     if (error instanceof TxError || error instanceof ExitPathError) return fail(1, error.message);
     return fail(1, `${command ?? PROGRAM} failed: ${firstLine(error)}`);
   }

@@ -39,7 +39,8 @@ async function tokenIdOfSymbol(ctx: CliContext, symbol: string): Promise<number>
   const found = exact.length > 0 ? exact : tokens.filter((t) => t.symbol.toLowerCase() === symbol.toLowerCase());
   const known = tokens.map((t) => `${t.symbol} (${t.tokenId})`).join(", ");
   if (found.length === 1) return (found[0] as TokenInfo).tokenId;
-  if (found.length === 0) throw new InputError(`--token ${symbol}: no docked token has this symbol; the tokens are ${known}`);
+  if (found.length === 0)
+    throw new InputError(`--token ${symbol}: no docked token has this symbol; the tokens are ${known}`);
   throw new InputError(
     `--token ${symbol}: ${found.length} docked tokens have this symbol (ids ${found.map((t) => t.tokenId).join(", ")}): ` +
       "give the token id or its L1 address instead",
