@@ -108,6 +108,7 @@ contract DeployL1 is Script {
         vm.serializeString(o, "contracts", contracts);
         string memory json = vm.serializeString(o, "params", params);
         string memory dir = vm.envOr("DEPLOYMENTS_DIR", string("deployments"));
+        vm.createDir(dir, true);
         vm.writeJson(json, string.concat(dir, "/", vm.toString(block.chainid), ".json"));
     }
 }

@@ -46,6 +46,7 @@ contract DeployL2 is Script {
         vm.serializeString(o, "contracts", contracts);
         string memory json = vm.serializeString(o, "params", "{}");
         string memory dir = vm.envOr("DEPLOYMENTS_DIR", string("deployments"));
+        vm.createDir(dir, true);
         vm.writeJson(json, string.concat(dir, "/", vm.toString(block.chainid), ".json"));
     }
 }
