@@ -47,7 +47,8 @@ export type CommandName =
   | "claim"
   | "status"
   | "exit"
-  | "cancel-deposit";
+  | "cancel-deposit"
+  | "wait";
 
 const TOKEN = (required: boolean, what = "the token"): OptionSpec => ({
   name: "token",
@@ -212,6 +213,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ["cancel-deposit --deposit-id 7"],
     sends: true,
+  },
+  {
+    name: "wait",
+    summary: "follow a withdrawal until it is claimable on L1, with progress",
+    details:
+      "Follows the L2 withdrawal --withdrawal (the op number `withdraw` prints, or its L2 transaction hash) to the " +
+      "L1 batch that proves it, printing each step on stderr (with the node database: the batch the node cut). " +
+      "Ends once it is claimable (then run `claim`), or fails after --timeout seconds.",
+    options: [
+      {
+        name: "withdrawal",
+        type: "string",
+        placeholder: "<op>",
+        description: "the L2 op number of the withdrawal (printed by withdraw) or its L2 transaction hash",
+        required: true,
+      },
+      {
+        name: "timeout",
+        type: "string",
+        placeholder: "<seconds>",
+        description: "give up after this many seconds (default 1800)",
+      },
+      {
+        name: "db",
+        type: "string",
+        placeholder: "<path>",
+        description: "node database, for the batch step (default: $DATA_DIR/bridge.sqlite)",
+      },
+    ],
+    examples: ["wait --withdrawal 4", "wait --withdrawal 4 --timeout 600 --json"],
+    sends: false,
   },
 ];
 

@@ -52,6 +52,8 @@ function readPrivateKey(env: NodeJS.ProcessEnv): `0x${string}` | undefined {
 export interface ContextOptions {
   /** JSON-RPC transports by layer (tests route them to msw or anvil). */
   transports?: Partial<Record<Layer, Transport>>;
+  /** Where a long-running command reports its steps as they happen (the CLI: stderr). */
+  progress?: (line: string) => void;
 }
 
 /** Everything a command may use; each piece is checked the first time it is needed. */
@@ -145,6 +147,11 @@ export class CliContext {
       this.requireKey();
       return walletClientFor(this.chain(layer), this.env.PRIVATE_KEY as `0x${string}`, this.transport(layer));
     });
+  }
+
+  /** Reports a step of a long-running command (`wait`). */
+  progress(line: string): void {
+    this.options.progress?.(line);
   }
 
   /** Default node database path ($DATA_DIR/bridge.sqlite). */

@@ -14,6 +14,7 @@ import { approve, setOperator, transfer, withdraw } from "./ledger.js";
 import { type CommandResult, toJson } from "./result.js";
 import { status } from "./status.js";
 import { TxError } from "./tx.js";
+import { waitWithdrawal } from "./wait.js";
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -34,6 +35,7 @@ const RUN: Record<string, (ctx: CliContext, v: Values) => Promise<CommandResult>
   status: (c, v) => status(c, v as never),
   exit: (c, v) => exit(c, v as never),
   "cancel-deposit": (c, v) => cancelDeposit(c, v as never),
+  wait: (c, v) => waitWithdrawal(c, v as never),
 };
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -55,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     json = parsed.json;
     command = parsed.command;
-    const ctx = new CliContext(io.env, io.context);
+    const ctx = new CliContext(io.env, { progress: io.err, ...io.context });
     if (commandSpec(parsed.command)?.sends) ctx.requireKey();
     const result = await (RUN[parsed.command] as (ctx: CliContext, v: Values) => Promise<CommandResult>)(
       ctx,
