@@ -182,7 +182,7 @@ devnet: install circuit-setup ## Start two anvil chains, deploy both sides, run 
 devnet-stop: install ## Stop the devnet started by make devnet (its logs and data stay in build/devnet)
 	$(TSX) offchain/devnet/index.ts stop
 
-test-devnet: install circuit-setup ## make devnet, the CLI against it (deposit, withdraw, wait, claim), make devnet-stop (slow, ~3 min: not in make test)
+test-devnet: install circuit-setup ## make devnet, the CLI against it (deposit, withdraw, wait, claim), make devnet-stop (slow, ~2 min: not in make test)
 	$(FORGE) build
 	$(TSX) --test offchain/devnet/devnet.check.ts
 

@@ -4,7 +4,7 @@
  * follow the withdrawal with `wait` through the real node (proving included) and claim it; the explorer
  * answers; a second start is refused; devnet-stop leaves no process and no port behind.
  *
- * Slow (about 2-3 minutes: a real proof), so not a *.test.ts file and not in `make test`:
+ * Slow (about 2 minutes: a real proof), so not a *.test.ts file and not in `make test`:
  * `make test-devnet` or `node --import tsx --test offchain/devnet/devnet.check.ts`.
  */
 import assert from "node:assert/strict";

@@ -69,7 +69,10 @@ export async function stopRecorded(
     if (isRunning(p)) {
       killGroup(p.pid, "SIGKILL");
       while (isRunning(p)) await sleep(50);
-      log(`  ${p.name} (pid ${p.pid}): killed after ${graceMs / 1000} s`);
+      log(
+        `  ${p.name} (pid ${p.pid}): killed, as it had not exited ${graceMs / 1000} s after SIGTERM ` +
+          "(a node waits for a proof in progress; what it wrote is on disk)",
+      );
     } else log(`  ${p.name} (pid ${p.pid}): stopped`);
   }
 }
