@@ -51,7 +51,7 @@ async function tokenIdOfSymbol(ctx: CliContext, symbol: string): Promise<number>
 export async function resolveToken(ctx: CliContext, spec: string, layer: Layer): Promise<TokenInfo> {
   const s = spec.trim();
   if (/^eth$/i.test(s) || s === "0") return ETH;
-  if (/^0x/i.test(s) && !/^\d+$/.test(s)) {
+  if (/^0x/i.test(s)) {
     const address = parseAddress(s, "token");
     const tokenId = await ctx.client("L1").readContract({
       address: ctx.assetStorage,

@@ -169,6 +169,51 @@ export async function waitWithdrawal(ctx: CliContext, a: WaitArgs): Promise<Comm
   };
 }
 
+type QueuedLog = {
+  args: { batchNumber: bigint; recipient: Address; tokenId: number; amount: bigint };
+  transactionHash: Hex;
+};
+
+/** Reads L1's WithdrawalQueued logs block range by block range; `next()` returns the log number `ordinal` once there. */
+function withdrawalLogs(ctx: CliContext, ordinal: number) {
+  const l1 = ctx.client("L1");
+  let fromBlock = BigInt(ctx.deployment("L1").deployBlock);
+  let seen = 0;
+  return {
+    get seen() {
+      return seen;
+    },
+    async next(): Promise<QueuedLog | undefined> {
+      const head = await l1.getBlockNumber();
+      if (head < fromBlock) return undefined;
+      const logs = await l1.getContractEvents({
+        address: ctx.assetStorage,
+        abi: storageAbi,
+        eventName: "WithdrawalQueued",
+        fromBlock,
+        toBlock: head,
+        strict: true,
+      });
+      fromBlock = head + 1n;
+      const ours = logs[ordinal - seen];
+      seen += logs.length;
+      return ours;
+    },
+  };
+}
+
+/** Throws unless L1's log is this withdrawal (deployments of two different bridges would pair wrongly). */
+function checkSame(log: QueuedLog, op: WithdrawalOp, ordinal: number, token: TokenInfo): void {
+  const a = log.args;
+  if (a.recipient.toLowerCase() === op.recipient.toLowerCase() && a.tokenId === op.tokenId && a.amount === op.amount) {
+    return;
+  }
+  throw new TxError(
+    `L1's withdrawal #${ordinal} (batch #${a.batchNumber}) is ${formatAmount(a.amount, token)} of token ${a.tokenId} to ` +
+      `${a.recipient}, not this one: the L1 deployment and the L2 one do not belong together (check DEPLOYMENTS_DIR)`,
+  );
+}
+
 /** Polls L1 (and the node database) until the withdrawal's WithdrawalQueued log is there. */
 async function followToL1(
   ctx: CliContext,
@@ -178,71 +223,49 @@ async function followToL1(
   timeoutMs: number,
   dbPath: string | undefined,
 ): Promise<{ batchNumber: bigint; l1Tx: Hex }> {
-  const l1 = ctx.client("L1");
   const start = Date.now();
-  let fromBlock = BigInt(ctx.deployment("L1").deployBlock);
-  let seen = 0;
+  const logs = withdrawalLogs(ctx, ordinal);
   let nodeBatch: number | undefined;
   let lastNote = start;
+  const provenSoFar = () => `L1 has proven the first ${logs.seen} L2 withdrawals; this one is #${ordinal}`;
   ctx.progress(
     `waiting for the batch that proves it on L1 (it is L2 withdrawal #${ordinal}, counting from 0); then it is claimable`,
   );
   for (;;) {
-    const head = await l1.getBlockNumber();
-    const logs =
-      head >= fromBlock
-        ? await l1.getContractEvents({
-            address: ctx.assetStorage,
-            abi: storageAbi,
-            eventName: "WithdrawalQueued",
-            fromBlock,
-            toBlock: head,
-            strict: true,
-          })
-        : [];
-    fromBlock = head + 1n;
-    const ours = logs[ordinal - seen];
-    seen += logs.length;
-    if (ours && seen > ordinal) {
-      const a = ours.args;
-      if (
-        a.recipient.toLowerCase() !== op.recipient.toLowerCase() ||
-        a.tokenId !== op.tokenId ||
-        a.amount !== op.amount
-      ) {
-        throw new TxError(
-          `L1's withdrawal #${ordinal} (batch #${a.batchNumber}) is ${formatAmount(a.amount, token)} of token ${a.tokenId} to ` +
-            `${a.recipient}, not this one: the L1 deployment and the L2 one do not belong together (check DEPLOYMENTS_DIR)`,
-        );
-      }
-      ctx.progress(`proven on L1 in batch #${a.batchNumber} (tx ${ours.transactionHash})`);
-      return { batchNumber: a.batchNumber, l1Tx: ours.transactionHash };
+    const ours = await logs.next();
+    if (ours) {
+      checkSame(ours, op, ordinal, token);
+      ctx.progress(`proven on L1 in batch #${ours.args.batchNumber} (tx ${ours.transactionHash})`);
+      return { batchNumber: ours.args.batchNumber, l1Tx: ours.transactionHash };
     }
-    const batch = nodeBatch ?? nodeBatchOf(ctx, op.opIndex, dbPath);
-    if (batch !== undefined && nodeBatch === undefined) {
-      nodeBatch = batch;
-      ctx.progress(`in batch #${batch} of the node; waiting for its proof to reach L1`);
+    if (nodeBatch === undefined) {
+      nodeBatch = nodeBatchOf(ctx, op.opIndex, dbPath);
+      if (nodeBatch !== undefined)
+        ctx.progress(`in batch #${nodeBatch} of the node; waiting for its proof to reach L1`);
     }
-    if (await l1.readContract({ address: ctx.assetStorage, abi: storageAbi, functionName: "exodusMode" })) {
-      throw new TxError(
-        "exodus was activated on L1 before this withdrawal was proven: no batch will prove it now, and the last proven " +
-          `L2 state still counts the amount in the balance of ${op.from}, who gets it back with \`exit\``,
-      );
-    }
+    await refuseExodus(ctx, op);
     const now = Date.now();
     if (now - start >= timeoutMs) {
       throw new TxError(
         `withdrawal (L2 op ${op.opIndex}) is not proven on L1 after ${Math.round(timeoutMs / 1000)} s ` +
-          `(L1 has proven the first ${seen} L2 withdrawals; this one is #${ordinal}, counting from 0): ` +
-          "is the node running? `status` shows its progress",
+          `(${provenSoFar()}, counting from 0): is the node running? \`status\` shows its progress`,
       );
     }
     if (now - lastNote >= HEARTBEAT_MS) {
       lastNote = now;
-      ctx.progress(
-        `still waiting (${Math.round((now - start) / 1000)} s): L1 has proven the first ${seen} L2 withdrawals; this one is #${ordinal}`,
-      );
+      ctx.progress(`still waiting (${Math.round((now - start) / 1000)} s): ${provenSoFar()}`);
     }
     await sleep(Math.min(POLL_MS, Math.max(0, timeoutMs - (now - start))));
   }
+}
+
+async function refuseExodus(ctx: CliContext, op: WithdrawalOp): Promise<void> {
+  const exodus = await ctx
+    .client("L1")
+    .readContract({ address: ctx.assetStorage, abi: storageAbi, functionName: "exodusMode" });
+  if (!exodus) return;
+  throw new TxError(
+    "exodus was activated on L1 before this withdrawal was proven: no batch will prove it now, and the last proven " +
+      `L2 state still counts the amount in the balance of ${op.from}, who gets it back with \`exit\``,
+  );
 }

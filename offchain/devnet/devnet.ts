@@ -103,6 +103,59 @@ export function exportLines(env: Record<string, string>): string[] {
   ];
 }
 
+/** Starts the processes of one phase of PROCESSES in order, each once the previous one is up. */
+async function startPhase(
+  phase: "chain" | "service",
+  d: DevnetContext,
+  procs: ProcessGroup,
+  state: DevnetState,
+  out: (line: string) => void,
+): Promise<void> {
+  for (const spec of PROCESSES.filter((p) => p.phase === phase)) {
+    const { command, args, env } = spec.command(d);
+    const p = procs.start(spec.name, command, args, env, { outlive: true });
+    if (!p.child.pid) throw new Error(`${spec.name} did not start (${command})`);
+    state.processes.push({ name: spec.name, pid: p.child.pid, match: spec.match(d), logFile: p.logFile });
+    writeState(d.config.root, state);
+    const alive = () => p.child.exitCode === null && p.child.signalCode === null;
+    await spec.ready(d, p.logFile, alive).catch((error: Error) => {
+      throw new Error(`${error.message}; the end of ${p.logFile}:\n${tail(p.logFile)}`);
+    });
+    state.urls[spec.name] = spec.describe(d);
+    out(`  ${spec.describe(d)}`);
+  }
+}
+
+/** Deploys both sides (forge scripts), funds the users with DEMO and sets the services' environment. */
+async function deploy(d: DevnetContext, logDir: string, out: (line: string) => void): Promise<void> {
+  const c = d.config;
+  // forge writes the deployment files: the repository-relative path (its fs permissions).
+  const deployments = await deployBridge(d.l1, d.l2, {
+    deploymentsDir: join(c.dir, "deployments"),
+    logDir,
+    priorityDeadline: c.priorityDeadline,
+    depth: c.depth,
+    batch: c.batch,
+  });
+  d.deployments = deployments;
+  out(
+    `  deployed: AssetStorage ${deployments.l1.contracts.AssetStorage}, AssetReceiving ${deployments.l2.contracts.AssetReceiving}`,
+  );
+  const demo = await fundUsers(d, deployments);
+  out(
+    `  DEMO ${demo} on L1 (bridge token id 1): ${c.demoAmount} DEMO and 10000 ETH for each of anvil accounts ` +
+      `${USER_ACCOUNTS[0]}..${USER_ACCOUNTS.at(-1)}`,
+  );
+  d.nodeEnv = nodeEnvOf({
+    l1: d.l1,
+    l2: d.l2,
+    deploymentsDir: d.deploymentsDir,
+    dataDir: d.dataDir,
+    circuitDir: c.circuitDir,
+    proverWorkers: c.proverWorkers,
+  });
+}
+
 /** Starts the devnet; resolves with its state once every process is up. */
 export async function startDevnet(config: DevnetConfig, out: (line: string) => void): Promise<DevnetState> {
   await preflight(config);
@@ -119,49 +172,10 @@ export async function startDevnet(config: DevnetConfig, out: (line: string) => v
   };
   const procs = new ProcessGroup(logDir);
   const state: DevnetState = { startedAt: new Date().toISOString(), processes: [], urls: {}, env: {} };
-  const startPhase = async (phase: "chain" | "service") => {
-    for (const spec of PROCESSES.filter((p) => p.phase === phase)) {
-      const { command, args, env } = spec.command(d);
-      const p = procs.start(spec.name, command, args, env, { outlive: true });
-      if (!p.child.pid) throw new Error(`${spec.name} did not start (${command})`);
-      state.processes.push({ name: spec.name, pid: p.child.pid, match: spec.match(d), logFile: p.logFile });
-      writeState(config.root, state);
-      const alive = () => p.child.exitCode === null && p.child.signalCode === null;
-      await spec.ready(d, p.logFile, alive).catch((error: Error) => {
-        throw new Error(`${error.message}; the end of ${p.logFile}:\n${tail(p.logFile)}`);
-      });
-      out(`  ${spec.describe(d)}`);
-      state.urls[spec.name] = spec.describe(d);
-    }
-  };
   try {
-    await startPhase("chain");
-    // forge writes the deployment files: the repository-relative path (its fs permissions).
-    const deployments = await deployBridge(d.l1, d.l2, {
-      deploymentsDir: join(config.dir, "deployments"),
-      logDir,
-      priorityDeadline: config.priorityDeadline,
-      depth: config.depth,
-      batch: config.batch,
-    });
-    d.deployments = deployments;
-    out(
-      `  deployed: AssetStorage ${deployments.l1.contracts.AssetStorage}, AssetReceiving ${deployments.l2.contracts.AssetReceiving}`,
-    );
-    const demo = await fundUsers(d, deployments);
-    out(
-      `  DEMO ${demo} on L1 (bridge token id 1): ${config.demoAmount} DEMO ` +
-        `and 10000 ETH for each of anvil accounts ${USER_ACCOUNTS[0]}..${USER_ACCOUNTS.at(-1)}`,
-    );
-    d.nodeEnv = nodeEnvOf({
-      l1: d.l1,
-      l2: d.l2,
-      deploymentsDir: d.deploymentsDir,
-      dataDir: d.dataDir,
-      circuitDir: config.circuitDir,
-      proverWorkers: config.proverWorkers,
-    });
-    await startPhase("service");
+    await startPhase("chain", d, procs, state, out);
+    await deploy(d, logDir, out);
+    await startPhase("service", d, procs, state, out);
   } catch (error) {
     out(`devnet start failed: stopping what it started (logs stay in ${logDir})`);
     await stopRecorded(state.processes, out, 5_000);
