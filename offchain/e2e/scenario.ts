@@ -42,6 +42,8 @@ export interface ScenarioOptions {
   queue?: ProofQueue;
   /** Cluster mode: also kill a prover process while a batch is proven; returns a note for the journal. */
   midProof?: () => Promise<string>;
+  /** Kills one attester for good while a batch is proven (the rest still reach the threshold); returns a note. */
+  killAttester?: () => Promise<string>;
 }
 
 /** Fails with a message that names what differed. */
@@ -212,12 +214,13 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
   });
 
-  await j.step("kill the node while a batch is being proven, then restart it", async () => {
+  await j.step("kill the node (and attester-3, for good) while a batch is being proven; restart the node", async () => {
     await waitFor("a proof job in progress", async () => ((await queue.stats()).proving > 0 ? true : undefined));
     await sleep(1_000);
     await o.procs.stop("node", "SIGKILL");
     j.note(`killed with ${JSON.stringify(await queue.stats())}`);
     if (o.midProof) j.note(await o.midProof());
+    if (o.killAttester) j.note(await o.killAttester());
     startNode();
   });
 
@@ -244,7 +247,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
       l1,
       verified.map((v) => v.transactionHash),
     );
-    j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender)`);
+    j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender, a courier)`);
     expectEqual("Bob's pending ETH on L1", await pending(bob, ETH), bobOut.eth + bobOutLater);
     expectEqual("Bob's pending DEMO on L1", await pending(bob, DEMO), bobOut.demo);
     expectEqual("deposits consumed by batches", await l1Read("processedDeposits"), 2n);
