@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Script} from "forge-std/Script.sol";
-import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
+import {IHoldable} from "../src/L2/IHoldable.sol";
 import {AssetReceiving} from "../src/L2/AssetReceiving.sol";
 import {Escrow} from "../src/L2/examples/Escrow.sol";
 
@@ -22,7 +22,7 @@ contract DeployL2 is Script {
         address deployer = msg.sender;
         address governor = vm.envOr("GOVERNOR", deployer);
         AssetReceiving ledger = new AssetReceiving(deployer, relayer);
-        if (withEscrow) escrow = address(new Escrow(IERC6909(address(ledger))));
+        if (withEscrow) escrow = address(new Escrow(IHoldable(address(ledger))));
         if (governor != deployer) ledger.transferOwnership(governor);
         vm.stopBroadcast();
         receiving = address(ledger);
