@@ -137,6 +137,8 @@ contract AssetReceivingHoldsTest is L2Base {
     }
 
     function test_hold_revertsOnBadParameters() public {
+        vm.warp(1_700_000_000);
+        expiry = uint40(block.timestamp + 1 days);
         vm.startPrank(alice);
         vm.expectRevert(IHoldable.ZeroHoldAmount.selector);
         ledger.hold(alice, USDC, bob, 0, expiry);

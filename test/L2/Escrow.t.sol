@@ -297,11 +297,10 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(USDC, 250);
+        uint256 holdId = escrow.getDeal(dealId).holdId;
         vm.warp(deadline);
         vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(IHoldable.HoldExpired.selector, escrow.getDeal(dealId).holdId, deadline)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IHoldable.HoldExpired.selector, holdId, deadline));
         escrow.release(dealId);
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Open));
     }
@@ -361,8 +360,9 @@ contract EscrowTest is L2Base {
         uint256 dealId = _open(ETH, 4);
         vm.warp(deadline);
         // the buyer does not need the escrow: anyone may release an expired hold
+        uint256 holdId = escrow.getDeal(dealId).holdId;
         vm.prank(alice);
-        ledger.releaseHold(escrow.getDeal(dealId).holdId);
+        ledger.releaseHold(holdId);
         assertEq(ledger.spendableBalanceOf(alice, ETH), 10);
         vm.prank(alice);
         escrow.refund(dealId);

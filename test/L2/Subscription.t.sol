@@ -46,9 +46,12 @@ contract SubscriptionTest is L2Base {
 
     function test_subscribe_storesPlanAndMovesNothing() public {
         uint40 start = uint40(block.timestamp);
+        vm.prank(alice);
+        ledger.approve(address(subs), USDC, 300);
         vm.expectEmit(true, true, true, true, address(subs));
         emit Subscription.Subscribed(0, alice, bob, USDC, 100, PERIOD, start);
-        uint256 subId = _subscribe(300);
+        vm.prank(alice);
+        uint256 subId = subs.subscribe(bob, USDC, 100, PERIOD);
         Subscription.Plan memory p = subs.getSubscription(subId);
         assertEq(p.subscriber, alice);
         assertEq(p.merchant, bob);
