@@ -277,7 +277,12 @@ contract AssetReceiving is ERC6909Metadata, Holdable, Ownable2Step {
     /// @notice ERC-165: ERC-6909, its metadata extension, and `IHoldable`.
     /// @param interfaceId The interface id.
     /// @return True when the ledger implements it.
-    function supportsInterface(bytes4 interfaceId) public view override(ERC6909, ERC6909Metadata) returns (bool) {
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC6909, ERC6909Metadata)
+        returns (bool)
+    {
         return interfaceId == type(IHoldable).interfaceId || super.supportsInterface(interfaceId);
     }
 

@@ -39,8 +39,7 @@ abstract contract Holdable is ERC6909, IHoldable {
         _requireHoldsOpen();
         if (amount == 0) revert ZeroHoldAmount();
         if (beneficiary == address(0)) revert ZeroBeneficiary();
-        // forge-lint: disable-next-line(block-timestamp)
-        if (expiresAt != 0 && expiresAt <= block.timestamp) revert HoldExpiryNotInFuture(expiresAt);
+        if (_expired(expiresAt)) revert HoldExpiryNotInFuture(expiresAt);
         if (msg.sender != owner && !isOperator(owner, msg.sender)) {
             _spendAllowance(owner, msg.sender, tokenId, amount);
         }

@@ -58,6 +58,7 @@ interface IHoldable {
 
     /// @notice Hold `holdId` was executed: `amount` went to `beneficiary` (as an ordinary transfer
     ///         op), the rest of the hold was released.
+    // solhint-disable-next-line gas-indexed-events
     event HoldExecuted(uint256 indexed holdId, address indexed beneficiary, uint128 amount);
 
     /// @notice Hold `holdId` was released by `by` (the holder, or anyone once expired).

@@ -68,6 +68,7 @@ contract Subscription is ReentrancyGuardTransient {
     );
 
     /// @notice The period due at `dueAt` of subscription `subId` was paid.
+    // solhint-disable-next-line gas-indexed-events
     event Charged(uint256 indexed subId, uint40 dueAt, uint128 amount);
 
     /// @notice Subscription `subId` was cancelled by `by`.
@@ -168,7 +169,9 @@ contract Subscription is ReentrancyGuardTransient {
     /// @param subId The subscription.
     function cancel(uint256 subId) external {
         Plan storage plan = _activePlan(subId);
-        if (msg.sender != plan.subscriber && msg.sender != plan.merchant) revert CallerIsNotParty(msg.sender);
+        if (msg.sender != plan.subscriber && msg.sender != plan.merchant) {
+            revert CallerIsNotParty(msg.sender);
+        }
         plan.active = false;
         emit Cancelled(subId, msg.sender);
     }

@@ -253,9 +253,14 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
     }
 
     /// @dev Places the hold (expiry: none for a third of the seeds, else within two days) and tracks it.
-    function _place(address owner, uint32 id, address holder, address beneficiary, uint128 value, uint256 expirySeed)
-        internal
-    {
+    function _place(
+        address owner,
+        uint32 id,
+        address holder,
+        address beneficiary,
+        uint128 value,
+        uint256 expirySeed
+    ) internal {
         // casting is safe: a timestamp plus at most two days
         // forge-lint: disable-next-line(unsafe-typecast)
         uint40 expiresAt = expirySeed % 3 == 0 ? 0 : uint40(block.timestamp + bound(expirySeed, 1, 2 days));
