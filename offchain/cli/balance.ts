@@ -20,7 +20,12 @@ export async function balance(ctx: CliContext, a: BalanceArgs): Promise<CommandR
   const rows = await Promise.all(
     tokens.map(async (t) => {
       const l2Read = (functionName: "balanceOf" | "heldBalanceOf") =>
-        l2.readContract({ address: ctx.assetReceiving, abi: receivingAbi, functionName, args: [who, BigInt(t.tokenId)] });
+        l2.readContract({
+          address: ctx.assetReceiving,
+          abi: receivingAbi,
+          functionName,
+          args: [who, BigInt(t.tokenId)],
+        });
       const [wallet, pending, bridged, held] = await Promise.all([
         t.l1Address === null
           ? l1.getBalance({ address: who })
