@@ -116,7 +116,7 @@ interface IHoldable {
     ///         (an ordinary kind-2 transfer op, `from` = owner); the rest of the hold is released.
     /// @dev Holder only, while active and not expired; reverts after the halt (no op is accepted).
     /// @param holdId The hold.
-    /// @param amount The amount to pay; `0 < amount <= ` the held amount.
+    /// @param amount The amount to pay: non-zero and at most the held amount.
     function executeHold(uint256 holdId, uint128 amount) external;
 
     /// @notice Closes hold `holdId` without moving anything: the units become spendable again.
