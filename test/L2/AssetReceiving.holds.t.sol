@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
 import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 
-import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {IHoldable} from "../../src/L2/IHoldable.sol";
 import {L2Base} from "./L2Base.sol";
 
@@ -154,10 +154,9 @@ contract AssetReceivingHoldsTest is L2Base {
     }
 
     function test_hold_revertsWhenHalted() public {
-        vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.hold(alice, USDC, bob, 1, expiry);
     }
 
@@ -310,7 +309,7 @@ contract AssetReceivingHoldsTest is L2Base {
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(IHoldable.HoldAmountExceeded.selector, holdId, 300, 301));
         ledger.executeHold(holdId, 301);
-        vm.expectRevert(AssetReceiving.ZeroAmount.selector);
+        vm.expectRevert(IAssetReceiving.ZeroAmount.selector);
         ledger.executeHold(holdId, 0);
         vm.stopPrank();
         assertEq(uint8(ledger.getHold(holdId).status), uint8(IHoldable.HoldStatus.Active));
@@ -327,10 +326,9 @@ contract AssetReceivingHoldsTest is L2Base {
 
     function test_executeHold_revertsWhenHalted() public {
         uint256 holdId = _hold(alice, 300);
-        vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.executeHold(holdId, 300);
         assertEq(ledger.heldBalanceOf(alice, USDC), 300);
         _assertOpLog();
@@ -394,8 +392,7 @@ contract AssetReceivingHoldsTest is L2Base {
 
     function test_releaseHold_worksAfterHaltAndLogsNoOp() public {
         uint256 holdId = _hold(alice, 300);
-        vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
         ledger.releaseHold(holdId);
         assertEq(ledger.heldBalanceOf(alice, USDC), 0);

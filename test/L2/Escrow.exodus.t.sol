@@ -5,6 +5,7 @@ import {Vm} from "forge-std/Vm.sol";
 
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
 import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {Escrow} from "../../src/L2/examples/Escrow.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {AssetStorageBase} from "../L1/AssetStorageBase.sol";
@@ -37,7 +38,10 @@ contract EscrowExodusTest is AssetStorageBase {
 
     function setUp() public override {
         super.setUp();
-        ledger = new AssetReceiving(governor, relayer);
+        // the L2 ledger of this L1 bridge, attested by the same M-of-N set
+        ledger = new AssetReceiving(
+            governor, block.chainid, address(bridge), attesterSet, THRESHOLD, GOVERNANCE_DELAY
+        );
         escrow = new Escrow(ledger);
     }
 
@@ -51,7 +55,7 @@ contract EscrowExodusTest is AssetStorageBase {
         vm.recordLogs();
         for (uint64 i; i < 3; ++i) {
             vm.prank(relayer);
-            ledger.creditDeposit(i, recs[i].recipient, recs[i].tokenId, recs[i].amount);
+            ledger.creditDeposit(i, recs[i], _attest(ledger.depositDigest(i, recs[i])));
         }
         uint40 deadline = uint40(block.timestamp + 30 days);
         // alice (operator) opens 4 ETH for carol and 1 ETH for bob, and releases the second;
@@ -80,8 +84,7 @@ contract EscrowExodusTest is AssetStorageBase {
         assertEq(uint8(escrow.getDeal(0).status), uint8(Escrow.Status.Open));
         assertEq(uint8(escrow.getDeal(2).status), uint8(Escrow.Status.Open));
         _enterExodus();
-        vm.prank(relayer);
-        ledger.haltForExodus();
+        ledger.haltForExodus(_attest(ledger.exodusDigest()));
 
         for (uint256 k; k < owners.length; ++k) {
             assertTrue(owners[k] != address(escrow), "the escrow owns no leaf");
@@ -117,7 +120,7 @@ contract EscrowExodusTest is AssetStorageBase {
         ops = new Op[](logs.length);
         uint256 n;
         for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].emitter != address(ledger) || logs[i].topics[0] != AssetReceiving.OpLogged.selector) {
+            if (logs[i].emitter != address(ledger) || logs[i].topics[0] != IAssetReceiving.OpLogged.selector) {
                 continue;
             }
             (address from, address to, uint128 amount,) =

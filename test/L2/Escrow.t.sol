@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 
-import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {IHoldable} from "../../src/L2/IHoldable.sol";
 import {Escrow} from "../../src/L2/examples/Escrow.sol";
 import {L2Base} from "./L2Base.sol";
@@ -245,9 +245,9 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         escrow.open(bob, USDC, 1, deadline);
     }
 
@@ -403,7 +403,7 @@ contract EscrowTest is L2Base {
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(ETH, 4);
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         // a release moves nothing, so it stays possible; the units were alice's all along
         vm.prank(bob);
         escrow.refund(dealId);
@@ -415,10 +415,9 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(ETH, 4);
-        vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         escrow.release(dealId);
         // the revert rolled the status back: the deal is still open, the units held for the buyer
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Open));

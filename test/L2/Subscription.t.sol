@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
 import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 
-import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {IHoldable} from "../../src/L2/IHoldable.sol";
 import {Subscription} from "../../src/L2/examples/Subscription.sol";
 import {L2Base} from "./L2Base.sol";
@@ -162,9 +162,8 @@ contract SubscriptionTest is L2Base {
 
     function test_charge_revertsWhenLedgerHalted() public {
         uint256 subId = _subscribe(1000);
-        vm.prank(governor);
-        ledger.haltForExodus();
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        _halt();
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         subs.charge(subId);
         assertEq(subs.getSubscription(subId).nextChargeAt, uint40(block.timestamp), "rolled back");
     }
