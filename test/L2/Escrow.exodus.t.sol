@@ -120,7 +120,8 @@ contract EscrowExodusTest is AssetStorageBase {
         ops = new Op[](logs.length);
         uint256 n;
         for (uint256 i; i < logs.length; ++i) {
-            bool isOp = logs[i].emitter == address(ledger) && logs[i].topics[0] == IAssetReceiving.OpLogged.selector;
+            bool isOp =
+                logs[i].emitter == address(ledger) && logs[i].topics[0] == IAssetReceiving.OpLogged.selector;
             if (!isOp) continue;
             (address from, address to, uint128 amount,) =
                 abi.decode(logs[i].data, (address, address, uint128, bytes32));
