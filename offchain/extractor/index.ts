@@ -7,9 +7,9 @@
  * invalid configuration.
  */
 import { pathToFileURL } from "node:url";
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { loadExtractorConfig } from "./config.js";
 import { runExtractor } from "./extractor.js";
 

@@ -4,8 +4,8 @@
  */
 import type { Hex, PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
-import type { Op } from "../lib/protocol.js";
 import type { OpLogEvent, StoredOpLog } from "../lib/oplog.js";
+import type { Op } from "../lib/protocol.js";
 
 /**
  * The newest block with at least `confirmations` confirmations (the latest block has one), or
