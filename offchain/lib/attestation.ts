@@ -294,7 +294,7 @@ export function compareAddresses(a: Address, b: Address): number {
 }
 
 /** The message's fields as JSON (bigints as decimal strings), as the attester API sends them. */
-export function messageToJson(a: Attestation): Record<string, string | number> {
+export function messageToJson(a: Attestation): Record<string, string> {
   return Object.fromEntries(
     Object.entries(a.message).map(([k, v]: [string, unknown]) => [k, typeof v === "bigint" ? v.toString() : String(v)]),
   );
