@@ -220,7 +220,7 @@ async function askAttester(url: string, p: CollectAttestationsParams, digest: He
 
 function refusalOutcome(url: string, status: number, body: unknown): AttesterOutcome {
   const refusal = RefusalSchema.safeParse(body);
-  const retryLater = status === 425 || status === 404 || status === 503 || status >= 500;
+  const retryLater = status === 425 || status >= 500;
   if (!refusal.success) return { url, ok: false, status, reason: `HTTP ${status} without a refusal body`, retryLater };
   const r = refusal.data;
   const detail = r.field ? ` (field ${r.field}: attester has ${r.expected}, asked ${r.got})` : "";
