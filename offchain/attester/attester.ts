@@ -8,6 +8,7 @@ import { assetStorageAbi } from "../lib/abi.js";
 import { type Attestation, attestationDigest, messageToJson, signDigest } from "../lib/attestation.js";
 import { REFUSAL_STATUS, type Refusal, type SignatureAnswer } from "../runtime/attestations.js";
 import { publicClientFor } from "../runtime/chains.js";
+import { ConfigError } from "../runtime/config.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -74,6 +75,19 @@ export class Attester {
       log: log.child({ chain }),
       signal,
     };
+  }
+
+  /** Throws a ConfigError when an RPC serves another chain than the configured chain id (its signatures would name the wrong chain). */
+  async checkChainIds(): Promise<void> {
+    const problems: string[] = [];
+    for (const chain of ["L1", "L2"] as const) {
+      const ctx = this.context(chain);
+      const want = chain === "L1" ? this.deps.config.contracts.l1ChainId : this.deps.config.contracts.l2ChainId;
+      const got = await rpcRetry("eth_chainId", () => ctx.client.getChainId(), ctx);
+      if (got !== want)
+        problems.push(`${chain}_RPC_URL (environment): serves chain ${got}, but ${chain}_CHAIN_ID is ${want}`);
+    }
+    if (problems.length) throw new ConfigError(problems);
   }
 
   /** One round: follows both chains to their confirmed blocks (a halted chain is not followed again). */
@@ -208,6 +222,7 @@ function declareMetrics(m: Metrics): void {
 export async function runAttester(deps: AttesterDeps): Promise<void> {
   const attester = new Attester(deps);
   const { config, log, signal } = deps;
+  await attester.checkChainIds();
   await serveAttesterApi(attester, config, deps.metrics, { host: config.host, port: config.port, signal, log });
   await runEvery(config.pollIntervalMs, () => attester.tick(), { signal, log, name: "attester round" });
   log.info("attester stopped", { l1: attester.status.L1, l2: attester.status.L2 });

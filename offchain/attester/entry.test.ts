@@ -46,6 +46,18 @@ describe("offchain/attester/index.ts", () => {
     assert.match(p.output(), /ATTESTER_PRIVATE_KEY \(environment\): required but missing/);
   });
 
+  it("exits 2 when an RPC serves another chain than its chain id", async () => {
+    const p = run({
+      ...bridge.env,
+      L2_RPC_URL: bridge.env.L1_RPC_URL ?? "",
+      ATTESTER_PRIVATE_KEY: ANVIL_KEYS[8],
+      ATTESTER_DATA_DIR: dataDir,
+      ATTESTER_PORT: "0",
+    });
+    assert.equal(await p.exited, 2);
+    assert.match(p.output(), /L2_RPC_URL \(environment\): serves chain 31337, but L2_CHAIN_ID is 31338/);
+  });
+
   it("serves /health on its port and exits 0 on SIGTERM", async () => {
     const port = await freePort();
     const p = run({
