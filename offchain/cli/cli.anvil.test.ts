@@ -133,8 +133,8 @@ async function relayDeposits() {
   }
 }
 
-/** What the extractor and the sender do: cut batches and submit them (the verifier accepts any proof). */
-async function extractAndProve() {
+/** What the extractor does: read the L2 op log and cut batches into the node database. */
+async function extract() {
   const db = openDatabase(join(dataDir, "bridge.sqlite"));
   try {
     const x = new Extractor({
@@ -156,6 +156,15 @@ async function extractAndProve() {
       queue: new SqliteProofQueue(db),
     });
     await x.tick();
+  } finally {
+    db.close();
+  }
+}
+
+/** What the sender does: submit the cut batches (the verifier accepts any proof). */
+async function proveBatches() {
+  const db = openDatabase(join(dataDir, "bridge.sqlite"));
+  try {
     const deposits = await c1.getContractEvents({
       address: storage,
       abi: assetStorageAbi,
@@ -232,6 +241,14 @@ describe("CLI on anvil", () => {
     const text = await cli(["balance", "--address", bob, "--token", "1"], undefined);
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /DEMO \(id 1\): L1 wallet 0 DEMO, L1 claimable 0 DEMO, L2 0 DEMO/);
+    for (const symbol of ["DEMO", "demo"]) {
+      const bySymbol = await cli(["balance", "--address", bob, "--token", symbol], undefined);
+      assert.equal(bySymbol.code, 0, bySymbol.err);
+      assert.equal(bySymbol.out, text.out, `--token ${symbol} is the token balance prints as DEMO`);
+    }
+    const unknown = await cli(["balance", "--token", "NOPE"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /--token NOPE: no docked token has this symbol; the tokens are ETH \(0\), DEMO \(1\)/);
   });
 
   it("transfers, approves, sets an operator and withdraws on L2", async () => {
@@ -249,8 +266,13 @@ describe("CLI on anvil", () => {
     );
     await cliJson(["set-operator", "--operator", bob]);
     // Bob moves Alice's tokens as her operator.
-    const moved = await cliJson(["transfer", "--from", alice, "--to", bob, "--token", "1", "--amount", "20"], BOB_KEY);
+    const moved = await cliJson(
+      ["transfer", "--from", alice, "--to", bob, "--token", "DEMO", "--amount", "20"],
+      BOB_KEY,
+    );
     assert.equal(moved.from, alice);
+    assert.equal(moved.tokenId, 1);
+    assert.equal(moved.amount, parseEther("20").toString());
     const revoked = await cliJson(["set-operator", "--operator", bob, "--revoke"]);
     assert.equal(revoked.approved, false);
     const w = await cliJson(["withdraw", "--token", "ETH", "--amount", "0.25"]);
@@ -266,13 +288,57 @@ describe("CLI on anvil", () => {
     assert.equal(await c2.getTransactionCount({ address: alice }), before);
   });
 
+  it("wait follows the withdrawal through the node's batch to its proof on L1, with progress", async () => {
+    const progress: string[] = [];
+    const out: string[] = [];
+    const env = { L1_RPC_URL: l1.url, L2_RPC_URL: l2.url, DEPLOYMENTS_DIR: deploymentsDir, DATA_DIR: dataDir };
+    const waiting = runCli(["wait", "--withdrawal", "4", "--timeout", "60"], {
+      env,
+      out: (t) => out.push(t),
+      err: (t) => progress.push(t),
+    });
+    const seen = async (pattern: RegExp) => {
+      for (const deadline = Date.now() + 20_000; !progress.some((l) => pattern.test(l)); ) {
+        assert.ok(Date.now() < deadline, `no progress line ${pattern} in:\n${progress.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await seen(/^waiting for the batch that proves it on L1/);
+    assert.match(
+      progress[0] ?? "",
+      new RegExp(`^withdrawal \\(L2 op 4\\): 0\\.25 ETH to ${alice}, requested in L2 tx 0x`),
+    );
+    await extract();
+    await seen(/^in batch #1 of the node; waiting for its proof to reach L1/);
+    await proveBatches();
+    assert.equal(await waiting, 0, progress.join("\n"));
+    assert.match(progress.at(-1) ?? "", /^proven on L1 in batch #1 \(tx 0x[0-9a-f]{64}\)$/);
+    assert.match(out.join("\n"), /is claimable on L1: proven in batch #1/);
+    assert.match(out.join("\n"), /Pending for .*: 0\.25 ETH\. Collect it with `claim --token ETH`/);
+
+    const notWithdrawal = await cli(["wait", "--withdrawal", "2"]);
+    assert.equal(notWithdrawal.code, 2);
+    assert.match(notWithdrawal.err, /L2 op 2 is a transfer/);
+    const missing = await cli(["wait", "--withdrawal", "99"]);
+    assert.match(missing.err, /L2 has no op 99 \(it has 5 ops, 0\.\.4\)/);
+  });
+
+  it("wait gives up after --timeout with what L1 has proven", async () => {
+    await cliJson(["withdraw", "--token", "ETH", "--amount", "0.01"]); // op 5, no batch will come
+    const r = await cli(["wait", "--withdrawal", "5", "--timeout", "1"]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err,
+      /not proven on L1 after 1 s \(L1 has proven the first 1 L2 withdrawals; this one is #1, counting from 0\): is the node running\?/,
+    );
+  });
+
   it("claims a proven withdrawal and shows status with node progress", async () => {
-    await extractAndProve();
     const st = await cliJson(["status"]);
     assert.equal(st.l1.lastProvenBatch, "1");
     assert.equal(st.l1.pendingDeposits, "0");
     assert.equal(st.l1.exodusMode, false);
-    assert.equal(st.l2.opCount, "5");
+    assert.equal(st.l2.opCount, "6", "5 proven, and the withdrawal wait timed out on");
     assert.equal(st.node.extractor.opCount, 5);
     assert.equal(st.node.extractor.lastBatch.batchNumber, 1);
     assert.equal(st.node.prover.queueDepth, 2);

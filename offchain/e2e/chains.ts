@@ -3,7 +3,7 @@
  * same `forge script`s a protocol team uses (docs/deploy.md).
  */
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   type Abi,
@@ -151,4 +151,40 @@ export async function deployBridge(
     join(o.logDir, "deploy-l2.log"),
   );
   return { l1: loadDeployment(o.deploymentsDir, l1.chainId), l2: loadDeployment(o.deploymentsDir, l2.chainId) };
+}
+
+/** The node's environment for a bridge deployed by deployBridge (docs/operations.md lists every variable). */
+export function nodeEnvOf(o: {
+  l1: Side;
+  l2: Side;
+  deploymentsDir: string;
+  dataDir: string;
+  circuitDir: string;
+  proverWorkers: number;
+}): Record<string, string> {
+  return {
+    L1_RPC_URL: o.l1.url,
+    L2_RPC_URL: o.l2.url,
+    L1_CHAIN_ID: String(o.l1.chainId),
+    L2_CHAIN_ID: String(o.l2.chainId),
+    DEPLOYMENTS_DIR: o.deploymentsDir,
+    DATA_DIR: o.dataDir,
+    RELAYER_PRIVATE_KEY: ROLES.relayer,
+    SENDER_PRIVATE_KEY: ROLES.sender,
+    CONFIRMATIONS: "1",
+    POLL_INTERVAL_MS: "300",
+    BATCH_TIMEOUT_MS: "5000",
+    PROVER_WORKERS: String(o.proverWorkers),
+    CIRCUIT_DIR: o.circuitDir,
+    LOG_LEVEL: "info",
+  };
+}
+
+/** Throws unless `circuitDir` holds the prover's artifacts (wasm, zkey, verification key). */
+export function requireCircuit(circuitDir: string, depth: number, batch: number): void {
+  for (const f of ["batch_js/batch.wasm", "batch.zkey", "verification_key.json"]) {
+    if (!existsSync(join(circuitDir, f))) {
+      throw new Error(`${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${depth} BATCH=${batch}`);
+    }
+  }
 }

@@ -473,6 +473,13 @@ describe("explorer API", () => {
       payee.claimable.map((c: any) => c.amount),
       [parseEther("0.25").toString()],
     );
+    assert.equal(
+      payee.journeys[0].title,
+      `withdrawal of 0.25 ETH to ${PAYEE}`,
+      "the amount is in token units, not wei",
+    );
+    const bobWithdrawal = (await w.get(`/api/lookup?q=${OP_TX(4)}`)).body.journeys[0];
+    assert.equal(bobWithdrawal.title, `withdrawal of 1 DEMO to ${BOB}`, "DEMO has 6 decimals here");
     const steps = payee.journeys[0].steps.map((s: any) => [s.step, s.state]);
     assert.deepEqual(steps, [
       ["requested", "done"],
@@ -527,6 +534,12 @@ describe("explorer API", () => {
     assert.equal(page.status, 200);
     assert.match(page.body, /<title>Bridge explorer<\/title>/);
     assert.match(page.body, /<script src="\/app.js">/);
+    assert.match(page.body, /<link rel="icon" href="\/favicon.svg"/);
+    const icon = await fetch(new URL("/favicon.ico", w.served.url));
+    assert.equal(icon.status, 200, "browsers ask for /favicon.ico: a 404 is a console error");
+    assert.match(icon.headers.get("content-type") ?? "", /^image\/svg\+xml/);
+    assert.match(await icon.text(), /<svg/);
+    assert.equal((await fetch(new URL("/favicon.svg", w.served.url))).status, 200);
     const js = await w.get("/app.js");
     assert.equal(js.status, 200);
     assert.match(js.body, /\/api\/status/);

@@ -22,14 +22,14 @@ contract AssetReceivingGasTest is L2Base {
 
     function test_gas_creditDeposit_newBalance() public {
         vm.prank(relayer);
-        ledger.creditDeposit(2, carol, USDC, 100);
+        _creditAt(2, carol, USDC, 100);
         vm.snapshotGasLastCall(GROUP, "creditDeposit_newBalance");
         assertEq(ledger.balanceOf(carol, USDC), 100);
     }
 
     function test_gas_creditDeposit_existingBalance() public {
         vm.prank(relayer);
-        ledger.creditDeposit(2, alice, USDC, 100);
+        _creditAt(2, alice, USDC, 100);
         vm.snapshotGasLastCall(GROUP, "creditDeposit_existingBalance");
         assertEq(ledger.balanceOf(alice, USDC), 1100);
     }

@@ -11,7 +11,7 @@ contract AssetReceivingInvariantTest is L2Base {
 
     function setUp() public override {
         super.setUp();
-        handler = new LedgerHandler(ledger, escrow, relayer);
+        handler = new LedgerHandler(ledger, escrow, attesterKeys);
         bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = LedgerHandler.credit.selector;
         selectors[1] = LedgerHandler.transfer.selector;

@@ -5,6 +5,7 @@ import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
 import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 
 import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {Escrow} from "../../src/L2/examples/Escrow.sol";
 import {L2Base} from "./L2Base.sol";
 
@@ -213,9 +214,9 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         escrow.open(bob, USDC, 1, deadline);
     }
 
@@ -340,9 +341,9 @@ contract EscrowTest is L2Base {
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(ETH, 4);
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(bob);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         escrow.refund(dealId);
         // the revert rolled the status back: the deal is still open
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Open));

@@ -7,7 +7,9 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 import {AssetReceiving} from "../../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../../src/L2/IAssetReceiving.sol";
 import {Escrow} from "../../../src/L2/examples/Escrow.sol";
+import {BridgeProtocol} from "../../../src/libraries/BridgeProtocol.sol";
 
 /// @notice Drives the ledger (and the example escrow) with valid random ops and keeps running
 ///         totals the invariants compare against: credited and withdrawn amounts per token id, the
@@ -20,7 +22,8 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
 
     AssetReceiving public immutable ledger;
     Escrow public immutable escrow;
-    address public immutable relayer;
+    address public immutable relayer = makeAddr("courier");
+    uint256[] internal _attesterKeys;
 
     address[] internal _actors;
     uint32[] internal _ids;
@@ -53,10 +56,10 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
 
     mapping(bytes32 action => uint256) public calls;
 
-    constructor(AssetReceiving ledger_, Escrow escrow_, address relayer_) {
+    constructor(AssetReceiving ledger_, Escrow escrow_, uint256[] memory attesterKeys_) {
         ledger = ledger_;
         escrow = escrow_;
-        relayer = relayer_;
+        _attesterKeys = attesterKeys_;
         _actors.push(makeAddr("actor0"));
         _actors.push(makeAddr("actor1"));
         _actors.push(makeAddr("actor2"));
@@ -81,8 +84,9 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
 
         vm.recordLogs();
         uint64 depositId = ledger.nextDepositId();
+        (BridgeProtocol.DepositRecord memory rec, bytes memory sigs) = _attested(depositId, to, id, value);
         vm.prank(relayer);
-        ledger.creditDeposit(depositId, to, id, value);
+        ledger.creditDeposit(depositId, rec, sigs);
         _ingest();
         ghostCredited[id] += value;
         ++calls["credit"];
@@ -231,8 +235,9 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         // casting is safe: bounded below a uint64
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 depositId = uint64(bound(idSeed, 0, next - 1));
+        (BridgeProtocol.DepositRecord memory rec, bytes memory sigs) = _attested(depositId, _actors[0], 0, 1);
         vm.prank(relayer);
-        try ledger.creditDeposit(depositId, _actors[0], 0, 1) {
+        try ledger.creditDeposit(depositId, rec, sigs) {
             ghostBadDepositAccepted = true;
         } catch {}
         ++calls["replayCredit"];
@@ -244,8 +249,9 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         // casting is safe: bounded to a uint64
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 depositId = uint64(bound(idSeed, uint256(next) + 1, type(uint64).max));
+        (BridgeProtocol.DepositRecord memory rec, bytes memory sigs) = _attested(depositId, _actors[0], 0, 1);
         vm.prank(relayer);
-        try ledger.creditDeposit(depositId, _actors[0], 0, 1) {
+        try ledger.creditDeposit(depositId, rec, sigs) {
             ghostBadDepositAccepted = true;
         } catch {}
         ++calls["skipCredit"];
@@ -320,7 +326,7 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         for (uint256 i; i < logs.length; ++i) {
             Vm.Log memory log = logs[i];
             if (log.emitter != address(ledger)) continue;
-            if (log.topics[0] == AssetReceiving.OpLogged.selector) {
+            if (log.topics[0] == IAssetReceiving.OpLogged.selector) {
                 uint64 opIndex = uint64(uint256(log.topics[1]));
                 uint8 kind = uint8(uint256(log.topics[2]));
                 uint32 tokenId = uint32(uint256(log.topics[3]));
@@ -329,9 +335,25 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
                 ghostHead = keccak256(abi.encode(ghostHead, kind, tokenId, from, to, amount));
                 if (opIndex != ghostOps || head != ghostHead) ghostEventMismatch = true;
                 ++ghostOps;
-            } else if (log.topics[0] == AssetReceiving.DepositCredited.selector) {
+            } else if (log.topics[0] == IAssetReceiving.DepositCredited.selector) {
                 ghostDepositIds.push(uint64(uint256(log.topics[1])));
             }
+        }
+    }
+
+    /// @dev A record for deposit `depositId` and the threshold's first attesters' signatures of it.
+    function _attested(uint64 depositId, address to, uint32 id, uint128 value)
+        internal
+        view
+        returns (BridgeProtocol.DepositRecord memory rec, bytes memory sigs)
+    {
+        rec = BridgeProtocol.DepositRecord({
+            recipient: to, tokenId: id, amount: value, depositor: address(this), timestamp: depositId
+        });
+        bytes32 digest = ledger.depositDigest(depositId, rec);
+        for (uint256 k = 0; k < ledger.attesterThreshold(); k++) {
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(_attesterKeys[k], digest);
+            sigs = bytes.concat(sigs, abi.encodePacked(r, s, v));
         }
     }
 }
