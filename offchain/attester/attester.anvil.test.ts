@@ -1,8 +1,9 @@
 /**
- * The attester against today's contracts on two anvil chains (offchain/testing/bridge.ts): it
- * follows L1 DepositQueued and L2 OpLogged into its own database, signs what matches, refuses what
- * does not (naming the field), resumes from its checkpoint after a restart, and signs exodus only
- * once L1 is in exodus. The courier client (runtime/attestations.ts) collects its signature.
+ * The attester against the attested contracts on two anvil chains (testkit.ts): it follows L1
+ * DepositQueued and L2 OpLogged into its own database, signs what matches, refuses what does not
+ * (naming the field), resumes from its checkpoint after a restart, and signs exodus only once L1 is
+ * in exodus. The contracts compute the digests it signs, accept its credits' signatures, and halt
+ * L2 with the exodus signatures the courier client collects from two attesters.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,7 +18,10 @@ import {
   batchAttestation,
   checkSignature,
   depositAttestation,
+  domainSeparatorOf,
   exodusAttestation,
+  l1Domain,
+  l2Domain,
 } from "../lib/attestation.js";
 import { type DepositRecord, type Op, opChainOf, ZERO_ADDRESS } from "../lib/protocol.js";
 import { collectAttestations } from "../runtime/attestations.js";
@@ -25,15 +29,15 @@ import { publicClientFor } from "../runtime/chains.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
-import { ANVIL_KEYS, mineBlocks, rpc } from "../testing/anvil.js";
-import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
+import { mineBlocks, rpc } from "../testing/anvil.js";
 import { Attester } from "./attester.js";
 import { type AttesterConfig, loadAttesterConfig } from "./config.js";
 import { serveAttesterApi } from "./server.js";
+import { ATTESTER_KEYS, type AttestedBridge, KEYS, startAttestedBridge, THRESHOLD } from "./testkit.js";
 
-const ATTESTER_KEY = ANVIL_KEYS[6];
+const ATTESTER_KEY = ATTESTER_KEYS[0] as Hex;
 const SIGNER = privateKeyToAccount(ATTESTER_KEY).address;
-let bridge: TestBridge;
+let bridge: AttestedBridge;
 let dataDir: string;
 let config: AttesterConfig;
 let user: Address;
@@ -43,7 +47,7 @@ const ops: Op[] = [];
 const records: DepositRecord[] = [];
 
 before(async () => {
-  bridge = await startTestBridge();
+  bridge = await startAttestedBridge();
   dataDir = mkdtempSync(join(tmpdir(), "attester-"));
   config = loadAttesterConfig({
     ...bridge.env,
@@ -52,7 +56,7 @@ before(async () => {
     ATTESTER_PORT: "0",
     LOG_BLOCK_RANGE: "2",
   });
-  user = privateKeyToAccount(ROLES.user).address;
+  user = privateKeyToAccount(KEYS.user).address;
 });
 after(async () => {
   await bridge?.stop();
@@ -65,11 +69,11 @@ async function mined(client: PublicClient, hash: Hex): Promise<void> {
 }
 
 async function depositOnL1(amount: bigint): Promise<void> {
-  const wallet = bridge.l1.wallet(ROLES.user);
+  const wallet = bridge.l1.wallet(KEYS.user);
   await mined(
     bridge.l1.client,
     await wallet.writeContract({
-      address: bridge.assetStorage,
+      address: bridge.contracts.assetStorage,
       abi: assetStorageAbi,
       functionName: "depositETH",
       args: [user],
@@ -80,28 +84,26 @@ async function depositOnL1(amount: bigint): Promise<void> {
   records.push({ recipient: user, tokenId: 0, amount, depositor: user, timestamp: block.timestamp });
 }
 
+/** Runs `write` (a transaction hash, or "0x" when it waited itself) and records `op`. */
 async function onL2(op: Op, write: () => Promise<Hex>): Promise<void> {
-  await mined(bridge.l2.client, await write());
+  const hash = await write();
+  if (hash !== "0x") await mined(bridge.l2.client, hash);
   ops.push(op);
 }
 
-async function creditOnL2(depositId: bigint, amount: bigint): Promise<void> {
-  const w = bridge.l2.wallet(ROLES.relayer);
-  await onL2({ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: user, amount }, () =>
-    w.writeContract({
-      address: bridge.assetReceiving,
-      abi: assetReceivingAbi,
-      functionName: "creditDeposit",
-      args: [depositId, user, 0, amount],
-    }),
-  );
+async function creditOnL2(depositId: bigint): Promise<void> {
+  const r = records[Number(depositId)] as DepositRecord;
+  await onL2({ kind: 1, tokenId: r.tokenId, from: ZERO_ADDRESS, to: r.recipient, amount: r.amount }, async () => {
+    await bridge.credit(depositId, r);
+    return "0x";
+  });
 }
 
 async function transferOnL2(amount: bigint): Promise<void> {
-  const w = bridge.l2.wallet(ROLES.user);
+  const w = bridge.l2.wallet(KEYS.user);
   await onL2({ kind: 2, tokenId: 0, from: user, to: bob, amount }, () =>
     w.writeContract({
-      address: bridge.assetReceiving,
+      address: bridge.contracts.assetReceiving,
       abi: assetReceivingAbi,
       functionName: "transfer",
       args: [bob, 0n, amount],
@@ -110,10 +112,10 @@ async function transferOnL2(amount: bigint): Promise<void> {
 }
 
 async function withdrawOnL2(amount: bigint): Promise<void> {
-  const w = bridge.l2.wallet(ROLES.user);
+  const w = bridge.l2.wallet(KEYS.user);
   await onL2({ kind: 3, tokenId: 0, from: user, to: user, amount }, () =>
     w.writeContract({
-      address: bridge.assetReceiving,
+      address: bridge.contracts.assetReceiving,
       abi: assetReceivingAbi,
       functionName: "withdraw",
       args: [0, amount, user],
@@ -132,7 +134,7 @@ interface Running {
 }
 
 /** An attester over the data dir, with L1/L2 clients that record eth_getLogs ranges. */
-async function startAttester(): Promise<Running> {
+async function startAttester(cfg: AttesterConfig = config): Promise<Running> {
   const controller = new AbortController();
   const lines: Record<string, unknown>[] = [];
   const log: Logger = createLogger("attester", { level: "debug", write: (l) => lines.push(JSON.parse(l)) });
@@ -146,18 +148,18 @@ async function startAttester(): Promise<Running> {
           getLogsFrom[chain].push(BigInt(body.params[0].fromBlock));
       },
     });
-  const db = openDatabase(config.dbPath);
+  const db = openDatabase(cfg.dbPath);
   const metrics = new Metrics();
   const attester = new Attester({
-    config,
+    config: cfg,
     db,
     log,
     signal: controller.signal,
     metrics,
-    l1Client: publicClientFor(config.l1, recording("L1", bridge.l1.anvil.url)),
-    l2Client: publicClientFor(config.l2, recording("L2", bridge.l2.anvil.url)),
+    l1Client: publicClientFor(cfg.l1, recording("L1", bridge.l1.anvil.url)),
+    l2Client: publicClientFor(cfg.l2, recording("L2", bridge.l2.anvil.url)),
   });
-  const { url } = await serveAttesterApi(attester, config, metrics, {
+  const { url } = await serveAttesterApi(attester, cfg, metrics, {
     host: "127.0.0.1",
     port: 0,
     signal: controller.signal,
@@ -186,7 +188,7 @@ async function call(
 }
 
 async function l2Tuple(): Promise<{ l2OpCount: string; l2OpHead: Hex }> {
-  const read = { address: bridge.assetReceiving, abi: assetReceivingAbi } as const;
+  const read = { address: bridge.contracts.assetReceiving, abi: assetReceivingAbi } as const;
   const [count, head] = await Promise.all([
     bridge.l2.client.readContract({ ...read, functionName: "opCount" }),
     bridge.l2.client.readContract({ ...read, functionName: "opHead" }),
@@ -200,11 +202,41 @@ const recordQuery = (r: DepositRecord) =>
 describe("attester on anvil", () => {
   let a: Running;
 
+  it("computes the digests and domain separators the contracts compute", async () => {
+    const { assetStorage, assetReceiving } = bridge.contracts;
+    const l1Read = { address: assetStorage, abi: assetStorageAbi } as const;
+    const l2Read = { address: assetReceiving, abi: assetReceivingAbi } as const;
+    const claim = { batchNumber: 3n, newOpChain: 77n, l2OpCount: 9n, l2OpHead: `0x${"ab".repeat(32)}` as Hex };
+    const record: DepositRecord = {
+      recipient: user,
+      tokenId: 2,
+      amount: 5n,
+      depositor: bob,
+      timestamp: 1_700_000_000n,
+    };
+    const [l1Separator, l2Separator, batch, deposit, exodus] = await Promise.all([
+      bridge.l1.client.readContract({ ...l1Read, functionName: "domainSeparator" }),
+      bridge.l2.client.readContract({ ...l2Read, functionName: "domainSeparator" }),
+      bridge.l1.client.readContract({
+        ...l1Read,
+        functionName: "batchDigest",
+        args: [claim.batchNumber, claim.newOpChain, claim.l2OpCount, claim.l2OpHead],
+      }),
+      bridge.l2.client.readContract({ ...l2Read, functionName: "depositDigest", args: [7n, record] }),
+      bridge.l2.client.readContract({ ...l2Read, functionName: "exodusDigest" }),
+    ]);
+    assert.equal(l1Separator, domainSeparatorOf(l1Domain(31337, assetStorage)));
+    assert.equal(l2Separator, domainSeparatorOf(l2Domain(31338, assetReceiving)));
+    assert.equal(batch, attestationDigest(batchAttestation(bridge.contracts, claim)));
+    assert.equal(deposit, attestationDigest(depositAttestation(bridge.contracts, 7n, record)));
+    assert.equal(exodus, attestationDigest(exodusAttestation(bridge.contracts)));
+  });
+
   it("follows both chains and signs the batch tuple that matches L2", async () => {
     await depositOnL1(parseEther("1"));
     await depositOnL1(parseEther("0.5"));
-    await creditOnL2(0n, 100n);
-    await creditOnL2(1n, 50n);
+    await creditOnL2(0n);
+    await creditOnL2(1n);
     await transferOnL2(30n);
     await withdrawOnL2(10n);
     a = await startAttester();
@@ -331,20 +363,44 @@ describe("attester on anvil", () => {
     assert.equal(refused.json.field, "exodusMode");
     await rpc(bridge.l1.anvil.url, "evm_increaseTime", [301]);
     await mineBlocks(bridge.l1.anvil.url, 1);
-    const w = bridge.l1.wallet(ROLES.user);
+    const w = bridge.l1.wallet(KEYS.user);
     await mined(
       bridge.l1.client,
-      await w.writeContract({ address: bridge.assetStorage, abi: assetStorageAbi, functionName: "activateExodus" }),
+      await w.writeContract({
+        address: bridge.contracts.assetStorage,
+        abi: assetStorageAbi,
+        functionName: "activateExodus",
+      }),
     );
     const signed = await call(a.url, "/v1/exodus");
     assert.equal(signed.status, 200, JSON.stringify(signed.json));
     assert.equal(signed.json.digest, attestationDigest(exodusAttestation(config.contracts)));
-    const viaCourier = await collectAttestations({
-      urls: [a.url],
-      attestation: exodusAttestation(config.contracts),
-      set: { attesters: [SIGNER], threshold: 1 },
+    const second = await startAttester({
+      ...config,
+      privateKey: ATTESTER_KEYS[1] as Hex,
+      dbPath: join(dataDir, "second", "attester.sqlite"),
     });
-    assert.deepEqual(viaCourier.signers, [SIGNER]);
+    await second.attester.tick();
+    const l2Read = { address: bridge.contracts.assetReceiving, abi: assetReceivingAbi } as const;
+    const [members, threshold] = await Promise.all([
+      bridge.l2.client.readContract({ ...l2Read, functionName: "attesters" }),
+      bridge.l2.client.readContract({ ...l2Read, functionName: "attesterThreshold" }),
+    ]);
+    assert.equal(threshold, THRESHOLD);
+    const collected = await collectAttestations({
+      urls: [a.url, second.url, "http://127.0.0.1:1"],
+      attestation: exodusAttestation(config.contracts),
+      set: { attesters: members, threshold },
+    });
+    assert.equal(collected.signers.length, 2);
+    assert.equal(collected.refused.length, 1, "the third attester is down");
+    const courier = bridge.l2.wallet(KEYS.courier);
+    await mined(
+      bridge.l2.client,
+      await courier.writeContract({ ...l2Read, functionName: "haltForExodus", args: [collected.signatures] }),
+    );
+    assert.equal(await bridge.l2.client.readContract({ ...l2Read, functionName: "halted" }), true);
+    second.stop();
     a.stop();
   });
 });

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sleep } from "../runtime/retry.js";
 import { ANVIL_KEYS, freePort } from "../testing/anvil.js";
-import { startTestBridge, type TestBridge } from "../testing/bridge.js";
+import { type AttestedBridge, startAttestedBridge } from "./testkit.js";
 
-let bridge: TestBridge;
+let bridge: AttestedBridge;
 const dataDir = mkdtempSync(join(tmpdir(), "attester-entry-"));
 before(async () => {
-  bridge = await startTestBridge();
+  bridge = await startAttestedBridge();
 });
 after(async () => {
   await bridge?.stop();
