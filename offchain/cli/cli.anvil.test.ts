@@ -9,15 +9,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
+import { type Address, getContractAddress, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { Extractor } from "../extractor/extractor.js";
 import { readBatch } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { emptyRoot } from "../lib/tree.js";
 import { SqliteProofQueue } from "../prover/queue.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
+import { readBatchToSend } from "../sender/batches.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
+import { localAttesters, sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import {
   ACCEPT_ALL_VERIFIER_INITCODE,
   deployArtifact,
@@ -42,6 +45,7 @@ let gov2: SignerClient;
 let storage: Address;
 let receiving: Address;
 let demo: Address;
+let attestations: AttestationSource;
 const ALICE_KEY = ANVIL_KEYS[1];
 const BOB_KEY = ANVIL_KEYS[2];
 const alice = privateKeyToAccount(ALICE_KEY).address;
@@ -59,11 +63,36 @@ before(async () => {
   const env1 = { client: c1, wallet: gov1 };
   const verifier = await deployBytecode(env1, ACCEPT_ALL_VERIFIER_INITCODE);
   const g = gov1.account.address;
-  storage = await deployArtifact(env1, "AssetStorage", [g, g, verifier, emptyRoot(DEPTH), DEPTH, N, DEADLINE]);
+  const attesters = sortedAttesters(TEST_ATTESTER_KEYS).map((a) => a.address);
+  const g2 = gov2.account.address;
+  const l2Ledger = getContractAddress({ from: g2, nonce: BigInt(await c2.getTransactionCount({ address: g2 })) });
+  storage = await deployArtifact(env1, "AssetStorage", [
+    g,
+    {
+      verifier,
+      treeDepth: DEPTH,
+      batchSize: N,
+      priorityDeadline: DEADLINE,
+      l2ChainId: 31338n,
+      l2Ledger,
+      attesters,
+      attesterThreshold: TEST_ATTESTER_THRESHOLD,
+      governanceDelay: 2n * DEADLINE,
+    },
+  ]);
   demo = await deployArtifact(env1, "DemoToken", ["Demo", "DEMO", g]);
   await tx1(demo, erc20Abi, "mint", [alice, parseEther("1000")]);
   await tx1(storage, assetStorageAbi, "dockToken", [demo]);
-  receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [g, g]);
+  receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [
+    g,
+    31337n,
+    storage,
+    attesters,
+    TEST_ATTESTER_THRESHOLD,
+    2n * DEADLINE,
+  ]);
+  assert.equal(receiving.toLowerCase(), l2Ledger.toLowerCase(), "the L2 ledger landed where L1 expects it");
+  attestations = localAttesters({ l1: c1, l2: c2, assetStorage: storage, assetReceiving: receiving });
   await tx2("setTokenMetadata", [1, "Demo", "DEMO", 18]);
   writeDeployment(deploymentsDir, {
     chainId: 31337,
@@ -128,7 +157,10 @@ async function relayDeposits() {
   let next = await c2.readContract({ address: receiving, abi: assetReceivingAbi, functionName: "nextDepositId" });
   for (const log of logs) {
     if (log.args.depositId < next) continue;
-    await tx2("creditDeposit", [log.args.depositId, log.args.recipient, log.args.tokenId, log.args.amount]);
+    const { recipient, tokenId, amount, depositor, timestamp } = log.args;
+    const record = { recipient, tokenId, amount, depositor, timestamp };
+    const { signatures } = await attestations.deposit(log.args.depositId, record);
+    await tx2("creditDeposit", [log.args.depositId, record, signatures]);
     next += 1n;
   }
 }
@@ -206,11 +238,17 @@ async function proveBatches() {
       });
       while (slots.length < N)
         slots.push({ kind: 0, tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n });
+      const { l2OpCount, l2OpHead } = readBatchToSend(db, n)!;
+      const claim = { batchNumber: BigInt(n), newOpChain: b.newOpChain, l2OpCount, l2OpHead };
+      const { signatures } = await attestations.batch(claim);
       await tx1(storage, assetStorageAbi, "submitBatch", [
         b.newRoot,
         b.newOpChain,
+        l2OpCount,
+        l2OpHead,
         slots,
         [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        signatures,
       ]);
     }
   } finally {

@@ -6,9 +6,9 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import type { Address } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { serveMetrics } from "../runtime/metrics.js";
 import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
+import { serveMetrics } from "../runtime/metrics.js";
 import { Revert } from "../testing/fake-chain.js";
 import { ALICE, fakeToken, makeWorld, RECEIVING, STORAGE, type World } from "./fixtures.js";
 import { MonitorService, runMonitor } from "./monitor.js";
@@ -207,13 +207,14 @@ describe("monitor: crediting", () => {
     assert.match(w.errors()[0]?.msg ?? "", /different values/);
   });
 
-  it("waits while credits are paused on L2", async () => {
+  it("sends no credit while fewer than the threshold of attesters sign, then credits", async () => {
     const w = world();
     w.deposit(0, 10n, { block: 95n });
     w.ledger.paused = true;
     const svc = new MonitorService(w.deps());
     await svc.tick();
     assert.equal(w.l2.sent.length, 0);
+    assert.match(String(w.errors()[0]?.reason ?? ""), /1 of 2 attester signatures \(attester refused\)/);
     w.ledger.paused = false;
     await svc.tick();
     assert.deepEqual(w.ledger.credited, [0n]);

@@ -3,11 +3,14 @@
  * crediting), relays docked tokens' metadata, and credits queued deposits on L2 in order.
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
+
 import type { PublicClient } from "viem";
-import { Metrics } from "../runtime/metrics.js";
+import { httpAttestations } from "../runtime/attestation-http.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
+import { Metrics } from "../runtime/metrics.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { MonitorConfig } from "./config.js";
 import { creditDeposits } from "./credit.js";
@@ -21,6 +24,8 @@ export interface MonitorDeps {
   db: Db;
   log: Logger;
   signal: AbortSignal;
+  /** Where the attesters' signatures come from; default: their HTTP APIs (config.attesterUrls). */
+  attestations?: AttestationSource;
   /** Shared metrics registry (the supervisor serves one for all services); default: a private one. */
   metrics?: Metrics;
   /** Injected clients (tests); default: built from the config. */
@@ -76,6 +81,9 @@ export class MonitorService {
       log,
       signal,
       metrics: this.metrics,
+      attestations:
+        deps.attestations ??
+        httpAttestations({ urls: config.attesterUrls, l2: { client: l2, assetReceiving: config.assetReceiving } }),
       tx: {
         stuckAfterMs: config.txTimeoutMs,
         pollIntervalMs: Math.min(config.pollIntervalMs, 1_000),
@@ -135,7 +143,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<void> {
   deps.log.info("monitor starting", {
     assetStorage: deps.config.assetStorage,
     assetReceiving: deps.config.assetReceiving,
-    relayer: (deps.l2Wallet ?? walletClientFor(deps.config.l2, deps.config.relayerKey)).account.address,
+    courier: (deps.l2Wallet ?? walletClientFor(deps.config.l2, deps.config.relayerKey)).account.address,
     confirmations: deps.config.confirmations,
     resumeFromBlock: p.lastL1Block === null ? Number(deps.config.l1DeployBlock) : p.lastL1Block + 1,
     depositsSeen: p.depositsSeen,

@@ -95,6 +95,7 @@ describe("runNode on anvil", () => {
     let metricsUrl: string | undefined;
     const node = runNode(config, {
       signal: controller.signal,
+      attestations: bridge.attestations,
       echo: false,
       onReady: (i) => (metricsUrl = i.metricsUrl),
     });

@@ -7,6 +7,7 @@
  * that returns when `signal` aborts (the prover pool is started and stopped here). A service that
  * fails stops the others: the node exits non-zero rather than run half of the bridge.
  */
+
 import { appendFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -20,13 +21,14 @@ import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig } from "../prover/config.js";
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
+import { envSource } from "../runtime/env.js";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
 import { runSender } from "../sender/sender.js";
-import { envSource } from "../runtime/env.js";
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 
 export const SERVICES = ["monitor", "extractor", "prover", "sender"] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -139,6 +141,8 @@ export interface RunNodeOptions {
   echo?: boolean;
   /** Called once everything is started, with the metrics URL if any (tests). */
   onReady?: (info: { metricsUrl?: string; explorerUrl?: string }) => void;
+  /** Where the monitor and the sender get attestations (tests); default: the configured attester URLs. */
+  attestations?: AttestationSource;
 }
 
 /** Runs the node until `signal` aborts or a service fails; resolves to the exit status (0 or 1). */
@@ -209,7 +213,18 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   const c = config;
   if (c.monitor) {
     const cfg = c.monitor;
-    runs.push(supervise("monitor", () => runMonitor({ config: cfg, db, log: logger("monitor"), signal, metrics })));
+    runs.push(
+      supervise("monitor", () =>
+        runMonitor({
+          config: cfg,
+          db,
+          log: logger("monitor"),
+          signal,
+          metrics,
+          attestations: opts.attestations,
+        }),
+      ),
+    );
   }
   if (c.extractor) {
     const cfg = c.extractor;
@@ -244,7 +259,19 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   }
   if (c.sender) {
     const cfg = c.sender;
-    runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
+    runs.push(
+      supervise("sender", () =>
+        runSender({
+          config: cfg,
+          db,
+          log: logger("sender"),
+          signal,
+          queue,
+          metrics,
+          attestations: opts.attestations,
+        }),
+      ),
+    );
   }
   opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);

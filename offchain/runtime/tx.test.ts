@@ -3,10 +3,10 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import { encodeFunctionData, http, parseAbi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { publicClientFor, walletClientFor } from "./chains.js";
-import { silentLogger } from "./log.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain, Revert } from "../testing/fake-chain.js";
+import { publicClientFor, walletClientFor } from "./chains.js";
+import { silentLogger } from "./log.js";
 import { sendTransaction, type TxSenderOptions } from "./tx.js";
 
 const URL = "http://tx.test";

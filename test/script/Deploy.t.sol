@@ -20,19 +20,58 @@ contract DeployScriptsTest is Test {
         return string.concat(dir, "/", vm.toString(block.chainid), ".json");
     }
 
-    function test_deployScripts_createTheirDeploymentsDir() public {
+    function _attesterEnv() internal {
+        address a = makeAddr("attester a");
+        address b = makeAddr("attester b");
+        (a, b) = a < b ? (a, b) : (b, a);
+        vm.setEnv("ATTESTERS", string.concat(vm.toString(a), ",", vm.toString(b)));
+        vm.setEnv("ATTESTER_THRESHOLD", "2");
+    }
+
+    /// @dev One function on purpose (process-wide environment): folders, the L1/L2 binding, the dev verifier.
+    function test_deployScripts() public {
+        _attesterEnv();
         string memory dir = _freshDir("l1");
-        vm.setEnv("SENDER_ADDRESS", vm.toString(makeAddr("sender")));
+        address l2Ledger = makeAddr("predicted L2 ledger");
+        vm.setEnv("L2_CHAIN_ID", "31338");
+        vm.setEnv("L2_LEDGER", vm.toString(l2Ledger));
         // No demo token: in a test the broadcaster is not the caller, so it could not dock one.
         vm.setEnv("DEMO_TOKEN", "false");
         DeployL1.Deployed memory d = new DeployL1().run();
         assertTrue(vm.exists(_file(dir)), "L1 deployment file written");
-        assertEq(vm.parseJsonAddress(vm.readFile(_file(dir)), ".contracts.AssetStorage"), d.assetStorage);
+        string memory json = vm.readFile(_file(dir));
+        assertEq(vm.parseJsonAddress(json, ".contracts.AssetStorage"), d.assetStorage);
+        assertEq(vm.parseJsonAddress(json, ".params.l2Ledger"), l2Ledger);
+        assertEq(vm.parseJsonUint(json, ".params.attesterThreshold"), 2);
+        vm.removeDir(dir, true);
+
+        // The development verifier (public toxic waste) is refused off anvil, unless explicitly allowed.
+        uint256 here = block.chainid;
+        vm.chainId(1);
+        DeployL1 script = new DeployL1();
+        vm.expectRevert(bytes("refusing to deploy the development verifier off anvil: set VERIFIER"));
+        script.run();
+        address devVerifier = deployCode("BatchVerifier.sol:Groth16Verifier");
+        vm.setEnv("VERIFIER", vm.toString(devVerifier));
+        vm.expectRevert(bytes("VERIFIER is the development verifier (public toxic waste)"));
+        script.run();
+        vm.setEnv("ALLOW_DEV_VERIFIER", "true");
+        dir = _freshDir("l1-allowed");
+        assertEq(script.run().verifier, devVerifier);
+        vm.setEnv("ALLOW_DEV_VERIFIER", "false");
+        vm.setEnv("VERIFIER", vm.toString(address(0)));
+        vm.chainId(here);
         vm.removeDir(dir, true);
 
         dir = _freshDir("l2");
-        vm.setEnv("RELAYER_ADDRESS", vm.toString(makeAddr("relayer")));
-        (address receiving,) = new DeployL2().run();
+        vm.setEnv("L1_CHAIN_ID", "31337");
+        vm.setEnv("L1_STORAGE", vm.toString(d.assetStorage));
+        vm.setEnv("L2_LEDGER", vm.toString(makeAddr("not where it lands")));
+        DeployL2 l2Script = new DeployL2();
+        vm.expectRevert(bytes("the ledger is not at L2_LEDGER, which L1 expects"));
+        l2Script.run();
+        vm.setEnv("L2_LEDGER", "");
+        (address receiving,) = l2Script.run();
         assertTrue(vm.exists(_file(dir)), "L2 deployment file written");
         assertEq(vm.parseJsonAddress(vm.readFile(_file(dir)), ".contracts.AssetReceiving"), receiving);
         vm.removeDir(dir, true);
