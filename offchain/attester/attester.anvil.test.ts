@@ -1,5 +1,5 @@
 /**
- * The attester against the attested contracts on two anvil chains (testkit.ts): it follows L1
+ * The attester against the attested contracts on two anvil chains (offchain/testing/bridge.ts): it follows L1
  * DepositQueued and L2 OpLogged into its own database, signs what matches, refuses what does not
  * (naming the field), resumes from its checkpoint after a restart, and signs exodus only once L1 is
  * in exodus. The contracts compute the digests it signs, accept its credits' signatures, and halt
@@ -15,6 +15,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import {
   attestationDigest,
+  type BridgeContracts,
   batchAttestation,
   checkSignature,
   depositAttestation,
@@ -22,6 +23,8 @@ import {
   exodusAttestation,
   l1Domain,
   l2Domain,
+  packSignatures,
+  signDigest,
 } from "../lib/attestation.js";
 import { type DepositRecord, type Op, opChainOf, ZERO_ADDRESS } from "../lib/protocol.js";
 import { collectAttestations } from "../runtime/attestations.js";
@@ -30,14 +33,17 @@ import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
 import { mineBlocks, rpc } from "../testing/anvil.js";
+import { sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
+import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 import { Attester } from "./attester.js";
 import { type AttesterConfig, loadAttesterConfig } from "./config.js";
 import { serveAttesterApi } from "./server.js";
-import { ATTESTER_KEYS, type AttestedBridge, KEYS, startAttestedBridge, THRESHOLD } from "./testkit.js";
 
-const ATTESTER_KEY = ATTESTER_KEYS[0] as Hex;
+const [FIRST, SECOND] = sortedAttesters(TEST_ATTESTER_KEYS);
+const ATTESTER_KEY = FIRST?.key as Hex;
 const SIGNER = privateKeyToAccount(ATTESTER_KEY).address;
-let bridge: AttestedBridge;
+let bridge: TestBridge;
+let contracts: BridgeContracts;
 let dataDir: string;
 let config: AttesterConfig;
 let user: Address;
@@ -47,7 +53,13 @@ const ops: Op[] = [];
 const records: DepositRecord[] = [];
 
 before(async () => {
-  bridge = await startAttestedBridge();
+  bridge = await startTestBridge();
+  contracts = {
+    l1ChainId: 31337,
+    assetStorage: bridge.assetStorage,
+    l2ChainId: 31338,
+    assetReceiving: bridge.assetReceiving,
+  };
   dataDir = mkdtempSync(join(tmpdir(), "attester-"));
   config = loadAttesterConfig({
     ...bridge.env,
@@ -56,7 +68,7 @@ before(async () => {
     ATTESTER_PORT: "0",
     LOG_BLOCK_RANGE: "2",
   });
-  user = privateKeyToAccount(KEYS.user).address;
+  user = privateKeyToAccount(ROLES.user).address;
 });
 after(async () => {
   await bridge?.stop();
@@ -69,11 +81,11 @@ async function mined(client: PublicClient, hash: Hex): Promise<void> {
 }
 
 async function depositOnL1(amount: bigint): Promise<void> {
-  const wallet = bridge.l1.wallet(KEYS.user);
+  const wallet = bridge.l1.wallet(ROLES.user);
   await mined(
     bridge.l1.client,
     await wallet.writeContract({
-      address: bridge.contracts.assetStorage,
+      address: bridge.assetStorage,
       abi: assetStorageAbi,
       functionName: "depositETH",
       args: [user],
@@ -84,26 +96,35 @@ async function depositOnL1(amount: bigint): Promise<void> {
   records.push({ recipient: user, tokenId: 0, amount, depositor: user, timestamp: block.timestamp });
 }
 
-/** Runs `write` (a transaction hash, or "0x" when it waited itself) and records `op`. */
 async function onL2(op: Op, write: () => Promise<Hex>): Promise<void> {
-  const hash = await write();
-  if (hash !== "0x") await mined(bridge.l2.client, hash);
+  await mined(bridge.l2.client, await write());
   ops.push(op);
 }
 
+/** Credits deposit `depositId` on L2 with signatures made by lib/attestation.ts (the contract checks them). */
 async function creditOnL2(depositId: bigint): Promise<void> {
   const r = records[Number(depositId)] as DepositRecord;
-  await onL2({ kind: 1, tokenId: r.tokenId, from: ZERO_ADDRESS, to: r.recipient, amount: r.amount }, async () => {
-    await bridge.credit(depositId, r);
-    return "0x";
-  });
+  const digest = attestationDigest(depositAttestation(contracts, depositId, r));
+  const keys = sortedAttesters(TEST_ATTESTER_KEYS).slice(0, TEST_ATTESTER_THRESHOLD);
+  const sigs = await Promise.all(
+    keys.map(async (k) => ({ signer: k.address, signature: await signDigest(digest, k.key) })),
+  );
+  const w = bridge.l2.wallet(ROLES.relayer);
+  await onL2({ kind: 1, tokenId: r.tokenId, from: ZERO_ADDRESS, to: r.recipient, amount: r.amount }, () =>
+    w.writeContract({
+      address: bridge.assetReceiving,
+      abi: assetReceivingAbi,
+      functionName: "creditDeposit",
+      args: [depositId, r, packSignatures(sigs)],
+    }),
+  );
 }
 
 async function transferOnL2(amount: bigint): Promise<void> {
-  const w = bridge.l2.wallet(KEYS.user);
+  const w = bridge.l2.wallet(ROLES.user);
   await onL2({ kind: 2, tokenId: 0, from: user, to: bob, amount }, () =>
     w.writeContract({
-      address: bridge.contracts.assetReceiving,
+      address: bridge.assetReceiving,
       abi: assetReceivingAbi,
       functionName: "transfer",
       args: [bob, 0n, amount],
@@ -112,10 +133,10 @@ async function transferOnL2(amount: bigint): Promise<void> {
 }
 
 async function withdrawOnL2(amount: bigint): Promise<void> {
-  const w = bridge.l2.wallet(KEYS.user);
+  const w = bridge.l2.wallet(ROLES.user);
   await onL2({ kind: 3, tokenId: 0, from: user, to: user, amount }, () =>
     w.writeContract({
-      address: bridge.contracts.assetReceiving,
+      address: bridge.assetReceiving,
       abi: assetReceivingAbi,
       functionName: "withdraw",
       args: [0, amount, user],
@@ -188,7 +209,7 @@ async function call(
 }
 
 async function l2Tuple(): Promise<{ l2OpCount: string; l2OpHead: Hex }> {
-  const read = { address: bridge.contracts.assetReceiving, abi: assetReceivingAbi } as const;
+  const read = { address: bridge.assetReceiving, abi: assetReceivingAbi } as const;
   const [count, head] = await Promise.all([
     bridge.l2.client.readContract({ ...read, functionName: "opCount" }),
     bridge.l2.client.readContract({ ...read, functionName: "opHead" }),
@@ -203,7 +224,7 @@ describe("attester on anvil", () => {
   let a: Running;
 
   it("computes the digests and domain separators the contracts compute", async () => {
-    const { assetStorage, assetReceiving } = bridge.contracts;
+    const { assetStorage, assetReceiving } = contracts;
     const l1Read = { address: assetStorage, abi: assetStorageAbi } as const;
     const l2Read = { address: assetReceiving, abi: assetReceivingAbi } as const;
     const claim = { batchNumber: 3n, newOpChain: 77n, l2OpCount: 9n, l2OpHead: `0x${"ab".repeat(32)}` as Hex };
@@ -227,9 +248,9 @@ describe("attester on anvil", () => {
     ]);
     assert.equal(l1Separator, domainSeparatorOf(l1Domain(31337, assetStorage)));
     assert.equal(l2Separator, domainSeparatorOf(l2Domain(31338, assetReceiving)));
-    assert.equal(batch, attestationDigest(batchAttestation(bridge.contracts, claim)));
-    assert.equal(deposit, attestationDigest(depositAttestation(bridge.contracts, 7n, record)));
-    assert.equal(exodus, attestationDigest(exodusAttestation(bridge.contracts)));
+    assert.equal(batch, attestationDigest(batchAttestation(contracts, claim)));
+    assert.equal(deposit, attestationDigest(depositAttestation(contracts, 7n, record)));
+    assert.equal(exodus, attestationDigest(exodusAttestation(contracts)));
   });
 
   it("follows both chains and signs the batch tuple that matches L2", async () => {
@@ -363,11 +384,11 @@ describe("attester on anvil", () => {
     assert.equal(refused.json.field, "exodusMode");
     await rpc(bridge.l1.anvil.url, "evm_increaseTime", [301]);
     await mineBlocks(bridge.l1.anvil.url, 1);
-    const w = bridge.l1.wallet(KEYS.user);
+    const w = bridge.l1.wallet(ROLES.user);
     await mined(
       bridge.l1.client,
       await w.writeContract({
-        address: bridge.contracts.assetStorage,
+        address: bridge.assetStorage,
         abi: assetStorageAbi,
         functionName: "activateExodus",
       }),
@@ -377,16 +398,16 @@ describe("attester on anvil", () => {
     assert.equal(signed.json.digest, attestationDigest(exodusAttestation(config.contracts)));
     const second = await startAttester({
       ...config,
-      privateKey: ATTESTER_KEYS[1] as Hex,
+      privateKey: SECOND?.key as Hex,
       dbPath: join(dataDir, "second", "attester.sqlite"),
     });
     await second.attester.tick();
-    const l2Read = { address: bridge.contracts.assetReceiving, abi: assetReceivingAbi } as const;
+    const l2Read = { address: bridge.assetReceiving, abi: assetReceivingAbi } as const;
     const [members, threshold] = await Promise.all([
       bridge.l2.client.readContract({ ...l2Read, functionName: "attesters" }),
       bridge.l2.client.readContract({ ...l2Read, functionName: "attesterThreshold" }),
     ]);
-    assert.equal(threshold, THRESHOLD);
+    assert.equal(threshold, TEST_ATTESTER_THRESHOLD);
     const collected = await collectAttestations({
       urls: [a.url, second.url, "http://127.0.0.1:1"],
       attestation: exodusAttestation(config.contracts),
@@ -394,7 +415,7 @@ describe("attester on anvil", () => {
     });
     assert.equal(collected.signers.length, 2);
     assert.equal(collected.refused.length, 1, "the third attester is down");
-    const courier = bridge.l2.wallet(KEYS.courier);
+    const courier = bridge.l2.wallet(ROLES.relayer);
     await mined(
       bridge.l2.client,
       await courier.writeContract({ ...l2Read, functionName: "haltForExodus", args: [collected.signatures] }),

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sleep } from "../runtime/retry.js";
 import { ANVIL_KEYS, freePort } from "../testing/anvil.js";
-import { type AttestedBridge, startAttestedBridge } from "./testkit.js";
+import { startTestBridge, type TestBridge } from "../testing/bridge.js";
 
-let bridge: AttestedBridge;
+let bridge: TestBridge;
 const dataDir = mkdtempSync(join(tmpdir(), "attester-entry-"));
 before(async () => {
-  bridge = await startAttestedBridge();
+  bridge = await startTestBridge();
 });
 after(async () => {
   await bridge?.stop();
