@@ -159,7 +159,7 @@ cluster-demo: install circuit-setup ## e2e with Redis + BullMQ and 2 separate pr
 	$(FORGE) build
 	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/cluster/demo.ts
 
-.PHONY: node monitor sender test-services
+.PHONY: node monitor sender attester test-services
 node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)
 	$(TSX) offchain/node.ts
 
@@ -168,6 +168,9 @@ monitor: install ## Run the L1 monitor alone (L1 deposits -> L2 credits, metadat
 
 sender: install ## Run the proof sender alone (proven batches -> L1 submitBatch, in order)
 	$(TSX) offchain/sender/index.ts
+
+attester: install ## Run one attester (its own key, RPCs and ATTESTER_DATA_DIR; signs what it saw: docs/operations.md "Attester")
+	$(TSX) offchain/attester/index.ts
 
 test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (msw fake chains and anvil)
 	$(TSX) --test $(sort $(wildcard offchain/runtime/*.test.ts offchain/node/*.test.ts offchain/monitor/*.test.ts offchain/sender/*.test.ts offchain/testing/*.test.ts offchain/lib/abi.test.ts))

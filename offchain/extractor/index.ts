@@ -17,8 +17,6 @@ export * from "./batcher.js";
 export * from "./config.js";
 export * from "./errors.js";
 export * from "./extractor.js";
-export * from "./oplog.js";
-export * from "./source.js";
 export * from "./store.js";
 
 /** Runs the service until a signal; resolves to the process exit status. */
