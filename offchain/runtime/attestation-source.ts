@@ -6,15 +6,10 @@
  * (offchain/testing/attesters.ts).
  */
 import type { Address, Hex } from "viem";
+import type { BatchClaim } from "../lib/attestation.js";
 import type { DepositRecord } from "../lib/protocol.js";
 
-/** The tuple an L1 batch attestation binds (section 14.2), besides the L2 source fixed by L1. */
-export interface BatchClaim {
-  batchNumber: bigint;
-  newOpChain: bigint;
-  l2OpCount: bigint;
-  l2OpHead: Hex;
-}
+export type { BatchClaim };
 
 export interface Attested {
   /** r ‖ s ‖ v per signer, signers strictly ascending: the `signatures` argument. */
