@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Script} from "forge-std/Script.sol";
-import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
+import {IHoldable} from "../src/L2/IHoldable.sol";
 import {AssetReceiving} from "../src/L2/AssetReceiving.sol";
 import {Escrow} from "../src/L2/examples/Escrow.sol";
 
@@ -39,7 +39,7 @@ contract DeployL2 is Script {
             deployer, p.l1ChainId, p.l1Storage, p.attesters, p.threshold, p.governanceDelay
         );
         if (p.metadataRelayer != address(0)) ledger.setMetadataRelayer(p.metadataRelayer);
-        if (p.withEscrow) escrow = address(new Escrow(IERC6909(address(ledger))));
+        if (p.withEscrow) escrow = address(new Escrow(IHoldable(address(ledger))));
         if (governor != deployer) ledger.transferOwnership(governor);
         vm.stopBroadcast();
         receiving = address(ledger);

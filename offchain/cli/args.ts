@@ -91,7 +91,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "balances on L1 and L2, per token",
     details:
       "For each docked token (or --token): the L1 wallet balance, the L1 amount waiting to be claimed, and the L2 " +
-      "bridged balance of --address (default: the PRIVATE_KEY account).",
+      "bridged balance of --address (default: the PRIVATE_KEY account), with how much of it business contracts " +
+      "hold (still yours, exits to you at exodus) and how much you can spend.",
     options: [
       { name: "address", type: "string", placeholder: "<address>", description: "account to show (default: yours)" },
       TOKEN(false, "only this token"),

@@ -289,6 +289,25 @@ describe("CLI on anvil", () => {
     assert.match(unknown.err, /--token NOPE: no docked token has this symbol; the tokens are ETH \(0\), DEMO \(1\)/);
   });
 
+  it("shows held and spendable L2 amounts once a hold reserves part of a balance", async () => {
+    // Alice holds 30 DEMO of her own for Bob (no expiry); the units stay hers, and exit to her later.
+    const aliceL2 = walletClientFor({ name: "L2", rpcUrl: l2.url, chainId: 31338, pollingIntervalMs: 50 }, ALICE_KEY);
+    const hash = await aliceL2.writeContract({
+      address: receiving,
+      abi: assetReceivingAbi,
+      functionName: "hold",
+      args: [alice, 1, bob, parseEther("30"), 0],
+    });
+    assert.equal((await c2.waitForTransactionReceipt({ hash })).status, "success");
+    const bal = await cliJson(["balance", "--token", "1"]);
+    assert.equal(bal.tokens[0].l2, parseEther("100").toString());
+    assert.equal(bal.tokens[0].l2Held, parseEther("30").toString());
+    assert.equal(bal.tokens[0].l2Spendable, parseEther("70").toString());
+    const text = await cli(["balance", "--token", "1"]);
+    assert.match(text.out, /L2 100 DEMO \(held 30 DEMO, spendable 70 DEMO\)/);
+    assert.match(text.out, /Held units are yours/);
+  });
+
   it("transfers, approves, sets an operator and withdraws on L2", async () => {
     const t = await cliJson(["transfer", "--to", bob, "--token", "ETH", "--amount", "0.5"]);
     assert.equal(t.opIndex, "2");
@@ -408,7 +427,7 @@ describe("CLI on anvil", () => {
     const exits = ex.exits.map((e: { symbol: string; balance: string }) => [e.symbol, e.balance]);
     assert.deepEqual(exits, [
       ["ETH", parseEther("1.25").toString()],
-      ["DEMO", parseEther("80").toString()],
+      ["DEMO", parseEther("80").toString()], // 30 of them still held for Bob on L2: they exit to Alice
     ]);
     assert.equal(await pending(alice, 0), parseEther("1.25"));
     assert.equal(await pending(alice, 1), parseEther("80"));

@@ -24,6 +24,7 @@ const Env = z.object({
   DEVNET_L1_PORT: zPort.default(8545),
   DEVNET_L2_PORT: zPort.default(8546),
   DEVNET_EXPLORER_PORT: zPort.default(8090),
+  DEVNET_ATTESTER_PORT: zPort.max(65533).default(8601),
   DEVNET_NODE_SERVICES: z.string().optional(),
   DEVNET_DEMO_AMOUNT: zInt(0).default(10_000),
   DEPTH: zInt(1).default(16),
@@ -40,6 +41,8 @@ export interface DevnetConfig {
   l1Port: number;
   l2Port: number;
   explorerPort: number;
+  /** The three attesters' API ports (DEVNET_ATTESTER_PORT and the next two). */
+  attesterPorts: number[];
   nodeServices: string | undefined;
   demoAmount: bigint;
   depth: number;
@@ -58,10 +61,11 @@ export function loadDevnetConfig(env: NodeJS.ProcessEnv = process.env): DevnetCo
       `DEVNET_DIR (environment): ${e.DEVNET_DIR} must be a folder inside the repository (forge writes the deployment files there)`,
     ]);
   }
-  const ports = [e.DEVNET_L1_PORT, e.DEVNET_L2_PORT, e.DEVNET_EXPLORER_PORT];
+  const attesterPorts = [0, 1, 2].map((i) => e.DEVNET_ATTESTER_PORT + i);
+  const ports = [e.DEVNET_L1_PORT, e.DEVNET_L2_PORT, e.DEVNET_EXPLORER_PORT, ...attesterPorts];
   if (new Set(ports).size !== ports.length) {
     throw new ConfigError([
-      `DEVNET_L1_PORT, DEVNET_L2_PORT, DEVNET_EXPLORER_PORT: must differ (got ${ports.join(", ")})`,
+      `DEVNET_L1_PORT, DEVNET_L2_PORT, DEVNET_EXPLORER_PORT, DEVNET_ATTESTER_PORT (+1, +2): must differ (got ${ports.join(", ")})`,
     ]);
   }
   return {
@@ -70,6 +74,7 @@ export function loadDevnetConfig(env: NodeJS.ProcessEnv = process.env): DevnetCo
     l1Port: e.DEVNET_L1_PORT,
     l2Port: e.DEVNET_L2_PORT,
     explorerPort: e.DEVNET_EXPLORER_PORT,
+    attesterPorts,
     nodeServices: e.DEVNET_NODE_SERVICES,
     demoAmount: BigInt(e.DEVNET_DEMO_AMOUNT),
     depth: e.DEPTH,

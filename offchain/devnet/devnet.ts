@@ -154,6 +154,7 @@ async function deploy(d: DevnetContext, logDir: string, out: (line: string) => v
     circuitDir: c.circuitDir,
     proverWorkers: c.proverWorkers,
   });
+  d.nodeEnv.ATTESTER_URLS = c.attesterPorts.map((p) => `http://127.0.0.1:${p}`).join(",");
 }
 
 /** Starts the devnet; resolves with its state once every process is up. */

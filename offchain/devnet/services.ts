@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Deployments, Side } from "../e2e/chains.js";
+import { type Deployments, E2E_ATTESTERS, E2E_THRESHOLD, type Side } from "../e2e/chains.js";
 import { sleep } from "../runtime/retry.js";
 import { ANVIL_BIN, anvilArgs, waitForRpc } from "../testing/anvil.js";
 import type { DevnetConfig } from "./config.js";
@@ -85,9 +85,39 @@ function anvil(layer: "L1" | "L2"): ProcessSpec {
 
 const explorerUrl = (d: DevnetContext) => `http://127.0.0.1:${d.config.explorerPort}/`;
 
+/** Attester `i` of the three (own key, data directory and port; the devnet uses threshold 2). */
+function attester(i: number): ProcessSpec {
+  const url = (d: DevnetContext) => `http://127.0.0.1:${d.config.attesterPorts[i]}`;
+  return {
+    name: `attester-${i + 1}`,
+    phase: "service",
+    command: (d) => ({
+      command: process.execPath,
+      args: [...TSX, "offchain/attester/index.ts"],
+      env: {
+        L1_RPC_URL: d.l1.url,
+        L2_RPC_URL: d.l2.url,
+        L1_CHAIN_ID: String(d.l1.chainId),
+        L2_CHAIN_ID: String(d.l2.chainId),
+        DEPLOYMENTS_DIR: d.deploymentsDir,
+        ATTESTER_PRIVATE_KEY: E2E_ATTESTERS[i]!.key,
+        ATTESTER_DATA_DIR: join(d.config.root, `attester-${i + 1}`),
+        ATTESTER_PORT: String(d.config.attesterPorts[i]),
+        CONFIRMATIONS: "0",
+      },
+    }),
+    match: () => "offchain/attester/index.ts",
+    ready: (d, _log, alive) => httpOk(`${url(d)}/health`, alive, `attester ${i + 1}`),
+    describe: (d) => `attester ${i + 1} ${url(d)} (${E2E_ATTESTERS[i]!.address}; ${E2E_THRESHOLD} of 3 sign)`,
+  };
+}
+
 export const PROCESSES: readonly ProcessSpec[] = [
   anvil("L1"),
   anvil("L2"),
+  attester(0),
+  attester(1),
+  attester(2),
   {
     name: "node",
     phase: "service",

@@ -17,7 +17,8 @@ import { BullmqProofQueue } from "../prover/bullmq-queue.js";
 import { parseConfig, zInt } from "../runtime/config.js";
 import { type Anvil, freePort, startAnvil } from "../testing/anvil.js";
 import { type RedisServer, startRedis } from "../testing/redis.js";
-import { deployBridge, nodeEnvOf, requireCircuit, sideOf } from "./chains.js";
+import { startAttesters, whoAttested } from "./attesters.js";
+import { deployBridge, E2E_THRESHOLD, nodeEnvOf, requireCircuit, sideOf } from "./chains.js";
 import { Journal } from "./journal.js";
 import { ProcessGroup } from "./processes.js";
 import { runScenario } from "./scenario.js";
@@ -87,6 +88,24 @@ async function main(): Promise<number> {
       }),
     );
     const nodeEnv = nodeEnvOf({ l1, l2, deploymentsDir, dataDir, circuitDir, proverWorkers: env.PROVER_WORKERS });
+    const attesters = await journal.step(
+      `start 3 attesters (own keys, databases and ports; ${E2E_THRESHOLD} of 3 sign)`,
+      () =>
+        startAttesters(procs, {
+          root,
+          env: {
+            L1_RPC_URL: l1.url,
+            L2_RPC_URL: l2.url,
+            L1_CHAIN_ID: String(l1.chainId),
+            L2_CHAIN_ID: String(l2.chainId),
+            DEPLOYMENTS_DIR: deploymentsDir,
+            POLL_INTERVAL_MS: "300",
+            LOG_LEVEL: "info",
+          },
+        }),
+    );
+    nodeEnv.ATTESTER_URLS = attesters.map((a) => a.url).join(",");
+    out(`   attesters ${attesters.map((a) => `${a.name} ${a.url} (${a.address})`).join(", ")}`);
     // The node serves the explorer (offchain/explorer) on this port while the bridge runs.
     nodeEnv.EXPLORER_PORT = String(await freePort());
     out(`   explorer http://127.0.0.1:${nodeEnv.EXPLORER_PORT}/ (page and JSON API, while the node runs)`);
@@ -139,8 +158,16 @@ async function main(): Promise<number> {
       log: out,
       queue: clusterQueue,
       midProof,
+      killAttester: async () => {
+        await procs.stop("attester-3", "SIGKILL");
+        return `attester-3 SIGKILLed: attester-1 and attester-2 (the threshold, ${E2E_THRESHOLD}) sign from now on`;
+      },
     });
     out(`\n${journal.table()}\n`);
+    out("who attested each batch (signers recovered from the submitBatch calldata):");
+    const storage = deployments.l1.contracts.AssetStorage as `0x${string}`;
+    for (const b of await whoAttested(l1.public, storage, attesters))
+      out(`  batch ${b.batchNumber}: ${b.signers.join(", ")}`);
     if (clusterQueue) {
       out("which worker proved each batch (worker id = hostname:pid of the prover process, -w<slot>-<child pid>):");
       for (let n = 0; ; n++) {

@@ -225,6 +225,9 @@ async function makeWorld(opts: { l1Url?: string } = {}): Promise<World> {
     halted: () => false,
     balanceOf: ([owner, token]) =>
       (owner as string).toLowerCase() === ALICE && token === 0n ? parseEther("0.75") - 7n : 0n,
+    // an escrow deal holds 0.5 ETH of Alice's: still hers, not spendable
+    heldBalanceOf: ([owner, token]) =>
+      (owner as string).toLowerCase() === ALICE && token === 0n ? parseEther("0.5") : 0n,
   });
   server.use(l1.handler(), l2.handler());
 
@@ -465,7 +468,12 @@ describe("explorer API", () => {
       "alice's withdrawal to another L1 address",
     );
     assert.deepEqual(alice.l2Balances, [
-      { token: { id: 0, symbol: "ETH", decimals: 18, address: null }, amount: (parseEther("0.75") - 7n).toString() },
+      {
+        token: { id: 0, symbol: "ETH", decimals: 18, address: null },
+        amount: (parseEther("0.75") - 7n).toString(),
+        held: parseEther("0.5").toString(),
+        spendable: (parseEther("0.25") - 7n).toString(),
+      },
     ]);
     const payee = (await w.get(`/api/lookup?q=${PAYEE}`)).body;
     assert.equal(payee.found, true);

@@ -748,7 +748,12 @@ export class ExplorerApi {
           .filter((c) => c.amount > 0n)
       : null;
     const l2Balances = balances.ok
-      ? ids32.map((id, i) => ({ token: ctx.token(id), amount: balances.value[i] ?? 0n })).filter((b) => b.amount > 0n)
+      ? ids32
+          .map((id, i) => {
+            const { amount, held } = balances.value[i] ?? { amount: 0n, held: 0n };
+            return { token: ctx.token(id), amount, held, spendable: amount - held };
+          })
+          .filter((b) => b.amount > 0n)
       : null;
     const journeys = [
       ...deposits.map((d) => this.depositJourney(d, ctx)),

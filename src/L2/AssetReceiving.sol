@@ -2,12 +2,15 @@
 pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 import {ERC6909Metadata} from "@openzeppelin/contracts/token/ERC6909/extensions/ERC6909Metadata.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
 import {AttesterSet} from "../universal/AttesterSet.sol";
+import {Holdable} from "./Holdable.sol";
 import {IAssetReceiving} from "./IAssetReceiving.sol";
+import {IHoldable} from "./IHoldable.sol";
 
 /// @title AssetReceiving
 /// @notice The L2 ledger of bridged assets (docs/protocol.md sections 2, 6, 11 and 14). An ERC-6909
@@ -21,7 +24,9 @@ import {IAssetReceiving} from "./IAssetReceiving.sol";
 ///      the zero address and withdrawals to the zero L1 address revert, and nothing moves once
 ///      `haltForExodus` has been called. The contract makes no external calls (ERC-6909 has no
 ///      receiver hooks), so no state change can be re-entered and no reentrancy guard is needed.
-contract AssetReceiving is IAssetReceiving, ERC6909Metadata, AttesterSet {
+///      Holds (`Holdable`, `IHoldable`) let business contracts reserve an owner's units without
+///      taking custody; they are not ops (section 6, "Holds").
+contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterSet {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -219,6 +224,27 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, AttesterSet {
     }
 
     /*//////////////////////////////////////////////////////////////
+                                 HOLDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice ERC-165: ERC-6909, its metadata extension, and `IHoldable`.
+    /// @param interfaceId The interface id.
+    /// @return True when the ledger implements it.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC6909, ERC6909Metadata)
+        returns (bool)
+    {
+        return interfaceId == type(IHoldable).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev Holds are placed only while ops are accepted: after the halt nothing could execute them.
+    function _requireHoldsOpen() internal view override {
+        if (halted) revert LedgerHalted();
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
@@ -227,7 +253,10 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, AttesterSet {
     ///      logs transfers (kind 2, `from` = owner even when an operator or spender called).
     ///      Credits and withdrawals are logged by their callers, which know the deposit and the L1
     ///      recipient; nothing else in this contract mints or burns.
-    function _update(address from, address to, uint256 id, uint256 amount) internal override {
+    function _update(address from, address to, uint256 id, uint256 amount)
+        internal
+        override(ERC6909, Holdable)
+    {
         if (halted) revert LedgerHalted();
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_BALANCE) revert AmountTooLarge(amount);
