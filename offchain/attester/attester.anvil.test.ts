@@ -27,6 +27,7 @@ import {
   signDigest,
 } from "../lib/attestation.js";
 import { type DepositRecord, type Op, opChainOf, ZERO_ADDRESS } from "../lib/protocol.js";
+import { httpAttestations } from "../runtime/attestation-http.js";
 import { collectAttestations } from "../runtime/attestations.js";
 import { publicClientFor } from "../runtime/chains.js";
 import { type Db, openDatabase } from "../runtime/db.js";
@@ -222,6 +223,7 @@ const recordQuery = (r: DepositRecord) =>
 
 describe("attester on anvil", () => {
   let a: Running;
+  let second: Running;
 
   it("computes the digests and domain separators the contracts compute", async () => {
     const { assetStorage, assetReceiving } = contracts;
@@ -378,6 +380,42 @@ describe("attester on anvil", () => {
     assert.equal(r.status, 200, JSON.stringify(r.json));
   });
 
+  it("answers main's courier (attestation-http.ts): two attesters sign a deposit L2 then credits, and a batch", async () => {
+    second = await startAttester({
+      ...config,
+      privateKey: SECOND?.key as Hex,
+      dbPath: join(dataDir, "second", "attester.sqlite"),
+    });
+    await depositOnL1(7n);
+    await Promise.all([a.attester.tick(), second.attester.tick()]);
+    const courier = httpAttestations({
+      urls: [a.url, second.url],
+      l1: { client: bridge.l1.client, assetStorage: bridge.assetStorage },
+      l2: { client: bridge.l2.client, assetReceiving: bridge.assetReceiving },
+    });
+    const record = records[2] as DepositRecord;
+    const attested = await courier.deposit(2n, record);
+    assert.deepEqual(attested.signers, [FIRST?.address, SECOND?.address]);
+    const w = bridge.l2.wallet(ROLES.relayer);
+    await onL2({ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: record.recipient, amount: record.amount }, () =>
+      w.writeContract({
+        address: bridge.assetReceiving,
+        abi: assetReceivingAbi,
+        functionName: "creditDeposit",
+        args: [2n, record, attested.signatures],
+      }),
+    );
+    await Promise.all([a.attester.tick(), second.attester.tick()]);
+    const tuple = await l2Tuple();
+    const batch = await courier.batch({
+      batchNumber: 0n,
+      newOpChain: opChainOf(ops),
+      l2OpCount: BigInt(tuple.l2OpCount),
+      l2OpHead: tuple.l2OpHead,
+    });
+    assert.equal(batch.signers.length, 2);
+  });
+
   it("refuses exodus while L1 is not in exodus and signs it once L1 is", async () => {
     const refused = await call(a.url, "/v1/exodus");
     assert.equal(refused.status, 409);
@@ -396,11 +434,6 @@ describe("attester on anvil", () => {
     const signed = await call(a.url, "/v1/exodus");
     assert.equal(signed.status, 200, JSON.stringify(signed.json));
     assert.equal(signed.json.digest, attestationDigest(exodusAttestation(config.contracts)));
-    const second = await startAttester({
-      ...config,
-      privateKey: SECOND?.key as Hex,
-      dbPath: join(dataDir, "second", "attester.sqlite"),
-    });
     await second.attester.tick();
     const l2Read = { address: bridge.assetReceiving, abi: assetReceivingAbi } as const;
     const [members, threshold] = await Promise.all([
