@@ -76,7 +76,13 @@ async function chain(chainId: number, name: string): Promise<ChainHandle> {
 }
 
 export async function startTestBridge(
-  opts: { treeDepth?: number; batchSize?: number; priorityDeadline?: bigint; verifier?: Address } = {},
+  opts: {
+    treeDepth?: number;
+    batchSize?: number;
+    priorityDeadline?: bigint;
+    /** "real": the committed Groth16 verifier (src/verifier/BatchVerifier.sol); default: accept every proof. */
+    verifier?: "real";
+  } = {},
 ): Promise<TestBridge> {
   ensureForgeArtifacts(["AssetStorage", "AssetReceiving"]);
   const treeDepth = opts.treeDepth ?? 16;
@@ -85,7 +91,10 @@ export async function startTestBridge(
   try {
     const governor = privateKeyToAccount(ROLES.governor).address;
     const l1env = { client: l1.client, wallet: l1.wallet(ROLES.governor) };
-    const verifier = opts.verifier ?? (await deployBytecode(l1env, ACCEPT_ALL_VERIFIER_INITCODE));
+    const verifier =
+      opts.verifier === "real"
+        ? await deployArtifact(l1env, "Groth16Verifier", [], "BatchVerifier.sol")
+        : await deployBytecode(l1env, ACCEPT_ALL_VERIFIER_INITCODE);
     const attesters = sortedAttesters(TEST_ATTESTER_KEYS).map((a) => a.address);
     const delay = (opts.priorityDeadline ?? 300n) * 2n;
     // L1 binds the L2 ledger's address, which is the governor's next CREATE address on L2.
