@@ -97,6 +97,8 @@ test-setup: install ## Dev trusted setup: ptau verify/corruption/determinism, Gr
 # for a real ceremony). The committed verifier is the one of the dev parameters (16, 4).
 CIRCUIT_DIR := $(BUILD)/circuits/batch-d$(DEPTH)-n$(BATCH)
 VERIFIER    := src/verifier/BatchVerifier.sol
+# snarkjs's own export of the same keys: the test oracle of test/verifier/ (never deployed).
+ORACLE      := test/verifier/SnarkjsBatchVerifier.sol
 
 .PHONY: circuit circuit-setup verifier verifier-check test-circuits constraints circuit-fixture
 circuit: install ## Compile the batch circuit to build/circuits/batch-d$DEPTH-n$BATCH/ (r1cs, wasm; cached)
@@ -108,14 +110,17 @@ circuit-setup: circuit ## Groth16 keys batch.zkey + verification_key.json (dev p
 	  ptau="$(PTAU)"; [ -n "$$ptau" ] || ptau="$(BUILD)/setup/dev-$$power.ptau"; \
 	  $(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --ptau "$$ptau"
 
-verifier: circuit-setup ## Export $(VERIFIER) from the keys (generated file: never edit it by hand)
+verifier: circuit-setup ## Generate $(VERIFIER) and the snarkjs oracle $(ORACLE) from the keys (never edit them by hand)
 	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out $(VERIFIER)
+	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --oracle --out $(ORACLE)
 
-verifier-check: circuit-setup ## Fail if $(VERIFIER) differs from a fresh export (deterministic setup)
+verifier-check: circuit-setup ## Fail if $(VERIFIER) or $(ORACLE) differs from a fresh generation (deterministic setup)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out "$$tmp/BatchVerifier.sol" >/dev/null && \
+	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --oracle --out "$$tmp/Oracle.sol" >/dev/null && \
 	  { diff -u $(VERIFIER) "$$tmp/BatchVerifier.sol" || { echo "$(VERIFIER) is stale: run make verifier" >&2; exit 1; }; } && \
-	  echo "$(VERIFIER) matches the keys of $(CIRCUIT_DIR)"
+	  { diff -u $(ORACLE) "$$tmp/Oracle.sol" || { echo "$(ORACLE) is stale: run make verifier" >&2; exit 1; }; } && \
+	  echo "$(VERIFIER) and $(ORACLE) match the keys of $(CIRCUIT_DIR)"
 
 test-circuits: circuit-setup ## Circuit tests: every rule, field edges, vectors, fixture, a full proof
 	$(TSX) --test $(sort $(wildcard circuits/test/*.test.ts))

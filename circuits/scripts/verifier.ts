@@ -1,11 +1,13 @@
 /**
- * Exports the Solidity verifier of one set-up batch circuit (never edit the output by hand):
+ * Writes the Solidity verifier of one set-up batch circuit (never edit the output by hand):
  *
  *   node --import tsx circuits/scripts/verifier.ts --depth 16 --batch 4 --out src/verifier/BatchVerifier.sol
+ *   node --import tsx circuits/scripts/verifier.ts --oracle --out test/verifier/SnarkjsBatchVerifier.sol
  *
- * snarkjs's Groth16 template, with a generated-file header and the repository's pinned pragma.
- * The output depends only on the verification key (deterministic setup), so `make verifier-check`
- * can regenerate it and compare.
+ * The default output is the project's own verifier (circuits/scripts/groth16-solidity.ts) rendered from
+ * verification_key.json; `--oracle` writes snarkjs's exported verifier instead, renamed
+ * `SnarkjsGroth16Verifier`, which the differential tests in test/verifier/ compare ours against.
+ * Both depend only on the keys (deterministic setup), so `make verifier-check` regenerates and compares.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -14,40 +16,78 @@ import { parseArgs } from "node:util";
 import { zKey } from "snarkjs";
 import { groth16SolidityTemplate } from "../setup/zkey.js";
 import { BUILD_DIR, batchName } from "./build.js";
+import { renderGroth16Verifier, type VerificationKey } from "./groth16-solidity.js";
 import type { SetupInfo } from "./setup.js";
 
 const TEMPLATE_PRAGMA = "pragma solidity >=0.7.0 <0.9.0;";
 export const PRAGMA = "pragma solidity 0.8.28;";
+/** Contract name of snarkjs's export in the oracle file (ours keeps `Groth16Verifier`). */
+export const ORACLE_CONTRACT = "SnarkjsGroth16Verifier";
 
-export async function verifierSource(depth: number, batch: number): Promise<string> {
+interface Keys {
+  dir: string;
+  info: SetupInfo;
+}
+
+function keys(depth: number, batch: number): Keys {
   const dir = resolve(BUILD_DIR, batchName(depth, batch));
-  const zkey = resolve(dir, "batch.zkey");
-  const infoPath = resolve(dir, "setup.json");
-  if (!existsSync(zkey) || !existsSync(infoPath)) {
-    throw new Error(`${zkey} not found: run \`make circuit-setup DEPTH=${depth} BATCH=${batch}\` first`);
+  for (const f of ["batch.zkey", "setup.json", "verification_key.json"]) {
+    if (!existsSync(resolve(dir, f))) {
+      throw new Error(`${resolve(dir, f)} not found: run \`make circuit-setup DEPTH=${depth} BATCH=${batch}\` first`);
+    }
   }
-  const info = JSON.parse(readFileSync(infoPath, "utf8")) as SetupInfo;
-  const sol = await zKey.exportSolidityVerifier(zkey, { groth16: await groth16SolidityTemplate() });
+  return { dir, info: JSON.parse(readFileSync(resolve(dir, "setup.json"), "utf8")) as SetupInfo };
+}
+
+function provenance(depth: number, batch: number, info: SetupInfo, generator: string): string[] {
+  const nPublic = 4 + 2 * batch;
+  return [
+    "------------------------------------------------------------------------------------------------",
+    "GENERATED FILE: do not edit. Regenerate with `make verifier`; `make verifier-check` fails on drift.",
+    `Generator: ${generator}.`,
+    `Circuit: circuits/batch.circom, Batch(DEPTH = ${depth}, BATCH = ${batch}), ${info.constraints} constraints,`,
+    `         ${nPublic} public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_${batch - 1}, b_${batch - 1}.`,
+    `r1cs sha256: ${info.r1csSha256}`,
+    `Setup: ${info.ptau} (power ${info.ptauPower}, sha256 ${info.ptauSha256.slice(0, 16)}...),`,
+    `       phase 2 by ${info.phase2}.`,
+    "The development setup's toxic waste is public (docs/circuit.md): never deploy this key on a real network.",
+    "------------------------------------------------------------------------------------------------",
+  ];
+}
+
+/** The project's verifier (src/verifier/BatchVerifier.sol) for the keys of Batch(depth, batch). */
+export async function verifierSource(depth: number, batch: number): Promise<string> {
+  const { dir, info } = keys(depth, batch);
+  const vk = JSON.parse(readFileSync(resolve(dir, "verification_key.json"), "utf8")) as VerificationKey;
+  const nPublic = 4 + 2 * batch;
+  if (vk.nPublic !== nPublic) throw new Error(`the verification key has ${vk.nPublic} public inputs, not ${nPublic}`);
+  const gen = "circuits/scripts/verifier.ts (groth16-solidity.ts, from verification_key.json)";
+  return renderGroth16Verifier(vk, { provenance: provenance(depth, batch, info, gen) });
+}
+
+/** snarkjs's exported verifier for the same keys, renamed: the test oracle (test/verifier/). */
+export async function oracleSource(depth: number, batch: number): Promise<string> {
+  const { dir, info } = keys(depth, batch);
+  const sol = await zKey.exportSolidityVerifier(resolve(dir, "batch.zkey"), {
+    groth16: await groth16SolidityTemplate(),
+  });
   const pragmas = sol.split(TEMPLATE_PRAGMA).length - 1;
   if (pragmas !== 1) throw new Error(`expected one "${TEMPLATE_PRAGMA}" in snarkjs's template, found ${pragmas}`);
   const nPublic = 4 + 2 * batch;
   if (!sol.includes(`uint[${nPublic}] calldata _pubSignals`)) {
     throw new Error(`the exported verifier does not take ${nPublic} public inputs`);
   }
+  if (!sol.includes("contract Groth16Verifier {")) throw new Error("snarkjs's export no longer names Groth16Verifier");
+  const gen = "circuits/scripts/verifier.ts --oracle (snarkjs 0.7.6 Groth16 template, renamed, pragma 0.8.28)";
   const header = [
     "// SPDX-License-Identifier: GPL-3.0",
-    "// ------------------------------------------------------------------------------------------------",
-    "// GENERATED FILE: do not edit. Regenerate with `make verifier`; `make verifier-check` fails on drift.",
-    "// Generator: circuits/scripts/verifier.ts (snarkjs 0.7.6 Groth16 template; pragma pinned to 0.8.28).",
-    `// Circuit: circuits/batch.circom, Batch(DEPTH = ${depth}, BATCH = ${batch}), ${info.constraints} constraints,`,
-    `//          ${nPublic} public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_${batch - 1}, b_${batch - 1}.`,
-    `// r1cs sha256: ${info.r1csSha256}`,
-    `// Setup: ${info.ptau} (power ${info.ptauPower}, sha256 ${info.ptauSha256.slice(0, 16)}...),`,
-    `//        phase 2 by ${info.phase2}.`,
-    "// The development setup's toxic waste is public (docs/circuit.md): never deploy this key on a real network.",
-    "// ------------------------------------------------------------------------------------------------",
+    ...provenance(depth, batch, info, gen).map((l) => `// ${l}`),
+    "// TEST ORACLE ONLY: snarkjs's own verifier, which test/verifier/ compares src/verifier/BatchVerifier.sol to.",
   ].join("\n");
-  const body = sol.replace(TEMPLATE_PRAGMA, PRAGMA).replace(/^\/\/ SPDX-License-Identifier: GPL-3.0\n/, "");
+  const body = sol
+    .replace(TEMPLATE_PRAGMA, PRAGMA)
+    .replace("contract Groth16Verifier {", `contract ${ORACLE_CONTRACT} {`)
+    .replace(/^\/\/ SPDX-License-Identifier: GPL-3.0\n/, "");
   return `${header}\n${body.endsWith("\n") ? body : `${body}\n`}`;
 }
 
@@ -57,9 +97,11 @@ async function main(): Promise<void> {
       depth: { type: "string", default: "16" },
       batch: { type: "string", default: "4" },
       out: { type: "string", default: "src/verifier/BatchVerifier.sol" },
+      oracle: { type: "boolean", default: false },
     },
   });
-  const src = await verifierSource(Number(values.depth), Number(values.batch));
+  const render = values.oracle ? oracleSource : verifierSource;
+  const src = await render(Number(values.depth), Number(values.batch));
   const out = resolve(values.out as string);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, src);
