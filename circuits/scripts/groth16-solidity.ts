@@ -43,7 +43,7 @@ function fq(v: string, what: string): bigint {
 }
 
 function g1(p: string[] | undefined, what: string): G1 {
-  if (!p || p.length !== 3 || p[2] !== "1") throw new Error(`verification key: ${what} is not an affine G1 point`);
+  if (p?.length !== 3 || p[2] !== "1") throw new Error(`verification key: ${what} is not an affine G1 point`);
   return { x: fq(p[0]!, `${what}.x`), y: fq(p[1]!, `${what}.y`) };
 }
 

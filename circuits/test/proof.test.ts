@@ -1,7 +1,7 @@
 /**
  * Real Groth16 proofs at the dev parameters (DEPTH 16, BATCH 4) with the keys of
  * `make circuit-setup`, the committed fixture re-verified against them, and the committed
- * Solidity verifier compared with a fresh export.
+ * Solidity verifier and its snarkjs oracle compared with a fresh generation.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { buildBatch } from "../../offchain/lib/witness.js";
 import { BUILD_DIR, batchName, ROOT } from "../scripts/build.js";
 import { type BatchFixture, fixtureBatch, fixturePath, l1Slots, parseCallData } from "../scripts/fixture.js";
 import { sha256File } from "../scripts/setup.js";
-import { verifierSource } from "../scripts/verifier.js";
+import { oracleSource, verifierSource } from "../scripts/verifier.js";
 
 const DEPTH = 16;
 const BATCH = 4;
@@ -97,5 +97,10 @@ describe("committed artifacts", () => {
   test("src/verifier/BatchVerifier.sol is the export of the current keys", async () => {
     const committed = readFileSync(join(ROOT, "src", "verifier", "BatchVerifier.sol"), "utf8");
     assert.equal(committed, await verifierSource(DEPTH, BATCH), "stale verifier: run make verifier");
+  });
+
+  test("test/verifier/SnarkjsBatchVerifier.sol is snarkjs's export of the current keys (the oracle)", async () => {
+    const committed = readFileSync(join(ROOT, "test", "verifier", "SnarkjsBatchVerifier.sol"), "utf8");
+    assert.equal(committed, await oracleSource(DEPTH, BATCH), "stale oracle: run make verifier");
   });
 });

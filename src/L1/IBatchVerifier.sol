@@ -2,8 +2,8 @@
 pragma solidity 0.8.28;
 
 /// @title IBatchVerifier
-/// @notice The batch proof verifier `AssetStorage` calls: snarkjs's generated `Groth16Verifier` for the
-///         batch circuit (docs/protocol.md section 8).
+/// @notice The batch proof verifier `AssetStorage` calls: the generated `Groth16Verifier` for the batch
+///         circuit (src/verifier/BatchVerifier.sol, snarkjs's call shape; docs/protocol.md section 8).
 /// @dev The generated verifier exposes
 ///
 ///          verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC,
