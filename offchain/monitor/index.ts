@@ -15,7 +15,7 @@ const log = createLogger("monitor");
 async function main(): Promise<number> {
   const config = loadMonitorConfig();
   const signal = shutdownSignal(log);
-  const db = openDatabase(config.dbPath);
+  const db = openDatabase(config.dbPath, { owners: ["monitor"] });
   log.info("database", { path: config.dbPath });
   const metrics = new Metrics();
   if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });

@@ -154,7 +154,8 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   else opts.signal.addEventListener("abort", () => stopAll(opts.signal.reason), { once: true });
   const signal = controller.signal;
 
-  const db = openDatabase(config.dbPath);
+  // One node per DATA_DIR: each writing service holds its lock for the node's life (runtime/db.ts).
+  const db = openDatabase(config.dbPath, { owners: config.services.filter((s) => s !== "prover") });
   const metrics = new Metrics();
   const { queue, close: closeQueue } = openProofQueue(config.queue, db, {
     leaseMs: config.prover?.leaseMs,
