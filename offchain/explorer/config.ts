@@ -5,10 +5,10 @@
  */
 import type { Address } from "viem";
 import { z } from "zod";
-import { dbPathOf, envFields, envSource, zPort } from "../runtime/env.js";
 import { loadQueueConfig, type QueueConfig } from "../prover/config.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { ConfigError, contractAddress, loadDeployment, parseConfig, zInt } from "../runtime/config.js";
+import { dbPathOf, envFields, envSource, zPort } from "../runtime/env.js";
 
 export const ExplorerEnv = z.object({
   L1_RPC_URL: envFields.L1_RPC_URL,

@@ -4,6 +4,7 @@
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
 import type { PublicClient } from "viem";
+import type { Alarms } from "../runtime/alarms.js";
 import { Metrics } from "../runtime/metrics.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
@@ -23,6 +24,8 @@ export interface MonitorDeps {
   signal: AbortSignal;
   /** Shared metrics registry (the supervisor serves one for all services); default: a private one. */
   metrics?: Metrics;
+  /** Where the monitor raises its alarms (the node shares one); default: a private one on `db`. */
+  alarms?: Alarms;
   /** Injected clients (tests); default: built from the config. */
   l1?: PublicClient;
   l2?: PublicClient;

@@ -20,13 +20,16 @@ import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig } from "../prover/config.js";
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
+import { checkProofStalls } from "../prover/stalls.js";
+import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
+import { envSource } from "../runtime/env.js";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { runEvery } from "../runtime/scheduler.js";
 import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
 import { runSender } from "../sender/sender.js";
-import { envSource } from "../runtime/env.js";
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 
 export const SERVICES = ["monitor", "extractor", "prover", "sender"] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -45,6 +48,10 @@ export interface NodeConfig {
   metricsPort?: number;
   /** The proof queue: the SQLite file (default) or BullMQ on Redis (REDIS_URL: a prover cluster). */
   queue: QueueConfig;
+  /** How often the node-wide watches run (the proof stall watch): POLL_INTERVAL_MS. */
+  pollIntervalMs: number;
+  /** ALARM_LOG_INTERVAL_MS: an active alarm is logged again this often. */
+  alarmRepeatMs: number;
 }
 
 /**
@@ -96,6 +103,13 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
   }
+  let alarmRepeatMs = 60_000;
+  try {
+    alarmRepeatMs = loadAlarmConfig(e).repeatMs;
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
+    else throw error;
+  }
   const dataDir = e.DATA_DIR ?? "build/node";
   const dbPath = join(dataDir, "bridge.sqlite");
   for (const [name, c] of Object.entries({ monitor, extractor, prover, sender, explorer })) {
@@ -119,6 +133,8 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     logPath: join(dataDir, "node.log"),
     metricsPort: port,
     queue,
+    pollIntervalMs: (monitor ?? sender ?? prover ?? extractor)?.pollIntervalMs ?? 1000,
+    alarmRepeatMs,
   };
 }
 
@@ -157,13 +173,14 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   // One node per DATA_DIR: each writing service holds its lock for the node's life (runtime/db.ts).
   const db = openDatabase(config.dbPath, { owners: config.services.filter((s) => s !== "prover") });
   const metrics = new Metrics();
+  const alarms = new Alarms({ db, metrics, log: logger("alarms"), repeatMs: config.alarmRepeatMs });
   const { queue, close: closeQueue } = openProofQueue(config.queue, db, {
     leaseMs: config.prover?.leaseMs,
     log: logger("queue"),
   });
   let metricsUrl: string | undefined;
   if (config.metricsPort !== undefined) {
-    const served = await serveMetrics(metrics, config.metricsPort, { signal, log });
+    const served = await serveMetrics(metrics, config.metricsPort, { signal, log, health: () => healthOf(alarms) });
     metricsUrl = `http://127.0.0.1:${served.port}/metrics`;
   }
   let explorerUrl: string | undefined;
@@ -208,9 +225,28 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
 
   const runs: Promise<void>[] = [];
   const c = config;
+  // Proof jobs are retried for ever: the watch makes a job that keeps failing an alarm.
+  const stallLog = logger("prover");
+  runs.push(
+    runEvery(
+      c.pollIntervalMs,
+      async () => {
+        await checkProofStalls({
+          queue,
+          alarms,
+          log: stallLog,
+          metrics,
+          stallAfterAttempts: c.queue.stallAfterAttempts,
+        });
+      },
+      { signal, log: stallLog, name: "proof stall watch" },
+    ),
+  );
   if (c.monitor) {
     const cfg = c.monitor;
-    runs.push(supervise("monitor", () => runMonitor({ config: cfg, db, log: logger("monitor"), signal, metrics })));
+    runs.push(
+      supervise("monitor", () => runMonitor({ config: cfg, db, log: logger("monitor"), signal, metrics, alarms })),
+    );
   }
   if (c.extractor) {
     const cfg = c.extractor;
@@ -245,7 +281,9 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   }
   if (c.sender) {
     const cfg = c.sender;
-    runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
+    runs.push(
+      supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics, alarms })),
+    );
   }
   opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);

@@ -30,6 +30,7 @@ import type { Logger } from "../runtime/log.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./ipc.js";
 import type { CircuitArtifacts } from "./prove.js";
 import { LeaseLostError, type ReleasableProofQueue } from "./queue.js";
+import { deterministicError } from "./stalls.js";
 
 export interface ProverPoolOptions {
   queue: ReleasableProofQueue;
@@ -259,15 +260,21 @@ export class ProverPool extends EventEmitter {
             if (!lost) await this.failJob(job, workerId, `storing the proof failed: ${(error as Error).message}`);
           }
         } else {
-          log.warn("proof failed", {
-            batch: job.batchNumber,
-            worker: workerId,
-            attempt: job.attempt,
-            elapsedMs,
-            kind: msg.kind,
-            error: msg.error,
-          });
-          await this.failJob(job, workerId, msg.error);
+          // The worker ran and refused the job (a witness or proof check error): the same input
+          // fails the same way again. It is a bug: said loudly, and still retried with backoff.
+          const deterministic = msg.kind !== undefined;
+          log[deterministic ? "error" : "warn"](
+            deterministic ? "proof failed deterministically: a bug, retrying will not help" : "proof failed",
+            {
+              batch: job.batchNumber,
+              worker: workerId,
+              attempt: job.attempt,
+              elapsedMs,
+              kind: msg.kind,
+              error: msg.error,
+            },
+          );
+          await this.failJob(job, workerId, deterministic ? deterministicError(msg.kind!, msg.error) : msg.error);
         }
         if (slot.state === "busy") slot.state = "idle";
         this.dispatch();

@@ -9,6 +9,7 @@
  */
 import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
+import type { Alarms } from "../runtime/alarms.js";
 import { Metrics } from "../runtime/metrics.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { sendTransaction } from "../runtime/tx.js";
@@ -33,6 +34,8 @@ export interface SenderDeps {
   signal: AbortSignal;
   queue: ProofSource;
   metrics?: Metrics;
+  /** Where the sender raises its alarms (the node shares one). */
+  alarms?: Alarms;
   /** Injected clients (tests); default: built from the config. */
   l1?: PublicClient;
   wallet?: SignerClient;
