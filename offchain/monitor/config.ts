@@ -4,9 +4,9 @@
  */
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import { chainConfigOf, dbPathOf, envFields, envSource } from "../runtime/env.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { contractAddress, loadDeployment, parseConfig } from "../runtime/config.js";
+import { chainConfigOf, dbPathOf, envFields, envSource } from "../runtime/env.js";
 
 export const MonitorEnv = z.object({
   L1_RPC_URL: envFields.L1_RPC_URL,

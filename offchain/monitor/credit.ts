@@ -16,11 +16,11 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
+import type { SignerClient } from "../runtime/chains.js";
+import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { sendTransaction, type TxSenderOptions } from "../runtime/tx.js";
-import type { SignerClient } from "../runtime/chains.js";
-import type { Logger } from "../runtime/log.js";
 import type { MonitorStore, SeenDeposit, StoredDeposit } from "./store.js";
 
 export interface L2Context {

@@ -4,10 +4,10 @@
  */
 import { type Address, http, parseAbi, stringToHex } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { Metrics } from "../runtime/metrics.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { Metrics } from "../runtime/metrics.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain, Revert } from "../testing/fake-chain.js";
 import type { MonitorConfig } from "./config.js";
@@ -69,8 +69,10 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     revertOnChain: new Set(),
     wrongEvent: new Set(),
   };
-  l1.contract(STORAGE, assetStorageAbi, {});
+  // No batch proven: L1's op chain is the empty prefix of any op log (the divergence check).
+  l1.contract(STORAGE, assetStorageAbi, { batchCount: () => 0n, opChain: () => 0n });
   l2.contract(RECEIVING, assetReceivingAbi, {
+    opCount: () => ledger.opCount,
     nextDepositId: () => ledger.next,
     halted: () => ledger.halted,
     creditsPaused: () => ledger.paused,

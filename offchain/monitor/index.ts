@@ -3,9 +3,9 @@
  * Configuration from the environment (docs/operations.md); stops cleanly on SIGINT/SIGTERM.
  */
 
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadMonitorConfig } from "./config.js";
 import { runMonitor } from "./monitor.js";

@@ -5,8 +5,8 @@
  */
 import { type Address, getAbiItem, type Log, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import type { Logger } from "../runtime/log.js";
+import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import type { DockedToken, ExodusState, MonitorStore, SeenDeposit } from "./store.js";
 
 export const L1_EVENTS = [

@@ -321,4 +321,69 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
       assert.equal(await n.node, 0);
     }
   });
+
+  // Last: it leaves the bridge's L1 on a state L2 never had.
+  it("a batch on L1 that does not continue L2's op log: the node stops crediting and alarms", async () => {
+    const n = start();
+    const url = await n.metricsUrl;
+    const health = url.replace("/metrics", "/health");
+    await until("a first consistent check", async () =>
+      /^monitor_l1_diverged 0$/m.test(await (await fetch(url)).text()),
+    );
+    // Someone with the sender role lands a batch whose op chain is not L2's (the stand-in verifier accepts it).
+    const n_ = await bridge.l1.client.readContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "batchSize",
+    });
+    const zero = "0x0000000000000000000000000000000000000000" as const;
+    const slot = { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n };
+    const hash = await bridge.l1.wallet(ROLES.sender).writeContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "submitBatch",
+      args: [123n, 456n, Array.from({ length: Number(n_) }, () => slot), [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]],
+    });
+    assert.equal((await bridge.l1.client.waitForTransactionReceipt({ hash })).status, "success");
+    assert.equal(await l1("opChain"), 456n);
+    const credited = await nextDepositId();
+    await deposit();
+
+    const body = await until("an unhealthy /health", async () => {
+      const r = await fetch(health);
+      return r.status === 503 ? r.text() : undefined;
+    });
+    assert.match(
+      body,
+      /ALARM l1-diverged \(monitor\): L1 holds \d+ proven batch\(es\) ending at op chain 456, which is not/,
+    );
+    assert.match(body, /credits stopped/);
+    await until(
+      "the alarm logged again",
+      async () =>
+        logLines(n.dataDir).filter((l) => l.level === "error" && l.msg.startsWith("ALARM l1-diverged")).length >= 2,
+    );
+    assert.match(await (await fetch(url)).text(), /^monitor_l1_diverged 1$/m);
+    assert.match(await (await fetch(url)).text(), /^node_alarm\{alarm="l1-diverged"\} 1$/m);
+    const db = openDatabase(n.config.dbPath);
+    try {
+      assert.deepEqual(
+        readAlarms(db).map((a) => [a.name, a.service]),
+        [["l1-diverged", "monitor"]],
+      );
+      // The deposit was seen on L1 and is not credited into a bridge this node can no longer prove.
+      await until("the deposit seen", async () => {
+        const row = db.prepare("SELECT status FROM monitor_deposits WHERE deposit_id = ?").get(Number(credited)) as
+          | { status: string }
+          | undefined;
+        return row?.status === "queued";
+      });
+      await new Promise((r) => setTimeout(r, 1000)); // twenty rounds
+      assert.equal(await nextDepositId(), credited, "no credit after the divergence");
+    } finally {
+      db.close();
+      n.controller.abort();
+      assert.equal(await n.node, 0);
+    }
+  });
 });
