@@ -9,15 +9,15 @@
  */
 import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import type { Alarms } from "../runtime/alarms.js";
-import { Metrics } from "../runtime/metrics.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
-import { sendTransaction } from "../runtime/tx.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
+import type { Alarms } from "../runtime/alarms.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
+import { Metrics } from "../runtime/metrics.js";
+import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { runEvery } from "../runtime/scheduler.js";
+import { sendTransaction } from "../runtime/tx.js";
 import { BatchRowError, type BatchToSend, readBatchToSend } from "./batches.js";
 import type { SenderConfig } from "./config.js";
 import { fetchDepositRecords } from "./deposits.js";
@@ -276,6 +276,7 @@ export class SenderService {
           abi: assetStorageAbi,
           functionName: "submitBatch",
           args,
+          blockTag: "latest",
         }),
       );
     } catch (error) {
@@ -300,15 +301,21 @@ export class SenderService {
         to: config.assetStorage,
         data: encodeFunctionData({ abi: assetStorageAbi, functionName: "submitBatch", args }),
         what: `submitBatch ${k}`,
+        abi: assetStorageAbi,
       },
       { onSent: (hash, nonce) => this.store.markSent(k, hash, nonce) },
     );
     if (sent.kind === "nonceTaken") return true; // re-read batchCount: it may have been this batch
     const r = sent.receipt;
     if (r.status !== "success") {
-      this.store.markFailed(k, "reverted", `transaction ${sent.hash} reverted`, sent.hash);
+      const why = sent.revertReason ?? "reverted";
+      this.store.markFailed(k, "reverted", `transaction ${sent.hash} ${why}`, sent.hash);
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "reverted" });
-      blog.error("submitBatch reverted on L1: not marked landed, will retry", { tx: sent.hash, gasUsed: r.gasUsed });
+      blog.error("submitBatch reverted on L1: not marked landed, will retry", {
+        tx: sent.hash,
+        gasUsed: r.gasUsed,
+        reason: why,
+      });
       this.lastWait = "";
       return false;
     }
