@@ -227,21 +227,22 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   const c = config;
   // Proof jobs are retried for ever: the watch makes a job that keeps failing an alarm.
   const stallLog = logger("prover");
-  runs.push(
-    runEvery(
-      c.pollIntervalMs,
-      async () => {
-        await checkProofStalls({
-          queue,
-          alarms,
-          log: stallLog,
-          metrics,
-          stallAfterAttempts: c.queue.stallAfterAttempts,
-        });
-      },
-      { signal, log: stallLog, name: "proof stall watch" },
-    ),
-  );
+  if (c.extractor || c.prover || c.sender)
+    runs.push(
+      runEvery(
+        c.pollIntervalMs,
+        async () => {
+          await checkProofStalls({
+            queue,
+            alarms,
+            log: stallLog,
+            metrics,
+            stallAfterAttempts: c.queue.stallAfterAttempts,
+          });
+        },
+        { signal, log: stallLog, name: "proof stall watch" },
+      ),
+    );
   if (c.monitor) {
     const cfg = c.monitor;
     runs.push(
@@ -281,9 +282,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   }
   if (c.sender) {
     const cfg = c.sender;
-    runs.push(
-      supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics, alarms })),
-    );
+    runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
   }
   opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);

@@ -10,7 +10,6 @@
 import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
-import type { Alarms } from "../runtime/alarms.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
@@ -34,8 +33,6 @@ export interface SenderDeps {
   signal: AbortSignal;
   queue: ProofSource;
   metrics?: Metrics;
-  /** Where the sender raises its alarms (the node shares one). */
-  alarms?: Alarms;
   /** Injected clients (tests); default: built from the config. */
   l1?: PublicClient;
   wallet?: SignerClient;
