@@ -15,8 +15,10 @@
  * considered hung and killed.
  *
  * A dead worker is restarted (with a doubling delay while it keeps dying young). Its job is
- * failed (one attempt used, retried after the queue's backoff), so a job that crashes every
- * worker ends `failed` after maxAttempts instead of crashing workers forever.
+ * failed (one attempt used, retried after the queue's backoff, which doubles up to a minute), so a
+ * job that crashes every worker costs one crash per backoff and raises the `proof-stalled` alarm
+ * (stalls.ts) instead of being given up: the bridge cannot move past it. A job the worker refuses
+ * (a witness or proof check error) is deterministic: logged at error and stored as such.
  *
  * stop(): no new claims; SIGTERM to every worker (idle ones exit at once, busy ones report
  * their proof first); after `graceMs` the remaining ones are killed and their jobs released
