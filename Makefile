@@ -159,7 +159,7 @@ cluster-demo: install circuit-setup ## e2e with Redis + BullMQ and 2 separate pr
 	$(FORGE) build
 	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/cluster/demo.ts
 
-.PHONY: node monitor sender test-services
+.PHONY: node monitor sender attester test-services
 node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)
 	$(TSX) offchain/node.ts
 
@@ -169,8 +169,25 @@ monitor: install ## Run the L1 monitor alone (L1 deposits -> L2 credits, metadat
 sender: install ## Run the proof sender alone (proven batches -> L1 submitBatch, in order)
 	$(TSX) offchain/sender/index.ts
 
+attester: install ## Run one attester (its own key, RPCs and ATTESTER_DATA_DIR; signs what it saw: docs/operations.md "Attester")
+	$(TSX) offchain/attester/index.ts
+
 test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (msw fake chains and anvil)
 	$(TSX) --test $(sort $(wildcard offchain/runtime/*.test.ts offchain/node/*.test.ts offchain/monitor/*.test.ts offchain/sender/*.test.ts offchain/testing/*.test.ts offchain/lib/abi.test.ts))
+
+# A bridge to use by hand (offchain/devnet/; README "Run a bridge by hand"): left running in the background,
+# pids and logs under build/devnet/. Settings (DEVNET_DIR, DEVNET_*_PORT, ...): offchain/devnet/config.ts.
+.PHONY: devnet devnet-stop test-devnet
+devnet: install circuit-setup ## Start two anvil chains, deploy both sides, run the node and the explorer in the background; prints the CLI's exports
+	$(FORGE) build
+	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/devnet/index.ts start
+
+devnet-stop: install ## Stop the devnet started by make devnet (its logs and data stay in build/devnet)
+	$(TSX) offchain/devnet/index.ts stop
+
+test-devnet: install circuit-setup ## make devnet, the CLI against it (deposit, withdraw, wait, claim), make devnet-stop (slow, ~2 min: not in make test)
+	$(FORGE) build
+	$(TSX) --test offchain/devnet/devnet.check.ts
 
 clean: ## Remove build outputs (keeps node_modules)
 	rm -rf $(BUILD)

@@ -18,6 +18,8 @@ export const REVERT_HINTS: Record<string, string> = {
   InvalidMerkleProof: "the path does not lead to L1's stateRoot: the node database does not hold the proven state",
   LedgerHalted: "L2 was halted for exodus: no L2 operation is accepted; use exit on L1",
   ERC6909InsufficientBalance: "the L2 balance is too small",
+  InsufficientSpendableBalance:
+    "part of the L2 balance is held by a business contract (see `balance`): only the spendable amount can move",
   ERC6909InsufficientAllowance: "the owner's allowance for you is too small (or you are not their operator)",
   ERC20InsufficientBalance: "your L1 token balance is too small",
   BalanceCapExceeded: "the receiver's balance would exceed 2^128 - 1",

@@ -133,8 +133,25 @@ describe("runCli", () => {
     const key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
     const r = await run(["transfer", "--to", "0x1234", "--token", "ETH", "--amount", "1"], { PRIVATE_KEY: key });
     assert.equal(r.code, 2);
-    assert.match(r.err, /--to must be an address \(0x followed by 40 hex digits\), got "0x1234"/);
+    assert.match(r.err, /--to must be an address \(0x followed by 40 hex digits.*\), got "0x1234"/);
     assert.match(r.err, /bridge transfer --help/);
+  });
+
+  it("gives a mixed-case address with a bad checksum the same error as any other malformed address", async () => {
+    const key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    const good = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // anvil account 1, EIP-55 checksummed
+    const badSum = "0x70997970c51812DC3A010C7d01b50e0d17dc79C8"; // the same address, two letters' case flipped
+    const message = (v: string) =>
+      new RegExp(`^error: --to must be an address \\(0x followed by 40 hex digits.*\\), got "${v}"\n`);
+    for (const v of [badSum, "0x1234", `${good}00`]) {
+      const r = await run(["transfer", "--to", v, "--token", "ETH", "--amount", "1"], { PRIVATE_KEY: key });
+      assert.equal(r.code, 2, v);
+      assert.match(r.err, message(v));
+      assert.match(r.err, /bridge transfer --help/);
+    }
+    const balance = await run(["balance", "--address", badSum]);
+    assert.equal(balance.code, 2);
+    assert.match(balance.err, /--address must be an address/);
   });
 
   it("says which deployment file or chain URL is missing", async () => {
@@ -184,5 +201,21 @@ describe("amounts", () => {
     bad("1.5", ETH, true, /--raw must be a whole number of base units/);
     bad((1n << 128n).toString(), ETH, true, /2\^128 - 1/);
     bad("1", { tokenId: 7, symbol: "#7", decimals: undefined, l1Address: null }, false, /no metadata on L2.*--raw/);
+  });
+
+  it("says a negative amount is negative, on the command line and in parseAmount", async () => {
+    bad("-1", ETH, false, /--amount -1 is negative: give an amount above zero/);
+    bad("-0.5", ETH, false, /is negative/);
+    bad("-3", ETH, true, /is negative/);
+    const r = parseCli(["withdraw", "--token", "ETH", "--amount", "-1"]);
+    assert.equal(r.kind === "command" && r.values.amount, "-1", "-1 is the value of --amount, not an option");
+    usage(["withdraw", "--token", "ETH", "--amount", "--raw"], /--amount needs a value/);
+    const key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    const cli = await run(["withdraw", "--token", "ETH", "--amount", "-1"], {
+      PRIVATE_KEY: key,
+      L2_RPC_URL: "http://127.0.0.1:9",
+    });
+    assert.equal(cli.code, 2);
+    assert.match(cli.err, /^error: --amount -1 is negative/);
   });
 });

@@ -47,13 +47,14 @@ export type CommandName =
   | "claim"
   | "status"
   | "exit"
-  | "cancel-deposit";
+  | "cancel-deposit"
+  | "wait";
 
 const TOKEN = (required: boolean, what = "the token"): OptionSpec => ({
   name: "token",
   type: "string",
   placeholder: "<token>",
-  description: `${what}: ETH, a bridge token id (0 = ETH, 1, 2, ...) or the L1 ERC-20 address`,
+  description: `${what}: ETH, a token symbol (DEMO), a bridge token id (0 = ETH, 1, 2, ...) or the L1 ERC-20 address`,
   required,
 });
 const AMOUNT: OptionSpec = {
@@ -90,7 +91,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "balances on L1 and L2, per token",
     details:
       "For each docked token (or --token): the L1 wallet balance, the L1 amount waiting to be claimed, and the L2 " +
-      "bridged balance of --address (default: the PRIVATE_KEY account).",
+      "bridged balance of --address (default: the PRIVATE_KEY account), with how much of it business contracts " +
+      "hold (still yours, exits to you at exodus) and how much you can spend.",
     options: [
       { name: "address", type: "string", placeholder: "<address>", description: "account to show (default: yours)" },
       TOKEN(false, "only this token"),
@@ -213,6 +215,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ["cancel-deposit --deposit-id 7"],
     sends: true,
   },
+  {
+    name: "wait",
+    summary: "follow a withdrawal until it is claimable on L1, with progress",
+    details:
+      "Follows the L2 withdrawal --withdrawal (the op number `withdraw` prints, or its L2 transaction hash) to the " +
+      "L1 batch that proves it, printing each step on stderr (with the node database: the batch the node cut). " +
+      "Ends once it is claimable (then run `claim`), or fails after --timeout seconds.",
+    options: [
+      {
+        name: "withdrawal",
+        type: "string",
+        placeholder: "<op>",
+        description: "the L2 op number of the withdrawal (printed by withdraw) or its L2 transaction hash",
+        required: true,
+      },
+      {
+        name: "timeout",
+        type: "string",
+        placeholder: "<seconds>",
+        description: "give up after this many seconds (default 1800)",
+      },
+      {
+        name: "db",
+        type: "string",
+        placeholder: "<path>",
+        description: "node database, for the batch step (default: $DATA_DIR/bridge.sqlite)",
+      },
+    ],
+    examples: ["wait --withdrawal 4", "wait --withdrawal 4 --timeout 600 --json"],
+    sends: false,
+  },
 ];
 
 const COMMON: OptionSpec[] = [
@@ -317,7 +350,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: negativeValuesJoined(rest, spec), options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError(describeParseError(error, spec), spec.name);
   }
@@ -334,6 +367,24 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     if (o.type === "string" && values[o.name] === "") throw new UsageError(`--${o.name} is empty`, spec.name);
   }
   return { kind: "command", command: spec.name, values, json: values.json === true };
+}
+
+/**
+ * `--amount -1` as `--amount=-1`: parseArgs would take `-1` for an option and report `--amount` as
+ * missing its value; the command then says what is wrong with the value itself (it is negative).
+ */
+function negativeValuesJoined(args: readonly string[], spec: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const option = spec.options.find((o) => `--${o.name}` === arg);
+    if (option?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function describeParseError(error: unknown, spec: CommandSpec): string {

@@ -1,5 +1,6 @@
 /**
- * `balance`: per token, the L1 wallet balance, the L1 amount pending a claim and the L2 balance.
+ * `balance`: per token, the L1 wallet balance, the L1 amount pending a claim and the L2 balance, with
+ * how much of it is held (reserved by business contracts, docs/business-contracts.md) and spendable.
  */
 import { receivingAbi, storageAbi, tokenAbi } from "./abi.js";
 import type { CliContext } from "./context.js";
@@ -18,7 +19,14 @@ export async function balance(ctx: CliContext, a: BalanceArgs): Promise<CommandR
   const l2 = ctx.client("L2");
   const rows = await Promise.all(
     tokens.map(async (t) => {
-      const [wallet, pending, bridged] = await Promise.all([
+      const l2Read = (functionName: "balanceOf" | "heldBalanceOf") =>
+        l2.readContract({
+          address: ctx.assetReceiving,
+          abi: receivingAbi,
+          functionName,
+          args: [who, BigInt(t.tokenId)],
+        });
+      const [wallet, pending, bridged, held] = await Promise.all([
         t.l1Address === null
           ? l1.getBalance({ address: who })
           : l1.readContract({ address: t.l1Address, abi: tokenAbi, functionName: "balanceOf", args: [who] }),
@@ -28,23 +36,22 @@ export async function balance(ctx: CliContext, a: BalanceArgs): Promise<CommandR
           functionName: "pendingWithdrawals",
           args: [who, t.tokenId],
         }),
-        l2.readContract({
-          address: ctx.assetReceiving,
-          abi: receivingAbi,
-          functionName: "balanceOf",
-          args: [who, BigInt(t.tokenId)],
-        }),
+        l2Read("balanceOf"),
+        l2Read("heldBalanceOf"),
       ]);
-      return { token: t, wallet, pending, bridged };
+      return { token: t, wallet, pending, bridged, held, spendable: bridged - held };
     }),
   );
   const lines = [`Balances of ${who}:`];
   for (const r of rows) {
     lines.push(
       `  ${r.token.symbol} (id ${r.token.tokenId}): L1 wallet ${formatAmount(r.wallet, r.token)}, ` +
-        `L1 claimable ${formatAmount(r.pending, r.token)}, L2 ${formatAmount(r.bridged, r.token)}`,
+        `L1 claimable ${formatAmount(r.pending, r.token)}, L2 ${formatAmount(r.bridged, r.token)} ` +
+        `(held ${formatAmount(r.held, r.token)}, spendable ${formatAmount(r.spendable, r.token)})`,
     );
   }
+  if (rows.some((r) => r.held > 0n))
+    lines.push("Held units are yours (they exit to you at exodus) but reserved by a business contract until released.");
   if (rows.some((r) => r.pending > 0n)) lines.push("Collect the claimable amounts with `claim`.");
   return {
     lines,
@@ -58,6 +65,8 @@ export async function balance(ctx: CliContext, a: BalanceArgs): Promise<CommandR
         l1Wallet: r.wallet,
         l1Claimable: r.pending,
         l2: r.bridged,
+        l2Held: r.held,
+        l2Spendable: r.spendable,
       })),
     },
   };

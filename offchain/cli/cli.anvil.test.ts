@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
+import { type Address, getContractAddress, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { Extractor } from "../extractor/extractor.js";
 import { readBatch } from "../extractor/store.js";
@@ -17,8 +17,11 @@ import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { emptyRoot } from "../lib/tree.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { Alarms } from "../runtime/alarms.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
+import { readBatchToSend } from "../sender/batches.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
+import { localAttesters, sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import {
   ACCEPT_ALL_VERIFIER_INITCODE,
   deployArtifact,
@@ -43,6 +46,7 @@ let gov2: SignerClient;
 let storage: Address;
 let receiving: Address;
 let demo: Address;
+let attestations: AttestationSource;
 const ALICE_KEY = ANVIL_KEYS[1];
 const BOB_KEY = ANVIL_KEYS[2];
 const alice = privateKeyToAccount(ALICE_KEY).address;
@@ -60,11 +64,36 @@ before(async () => {
   const env1 = { client: c1, wallet: gov1 };
   const verifier = await deployBytecode(env1, ACCEPT_ALL_VERIFIER_INITCODE);
   const g = gov1.account.address;
-  storage = await deployArtifact(env1, "AssetStorage", [g, g, verifier, emptyRoot(DEPTH), DEPTH, N, DEADLINE]);
+  const attesters = sortedAttesters(TEST_ATTESTER_KEYS).map((a) => a.address);
+  const g2 = gov2.account.address;
+  const l2Ledger = getContractAddress({ from: g2, nonce: BigInt(await c2.getTransactionCount({ address: g2 })) });
+  storage = await deployArtifact(env1, "AssetStorage", [
+    g,
+    {
+      verifier,
+      treeDepth: DEPTH,
+      batchSize: N,
+      priorityDeadline: DEADLINE,
+      l2ChainId: 31338n,
+      l2Ledger,
+      attesters,
+      attesterThreshold: TEST_ATTESTER_THRESHOLD,
+      governanceDelay: 2n * DEADLINE,
+    },
+  ]);
   demo = await deployArtifact(env1, "DemoToken", ["Demo", "DEMO", g]);
   await tx1(demo, erc20Abi, "mint", [alice, parseEther("1000")]);
   await tx1(storage, assetStorageAbi, "dockToken", [demo]);
-  receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [g, g]);
+  receiving = await deployArtifact({ client: c2, wallet: gov2 }, "AssetReceiving", [
+    g,
+    31337n,
+    storage,
+    attesters,
+    TEST_ATTESTER_THRESHOLD,
+    2n * DEADLINE,
+  ]);
+  assert.equal(receiving.toLowerCase(), l2Ledger.toLowerCase(), "the L2 ledger landed where L1 expects it");
+  attestations = localAttesters({ l1: c1, l2: c2, assetStorage: storage, assetReceiving: receiving });
   await tx2("setTokenMetadata", [1, "Demo", "DEMO", 18]);
   writeDeployment(deploymentsDir, {
     chainId: 31337,
@@ -129,13 +158,16 @@ async function relayDeposits() {
   let next = await c2.readContract({ address: receiving, abi: assetReceivingAbi, functionName: "nextDepositId" });
   for (const log of logs) {
     if (log.args.depositId < next) continue;
-    await tx2("creditDeposit", [log.args.depositId, log.args.recipient, log.args.tokenId, log.args.amount]);
+    const { recipient, tokenId, amount, depositor, timestamp } = log.args;
+    const record = { recipient, tokenId, amount, depositor, timestamp };
+    const { signatures } = await attestations.deposit(log.args.depositId, record);
+    await tx2("creditDeposit", [log.args.depositId, record, signatures]);
     next += 1n;
   }
 }
 
-/** What the extractor and the sender do: cut batches and submit them (the verifier accepts any proof). */
-async function extractAndProve() {
+/** What the extractor does: read the L2 op log and cut batches into the node database. */
+async function extract() {
   const db = openDatabase(join(dataDir, "bridge.sqlite"));
   try {
     const x = new Extractor({
@@ -157,6 +189,15 @@ async function extractAndProve() {
       queue: new SqliteProofQueue(db),
     });
     await x.tick();
+  } finally {
+    db.close();
+  }
+}
+
+/** What the sender does: submit the cut batches (the verifier accepts any proof). */
+async function proveBatches() {
+  const db = openDatabase(join(dataDir, "bridge.sqlite"));
+  try {
     const deposits = await c1.getContractEvents({
       address: storage,
       abi: assetStorageAbi,
@@ -198,11 +239,17 @@ async function extractAndProve() {
       });
       while (slots.length < N)
         slots.push({ kind: 0, tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n });
+      const { l2OpCount, l2OpHead } = readBatchToSend(db, n)!;
+      const claim = { batchNumber: BigInt(n), newOpChain: b.newOpChain, l2OpCount, l2OpHead };
+      const { signatures } = await attestations.batch(claim);
       await tx1(storage, assetStorageAbi, "submitBatch", [
         b.newRoot,
         b.newOpChain,
+        l2OpCount,
+        l2OpHead,
         slots,
         [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        signatures,
       ]);
     }
   } finally {
@@ -233,6 +280,33 @@ describe("CLI on anvil", () => {
     const text = await cli(["balance", "--address", bob, "--token", "1"], undefined);
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /DEMO \(id 1\): L1 wallet 0 DEMO, L1 claimable 0 DEMO, L2 0 DEMO/);
+    for (const symbol of ["DEMO", "demo"]) {
+      const bySymbol = await cli(["balance", "--address", bob, "--token", symbol], undefined);
+      assert.equal(bySymbol.code, 0, bySymbol.err);
+      assert.equal(bySymbol.out, text.out, `--token ${symbol} is the token balance prints as DEMO`);
+    }
+    const unknown = await cli(["balance", "--token", "NOPE"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /--token NOPE: no docked token has this symbol; the tokens are ETH \(0\), DEMO \(1\)/);
+  });
+
+  it("shows held and spendable L2 amounts once a hold reserves part of a balance", async () => {
+    // Alice holds 30 DEMO of her own for Bob (no expiry); the units stay hers, and exit to her later.
+    const aliceL2 = walletClientFor({ name: "L2", rpcUrl: l2.url, chainId: 31338, pollingIntervalMs: 50 }, ALICE_KEY);
+    const hash = await aliceL2.writeContract({
+      address: receiving,
+      abi: assetReceivingAbi,
+      functionName: "hold",
+      args: [alice, 1, bob, parseEther("30"), 0],
+    });
+    assert.equal((await c2.waitForTransactionReceipt({ hash })).status, "success");
+    const bal = await cliJson(["balance", "--token", "1"]);
+    assert.equal(bal.tokens[0].l2, parseEther("100").toString());
+    assert.equal(bal.tokens[0].l2Held, parseEther("30").toString());
+    assert.equal(bal.tokens[0].l2Spendable, parseEther("70").toString());
+    const text = await cli(["balance", "--token", "1"]);
+    assert.match(text.out, /L2 100 DEMO \(held 30 DEMO, spendable 70 DEMO\)/);
+    assert.match(text.out, /Held units are yours/);
   });
 
   it("transfers, approves, sets an operator and withdraws on L2", async () => {
@@ -250,8 +324,13 @@ describe("CLI on anvil", () => {
     );
     await cliJson(["set-operator", "--operator", bob]);
     // Bob moves Alice's tokens as her operator.
-    const moved = await cliJson(["transfer", "--from", alice, "--to", bob, "--token", "1", "--amount", "20"], BOB_KEY);
+    const moved = await cliJson(
+      ["transfer", "--from", alice, "--to", bob, "--token", "DEMO", "--amount", "20"],
+      BOB_KEY,
+    );
     assert.equal(moved.from, alice);
+    assert.equal(moved.tokenId, 1);
+    assert.equal(moved.amount, parseEther("20").toString());
     const revoked = await cliJson(["set-operator", "--operator", bob, "--revoke"]);
     assert.equal(revoked.approved, false);
     const w = await cliJson(["withdraw", "--token", "ETH", "--amount", "0.25"]);
@@ -267,13 +346,57 @@ describe("CLI on anvil", () => {
     assert.equal(await c2.getTransactionCount({ address: alice }), before);
   });
 
+  it("wait follows the withdrawal through the node's batch to its proof on L1, with progress", async () => {
+    const progress: string[] = [];
+    const out: string[] = [];
+    const env = { L1_RPC_URL: l1.url, L2_RPC_URL: l2.url, DEPLOYMENTS_DIR: deploymentsDir, DATA_DIR: dataDir };
+    const waiting = runCli(["wait", "--withdrawal", "4", "--timeout", "60"], {
+      env,
+      out: (t) => out.push(t),
+      err: (t) => progress.push(t),
+    });
+    const seen = async (pattern: RegExp) => {
+      for (const deadline = Date.now() + 20_000; !progress.some((l) => pattern.test(l)); ) {
+        assert.ok(Date.now() < deadline, `no progress line ${pattern} in:\n${progress.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await seen(/^waiting for the batch that proves it on L1/);
+    assert.match(
+      progress[0] ?? "",
+      new RegExp(`^withdrawal \\(L2 op 4\\): 0\\.25 ETH to ${alice}, requested in L2 tx 0x`),
+    );
+    await extract();
+    await seen(/^in batch #1 of the node; waiting for its proof to reach L1/);
+    await proveBatches();
+    assert.equal(await waiting, 0, progress.join("\n"));
+    assert.match(progress.at(-1) ?? "", /^proven on L1 in batch #1 \(tx 0x[0-9a-f]{64}\)$/);
+    assert.match(out.join("\n"), /is claimable on L1: proven in batch #1/);
+    assert.match(out.join("\n"), /Pending for .*: 0\.25 ETH\. Collect it with `claim --token ETH`/);
+
+    const notWithdrawal = await cli(["wait", "--withdrawal", "2"]);
+    assert.equal(notWithdrawal.code, 2);
+    assert.match(notWithdrawal.err, /L2 op 2 is a transfer/);
+    const missing = await cli(["wait", "--withdrawal", "99"]);
+    assert.match(missing.err, /L2 has no op 99 \(it has 5 ops, 0\.\.4\)/);
+  });
+
+  it("wait gives up after --timeout with what L1 has proven", async () => {
+    await cliJson(["withdraw", "--token", "ETH", "--amount", "0.01"]); // op 5, no batch will come
+    const r = await cli(["wait", "--withdrawal", "5", "--timeout", "1"]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err,
+      /not proven on L1 after 1 s \(L1 has proven the first 1 L2 withdrawals; this one is #1, counting from 0\): is the node running\?/,
+    );
+  });
+
   it("claims a proven withdrawal and shows status with node progress", async () => {
-    await extractAndProve();
     const st = await cliJson(["status"]);
     assert.equal(st.l1.lastProvenBatch, "1");
     assert.equal(st.l1.pendingDeposits, "0");
     assert.equal(st.l1.exodusMode, false);
-    assert.equal(st.l2.opCount, "5");
+    assert.equal(st.l2.opCount, "6", "5 proven, and the withdrawal wait timed out on");
     assert.equal(st.node.extractor.opCount, 5);
     assert.equal(st.node.extractor.lastBatch.batchNumber, 1);
     assert.equal(st.node.prover.queueDepth, 2);
@@ -322,7 +445,7 @@ describe("CLI on anvil", () => {
     const exits = ex.exits.map((e: { symbol: string; balance: string }) => [e.symbol, e.balance]);
     assert.deepEqual(exits, [
       ["ETH", parseEther("1.25").toString()],
-      ["DEMO", parseEther("80").toString()],
+      ["DEMO", parseEther("80").toString()], // 30 of them still held for Bob on L2: they exit to Alice
     ]);
     assert.equal(await pending(alice, 0), parseEther("1.25"));
     assert.equal(await pending(alice, 1), parseEther("80"));

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { Address, PublicClient, Transport } from "viem";
+import { type Address, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import {
@@ -23,6 +23,7 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
+import { checkedTransport } from "./chain-check.js";
 
 export type Layer = "L1" | "L2";
 
@@ -51,6 +52,8 @@ function readPrivateKey(env: NodeJS.ProcessEnv): `0x${string}` | undefined {
 export interface ContextOptions {
   /** JSON-RPC transports by layer (tests route them to msw or anvil). */
   transports?: Partial<Record<Layer, Transport>>;
+  /** Where a long-running command reports its steps as they happen (the CLI: stderr). */
+  progress?: (line: string) => void;
 }
 
 /** Everything a command may use; each piece is checked the first time it is needed. */
@@ -83,8 +86,17 @@ export class CliContext {
     };
   }
 
+  /** The layer's transport: the chain id is checked before its first request (chain-check.ts). */
+  private transport(layer: Layer): Transport {
+    return this.once(`transport:${layer}`, () => {
+      const c = this.chain(layer);
+      const inner = this.options.transports?.[layer] ?? http(c.rpcUrl, { retryCount: 0 });
+      return checkedTransport(inner, { layer, url: c.rpcUrl, chainId: c.chainId });
+    });
+  }
+
   client(layer: Layer): PublicClient {
-    return this.once(`client:${layer}`, () => publicClientFor(this.chain(layer), this.options.transports?.[layer]));
+    return this.once(`client:${layer}`, () => publicClientFor(this.chain(layer), this.transport(layer)));
   }
 
   deployment(layer: Layer): Deployment {
@@ -133,12 +145,13 @@ export class CliContext {
   signer(layer: Layer): SignerClient {
     return this.once(`signer:${layer}`, () => {
       this.requireKey();
-      return walletClientFor(
-        this.chain(layer),
-        this.env.PRIVATE_KEY as `0x${string}`,
-        this.options.transports?.[layer],
-      );
+      return walletClientFor(this.chain(layer), this.env.PRIVATE_KEY as `0x${string}`, this.transport(layer));
     });
+  }
+
+  /** Reports a step of a long-running command (`wait`). */
+  progress(line: string): void {
+    this.options.progress?.(line);
   }
 
   /** Default node database path ($DATA_DIR/bridge.sqlite). */
@@ -153,10 +166,16 @@ export class CliContext {
   }
 }
 
-/** A checksummed-or-not 0x address from an option, or a UsageError-style message naming it. */
+/**
+ * A 0x address from an option, or an InputError naming it. All lower (or upper) case is taken as is;
+ * mixed case is an EIP-55 checksum and must be right, as a typo in it would otherwise pass unnoticed.
+ */
 export function parseAddress(value: string, option: string): Address {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new InputError(`--${option} must be an address (0x followed by 40 hex digits), got "${value}"`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value) || !isAddress(value, { strict: true })) {
+    throw new InputError(
+      `--${option} must be an address (0x followed by 40 hex digits; in mixed case, with a valid EIP-55 checksum), ` +
+        `got "${value}"`,
+    );
   }
   return value as Address;
 }

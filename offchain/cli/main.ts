@@ -5,6 +5,7 @@
 import { ConfigError } from "../runtime/config.js";
 import { commandHelp, commandSpec, PROGRAM, parseCli, UsageError } from "./args.js";
 import { balance } from "./balance.js";
+import { ChainIdMismatchError, chainErrorOf } from "./chain-check.js";
 import { claim } from "./claim.js";
 import { CliContext, type ContextOptions, InputError } from "./context.js";
 import { deposit } from "./deposit.js";
@@ -13,6 +14,7 @@ import { approve, setOperator, transfer, withdraw } from "./ledger.js";
 import { type CommandResult, toJson } from "./result.js";
 import { status } from "./status.js";
 import { TxError } from "./tx.js";
+import { waitWithdrawal } from "./wait.js";
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -33,6 +35,7 @@ const RUN: Record<string, (ctx: CliContext, v: Values) => Promise<CommandResult>
   status: (c, v) => status(c, v as never),
   exit: (c, v) => exit(c, v as never),
   "cancel-deposit": (c, v) => cancelDeposit(c, v as never),
+  wait: (c, v) => waitWithdrawal(c, v as never),
 };
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -54,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     json = parsed.json;
     command = parsed.command;
-    const ctx = new CliContext(io.env, io.context);
+    const ctx = new CliContext(io.env, { progress: io.err, ...io.context });
     if (commandSpec(parsed.command)?.sends) ctx.requireKey();
     const result = await (RUN[parsed.command] as (ctx: CliContext, v: Values) => Promise<CommandResult>)(
       ctx,
@@ -75,6 +78,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return fail(2, error.message, command ? `Run "${PROGRAM} ${command} --help" for its options.` : undefined);
     }
     if (error instanceof ConfigError) return fail(2, error.message);
+    const chainError = chainErrorOf(error);
+    if (chainError instanceof ChainIdMismatchError) return fail(2, chainError.message);
+    if (chainError) return fail(1, chainError.message);
     if (error instanceof TxError || error instanceof ExitPathError) return fail(1, error.message);
     return fail(1, `${command ?? PROGRAM} failed: ${firstLine(error)}`);
   }

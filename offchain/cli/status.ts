@@ -12,6 +12,7 @@ import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
 import type { Db } from "../runtime/db.js";
 import { receivingAbi, storageAbi } from "./abi.js";
+import { chainErrorOf } from "./chain-check.js";
 import type { CliContext } from "./context.js";
 import type { CommandResult } from "./result.js";
 
@@ -95,7 +96,9 @@ async function nodeStatus(db: Db, provenBatch: bigint | null) {
 }
 
 const reason = (e: unknown) =>
-  e instanceof ConfigError ? e.problems.join("; ") : e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e);
+  e instanceof ConfigError
+    ? e.problems.join("; ")
+    : (chainErrorOf(e)?.message ?? (e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e)));
 
 export async function status(ctx: CliContext, a: { db?: string }): Promise<CommandResult> {
   const [l1, l2] = await Promise.allSettled([l1Status(ctx), l2Status(ctx)]);

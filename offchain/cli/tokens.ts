@@ -1,11 +1,11 @@
 /**
- * Tokens and amounts: `--token ETH | <id> | <L1 ERC-20 address>` to a bridge token id with its
+ * Tokens and amounts: `--token ETH | <symbol> | <id> | <L1 ERC-20 address>` to a bridge token id with its
  * symbol and decimals, and `--amount 1.5` to base units.
  */
 import { type Address, formatUnits, parseUnits, zeroAddress } from "viem";
 import { MAX_UINT128 } from "../lib/field.js";
 import { receivingAbi, storageAbi, tokenAbi } from "./abi.js";
-import { type CliContext, InputError, type Layer } from "./context.js";
+import { type CliContext, InputError, type Layer, parseAddress } from "./context.js";
 
 export interface TokenInfo {
   tokenId: number;
@@ -27,12 +27,32 @@ async function l1Metadata(ctx: CliContext, tokenId: number, address: Address): P
   return { tokenId, symbol, decimals, l1Address: address };
 }
 
+const SYMBOL = /^[A-Za-z][A-Za-z0-9._-]{0,31}$/;
+
+/**
+ * The bridge token id of a symbol, from the L1 token registry (the symbols `balance` prints): an exact
+ * match first, else a case-insensitive one; an ambiguous or unknown symbol names the tokens there are.
+ */
+async function tokenIdOfSymbol(ctx: CliContext, symbol: string): Promise<number> {
+  const tokens = await listTokens(ctx);
+  const exact = tokens.filter((t) => t.symbol === symbol);
+  const found = exact.length > 0 ? exact : tokens.filter((t) => t.symbol.toLowerCase() === symbol.toLowerCase());
+  const known = tokens.map((t) => `${t.symbol} (${t.tokenId})`).join(", ");
+  if (found.length === 1) return (found[0] as TokenInfo).tokenId;
+  if (found.length === 0)
+    throw new InputError(`--token ${symbol}: no docked token has this symbol; the tokens are ${known}`);
+  throw new InputError(
+    `--token ${symbol}: ${found.length} docked tokens have this symbol (ids ${found.map((t) => t.tokenId).join(", ")}): ` +
+      "give the token id or its L1 address instead",
+  );
+}
+
 /** Resolves `--token` for a command that acts on `layer` (L2 commands read the L2 metadata). */
 export async function resolveToken(ctx: CliContext, spec: string, layer: Layer): Promise<TokenInfo> {
   const s = spec.trim();
   if (/^eth$/i.test(s) || s === "0") return ETH;
-  if (/^0x[0-9a-fA-F]{40}$/.test(s)) {
-    const address = s as Address;
+  if (/^0x/i.test(s)) {
+    const address = parseAddress(s, "token");
     const tokenId = await ctx.client("L1").readContract({
       address: ctx.assetStorage,
       abi: storageAbi,
@@ -43,8 +63,11 @@ export async function resolveToken(ctx: CliContext, spec: string, layer: Layer):
       throw new InputError(`--token ${s}: this ERC-20 is not docked on AssetStorage (no bridge token id)`);
     return l1Metadata(ctx, tokenId, address);
   }
+  if (SYMBOL.test(s)) return resolveToken(ctx, String(await tokenIdOfSymbol(ctx, s)), layer);
   if (!/^\d+$/.test(s) || BigInt(s) > 0xffffffffn) {
-    throw new InputError(`--token must be ETH, a token id (0, 1, 2, ...) or an ERC-20 address, got "${spec}"`);
+    throw new InputError(
+      `--token must be ETH, a token symbol, a token id (0, 1, 2, ...) or an ERC-20 address, got "${spec}"`,
+    );
   }
   const tokenId = Number(s);
   if (layer === "L1") {
@@ -74,6 +97,7 @@ export async function resolveToken(ctx: CliContext, spec: string, layer: Layer):
 /** `--amount` in base units: token units by default, base units with --raw. Positive, at most 2^128 - 1. */
 export function parseAmount(value: string, token: TokenInfo, raw: boolean): bigint {
   const v = value.trim();
+  if (/^-\s*[\d.]/.test(v)) throw new InputError(`--amount ${v} is negative: give an amount above zero`);
   let amount: bigint;
   if (raw) {
     if (!/^\d+$/.test(v))

@@ -3,7 +3,7 @@
  * same `forge script`s a protocol team uses (docs/deploy.md).
  */
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   type Abi,
@@ -14,6 +14,7 @@ import {
   type ContractFunctionName,
   createPublicClient,
   createWalletClient,
+  getContractAddress,
   type Hash,
   http,
   type PublicClient,
@@ -25,6 +26,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { chainOf } from "../runtime/chains.js";
 import { type Deployment, loadDeployment } from "../runtime/config.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
+import { sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 
 /** Who is who in the scenario (anvil's public dev keys: never use them anywhere else). */
 export const ROLES = {
@@ -124,19 +126,35 @@ export interface Deployments {
   l2: Deployment;
 }
 
-/** Deploys both sides and reads back deployments/<chainId>.json. */
+/** The e2e attesters: three anvil dev keys, threshold 2 (offchain/testing/attesters.ts). */
+export const E2E_ATTESTERS = sortedAttesters(TEST_ATTESTER_KEYS);
+export const E2E_THRESHOLD = TEST_ATTESTER_THRESHOLD;
+
+/**
+ * Deploys both sides and reads back deployments/<chainId>.json. L1 goes first and binds the L2 ledger
+ * at the deployer's next CREATE address on L2, which DeployL2 then checks (docs/deploy.md).
+ */
 export async function deployBridge(
   l1: Side,
   l2: Side,
   o: { deploymentsDir: string; logDir: string; priorityDeadline: number; depth: number; batch: number },
 ): Promise<Deployments> {
-  const common = { DEPLOYMENTS_DIR: o.deploymentsDir };
+  const l2Nonce = await l2.public.getTransactionCount({ address: addressOf("deployer") });
+  const l2Ledger = getContractAddress({ from: addressOf("deployer"), nonce: BigInt(l2Nonce) });
+  const common = {
+    DEPLOYMENTS_DIR: o.deploymentsDir,
+    ATTESTERS: E2E_ATTESTERS.map((a) => a.address).join(","),
+    ATTESTER_THRESHOLD: String(E2E_THRESHOLD),
+    // Dev: a few minutes, and never below the priority deadline (L1 refuses that).
+    GOVERNANCE_DELAY: String(Math.max(2 * o.priorityDeadline, 300)),
+    L2_LEDGER: l2Ledger,
+  };
   await forgeScript(
     "script/DeployL1.s.sol",
     l1.url,
     {
       ...common,
-      SENDER_ADDRESS: addressOf("sender"),
+      L2_CHAIN_ID: String(l2.chainId),
       TREE_DEPTH: String(o.depth),
       BATCH_SIZE: String(o.batch),
       PRIORITY_DEADLINE: String(o.priorityDeadline),
@@ -144,11 +162,53 @@ export async function deployBridge(
     },
     join(o.logDir, "deploy-l1.log"),
   );
+  const l1Deployment = loadDeployment(o.deploymentsDir, l1.chainId);
   await forgeScript(
     "script/DeployL2.s.sol",
     l2.url,
-    { ...common, RELAYER_ADDRESS: addressOf("relayer") },
+    {
+      ...common,
+      L1_CHAIN_ID: String(l1.chainId),
+      L1_STORAGE: l1Deployment.contracts.AssetStorage ?? "",
+      METADATA_RELAYER: addressOf("relayer"),
+    },
     join(o.logDir, "deploy-l2.log"),
   );
-  return { l1: loadDeployment(o.deploymentsDir, l1.chainId), l2: loadDeployment(o.deploymentsDir, l2.chainId) };
+  return { l1: l1Deployment, l2: loadDeployment(o.deploymentsDir, l2.chainId) };
+}
+
+/** The node's environment for a bridge deployed by deployBridge (docs/operations.md lists every variable). */
+export function nodeEnvOf(o: {
+  l1: Side;
+  l2: Side;
+  deploymentsDir: string;
+  dataDir: string;
+  circuitDir: string;
+  proverWorkers: number;
+}): Record<string, string> {
+  return {
+    L1_RPC_URL: o.l1.url,
+    L2_RPC_URL: o.l2.url,
+    L1_CHAIN_ID: String(o.l1.chainId),
+    L2_CHAIN_ID: String(o.l2.chainId),
+    DEPLOYMENTS_DIR: o.deploymentsDir,
+    DATA_DIR: o.dataDir,
+    RELAYER_PRIVATE_KEY: ROLES.relayer,
+    SENDER_PRIVATE_KEY: ROLES.sender,
+    CONFIRMATIONS: "1",
+    POLL_INTERVAL_MS: "300",
+    BATCH_TIMEOUT_MS: "5000",
+    PROVER_WORKERS: String(o.proverWorkers),
+    CIRCUIT_DIR: o.circuitDir,
+    LOG_LEVEL: "info",
+  };
+}
+
+/** Throws unless `circuitDir` holds the prover's artifacts (wasm, zkey, verification key). */
+export function requireCircuit(circuitDir: string, depth: number, batch: number): void {
+  for (const f of ["batch_js/batch.wasm", "batch.zkey", "verification_key.json"]) {
+    if (!existsSync(join(circuitDir, f))) {
+      throw new Error(`${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${depth} BATCH=${batch}`);
+    }
+  }
 }

@@ -9,7 +9,7 @@
  * PROVER_WORKERS (default 2), PRIORITY_DEADLINE (seconds, default 300), E2E_JSON (optional: also write
  * the summary's steps as JSON to this path, for `make bench`).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -17,7 +17,8 @@ import { BullmqProofQueue } from "../prover/bullmq-queue.js";
 import { parseConfig, zInt } from "../runtime/config.js";
 import { type Anvil, freePort, startAnvil } from "../testing/anvil.js";
 import { type RedisServer, startRedis } from "../testing/redis.js";
-import { deployBridge, ROLES, sideOf } from "./chains.js";
+import { startAttesters, whoAttested } from "./attesters.js";
+import { deployBridge, E2E_THRESHOLD, nodeEnvOf, requireCircuit, sideOf } from "./chains.js";
 import { Journal } from "./journal.js";
 import { ProcessGroup } from "./processes.js";
 import { runScenario } from "./scenario.js";
@@ -39,13 +40,7 @@ async function main(): Promise<number> {
   const env = parseConfig(Env, process.env);
   const root = resolve(env.E2E_DIR);
   const circuitDir = env.CIRCUIT_DIR ?? `build/circuits/batch-d${env.DEPTH}-n${env.BATCH}`;
-  for (const f of ["batch_js/batch.wasm", "batch.zkey", "verification_key.json"]) {
-    if (!existsSync(join(circuitDir, f))) {
-      throw new Error(
-        `${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${env.DEPTH} BATCH=${env.BATCH}`,
-      );
-    }
-  }
+  requireCircuit(circuitDir, env.DEPTH, env.BATCH);
   rmSync(root, { recursive: true, force: true });
   const logDir = join(root, "logs");
   const dataDir = join(root, "node");
@@ -92,22 +87,25 @@ async function main(): Promise<number> {
         batch: env.BATCH,
       }),
     );
-    const nodeEnv: Record<string, string> = {
-      L1_RPC_URL: a1.url,
-      L2_RPC_URL: a2.url,
-      L1_CHAIN_ID: "31337",
-      L2_CHAIN_ID: "31338",
-      DEPLOYMENTS_DIR: deploymentsDir,
-      DATA_DIR: dataDir,
-      RELAYER_PRIVATE_KEY: ROLES.relayer,
-      SENDER_PRIVATE_KEY: ROLES.sender,
-      CONFIRMATIONS: "1",
-      POLL_INTERVAL_MS: "300",
-      BATCH_TIMEOUT_MS: "5000",
-      PROVER_WORKERS: String(env.PROVER_WORKERS),
-      CIRCUIT_DIR: circuitDir,
-      LOG_LEVEL: "info",
-    };
+    const nodeEnv = nodeEnvOf({ l1, l2, deploymentsDir, dataDir, circuitDir, proverWorkers: env.PROVER_WORKERS });
+    const attesters = await journal.step(
+      `start 3 attesters (own keys, databases and ports; ${E2E_THRESHOLD} of 3 sign)`,
+      () =>
+        startAttesters(procs, {
+          root,
+          env: {
+            L1_RPC_URL: l1.url,
+            L2_RPC_URL: l2.url,
+            L1_CHAIN_ID: String(l1.chainId),
+            L2_CHAIN_ID: String(l2.chainId),
+            DEPLOYMENTS_DIR: deploymentsDir,
+            POLL_INTERVAL_MS: "300",
+            LOG_LEVEL: "info",
+          },
+        }),
+    );
+    nodeEnv.ATTESTER_URLS = attesters.map((a) => a.url).join(",");
+    out(`   attesters ${attesters.map((a) => `${a.name} ${a.url} (${a.address})`).join(", ")}`);
     // The node serves the explorer (offchain/explorer) on this port while the bridge runs.
     nodeEnv.EXPLORER_PORT = String(await freePort());
     out(`   explorer http://127.0.0.1:${nodeEnv.EXPLORER_PORT}/ (page and JSON API, while the node runs)`);
@@ -160,8 +158,16 @@ async function main(): Promise<number> {
       log: out,
       queue: clusterQueue,
       midProof,
+      killAttester: async () => {
+        await procs.stop("attester-3", "SIGKILL");
+        return `attester-3 SIGKILLed: attester-1 and attester-2 (the threshold, ${E2E_THRESHOLD}) sign from now on`;
+      },
     });
     out(`\n${journal.table()}\n`);
+    out("who attested each batch (signers recovered from the submitBatch calldata):");
+    const storage = deployments.l1.contracts.AssetStorage as `0x${string}`;
+    for (const b of await whoAttested(l1.public, storage, attesters))
+      out(`  batch ${b.batchNumber}: ${b.signers.join(", ")}`);
     if (clusterQueue) {
       out("which worker proved each batch (worker id = hostname:pid of the prover process, -w<slot>-<child pid>):");
       for (let n = 0; ; n++) {

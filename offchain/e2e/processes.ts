@@ -3,7 +3,7 @@
  * its own process group (so its children die with it), and is stopped on exit, failure or Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, createWriteStream, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 
 export interface Started {
@@ -21,20 +21,23 @@ export class ProcessGroup {
     mkdirSync(logDir, { recursive: true });
   }
 
-  /** Starts `command args` with extra `env`; output goes to <logDir>/<name>[-n].log. */
-  start(name: string, command: string, args: string[], env: Record<string, string> = {}): Started {
+  /**
+   * Starts `command args` with extra `env`; output goes to <logDir>/<name>[-n].log. With `outlive`, the
+   * process writes to its log file itself and is not waited for, so it keeps running after this one exits
+   * (`make devnet`); otherwise its output is piped through this process.
+   */
+  start(
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string> = {},
+    opts: { outlive?: boolean } = {},
+  ): Started {
     if (this.running.has(name)) throw new Error(`process ${name} is already running`);
     const run = (this.runs.get(name) ?? 0) + 1;
     this.runs.set(name, run);
     const logFile = join(this.logDir, run === 1 ? `${name}.log` : `${name}-${run}.log`);
-    const out = createWriteStream(logFile, { flags: "a" });
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    const child = opts.outlive ? spawnOutliving(command, args, env, logFile) : spawnPiped(command, args, env, logFile);
     const exited = new Promise<number | null>((resolve) =>
       child.once("exit", (code) => {
         this.running.delete(name);
@@ -71,7 +74,31 @@ export class ProcessGroup {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+function spawnPiped(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const out = createWriteStream(logFile, { flags: "a" });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}
+
+function spawnOutliving(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const fd = openSync(logFile, "a");
+  try {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", fd, fd], detached: true });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Sends `signal` to the process group `pid` leads (the processes started here lead their own). */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -42,6 +42,8 @@ export interface ScenarioOptions {
   queue?: ProofQueue;
   /** Cluster mode: also kill a prover process while a batch is proven; returns a note for the journal. */
   midProof?: () => Promise<string>;
+  /** Kills one attester for good while a batch is proven (the rest still reach the threshold); returns a note. */
+  killAttester?: () => Promise<string>;
 }
 
 /** Fails with a message that names what differed. */
@@ -144,6 +146,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   const demoMinted = parseEther("1000");
   const toBob = { eth: parseEther("2"), demo: parseEther("300") };
   const escrowAmount = parseEther("100");
+  const openDeal = parseEther("40");
   const bobOut = { eth: parseEther("1"), demo: parseEther("50") };
   const bobOutLater = parseEther("0.25");
 
@@ -193,14 +196,29 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
   });
 
-  await j.step("Bob authorises the Escrow, which moves 100 DEMO for him; he releases it to Alice", async () => {
+  await j.step("Bob authorises the Escrow, which holds 100 DEMO of his for Alice; he releases it to her", async () => {
     await ledgerTx("bob", "approve", [escrow, BigInt(DEMO), escrowAmount]);
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 86_400);
     const dealId = await l2.public.readContract({ address: escrow, abi: escrowAbi, functionName: "dealCount" });
     await escrowTx("bob", "open", [alice, DEMO, escrowAmount, Number(deadline)]);
-    expectEqual("Escrow's L2 DEMO while the deal is open", await l2Balance(escrow, DEMO), escrowAmount);
+    expectEqual("Escrow's L2 DEMO while the deal is open (a hold, not custody)", await l2Balance(escrow, DEMO), 0n);
+    expectEqual("Bob's L2 DEMO while the deal is open (held, still his)", await l2Balance(bob, DEMO), toBob.demo);
     await escrowTx("bob", "release", [dealId]);
     expectEqual("Escrow's L2 DEMO after release", await l2Balance(escrow, DEMO), 0n);
+  });
+
+  await j.step("Bob opens a second 40 DEMO deal for Alice and leaves it open (a hold on his balance)", async () => {
+    await ledgerTx("bob", "approve", [escrow, BigInt(DEMO), openDeal]);
+    const deadline = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    await escrowTx("bob", "open", [alice, DEMO, openDeal, deadline]);
+    const held = await l2.public.readContract({
+      address: ledger,
+      abi: assetReceivingAbi,
+      functionName: "heldBalanceOf",
+      args: [bob, BigInt(DEMO)],
+    });
+    expectEqual("Bob's held L2 DEMO", held, openDeal);
+    expectEqual("Escrow's L2 DEMO with a deal open", await l2Balance(escrow, DEMO), 0n);
   });
 
   await j.step("Bob withdraws 1 ETH and 50 DEMO to L1", async () => {
@@ -212,12 +230,13 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
   });
 
-  await j.step("kill the node while a batch is being proven, then restart it", async () => {
+  await j.step("kill the node (and attester-3, for good) while a batch is being proven; restart the node", async () => {
     await waitFor("a proof job in progress", async () => ((await queue.stats()).proving > 0 ? true : undefined));
     await sleep(1_000);
     await o.procs.stop("node", "SIGKILL");
     j.note(`killed with ${JSON.stringify(await queue.stats())}`);
     if (o.midProof) j.note(await o.midProof());
+    if (o.killAttester) j.note(await o.killAttester());
     startNode();
   });
 
@@ -244,7 +263,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
       l1,
       verified.map((v) => v.transactionHash),
     );
-    j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender)`);
+    j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender, a courier)`);
     expectEqual("Bob's pending ETH on L1", await pending(bob, ETH), bobOut.eth + bobOutLater);
     expectEqual("Bob's pending DEMO on L1", await pending(bob, DEMO), bobOut.demo);
     expectEqual("deposits consumed by batches", await l1Read("processedDeposits"), 2n);
@@ -304,6 +323,19 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     await claimAll("alice");
   });
 
+  await j.step("Bob exits his last-proven DEMO, the open deal's 40 DEMO included, and claims it", async () => {
+    const [exit, ...more] = buildExitProofs(db, provenRoot, depth, bob, DEMO);
+    if (!exit || more.length > 0) throw new Error(`expected one DEMO slot of Bob, got ${more.length + (exit ? 1 : 0)}`);
+    expectEqual(
+      "Bob's exited DEMO (40 of it held by the open deal)",
+      exit.balance,
+      toBob.demo - escrowAmount - bobOut.demo,
+    );
+    await storageTx("bob", "exit", [BigInt(exit.slot), exit.owner, exit.tokenId, exit.balance, exit.siblings]);
+    await storageTx("bob", "claim", [DEMO]);
+    expectDelta(bob, DEMO, exit.balance);
+  });
+
   await j.step("reconcile every L1 wei and token unit", async () => {
     // No credit or batch twice: L2 credited exactly the two deposits batches consumed, once each.
     expectEqual(
@@ -331,13 +363,15 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
       }
 
     // The contract: what it holds is exactly what it still owes: the L2 balances of the proven
-    // state not yet exited (Bob's and the Escrow's here), pending withdrawals, and deposits neither
-    // consumed nor cancelled (none left).
+    // state not yet exited (Bob's ETH here), pending withdrawals, and deposits neither consumed nor
+    // cancelled (none left). The Escrow never had a balance: it owns no slot to strand anything in.
     const batch = db.prepare("SELECT state_after FROM batches WHERE new_root = ?").pluck().get(provenRoot.toString()) as
       | string
       | undefined;
     if (!batch) throw new Error("no stored batch for the proven root");
     const state = BridgeState.fromJSON(JSON.parse(batch));
+    const escrowSlots = state.accountList().filter((a) => a.owner === BigInt(escrow));
+    expectEqual("slots owned by the Escrow in the proven state", escrowSlots.length, 0);
     const exited = new Set<number>();
     for (const e of await l1.public.getContractEvents({
       address: storage,

@@ -226,6 +226,9 @@ async function makeWorld(opts: { l1Url?: string } = {}): Promise<World> {
     halted: () => false,
     balanceOf: ([owner, token]) =>
       (owner as string).toLowerCase() === ALICE && token === 0n ? parseEther("0.75") - 7n : 0n,
+    // an escrow deal holds 0.5 ETH of Alice's: still hers, not spendable
+    heldBalanceOf: ([owner, token]) =>
+      (owner as string).toLowerCase() === ALICE && token === 0n ? parseEther("0.5") : 0n,
   });
   server.use(l1.handler(), l2.handler());
 
@@ -482,7 +485,12 @@ describe("explorer API", () => {
       "alice's withdrawal to another L1 address",
     );
     assert.deepEqual(alice.l2Balances, [
-      { token: { id: 0, symbol: "ETH", decimals: 18, address: null }, amount: (parseEther("0.75") - 7n).toString() },
+      {
+        token: { id: 0, symbol: "ETH", decimals: 18, address: null },
+        amount: (parseEther("0.75") - 7n).toString(),
+        held: parseEther("0.5").toString(),
+        spendable: (parseEther("0.25") - 7n).toString(),
+      },
     ]);
     const payee = (await w.get(`/api/lookup?q=${PAYEE}`)).body;
     assert.equal(payee.found, true);
@@ -490,6 +498,13 @@ describe("explorer API", () => {
       payee.claimable.map((c: any) => c.amount),
       [parseEther("0.25").toString()],
     );
+    assert.equal(
+      payee.journeys[0].title,
+      `withdrawal of 0.25 ETH to ${PAYEE}`,
+      "the amount is in token units, not wei",
+    );
+    const bobWithdrawal = (await w.get(`/api/lookup?q=${OP_TX(4)}`)).body.journeys[0];
+    assert.equal(bobWithdrawal.title, `withdrawal of 1 DEMO to ${BOB}`, "DEMO has 6 decimals here");
     const steps = payee.journeys[0].steps.map((s: any) => [s.step, s.state]);
     assert.deepEqual(steps, [
       ["requested", "done"],
@@ -544,6 +559,12 @@ describe("explorer API", () => {
     assert.equal(page.status, 200);
     assert.match(page.body, /<title>Bridge explorer<\/title>/);
     assert.match(page.body, /<script src="\/app.js">/);
+    assert.match(page.body, /<link rel="icon" href="\/favicon.svg"/);
+    const icon = await fetch(new URL("/favicon.ico", w.served.url));
+    assert.equal(icon.status, 200, "browsers ask for /favicon.ico: a 404 is a console error");
+    assert.match(icon.headers.get("content-type") ?? "", /^image\/svg\+xml/);
+    assert.match(await icon.text(), /<svg/);
+    assert.equal((await fetch(new URL("/favicon.svg", w.served.url))).status, 200);
     const js = await w.get("/app.js");
     assert.equal(js.status, 200);
     assert.match(js.body, /\/api\/status/);

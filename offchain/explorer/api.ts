@@ -6,7 +6,7 @@
  * answering with what it has instead of failing. Big numbers are bigints here; the server writes them as
  * decimal strings.
  */
-import type { Address, Hex } from "viem";
+import { type Address, formatUnits, type Hex } from "viem";
 import type { ExtractorCursor } from "../extractor/store.js";
 import type { ExodusState } from "../monitor/store.js";
 import {
@@ -137,6 +137,12 @@ export interface Journey {
 
 const KINDS = { 1: "credit", 2: "transfer", 3: "withdrawal" } as const;
 const lower = (s: string) => s.toLowerCase();
+
+/** `0.2 ETH` in the token's units; base units marked as such when its decimals are unknown. */
+export function formatTokenAmount(amount: bigint, token: TokenInfo): string {
+  if (token.decimals === null) return `${amount} ${token.symbol} (base units)`;
+  return `${formatUnits(amount, token.decimals)} ${token.symbol}`;
+}
 
 export interface ExplorerApiOptions {
   tables: NodeTables;
@@ -696,7 +702,7 @@ export class ExplorerApi {
         detail: w.claimTx ? `L1 tx ${w.claimTx}` : "not claimed yet",
       },
     );
-    return { title: `withdrawal of ${w.amount} ${w.token.symbol} to ${w.recipient}`, steps };
+    return { title: `withdrawal of ${formatTokenAmount(w.amount, w.token)} to ${w.recipient}`, steps };
   }
 
   private async lookupDeposit(id: number, q: string) {
@@ -744,7 +750,12 @@ export class ExplorerApi {
           .filter((c) => c.amount > 0n)
       : null;
     const l2Balances = balances.ok
-      ? ids32.map((id, i) => ({ token: ctx.token(id), amount: balances.value[i] ?? 0n })).filter((b) => b.amount > 0n)
+      ? ids32
+          .map((id, i) => {
+            const { amount, held } = balances.value[i] ?? { amount: 0n, held: 0n };
+            return { token: ctx.token(id), amount, held, spendable: amount - held };
+          })
+          .filter((b) => b.amount > 0n)
       : null;
     const journeys = [
       ...deposits.map((d) => this.depositJourney(d, ctx)),

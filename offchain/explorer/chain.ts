@@ -369,19 +369,22 @@ export class ChainReader {
     );
   }
 
-  /** L2 balances of `account` for token ids 0 .. tokenCount-1. */
-  l2Balances(account: Address, tokenCount: number): Promise<bigint[]> {
+  /** L2 balances of `account` for token ids 0 .. tokenCount-1, with the part held by business contracts. */
+  l2Balances(account: Address, tokenCount: number): Promise<{ amount: bigint; held: bigint }[]> {
+    const read = (functionName: "balanceOf" | "heldBalanceOf", id: number) =>
+      this.l2.readContract({
+        address: this.opts.config.assetReceiving,
+        abi: assetReceivingAbi,
+        functionName,
+        args: [account, BigInt(id)],
+      });
     return this.wrap(
       "L2",
       Promise.all(
-        Array.from({ length: tokenCount }, (_, id) =>
-          this.l2.readContract({
-            address: this.opts.config.assetReceiving,
-            abi: assetReceivingAbi,
-            functionName: "balanceOf",
-            args: [account, BigInt(id)],
-          }),
-        ),
+        Array.from({ length: tokenCount }, async (_, id) => {
+          const [amount, held] = await Promise.all([read("balanceOf", id), read("heldBalanceOf", id)]);
+          return { amount, held };
+        }),
       ),
     );
   }

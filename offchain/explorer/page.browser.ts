@@ -6,7 +6,7 @@
  * batch reaches L1 in seconds instead of a minute of real proving. Checks: the empty state, a
  * deposit appearing and moving to "credited", its batch moving to "submitted" with its L1 tx and
  * gas, the lookup finding the deposit by id with every step done, and the banner naming L2 once
- * its RPC stops. Screenshot: build/explorer/explorer.png.
+ * its RPC stops, and no error in the browser console (a missing favicon is one). Screenshot: build/explorer/explorer.png.
  *
  * Not a *.test.ts file (make test-ts does not install a browser): run it with
  * `node --import tsx --test offchain/explorer/page.browser.ts` or `make test-explorer`.
@@ -37,6 +37,8 @@ describe("explorer page over a running bridge", { timeout: 120_000 }, () => {
   const controller = new AbortController();
   let node: Promise<number> | undefined;
   let dbPath = "";
+  /** Errors the page logged (a missing favicon is one: "Failed to load resource ... 404"). */
+  const consoleErrors: string[] = [];
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run tools/apt-ensure.sh chromium:chromium`);
@@ -77,6 +79,10 @@ describe("explorer page over a running bridge", { timeout: 120_000 }, () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
     await page.goto(explorerUrl);
   });
 
@@ -157,6 +163,10 @@ describe("explorer page over a running bridge", { timeout: 120_000 }, () => {
     mkdirSync(SHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SHOT_DIR, "explorer.png"), fullPage: true });
     assert.ok(existsSync(join(SHOT_DIR, "explorer.png")));
+  });
+
+  it("logged no error in the browser console while the bridge ran", () => {
+    assert.deepEqual(consoleErrors, []);
   });
 
   it("names the side whose RPC stops answering", async () => {

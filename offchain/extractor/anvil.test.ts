@@ -13,8 +13,10 @@ import type { Address, Hex, PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import { BridgeState } from "../lib/state.js";
 import { SqliteProofQueue } from "../prover/queue.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
+import { localAttesters, sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import { deployArtifact, ensureForgeArtifacts, writeDeployment } from "../testing/deploy.js";
 import type { ExtractorConfig } from "./config.js";
 import { Extractor } from "./extractor.js";
@@ -29,6 +31,9 @@ let alice: SignerClient;
 let bob: SignerClient;
 let receiving: Address;
 let nextDeposit = 0n;
+let attestations: AttestationSource;
+/** Some L1 AssetStorage address: the attested messages name it; nothing is deployed there. */
+const L1_STORAGE: Address = "0x00000000000000000000000000000000000051c1";
 const dir = mkdtempSync(join(tmpdir(), "extractor-anvil-"));
 
 before(async () => {
@@ -41,8 +46,13 @@ before(async () => {
   bob = walletClientFor(chain, ANVIL_KEYS[2]);
   receiving = await deployArtifact({ client, wallet: relayer }, "AssetReceiving", [
     relayer.account.address,
-    relayer.account.address,
+    31337n,
+    L1_STORAGE,
+    sortedAttesters(TEST_ATTESTER_KEYS).map((a) => a.address),
+    TEST_ATTESTER_THRESHOLD,
+    300n,
   ]);
+  attestations = localAttesters({ l1: client, l2: client, assetStorage: L1_STORAGE, assetReceiving: receiving });
 });
 
 after(async () => {
@@ -56,8 +66,13 @@ async function send(wallet: SignerClient, functionName: string, args: readonly u
   assert.equal(receipt.status, "success", `${functionName} reverted`);
 }
 
-const credit = (to: Address, amount: bigint, tokenId = 0) =>
-  send(relayer, "creditDeposit", [nextDeposit++, to, tokenId, amount]);
+/** Relays the next deposit with the test attesters' signatures (the monitor's job). */
+async function credit(to: Address, amount: bigint, tokenId = 0): Promise<void> {
+  const id = nextDeposit++;
+  const record = { recipient: to, tokenId, amount, depositor: to, timestamp: id };
+  const { signatures } = await attestations.deposit(id, record);
+  await send(relayer, "creditDeposit", [id, record, signatures]);
+}
 
 const config = (dbPath: string): ExtractorConfig => ({
   l2: { name: "L2", rpcUrl: anvil.url, chainId: 31338, pollingIntervalMs: 50 },

@@ -1,17 +1,17 @@
 /**
  * The extractor loop: follows `OpLogged` on L2 in block windows up to the confirmed tip, verifies
- * the op log (oplog.ts), cuts batches (batcher.ts), commits ops + batches + cursor in one SQLite
+ * the op log (lib/oplog.ts), cuts batches (batcher.ts), commits ops + batches + cursor in one SQLite
  * transaction, then enqueues the proof jobs. Restart-safe: it resumes from the committed state, and
  * batches committed but not yet enqueued are enqueued again (the queue is idempotent by batch number).
  */
 import type { PublicClient } from "viem";
-import type { Metrics } from "../runtime/metrics.js";
+import { checkStoredHead, type OpLogCursor, verifyOpLog } from "../lib/oplog.js";
 import { type Db, type Logger, publicClientFor, type RetryOptions, sleep, withRetry } from "../runtime/index.js";
+import type { Metrics } from "../runtime/metrics.js";
+import { blockHash, confirmedTip, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
 import { type BatchCursor, cutBatches, timeoutDue } from "./batcher.js";
 import type { ExtractorConfig } from "./config.js";
 import { isHaltError, ReorgError } from "./errors.js";
-import { checkStoredHead, type OpLogCursor, verifyOpLog } from "./oplog.js";
-import { blockHash, confirmedTip, fetchOpLogEvents, readStoredOpLog } from "./source.js";
 import {
   type BatchRecord,
   type ExtractorCursor,

@@ -7,9 +7,9 @@
  * invalid configuration.
  */
 import { pathToFileURL } from "node:url";
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { loadExtractorConfig } from "./config.js";
 import { runExtractor } from "./extractor.js";
 
@@ -17,8 +17,6 @@ export * from "./batcher.js";
 export * from "./config.js";
 export * from "./errors.js";
 export * from "./extractor.js";
-export * from "./oplog.js";
-export * from "./source.js";
 export * from "./store.js";
 
 /** Runs the service until a signal; resolves to the process exit status. */

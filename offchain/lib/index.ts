@@ -1,3 +1,5 @@
+export * from "./attestation.js";
 export * from "./field.js";
+export * from "./oplog.js";
 export * from "./protocol.js";
 export * from "./tree.js";

@@ -6,7 +6,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
+import { type Address, getAddress, type Hex, keccak256, toHex } from "viem";
 import type { z } from "zod";
+import {
+  type Attestation,
+  attestationDigest,
+  attestationStructHash,
+  batchAttestation,
+  checkSignature,
+  depositAttestation,
+  domainSeparatorOf,
+  exodusAttestation,
+  signDigest,
+} from "./attestation.js";
 import { addressToBigInt, FIELD_MODULUS, MAX_UINT32, MAX_UINT128, MAX_UINT160 } from "./field.js";
 import {
   batchPublicInputs,
@@ -24,6 +36,8 @@ import {
 import { emptyRoot, rootFromPath, StateTree } from "./tree.js";
 import { buildVectorFiles } from "./vectors/build.js";
 import {
+  type AttestationCase,
+  AttestationsFile,
   BatchFile,
   DepositsFile,
   OplogFile,
@@ -46,9 +60,9 @@ function load<S extends z.ZodType>(name: VectorFileName, schema: S): z.infer<S> 
 }
 
 describe("test/vectors is what the generator writes", () => {
-  it("has exactly the generator's files, byte for byte, and the generator is deterministic", () => {
-    const first = buildVectorFiles();
-    const second = buildVectorFiles();
+  it("has exactly the generator's files, byte for byte, and the generator is deterministic", async () => {
+    const first = await buildVectorFiles();
+    const second = await buildVectorFiles();
     assert.deepEqual([...first.keys()].sort(), Object.keys(VECTOR_FILES).sort());
     for (const [name, text] of first) {
       assert.equal(second.get(name), text, `${name}: two runs differ`);
@@ -319,5 +333,91 @@ describe("batch.json", () => {
     const ops = batches.flatMap((b) => b.ops);
     for (const kind of [1, 2, 3]) assert.ok(ops.some((o) => o.kind === kind));
     assert.ok(ops.some((o) => o.kind === 2 && o.from === o.to));
+  });
+});
+
+describe("attestations.json", () => {
+  const v = load("attestations.json", AttestationsFile);
+  const o = load("oplog.json", OplogFile);
+  const keyOf = new Map(v.signers.map((s) => [s.address, s.privateKey as Hex]));
+
+  /** The case's attestation rebuilt from its JSON with the builders of lib/attestation.ts. */
+  function attestationOf(c: AttestationCase): Attestation {
+    const m = c.message;
+    const on = c.domain.name === "AssetStorage";
+    const contracts = {
+      l1ChainId: Number(on ? c.domain.chainId : m.l1ChainId),
+      assetStorage: (on ? c.domain.verifyingContract : m.l1Storage) as Address,
+      l2ChainId: Number(on ? m.l2ChainId : c.domain.chainId),
+      assetReceiving: (on ? m.l2Ledger : c.domain.verifyingContract) as Address,
+    };
+    if (c.primaryType === "BatchAttestation") {
+      const claim = {
+        batchNumber: BigInt(m.batchNumber ?? ""),
+        newOpChain: BigInt(m.newOpChain ?? ""),
+        l2OpCount: BigInt(m.l2OpCount ?? ""),
+        l2OpHead: m.l2OpHead as Hex,
+      };
+      return batchAttestation(contracts, claim);
+    }
+    if (c.primaryType === "DepositAttestation") {
+      const record = {
+        recipient: m.recipient as Address,
+        tokenId: Number(m.tokenId),
+        amount: BigInt(m.amount ?? ""),
+        depositor: m.depositor as Address,
+        timestamp: BigInt(m.timestamp ?? ""),
+      };
+      return depositAttestation(contracts, BigInt(m.depositId ?? ""), record);
+    }
+    return exodusAttestation(contracts);
+  }
+
+  const cases = [...v.batch, ...v.deposit, ...v.exodus];
+
+  it("matches the domain separator, struct hash and digest of every case, and the domain names the right contract", () => {
+    for (const c of cases) {
+      const a = attestationOf(c);
+      assert.equal(domainSeparatorOf(a.domain), c.domainSeparator, c.note);
+      assert.equal(attestationStructHash(a), c.structHash, c.note);
+      assert.equal(attestationDigest(a), c.digest, c.note);
+      assert.equal(c.domain.name, c.primaryType === "BatchAttestation" ? "AssetStorage" : "AssetReceiving", c.note);
+    }
+  });
+
+  it("has signatures that are RFC 6979 signatures of the digest by each signer, low s, and packed ascending", async () => {
+    for (const c of cases) {
+      assert.equal(c.signatures.length, v.signers.length, c.note);
+      for (const s of c.signatures) {
+        assert.deepEqual(
+          await checkSignature(c.digest as Hex, s.signature as Hex, s.signer as Address),
+          { ok: true, signer: getAddress(s.signer) },
+          c.note,
+        );
+        assert.equal(await signDigest(c.digest as Hex, keyOf.get(s.signer) as Hex), s.signature, c.note);
+      }
+      const ascending = [...c.signatures].sort((x, y) => (BigInt(x.signer) < BigInt(y.signer) ? -1 : 1));
+      assert.equal(c.packed, `0x${ascending.map((s) => s.signature.slice(2)).join("")}`, c.note);
+    }
+  });
+
+  it("binds batches to the op log of oplog.json: count, keccak head and Poseidon op chain", () => {
+    const onLog = v.batch.filter((c) => c.domain.chainId === 31337 && c.message.l2OpCount !== "0");
+    assert.ok(onLog.length >= 2);
+    for (const c of onLog) {
+      const count = Number(c.message.l2OpCount);
+      const last = o.ops[count - 1];
+      assert.ok(last, c.note);
+      assert.equal(c.message.l2OpHead, last.logHead, c.note);
+      assert.equal(c.message.newOpChain, last.opChain, c.note);
+    }
+  });
+
+  it("has the type hashes of the section 14.2 type strings", () => {
+    assert.equal(
+      v.typeHashes.ExodusAttestation,
+      keccak256(toHex("ExodusAttestation(uint256 l1ChainId,address l1Storage)")),
+    );
+    assert.equal(new Set(cases.map((c) => c.digest)).size, cases.length, "every case has its own digest");
   });
 });

@@ -22,6 +22,7 @@ export const MonitorEnv = z.object({
   TX_TIMEOUT_MS: envFields.TX_TIMEOUT_MS,
   MAX_FEE_PER_GAS_GWEI: envFields.MAX_FEE_PER_GAS_GWEI,
   METRICS_PORT: envFields.METRICS_PORT,
+  ATTESTER_URLS: envFields.ATTESTER_URLS,
 });
 
 export interface MonitorConfig {
@@ -33,7 +34,10 @@ export interface MonitorConfig {
   /** L2 AssetReceiving and its deploy block (where credit lookups start). */
   assetReceiving: Address;
   l2DeployBlock: bigint;
+  /** The courier account that pays for credits and the exodus halt, and mirrors metadata when L2 lets it. */
   relayerKey: Hex;
+  /** The attesters whose signatures the monitor collects. */
+  attesterUrls: string[];
   /** A block is read once it has this many confirmations (1 = the head itself). */
   confirmations: number;
   pollIntervalMs: number;
@@ -60,6 +64,7 @@ export function loadMonitorConfig(env: NodeJS.ProcessEnv = process.env): Monitor
     assetReceiving: contractAddress(l2d, "AssetReceiving"),
     l2DeployBlock: BigInt(l2d.deployBlock),
     relayerKey: e.RELAYER_PRIVATE_KEY,
+    attesterUrls: e.ATTESTER_URLS,
     confirmations: e.CONFIRMATIONS,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     blockRange: e.LOG_BLOCK_RANGE,

@@ -4,7 +4,8 @@
  * credit that landed while we were down) and is only reconciled against the L2 `DepositCredited`
  * log, never sent again. A credit is marked done only when its receipt succeeded and holds a
  * `DepositCredited` event with the same id, recipient, token and amount; anything else is logged
- * as an error and left not done.
+ * as an error and left not done. The monitor is a courier: each credit carries the signatures of at
+ * least the threshold of attesters over the whole deposit record (docs/protocol.md section 14).
  */
 import {
   type Address,
@@ -16,6 +17,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
+import { AttestationShortfall, type AttestationSource } from "../runtime/attestation-source.js";
 import type { SignerClient } from "../runtime/chains.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -32,6 +34,8 @@ export interface L2Context {
   log: Logger;
   signal: AbortSignal;
   metrics: Metrics;
+  /** Where the attesters' signatures come from. */
+  attestations: AttestationSource;
   /** Receipt polling, replacement timeout and fee cap for L2 transactions. */
   tx: Pick<TxSenderOptions, "stuckAfterMs" | "pollIntervalMs" | "maxFeePerGasCap">;
 }
@@ -95,16 +99,12 @@ export function checkCreditReceipt(
 /** Reads the L2 values the credit loop decides on. */
 async function readL2(ctx: L2Context) {
   const retry = <T>(what: string, fn: () => Promise<T>) => rpcRetry(what, fn, { log: ctx.log, signal: ctx.signal });
-  const read = <T>(functionName: "nextDepositId" | "halted" | "creditsPaused") =>
+  const read = <T>(functionName: "nextDepositId" | "halted") =>
     retry(`L2 ${functionName}()`, () =>
       ctx.l2.readContract({ address: ctx.assetReceiving, abi: assetReceivingAbi, functionName }),
     ) as Promise<T>;
-  const [next, halted, paused] = await Promise.all([
-    read<bigint>("nextDepositId"),
-    read<boolean>("halted"),
-    read<boolean>("creditsPaused"),
-  ]);
-  return { next: Number(next), halted, paused };
+  const [next, halted] = await Promise.all([read<bigint>("nextDepositId"), read<boolean>("halted")]);
+  return { next: Number(next), halted };
 }
 
 /**
@@ -171,7 +171,30 @@ export async function reconcileCredited(ctx: L2Context, next: number): Promise<v
   }
 }
 
-export type CreditStop = "caught-up" | "halted" | "paused" | "reverted" | "mismatch" | "limit" | "aborted";
+export type CreditStop = "caught-up" | "halted" | "unattested" | "reverted" | "mismatch" | "limit" | "aborted";
+
+/** The attesters' signatures of deposit `d`, or undefined (logged as an error) when fewer than M signed. */
+async function attestDeposit(ctx: L2Context, d: SeenDeposit): Promise<Hex | undefined> {
+  const { recipient, tokenId, amount, depositor, timestamp } = d;
+  try {
+    const attested = await ctx.attestations.deposit(BigInt(d.depositId), {
+      recipient,
+      tokenId,
+      amount,
+      depositor,
+      timestamp,
+    });
+    return attested.signatures;
+  } catch (error) {
+    if (!(error instanceof AttestationShortfall)) throw error;
+    ctx.log.error("deposit not attested by enough attesters: not sent, will retry", {
+      depositId: d.depositId,
+      reason: error.message,
+    });
+    ctx.metrics.inc("monitor_credit_failures_total", 1, { reason: "attestation" });
+    return undefined;
+  }
+}
 
 /** Credits deposits in order until caught up, stopped, or `max` credits were sent. */
 export async function creditDeposits(
@@ -190,11 +213,16 @@ export async function creditDeposits(
     if (l2.halted) return { credited, stop: "halted", next };
     const d = store.deposit(next);
     if (!d) return { credited, stop: "caught-up", next };
-    if (l2.paused) {
-      log.info("credits are paused on L2 (setCreditsPaused); waiting", { depositId: next });
-      return { credited, stop: "paused", next };
-    }
-    const args = [BigInt(d.depositId), d.recipient, d.tokenId, d.amount] as const;
+    const signatures = await attestDeposit(ctx, d);
+    if (!signatures) return { credited, stop: "unattested", next };
+    const record = {
+      recipient: d.recipient,
+      tokenId: d.tokenId,
+      amount: d.amount,
+      depositor: d.depositor,
+      timestamp: d.timestamp,
+    };
+    const args = [BigInt(d.depositId), record, signatures] as const;
     const dlog = log.child({ depositId: d.depositId });
     try {
       await rpcRetry(

@@ -1,10 +1,12 @@
 /**
- * Relaying exodus: once L1 `ExodusActivated` is seen, L2 `haltForExodus()` is called once so no
- * op that could never be proven is accepted any more. L2 `halted()` is read first, so a restart
- * (or a governor who halted by hand) never sends it twice.
+ * Relaying exodus: once L1 `ExodusActivated` is seen, L2 `haltForExodus(signatures)` is called once,
+ * with the attesters' signatures that L1 is in exodus, so no op that could never be proven is
+ * accepted any more. L2 `halted()` is read first, so a restart (or another courier that relayed it)
+ * never sends it twice.
  */
 import { encodeFunctionData, type PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
+import { AttestationShortfall } from "../runtime/attestation-source.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { sendTransaction } from "../runtime/tx.js";
 import type { L2Context } from "./credit.js";
@@ -29,6 +31,14 @@ export async function relayExodus(ctx: L2Context): Promise<boolean> {
     log.warn("exodus is active on L1 and L2 is already halted");
     return true;
   }
+  let signatures: `0x${string}`;
+  try {
+    signatures = (await ctx.attestations.exodus()).signatures;
+  } catch (error) {
+    if (!(error instanceof AttestationShortfall)) throw error;
+    log.error("exodus not attested by enough attesters yet; will retry", { reason: error.message });
+    return false;
+  }
   try {
     await rpcRetry(
       "simulate haltForExodus",
@@ -38,19 +48,20 @@ export async function relayExodus(ctx: L2Context): Promise<boolean> {
           address: ctx.assetReceiving,
           abi: assetReceivingAbi,
           functionName: "haltForExodus",
+          args: [signatures],
         }),
       { log, signal: ctx.signal },
     );
   } catch (error) {
     if (isRetryableRpcError(error) || ctx.signal.aborted) throw error;
-    log.error("haltForExodus would revert on L2: check the relayer role; will retry", { reason: describeError(error) });
+    log.error("haltForExodus would revert on L2; will retry", { reason: describeError(error) });
     return false;
   }
   const sent = await sendTransaction(
     { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx },
     {
       to: ctx.assetReceiving,
-      data: encodeFunctionData({ abi: assetReceivingAbi, functionName: "haltForExodus" }),
+      data: encodeFunctionData({ abi: assetReceivingAbi, functionName: "haltForExodus", args: [signatures] }),
       what: "haltForExodus",
     },
   );

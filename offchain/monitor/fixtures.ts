@@ -4,6 +4,7 @@
  */
 import { type Address, http, parseAbi, stringToHex } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
+import { AttestationShortfall } from "../runtime/attestation-source.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
@@ -24,6 +25,7 @@ let worlds = 0;
 export interface FakeLedger {
   next: bigint;
   halted: boolean;
+  /** While true the fake attesters refuse to sign deposits (fewer than the threshold). */
   paused: boolean;
   opCount: bigint;
   /** Deposit ids credited, in order (a double credit would show up twice). */
@@ -75,7 +77,6 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     opCount: () => ledger.opCount,
     nextDepositId: () => ledger.next,
     halted: () => ledger.halted,
-    creditsPaused: () => ledger.paused,
     creditDeposit: ([id]) => {
       if (ledger.halted) throw Revert.reason("LedgerHalted");
       if (id !== ledger.next) throw Revert.reason(`deposit ${id} is not next (${ledger.next})`);
@@ -92,7 +93,8 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     const a = tx.args ?? [];
     switch (tx.functionName) {
       case "creditDeposit": {
-        const [id, recipient, tokenId, amount] = a as [bigint, Address, number, bigint];
+        const [id, record] = a as [bigint, { recipient: Address; tokenId: number; amount: bigint }];
+        const { recipient, tokenId, amount } = record;
         if (ledger.halted || id !== ledger.next || ledger.revertOnChain.has(id)) {
           ledger.revertOnChain.delete(id);
           return { status: "reverted" };
@@ -152,6 +154,7 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     assetReceiving: RECEIVING,
     l2DeployBlock: 1n,
     relayerKey: ANVIL_KEYS[1],
+    attesterUrls: ["http://attester.test"],
     confirmations: 1,
     pollIntervalMs: 20,
     blockRange: 5,
@@ -183,6 +186,14 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
       l1: publicClientFor(config.l1, transport(l1.url)),
       l2: publicClientFor(config.l2, transport(l2.url)),
       l2Wallet: walletClientFor(config.l2, config.relayerKey, transport(l2.url)),
+      attestations: {
+        deposit: async (id) => {
+          if (ledger.paused) throw new AttestationShortfall(`deposit ${id}`, 1, 2, ["attester refused"]);
+          return { signatures: "0x1234", signers: [] };
+        },
+        batch: async () => ({ signatures: "0x", signers: [] }),
+        exodus: async () => ({ signatures: "0x5678", signers: [] }),
+      },
     }),
     deposit: (id, amount, opts = {}) => {
       l1.emit({

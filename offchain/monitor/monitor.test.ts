@@ -207,13 +207,14 @@ describe("monitor: crediting", () => {
     assert.match(w.errors()[0]?.msg ?? "", /different values/);
   });
 
-  it("waits while credits are paused on L2", async () => {
+  it("sends no credit while fewer than the threshold of attesters sign, then credits", async () => {
     const w = world();
     w.deposit(0, 10n, { block: 95n });
     w.ledger.paused = true;
     const svc = new MonitorService(w.deps());
     await svc.tick();
     assert.equal(w.l2.sent.length, 0);
+    assert.match(String(w.errors()[0]?.reason ?? ""), /1 of 2 attester signatures \(attester refused\)/);
     w.ledger.paused = false;
     await svc.tick();
     assert.deepEqual(w.ledger.credited, [0n]);

@@ -5,8 +5,11 @@
  * credits queued deposits on L2 in order.
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
+
 import type { PublicClient } from "viem";
 import { Alarms } from "../runtime/alarms.js";
+import { httpAttestations } from "../runtime/attestation-http.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
@@ -25,6 +28,8 @@ export interface MonitorDeps {
   db: Db;
   log: Logger;
   signal: AbortSignal;
+  /** Where the attesters' signatures come from; default: their HTTP APIs (config.attesterUrls). */
+  attestations?: AttestationSource;
   /** Shared metrics registry (the supervisor serves one for all services); default: a private one. */
   metrics?: Metrics;
   /** Where the monitor raises its alarms (the node shares one); default: a private one on `db`. */
@@ -101,6 +106,9 @@ export class MonitorService {
       log,
       signal,
       metrics: this.metrics,
+      attestations:
+        deps.attestations ??
+        httpAttestations({ urls: config.attesterUrls, l2: { client: l2, assetReceiving: config.assetReceiving } }),
       tx: {
         stuckAfterMs: config.txTimeoutMs,
         pollIntervalMs: Math.min(config.pollIntervalMs, 1_000),
@@ -182,7 +190,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<void> {
   deps.log.info("monitor starting", {
     assetStorage: deps.config.assetStorage,
     assetReceiving: deps.config.assetReceiving,
-    relayer: (deps.l2Wallet ?? walletClientFor(deps.config.l2, deps.config.relayerKey)).account.address,
+    courier: (deps.l2Wallet ?? walletClientFor(deps.config.l2, deps.config.relayerKey)).account.address,
     confirmations: deps.config.confirmations,
     resumeFromBlock: p.lastL1Block === null ? Number(deps.config.l1DeployBlock) : p.lastL1Block + 1,
     depositsSeen: p.depositsSeen,

@@ -70,7 +70,13 @@ describe("monitor restart on anvil", () => {
     const run = async (stopWhen: () => Promise<boolean>, maxMs: number) => {
       const db = openDatabase(config.dbPath);
       const controller = new AbortController();
-      const running = runMonitor({ config, db, log: errorLog, signal: controller.signal });
+      const running = runMonitor({
+        config,
+        db,
+        log: errorLog,
+        signal: controller.signal,
+        attestations: bridge.attestations,
+      });
       const started = Date.now();
       while (!(await stopWhen()) && Date.now() - started < maxMs) await new Promise((r) => setTimeout(r, 10));
       controller.abort(new Error("killed"));

@@ -122,6 +122,7 @@ describe("loadMonitorConfig", () => {
     L2_RPC_URL: "http://127.0.0.1:8546",
     RELAYER_PRIVATE_KEY: ANVIL_KEYS[1],
     DEPLOYMENTS_DIR: dir,
+    ATTESTER_URLS: "http://127.0.0.1:8601",
   };
   const problems = (e: NodeJS.ProcessEnv) => {
     try {
@@ -140,8 +141,10 @@ describe("loadMonitorConfig", () => {
       RELAYER_PRIVATE_KEY: undefined,
       CONFIRMATIONS: "0",
       METRICS_PORT: "70000",
+      ATTESTER_URLS: "",
     });
     assert.deepEqual(p.map((x) => x.split(" ")[0]).sort(), [
+      "ATTESTER_URLS",
       "CONFIRMATIONS",
       "L2_RPC_URL",
       "METRICS_PORT",

@@ -96,6 +96,7 @@ describe("runNode on anvil", () => {
     let metricsUrl: string | undefined;
     const node = runNode(config, {
       signal: controller.signal,
+      attestations: bridge.attestations,
       echo: false,
       onReady: (i) => (metricsUrl = i.metricsUrl),
     });
@@ -227,7 +228,12 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
     const controller = new AbortController();
     let ready: (u: string) => void = () => {};
     const metricsUrl = new Promise<string>((r) => (ready = r));
-    const node = runNode(config, { signal: controller.signal, echo: false, onReady: (i) => ready(i.metricsUrl!) });
+    const node = runNode(config, {
+      signal: controller.signal,
+      echo: false,
+      attestations: bridge.attestations,
+      onReady: (i) => ready(i.metricsUrl!),
+    });
     return { dataDir, config, controller, node, metricsUrl };
   };
 
@@ -338,11 +344,27 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
     });
     const zero = "0x0000000000000000000000000000000000000000" as const;
     const slot = { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n };
+    // Signed by attesters that sign anything (the test's stand-ins): a compromised attester set.
+    const claim = {
+      batchNumber: await l1("batchCount"),
+      newOpChain: 456n,
+      l2OpCount: 1n,
+      l2OpHead: `0x${"ab".repeat(32)}` as const,
+    };
+    const { signatures } = await bridge.attestations.batch(claim);
     const hash = await bridge.l1.wallet(ROLES.sender).writeContract({
       address: bridge.assetStorage,
       abi: assetStorageAbi,
       functionName: "submitBatch",
-      args: [123n, 456n, Array.from({ length: Number(n_) }, () => slot), [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]],
+      args: [
+        123n,
+        claim.newOpChain,
+        claim.l2OpCount,
+        claim.l2OpHead,
+        Array.from({ length: Number(n_) }, () => slot),
+        [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        signatures,
+      ],
     });
     assert.equal((await bridge.l1.client.waitForTransactionReceipt({ hash })).status, "success");
     assert.equal(await l1("opChain"), 456n);

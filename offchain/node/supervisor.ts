@@ -7,6 +7,7 @@
  * that returns when `signal` aborts (the prover pool is started and stopped here). A service that
  * fails stops the others: the node exits non-zero rather than run half of the bridge.
  */
+
 import { appendFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
 import { checkProofStalls } from "../prover/stalls.js";
 import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
+import type { AttestationSource } from "../runtime/attestation-source.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { envSource } from "../runtime/env.js";
@@ -155,6 +157,8 @@ export interface RunNodeOptions {
   echo?: boolean;
   /** Called once everything is started, with the metrics URL if any (tests). */
   onReady?: (info: { metricsUrl?: string; explorerUrl?: string }) => void;
+  /** Where the monitor and the sender get attestations (tests); default: the configured attester URLs. */
+  attestations?: AttestationSource;
 }
 
 /** Runs the node until `signal` aborts or a service fails; resolves to the exit status (0 or 1). */
@@ -246,7 +250,17 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   if (c.monitor) {
     const cfg = c.monitor;
     runs.push(
-      supervise("monitor", () => runMonitor({ config: cfg, db, log: logger("monitor"), signal, metrics, alarms })),
+      supervise("monitor", () =>
+        runMonitor({
+          config: cfg,
+          db,
+          log: logger("monitor"),
+          signal,
+          metrics,
+          alarms,
+          attestations: opts.attestations,
+        }),
+      ),
     );
   }
   if (c.extractor) {
@@ -282,7 +296,19 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   }
   if (c.sender) {
     const cfg = c.sender;
-    runs.push(supervise("sender", () => runSender({ config: cfg, db, log: logger("sender"), signal, queue, metrics })));
+    runs.push(
+      supervise("sender", () =>
+        runSender({
+          config: cfg,
+          db,
+          log: logger("sender"),
+          signal,
+          queue,
+          metrics,
+          attestations: opts.attestations,
+        }),
+      ),
+    );
   }
   opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);

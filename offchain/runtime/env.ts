@@ -14,6 +14,17 @@ export function envSource(env: NodeJS.ProcessEnv = process.env): Record<string, 
   return out;
 }
 
+/** Comma-separated base URLs of the attesters' HTTP APIs (docs/operations.md "Attester"). */
+export const zUrlList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((u) => u.trim())
+      .filter((u) => u !== ""),
+  )
+  .pipe(z.array(zUrl).min(1, "must list at least one attester URL, comma-separated"));
+
 export const zPort = zInt(0).max(65535, "must be a TCP port (0-65535; 0 picks a free one)");
 /** Gwei as a decimal number ("30", "1.5"), converted to wei. */
 export const zGwei = z
@@ -39,6 +50,7 @@ export const envFields = {
   TX_TIMEOUT_MS: zInt(1_000).default(60_000),
   MAX_FEE_PER_GAS_GWEI: zGwei.optional(),
   METRICS_PORT: zPort.optional(),
+  ATTESTER_URLS: zUrlList,
 } as const;
 
 /** `${DATA_DIR}/bridge.sqlite`: the one database file of a node. */

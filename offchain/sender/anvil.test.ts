@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, parseEther } from "viem";
+import { type Address, keccak256, parseEther, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
@@ -87,7 +87,15 @@ describe("sender on anvil", () => {
       const signals = batchPublicInputs(b, ops, 4);
       const deposits = ops.filter((o) => o.kind === 1).length;
       extractor.commit({
-        ops: [],
+        ops: ops.map((op, i) => ({
+          opIndex: firstOp + i,
+          op,
+          head: keccak256(toHex(`head ${firstOp + i}`)),
+          blockNumber: 1,
+          transactionHash: `0x${"00".repeat(32)}`,
+          logIndex: i,
+          extractedAt: 0,
+        })),
         batches: [
           {
             batchNumber: k,
@@ -128,7 +136,14 @@ describe("sender on anvil", () => {
     const run = async (until: () => Promise<boolean>, maxMs: number) => {
       const handle = openDatabase(config.dbPath);
       const controller = new AbortController();
-      const running = runSender({ config, db: handle, log, signal: controller.signal, queue });
+      const running = runSender({
+        config,
+        db: handle,
+        log,
+        signal: controller.signal,
+        queue,
+        attestations: bridge.attestations,
+      });
       const started = Date.now();
       while (!(await until()) && Date.now() - started < maxMs) await new Promise((r) => setTimeout(r, 10));
       controller.abort(new Error("killed"));

@@ -5,7 +5,7 @@
  * independent of the extractor's code; the extractor must keep these columns (append-only
  * migrations) and write each batch in one transaction.
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { Op } from "../lib/protocol.js";
 import type { Db } from "../runtime/db.js";
 
@@ -21,6 +21,9 @@ export interface BatchToSend {
   newRoot: bigint;
   oldOpChain: bigint;
   newOpChain: bigint;
+  /** L2 ops included after the batch (first_op + op_count) and the keccak op head after them. */
+  l2OpCount: bigint;
+  l2OpHead: Hex;
 }
 
 /** The batches table exists but a row cannot be understood: the extractor and sender disagree. */
@@ -38,6 +41,7 @@ interface Row {
   new_root: string;
   old_op_chain: string;
   new_op_chain: string;
+  head: string | null;
 }
 
 const tableExists = (db: Db) =>
@@ -68,8 +72,10 @@ export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | unde
   if (!tableExists(db)) return undefined;
   const row = db
     .prepare(
-      `SELECT batch_number, first_op, op_count, first_deposit_id, ops, old_root, new_root, old_op_chain, new_op_chain
-       FROM batches WHERE batch_number = ?`,
+      `SELECT b.batch_number, b.first_op, b.op_count, b.first_deposit_id, b.ops, b.old_root, b.new_root,
+              b.old_op_chain, b.new_op_chain, o.head
+       FROM batches b LEFT JOIN extractor_ops o ON o.op_index = b.first_op + b.op_count - 1
+       WHERE b.batch_number = ?`,
     )
     .get(batchNumber) as Row | undefined;
   if (!row) return undefined;
@@ -92,6 +98,8 @@ export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | unde
       throw new BatchRowError(`${where}: ${name} is not a number`, { cause: error });
     }
   };
+  if (row.head === null || !/^0x[0-9a-fA-F]{64}$/.test(row.head))
+    throw new BatchRowError(`${where}: extractor_ops has no keccak head for op ${row.first_op + row.op_count - 1}`);
   return {
     batchNumber: row.batch_number,
     firstOp: row.first_op,
@@ -102,5 +110,7 @@ export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | unde
     newRoot: big(row.new_root, "new_root"),
     oldOpChain: big(row.old_op_chain, "old_op_chain"),
     newOpChain: big(row.new_op_chain, "new_op_chain"),
+    l2OpCount: BigInt(row.first_op + row.op_count),
+    l2OpHead: row.head as Hex,
   };
 }

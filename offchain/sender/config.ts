@@ -5,9 +5,9 @@
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import { chainConfigOf, dbPathOf, envFields, envSource } from "../runtime/env.js";
 import type { ChainConfig } from "../runtime/chains.js";
 import { ConfigError, contractAddress, loadDeployment, parseConfig } from "../runtime/config.js";
+import { chainConfigOf, dbPathOf, envFields, envSource } from "../runtime/env.js";
 
 export const SenderEnv = z.object({
   L1_RPC_URL: envFields.L1_RPC_URL,
@@ -20,6 +20,7 @@ export const SenderEnv = z.object({
   TX_TIMEOUT_MS: envFields.TX_TIMEOUT_MS,
   MAX_FEE_PER_GAS_GWEI: envFields.MAX_FEE_PER_GAS_GWEI,
   METRICS_PORT: envFields.METRICS_PORT,
+  ATTESTER_URLS: envFields.ATTESTER_URLS,
 });
 
 const Params = z.object({ batchSize: z.coerce.number().int().min(1).max(1024) });
@@ -30,7 +31,10 @@ export interface SenderConfig {
   l1DeployBlock: bigint;
   /** Op slots per batch (N): deployment params.batchSize, checked against AssetStorage.batchSize() at start. */
   batchSize: number;
+  /** The courier account that pays for `submitBatch`; it holds no power. */
   senderKey: Hex;
+  /** The attesters whose signatures the sender collects. */
+  attesterUrls: string[];
   pollIntervalMs: number;
   /** Blocks per eth_getLogs call when looking up DepositQueued records. */
   blockRange: number;
@@ -54,6 +58,7 @@ export function loadSenderConfig(env: NodeJS.ProcessEnv = process.env): SenderCo
     l1DeployBlock: BigInt(d.deployBlock),
     batchSize: params.batchSize,
     senderKey: e.SENDER_PRIVATE_KEY,
+    attesterUrls: e.ATTESTER_URLS,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     blockRange: e.LOG_BLOCK_RANGE,
     txTimeoutMs: e.TX_TIMEOUT_MS,

@@ -6,8 +6,8 @@
 import { type Address, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import type { DepositRecord } from "../lib/protocol.js";
-import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import type { Logger } from "../runtime/log.js";
+import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 
 const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
 

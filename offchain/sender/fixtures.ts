@@ -3,17 +3,18 @@
  * applies submitted batches, an in-memory proof source, and batches written through the
  * extractor's own store (so a change of its table shows up here).
  */
-import { type Address, http } from "viem";
+import { type Address, type Hex, http, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
 import { batchPublicInputs, type Op, ZERO_ADDRESS } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
-import { Metrics } from "../runtime/metrics.js";
 import type { ProofResult } from "../prover/queue.js";
+import { AttestationShortfall, type AttestationSource, type BatchClaim } from "../runtime/attestation-source.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { Metrics } from "../runtime/metrics.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain, Revert } from "../testing/fake-chain.js";
 import type { SenderConfig } from "./config.js";
@@ -48,6 +49,7 @@ let worlds = 0;
 export interface SenderWorld {
   l1: FakeChain;
   storage: FakeStorage;
+  attestations: FakeAttestations;
   proofs: Map<number, ProofResult>;
   db: Db;
   config: SenderConfig;
@@ -63,6 +65,15 @@ export interface SenderWorld {
   deposit(id: number, recipient: Address, amount: bigint, tokenId?: number): void;
   logs(level: string): { msg: string; [k: string]: unknown }[];
 }
+
+/** Attestations that sign every batch claim (recorded), unless `refuse` names a reason. */
+export interface FakeAttestations extends AttestationSource {
+  claims: BatchClaim[];
+  refuse: string | undefined;
+}
+
+/** The keccak head the fake extractor stores after op `i` (any 32 bytes: L1 only carries it). */
+export const opHeadAt = (i: number): Hex => keccak256(toHex(`head ${i}`));
 
 export const credit = (to: Address, amount: bigint, tokenId = 0): Op => ({
   kind: 1,
@@ -95,15 +106,14 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     opChain: () => storage.opChain,
     processedDeposits: () => storage.processedDeposits,
     batchSize: () => BATCH_SIZE,
-    sender: () => senderAddress,
-    submitBatch: ([, , slots]) => {
+    submitBatch: ([, , , , slots]) => {
       if (storage.simulationRevert) throw Revert.reason(storage.simulationRevert);
       if ((slots as unknown[]).length !== BATCH_SIZE) throw Revert.reason("BatchSizeMismatch");
     },
   });
   l1.onTransaction = (tx) => {
     if (tx.functionName !== "submitBatch") return { status: "reverted" };
-    const [newRoot, newOpChain, slots] = tx.args as [bigint, bigint, { kind: number }[]];
+    const [newRoot, newOpChain, , , slots] = tx.args as [bigint, bigint, bigint, Hex, { kind: number }[]];
     const k = Number(storage.batchCount);
     if (storage.revertOnChain.has(k)) {
       storage.revertOnChain.delete(k);
@@ -133,6 +143,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     l1DeployBlock: 100n,
     batchSize: BATCH_SIZE,
     senderKey: ANVIL_KEYS[2],
+    attesterUrls: ["http://attester.test"],
     pollIntervalMs: 20,
     blockRange: 50,
     txTimeoutMs: 5_000,
@@ -147,6 +158,18 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
   const log = createLogger("sender", { level: "debug", write: (l) => lines.push(l) });
   const metrics = new Metrics();
   const transport = http(l1.url, { timeout: 100, retryCount: 0 });
+  const attestations: FakeAttestations = {
+    claims: [],
+    refuse: undefined,
+    deposit: async () => ({ signatures: "0x", signers: [] }),
+    exodus: async () => ({ signatures: "0x", signers: [] }),
+    batch: async (claim) => {
+      attestations.claims.push(claim);
+      if (attestations.refuse)
+        throw new AttestationShortfall(`batch ${claim.batchNumber}`, 0, 2, [attestations.refuse]);
+      return { signatures: "0xabcd", signers: [senderAddress] };
+    },
+  };
   const boundary = (k: number) => ({
     oldRoot: root(k),
     newRoot: root(k + 1),
@@ -156,6 +179,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
   return {
     l1,
     storage,
+    attestations,
     proofs,
     db,
     config,
@@ -169,13 +193,22 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
       signal,
       metrics,
       queue: { result: async (k: number) => proofs.get(k) ?? null },
+      attestations,
       l1: publicClientFor(config.l1, transport),
       wallet: walletClientFor(config.l1, config.senderKey, transport),
     }),
     addBatch: (k, ops, firstDepositId) => {
       const b = boundary(k);
       extractor.commit({
-        ops: [],
+        ops: ops.map((op, i) => ({
+          opIndex: k * BATCH_SIZE + i,
+          op,
+          head: opHeadAt(k * BATCH_SIZE + i),
+          blockNumber: 1,
+          transactionHash: `0x${"00".repeat(32)}`,
+          logIndex: i,
+          extractedAt: 0,
+        })),
         batches: [
           {
             batchNumber: k,

@@ -4,11 +4,11 @@
  * BullMQ when REDIS_URL is set), submits them to L1 in order. Configuration from the environment (docs/operations.md).
  */
 
-import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { Metrics, serveMetrics } from "../runtime/metrics.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadSenderConfig } from "./config.js";
 import { runSender } from "./sender.js";

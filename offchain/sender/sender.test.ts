@@ -12,6 +12,7 @@ import {
   credit,
   DEPOSITOR,
   makeSenderWorld,
+  opHeadAt,
   root,
   type SenderWorld,
   STORAGE,
@@ -55,9 +56,28 @@ describe("sender", () => {
     await svc.tick();
     assert.deepEqual(w.storage.submitted, [0, 1]);
     const [tx0, tx1] = submitted(w);
-    const [newRoot, , slots, proof] = tx0!.args as [bigint, bigint, Record<string, unknown>[], bigint[]];
+    const [newRoot, , l2OpCount, l2OpHead, slots, proof, signatures] = tx0!.args as [
+      bigint,
+      bigint,
+      bigint,
+      string,
+      Record<string, unknown>[],
+      bigint[],
+      string,
+    ];
     assert.equal(newRoot, root(1));
     assert.deepEqual(proof, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+    // The attested L2 op count and head after the batch's last op, and the attesters' signatures.
+    assert.equal(l2OpCount, BigInt(b0.length));
+    assert.equal(l2OpHead, opHeadAt(b0.length - 1));
+    assert.equal(signatures, "0xabcd");
+    assert.deepEqual(
+      w.attestations.claims.map((c) => [c.batchNumber, c.l2OpCount]),
+      [
+        [0n, BigInt(b0.length)],
+        [1n, BigInt(4 + b1.length)],
+      ],
+    );
     const zero = "0x0000000000000000000000000000000000000000";
     const lower = (x: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(x).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : v]));
@@ -70,7 +90,7 @@ describe("sender", () => {
         { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n },
       ].map(lower),
     );
-    const slots1 = (tx1!.args as [bigint, bigint, Record<string, unknown>[]])[2];
+    const slots1 = (tx1!.args as [bigint, bigint, bigint, string, Record<string, unknown>[]])[4];
     assert.equal(slots1.length, 4);
     assert.deepEqual(
       slots1.map((s) => s.kind),
@@ -88,6 +108,24 @@ describe("sender", () => {
     assert.deepEqual(w.logs("error"), []);
     await svc.tick();
     assert.equal(submitted(w).length, 2, "nothing more to send");
+  });
+
+  it("sends nothing while fewer than the threshold of attesters sign, says why once, then lands", async () => {
+    const w = world();
+    const { b0, b1 } = twoBatches(w);
+    w.prove(0, b0);
+    w.prove(1, b1);
+    w.attestations.refuse = "http://attester-2: 409 mismatch newOpChain";
+    const svc = new SenderService(w.deps());
+    await svc.tick();
+    await svc.tick();
+    assert.equal(submitted(w).length, 0);
+    const errors = w.logs("error").filter((e) => /attester signatures/.test(e.msg));
+    assert.equal(errors.length, 1, "logged once while waiting");
+    assert.match(errors[0]!.msg, /batch 0: batch 0: 0 of 2 attester signatures \(.*409 mismatch newOpChain\)/);
+    w.attestations.refuse = undefined;
+    await svc.tick();
+    assert.deepEqual(w.storage.submitted, [0, 1]);
   });
 
   it("holds a proof for batch k+1 until batch k is proven and landed", async () => {

@@ -4,12 +4,16 @@
  * never sent again; takes batch `batchCount` from the extractor's table and its proof from the
  * proof queue (a proof for a later batch simply waits its turn); checks the proof's public signals,
  * L1's state root, op chain and processed deposits against the batch; builds the slots from L1
- * `DepositQueued` logs; simulates; sends (same-nonce fee bumps when stuck); checks the receipt and
- * records the transaction and its gas.
+ * `DepositQueued` logs; collects the attesters' signatures of the batch's L2 op chain, count and head
+ * (it is a courier: the proof and the signatures are the authority, docs/protocol.md section 14);
+ * simulates; sends (same-nonce fee bumps when stuck); checks the receipt and records the
+ * transaction and its gas.
  */
-import { type Address, decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
+import { decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
+import { httpAttestations } from "../runtime/attestation-http.js";
+import { AttestationShortfall, type AttestationSource, type Attested } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
 import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
@@ -32,6 +36,8 @@ export interface SenderDeps {
   log: Logger;
   signal: AbortSignal;
   queue: ProofSource;
+  /** Where the attesters' signatures come from; default: their HTTP APIs (config.attesterUrls). */
+  attestations?: AttestationSource;
   metrics?: Metrics;
   /** Injected clients (tests); default: built from the config. */
   l1?: PublicClient;
@@ -68,6 +74,7 @@ export class SenderService {
   readonly metrics: Metrics;
   readonly l1: PublicClient;
   readonly wallet: SignerClient;
+  private readonly attestations: AttestationSource;
   private lastWait = "";
 
   constructor(private readonly deps: SenderDeps) {
@@ -79,6 +86,12 @@ export class SenderService {
     }
     this.l1 = deps.l1 ?? publicClientFor(deps.config.l1);
     this.wallet = deps.wallet ?? walletClientFor(deps.config.l1, deps.config.senderKey);
+    this.attestations =
+      deps.attestations ??
+      httpAttestations({
+        urls: deps.config.attesterUrls,
+        l1: { client: this.l1, assetStorage: deps.config.assetStorage },
+      });
   }
 
   private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -86,7 +99,7 @@ export class SenderService {
   }
 
   private read<T>(
-    functionName: "batchCount" | "exodusMode" | "stateRoot" | "opChain" | "processedDeposits" | "batchSize" | "sender",
+    functionName: "batchCount" | "exodusMode" | "stateRoot" | "opChain" | "processedDeposits" | "batchSize",
   ) {
     return this.retry(`L1 ${functionName}()`, () =>
       this.l1.readContract({ address: this.deps.config.assetStorage, abi: assetStorageAbi, functionName }),
@@ -102,23 +115,29 @@ export class SenderService {
     return false;
   }
 
-  /** Checks at start that the deployment and the key fit the contract (warnings, not fatal). */
+  /** Checks at start that the deployment fits the contract. */
   async preflight(): Promise<void> {
-    const { log, config } = this.deps;
-    const [batchSize, sender] = await Promise.all([this.read<number>("batchSize"), this.read<Address>("sender")]);
-    if (batchSize !== config.batchSize) {
+    const batchSize = await this.read<number>("batchSize");
+    if (batchSize !== this.deps.config.batchSize) {
       throw new Error(
-        `AssetStorage.batchSize() is ${batchSize} but the deployment file says params.batchSize ${config.batchSize}; fix the deployment file`,
+        `AssetStorage.batchSize() is ${batchSize} but the deployment file says params.batchSize ${this.deps.config.batchSize}; fix the deployment file`,
       );
     }
-    if (sender.toLowerCase() !== this.wallet.account.address.toLowerCase()) {
-      log.error(
-        "SENDER_PRIVATE_KEY is not the account AssetStorage accepts batches from: submissions will be refused",
-        {
-          ours: this.wallet.account.address,
-          contractSender: sender,
-        },
-      );
+  }
+
+  /** The attesters' signatures of batch `batch`, or a wait (logged once) when fewer than M signed. */
+  private async attest(batch: BatchToSend): Promise<Attested | false> {
+    try {
+      return await this.attestations.batch({
+        batchNumber: BigInt(batch.batchNumber),
+        newOpChain: batch.newOpChain,
+        l2OpCount: batch.l2OpCount,
+        l2OpHead: batch.l2OpHead,
+      });
+    } catch (error) {
+      if (!(error instanceof AttestationShortfall)) throw error;
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "attestation" });
+      return this.wait(`batch ${batch.batchNumber}: ${error.message}; not sending, will retry`, "error");
     }
   }
 
@@ -264,7 +283,17 @@ export class SenderService {
       return this.wait(`batch ${k}: ${error.message}; not sending, waiting`, "error");
     }
 
-    const args = [batch.newRoot, batch.newOpChain, slots, words] as const;
+    const attested = await this.attest(batch);
+    if (!attested) return false;
+    const args = [
+      batch.newRoot,
+      batch.newOpChain,
+      batch.l2OpCount,
+      batch.l2OpHead,
+      slots,
+      words,
+      attested.signatures,
+    ] as const;
     try {
       await this.retry("simulate submitBatch", () =>
         this.l1.simulateContract({
@@ -349,6 +378,8 @@ export class SenderService {
       deposits: deposits.records.length,
       replacements: sent.replacements,
       newRoot: batch.newRoot,
+      l2OpCount: batch.l2OpCount,
+      attesters: attested.signers,
     });
     return true;
   }
@@ -359,7 +390,7 @@ export async function runSender(deps: SenderDeps): Promise<void> {
   const service = new SenderService(deps);
   deps.log.info("sender starting", {
     assetStorage: deps.config.assetStorage,
-    sender: service.wallet.account.address,
+    courier: service.wallet.account.address,
     batchSize: deps.config.batchSize,
     ...service.store.progress(),
   });

@@ -123,7 +123,12 @@ describe("loadSenderConfig", () => {
     params: { batchSize: 4, treeDepth: 16 },
   };
   writeDeployment(dir, deployment);
-  const env = { L1_RPC_URL: "http://127.0.0.1:8545", SENDER_PRIVATE_KEY: ANVIL_KEYS[2], DEPLOYMENTS_DIR: dir };
+  const env = {
+    L1_RPC_URL: "http://127.0.0.1:8545",
+    SENDER_PRIVATE_KEY: ANVIL_KEYS[2],
+    DEPLOYMENTS_DIR: dir,
+    ATTESTER_URLS: "http://127.0.0.1:8601, http://127.0.0.1:8602,",
+  };
   const problems = (e: NodeJS.ProcessEnv) => {
     try {
       loadSenderConfig(e);
@@ -142,6 +147,7 @@ describe("loadSenderConfig", () => {
     assert.equal(c.metricsPort, undefined, "an empty variable counts as unset");
     assert.equal(c.dbPath, join("build/node", "bridge.sqlite"));
     assert.equal(c.txTimeoutMs, 60_000);
+    assert.deepEqual(c.attesterUrls, ["http://127.0.0.1:8601", "http://127.0.0.1:8602"]);
   });
 
   it("names each bad environment field", () => {
@@ -150,8 +156,10 @@ describe("loadSenderConfig", () => {
       SENDER_PRIVATE_KEY: "0xabc",
       TX_TIMEOUT_MS: "10",
       MAX_FEE_PER_GAS_GWEI: "lots",
+      ATTESTER_URLS: "attester-1:8600",
     });
     assert.deepEqual(p.map((x) => x.split(" ")[0]).sort(), [
+      "ATTESTER_URLS.0",
       "L1_RPC_URL",
       "MAX_FEE_PER_GAS_GWEI",
       "SENDER_PRIVATE_KEY",

@@ -68,15 +68,37 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
   return body.result;
 }
 
+export const ANVIL_BIN = "node_modules/.bin/anvil";
+
+/** anvil's command line for `options` on 127.0.0.1:`port` (quiet unless `verbose`). */
+export function anvilArgs(port: number, options: AnvilOptions, verbose = false): string[] {
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId)];
+  if (!verbose) args.push("--silent");
+  if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  if (options.noMining) args.push("--no-mining");
+  args.push(...(options.args ?? []));
+  return args;
+}
+
+/** Resolves once `url` answers eth_chainId; false after `timeoutMs` or once `gone()` says the process exited. */
+export async function waitForRpc(url: string, timeoutMs: number, gone: () => boolean = () => false): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone()) {
+    try {
+      await rpc(url, "eth_chainId");
+      return true;
+    } catch {
+      await sleep(50);
+    }
+  }
+  return false;
+}
+
 /** Starts anvil; rejects with its output when it does not come up within 15 s. */
 export async function startAnvil(options: AnvilOptions): Promise<Anvil> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId), "--silent"];
-    if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
-    if (options.noMining) args.push("--no-mining");
-    args.push(...(options.args ?? []));
-    const child = spawn("node_modules/.bin/anvil", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(ANVIL_BIN, anvilArgs(port, options), { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (d) => {
       output += d;
@@ -86,18 +108,7 @@ export async function startAnvil(options: AnvilOptions): Promise<Anvil> {
     });
     const url = `http://127.0.0.1:${port}`;
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const deadline = Date.now() + 15_000;
-    let up = false;
-    while (Date.now() < deadline && child.exitCode === null) {
-      try {
-        await rpc(url, "eth_chainId");
-        up = true;
-        break;
-      } catch {
-        await sleep(50);
-      }
-    }
-    if (up) {
+    if (await waitForRpc(url, 15_000, () => child.exitCode !== null)) {
       return {
         url,
         port,

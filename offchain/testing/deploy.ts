@@ -4,7 +4,7 @@
  * from their own artifacts and linked automatically, once per chain.
  *
  *   await ensureForgeArtifacts(["AssetStorage", "AssetReceiving"]);
- *   const storage = await deployArtifact(env, "AssetStorage", [governor, sender, verifier, root, 16, 4, 300n]);
+ *   const storage = await deployArtifact(env, "AssetStorage", [governor, { verifier, treeDepth: 16, ... }]);
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

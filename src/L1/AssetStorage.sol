@@ -5,30 +5,36 @@ pragma solidity 0.8.28;
 // into strict comparisons would only obscure them.
 // solhint-disable gas-strict-inequalities
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 
 import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+import {AttesterSet} from "../universal/AttesterSet.sol";
 import {IAssetStorage} from "./IAssetStorage.sol";
 
 /// @title AssetStorage
-/// @notice The L1 side of the bridge (docs/protocol.md sections 5, 8, 9, 10, 11). It holds ETH and docked
-///         ERC-20s, keeps a queue of deposits (one word each), accepts batches proven by a Groth16
-///         verifier, pays withdrawals by pull payment and, when batches stop, runs exodus.
-/// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps, pauses and the sender; it
-///      can neither move user funds nor change the state root. Hot paths hash with keccak only; Poseidon
-///      (public libraries PoseidonT3 and PoseidonT4, linked at deployment) runs only in `exit`.
+/// @notice The L1 side of the bridge (docs/protocol.md sections 5, 8, 9, 10, 11, 14). It holds ETH and
+///         docked ERC-20s, keeps a queue of deposits (one word each), accepts batches proven by a Groth16
+///         verifier and attested by M-of-N attesters (anyone may submit them), pays withdrawals by pull
+///         payment and, when batches stop, runs exodus.
+/// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps and pauses, and changes the
+///      attester set only through a delay of at least `priorityDeadline`; it can neither move user funds nor
+///      change the state root. Hot paths hash with keccak only; Poseidon (public libraries PoseidonT3 and
+///      PoseidonT4, linked at deployment) runs only in the constructor (genesis root) and in `exit`.
 /// @custom:invariant For every token, the contract holds at least its pending withdrawals, plus its
 ///                   unconsumed and uncancelled deposits, plus its balances in the last proven root that
 ///                   have not exited.
 /// @custom:invariant A deposit word never changes once written; `processedDeposits` and `batchCount`
 ///                   never decrease; no deposit is both consumed and cancelled; no slot exits twice.
-contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
+// Immutables count as states for solhint; every one of them is a deployment parameter auditors expect to read.
+// solhint-disable-next-line max-states-count
+contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
@@ -43,6 +49,14 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev Public inputs before the slot pairs: oldRoot, newRoot, oldOpChain, newOpChain.
     uint256 private constant _HEADER_INPUTS = 4;
+
+    /// @dev EIP-712 type hash of the batch attestation (docs/protocol.md section 14.2).
+    // solhint-disable-next-line gas-small-strings
+    bytes32 private constant _BATCH_ATTESTATION_TYPEHASH = keccak256(
+        // The EIP-712 type string is fixed by docs/protocol.md section 14.2 and hashed at compile time.
+        // solhint-disable-next-line max-line-length
+        "BatchAttestation(uint256 l2ChainId,address l2Ledger,uint64 batchNumber,uint256 newOpChain,uint64 l2OpCount,bytes32 l2OpHead)"
+    );
 
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -73,6 +87,15 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IAssetStorage
     uint64 public immutable priorityDeadline;
 
+    /// @inheritdoc IAssetStorage
+    uint256 public immutable genesisRoot;
+
+    /// @inheritdoc IAssetStorage
+    uint256 public immutable l2ChainId;
+
+    /// @inheritdoc IAssetStorage
+    address public immutable l2Ledger;
+
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -83,12 +106,15 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IAssetStorage
     uint256 public opChain;
 
-    // One word, read by every batch: the sender and the batch counter.
-    /// @inheritdoc IAssetStorage
-    address public sender;
-
+    // One word, read by every batch: the batch counter and the attested L2 op count.
     /// @inheritdoc IAssetStorage
     uint64 public batchCount;
+
+    /// @inheritdoc IAssetStorage
+    uint64 public l2OpCount;
+
+    /// @inheritdoc IAssetStorage
+    bytes32 public l2OpHead;
 
     // One word, read by every deposit and every batch: the queue pointers, the token count, exodus.
     /// @inheritdoc IAssetStorage
@@ -144,40 +170,35 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Deploys the bridge's L1 contract.
-    /// @param governor The owner (two-step); not zero.
-    /// @param sender_ The only account allowed to submit batches; not zero.
-    /// @param verifier_ The Groth16 verifier for `4 + 2 * batchSize_` public inputs; must hold code.
-    /// @param genesisRoot The root of the all-zero tree of depth `treeDepth_`; below r.
-    /// @param treeDepth_ The state tree depth, 1..32.
-    /// @param batchSize_ The number of op slots in a batch, at least 1.
-    /// @param priorityDeadline_ Seconds a deposit may wait before exodus may start; not zero.
-    constructor(
-        address governor,
-        address sender_,
-        address verifier_,
-        uint256 genesisRoot,
-        uint8 treeDepth_,
-        uint16 batchSize_,
-        uint64 priorityDeadline_
-    ) Ownable(governor) {
-        if (sender_ == address(0)) revert SenderIsZeroAddress();
-        if (verifier_.code.length == 0) revert VerifierHasNoCode(verifier_);
-        if (genesisRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(genesisRoot);
-        if (treeDepth_ == 0 || treeDepth_ > _MAX_TREE_DEPTH) revert InvalidTreeDepth(treeDepth_);
-        if (batchSize_ == 0) revert InvalidBatchSize(batchSize_);
-        if (priorityDeadline_ == 0) revert InvalidPriorityDeadline();
+    /// @notice Deploys the bridge's L1 contract; the genesis root is the empty tree's, computed here.
+    /// @param governor The owner (two-step).
+    /// @param p The parameters (IAssetStorage.DeployParams).
+    constructor(address governor, DeployParams memory p)
+        Ownable(governor)
+        EIP712("AssetStorage", "1")
+        AttesterSet(p.attesters, p.attesterThreshold, p.governanceDelay)
+    {
+        if (p.verifier.code.length == 0) revert VerifierHasNoCode(p.verifier);
+        if (p.treeDepth == 0 || p.treeDepth > _MAX_TREE_DEPTH) revert InvalidTreeDepth(p.treeDepth);
+        if (p.batchSize == 0) revert InvalidBatchSize(p.batchSize);
+        if (p.priorityDeadline == 0) revert InvalidPriorityDeadline();
+        if (p.governanceDelay < p.priorityDeadline) {
+            revert GovernanceDelayTooShort(p.governanceDelay, p.priorityDeadline);
+        }
+        if (p.l2Ledger == address(0)) revert L2LedgerIsZeroAddress();
 
-        verifier = verifier_;
-        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(batchSize_));
-        treeDepth = treeDepth_;
-        batchSize = batchSize_;
-        priorityDeadline = priorityDeadline_;
+        verifier = p.verifier;
+        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(p.batchSize));
+        treeDepth = p.treeDepth;
+        batchSize = p.batchSize;
+        priorityDeadline = p.priorityDeadline;
+        l2ChainId = p.l2ChainId;
+        l2Ledger = p.l2Ledger;
 
-        stateRoot = genesisRoot;
-        sender = sender_;
+        uint256 root = _emptyRoot(p.treeDepth);
+        genesisRoot = root;
+        stateRoot = root;
         tokenCount = 1; // id 0 is ETH
-        emit SenderSet(sender_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -212,17 +233,10 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
         emit TokenPauseSet(tokenId, paused);
     }
 
-    /// @notice Always reverts: without an owner no token could be docked and a lost sender key could not be
-    ///         replaced, which would leave exodus as the only way out.
+    /// @notice Always reverts: without an owner no token could be docked and a lost attester key could not
+    ///         be replaced, which would leave exodus as the only way out.
     function renounceOwnership() public view override onlyOwner {
         revert RenounceOwnershipDisabled();
-    }
-
-    /// @inheritdoc IAssetStorage
-    function setSender(address newSender) external onlyOwner {
-        if (newSender == address(0)) revert SenderIsZeroAddress();
-        sender = newSender;
-        emit SenderSet(newSender);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -265,30 +279,36 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IAssetStorage
-    /// @dev Checks every slot and builds the public inputs first, then verifies the proof (a static call),
-    ///      then applies the batch. Replays fail: the old root and op chain are read from storage and the
-    ///      deposits a batch consumed are behind the processed pointer.
+    /// @dev Checks the attestation first (cheap, and it names the batch number), then every slot while
+    ///      building the public inputs, then verifies the proof (a static call), then applies the batch.
+    ///      Replays fail: the batch number is in the signed message, the old root and op chain are read from
+    ///      storage and the deposits a batch consumed are behind the processed pointer.
     function submitBatch(
         uint256 newRoot,
         uint256 newOpChain,
+        uint64 l2OpCount_,
+        bytes32 l2OpHead_,
         BatchSlot[] calldata slots,
-        uint256[8] calldata proof
+        uint256[8] calldata proof,
+        bytes calldata signatures
     ) external {
-        if (msg.sender != sender) revert NotSender(msg.sender);
         if (exodusMode) revert ExodusActive();
         if (slots.length != batchSize) revert BatchSizeMismatch(batchSize, slots.length);
         if (newRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newRoot);
         if (newOpChain >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newOpChain);
+        uint64 batchNumber = batchCount;
+        _checkBatchAttestation(batchNumber, newOpChain, l2OpCount_, l2OpHead_, signatures);
 
         (uint256[] memory inputs, uint64 nextDeposit, bool hasWithdrawals) =
             _publicInputs(newRoot, newOpChain, slots);
         _verifyProof(proof, inputs);
 
-        uint64 batchNumber = batchCount;
         stateRoot = newRoot;
         opChain = newOpChain;
         processedDeposits = nextDeposit;
         batchCount = batchNumber + 1;
+        l2OpCount = l2OpCount_;
+        l2OpHead = l2OpHead_;
         emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
 
         if (hasWithdrawals) _queueWithdrawals(batchNumber, slots);
@@ -381,9 +401,50 @@ contract AssetStorage is IAssetStorage, Ownable2Step, ReentrancyGuardTransient {
         return _tokenConfig[tokenId].paused;
     }
 
+    /// @inheritdoc IAssetStorage
+    function batchDigest(uint64 batchNumber, uint256 newOpChain, uint64 l2OpCount_, bytes32 l2OpHead_)
+        public
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    _BATCH_ATTESTATION_TYPEHASH,
+                    l2ChainId,
+                    l2Ledger,
+                    batchNumber,
+                    newOpChain,
+                    l2OpCount_,
+                    l2OpHead_
+                )
+            )
+        );
+    }
+
     /*//////////////////////////////////////////////////////////////
                            PRIVATE FUNCTIONS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev Reverts unless the attested L2 op count grows and enough attesters signed the batch.
+    function _checkBatchAttestation(
+        uint64 batchNumber,
+        uint256 newOpChain,
+        uint64 l2OpCount_,
+        bytes32 l2OpHead_,
+        bytes calldata signatures
+    ) private view {
+        uint64 stored = l2OpCount;
+        if (l2OpCount_ <= stored) revert L2OpCountNotIncreasing(l2OpCount_, stored);
+        _checkAttestations(batchDigest(batchNumber, newOpChain, l2OpCount_, l2OpHead_), signatures);
+    }
+
+    /// @dev Root of the all-zero tree of `depth` levels (docs/protocol.md section 4), about 30k gas a level.
+    function _emptyRoot(uint8 depth) private pure returns (uint256 node) {
+        for (uint256 level; level < depth; ++level) {
+            node = PoseidonT3.hash([node, node]);
+        }
+    }
 
     /// @dev The checks every deposit passes before any token moves; returns the token's settings.
     function _checkDepositable(uint32 tokenId, address l2Recipient)

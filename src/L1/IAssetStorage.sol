@@ -6,12 +6,14 @@ pragma solidity 0.8.28;
 // solhint-disable gas-indexed-events
 
 import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+import {IAttesterSet} from "../universal/IAttesterSet.sol";
 
 /// @title IAssetStorage
 /// @notice The L1 side of the bridge: holds ETH and docked ERC-20s, queues deposits, verifies batch
 ///         proofs, pays withdrawals by pull payment and runs exodus (docs/protocol.md sections 5, 8, 9,
-///         10 and 11).
-interface IAssetStorage {
+///         10, 11 and 14). Batches are authorised by M-of-N attester signatures (IAttesterSet), not by a
+///         role: anyone may submit a proven, attested batch.
+interface IAssetStorage is IAttesterSet {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -29,12 +31,41 @@ interface IAssetStorage {
         uint64 timestamp;
     }
 
+    /// @notice The constructor's parameters (docs/protocol.md sections 11 and 14).
+    /// @param verifier The Groth16 verifier for `4 + 2 * batchSize` public inputs; must hold code.
+    /// @param treeDepth The state tree depth, 1..32; the genesis root is computed from it.
+    /// @param batchSize The number of op slots in a batch, at least 1.
+    /// @param priorityDeadline Seconds a deposit may wait before exodus may start; not zero.
+    /// @param l2ChainId The chain id of the L2 ledger whose ops the attesters attest.
+    /// @param l2Ledger The L2 ledger (AssetReceiving); not zero.
+    /// @param attesters The first attester set, strictly ascending, none zero, 1 to 32.
+    /// @param attesterThreshold Signatures a batch needs, 1 to `attesters.length`.
+    /// @param governanceDelay Seconds before a proposed attester set can apply; at least `priorityDeadline`.
+    struct DeployParams {
+        address verifier;
+        uint8 treeDepth;
+        uint16 batchSize;
+        uint64 priorityDeadline;
+        uint256 l2ChainId;
+        address l2Ledger;
+        address[] attesters;
+        uint8 attesterThreshold;
+        uint64 governanceDelay;
+    }
+
     /*//////////////////////////////////////////////////////////////
                              CUSTOM ERRORS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The constructor got a zero sender.
-    error SenderIsZeroAddress();
+    /// @notice The constructor got a zero L2 ledger.
+    error L2LedgerIsZeroAddress();
+
+    /// @notice The governance delay is shorter than the priority deadline: users must be able to leave
+    ///         before a new attester set takes over.
+    error GovernanceDelayTooShort(uint64 delay, uint64 priorityDeadline);
+
+    /// @notice The attested L2 op count does not grow past the stored one.
+    error L2OpCountNotIncreasing(uint64 l2OpCount, uint64 stored);
 
     /// @notice The verifier address holds no code.
     error VerifierHasNoCode(address verifier);
@@ -57,10 +88,7 @@ interface IAssetStorage {
     /// @notice The call needs exodus, which is not active.
     error ExodusNotActive();
 
-    /// @notice Only the sender may submit batches.
-    error NotSender(address caller);
-
-    /// @notice The governor cannot renounce: docking and replacing a lost sender need an owner.
+    /// @notice The governor cannot renounce: docking and attester set changes need an owner.
     error RenounceOwnershipDisabled();
 
     /// @notice The token to dock is the zero address.
@@ -160,9 +188,6 @@ interface IAssetStorage {
     /// @notice New deposits of a token were paused or resumed.
     event TokenPauseSet(uint32 indexed tokenId, bool paused);
 
-    /// @notice The batch sender was set.
-    event SenderSet(address indexed sender);
-
     /// @notice A deposit was queued; this is its whole record (docs/protocol.md section 5).
     event DepositQueued(
         uint64 indexed depositId,
@@ -217,10 +242,6 @@ interface IAssetStorage {
     /// @param paused True to refuse new deposits.
     function setTokenPaused(uint32 tokenId, bool paused) external;
 
-    /// @notice Sets the only account allowed to submit batches (governor only).
-    /// @param newSender The new sender; not zero.
-    function setSender(address newSender) external;
-
     /*//////////////////////////////////////////////////////////////
                                 DEPOSITS
     //////////////////////////////////////////////////////////////*/
@@ -245,16 +266,24 @@ interface IAssetStorage {
                                 BATCHES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Verifies a batch proof from the current state and applies it (sender only, not in exodus).
+    /// @notice Verifies an attested batch proof from the current state and applies it (anyone, not in
+    ///         exodus): at least `attesterThreshold` attesters must have signed that L2's op chain after
+    ///         `l2OpCount` ops is `newOpChain`, with keccak head `l2OpHead` (docs/protocol.md section 14.4).
     /// @param newRoot The state root after the batch; below r.
     /// @param newOpChain The op chain after the batch; below r.
+    /// @param l2OpCount The number of L2 ops the state includes after the batch; above `l2OpCount()`.
+    /// @param l2OpHead The L2 keccak op head after those ops.
     /// @param slots Exactly `batchSize` slots in batch order (docs/protocol.md section 8).
     /// @param proof `[pA0, pA1, pB00, pB01, pB10, pB11, pC0, pC1]` as printed by snarkjs.
+    /// @param signatures Packed 65-byte attester signatures of `batchDigest(batchCount, ...)`, signers ascending.
     function submitBatch(
         uint256 newRoot,
         uint256 newOpChain,
+        uint64 l2OpCount,
+        bytes32 l2OpHead,
         BatchSlot[] calldata slots,
-        uint256[8] calldata proof
+        uint256[8] calldata proof,
+        bytes calldata signatures
     ) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -356,6 +385,28 @@ interface IAssetStorage {
     /// @notice The selector of `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4 + 2N])`.
     function verifierSelector() external view returns (bytes4);
 
-    /// @notice The only account allowed to submit batches.
-    function sender() external view returns (address);
+    /// @notice The root of the empty state tree of `treeDepth` levels, computed by the constructor.
+    function genesisRoot() external view returns (uint256);
+
+    /// @notice The number of L2 ops the last proven state includes (attested).
+    function l2OpCount() external view returns (uint64);
+
+    /// @notice The L2 keccak op head after those ops (attested; zero before the first batch).
+    function l2OpHead() external view returns (bytes32);
+
+    /// @notice The chain id of the L2 ledger.
+    function l2ChainId() external view returns (uint256);
+
+    /// @notice The L2 ledger whose ops the attesters attest.
+    function l2Ledger() external view returns (address);
+
+    /// @notice The EIP-712 digest attesters sign for a batch (docs/protocol.md section 14.2).
+    /// @param batchNumber The batch's index (`batchCount` when it is submitted).
+    /// @param newOpChain The op chain after the batch.
+    /// @param l2OpCount_ The number of L2 ops after the batch.
+    /// @param l2OpHead_ The L2 keccak op head after the batch.
+    function batchDigest(uint64 batchNumber, uint256 newOpChain, uint64 l2OpCount_, bytes32 l2OpHead_)
+        external
+        view
+        returns (bytes32);
 }

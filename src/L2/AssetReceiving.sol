@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 import {ERC6909Metadata} from "@openzeppelin/contracts/token/ERC6909/extensions/ERC6909Metadata.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+import {AttesterSet} from "../universal/AttesterSet.sol";
+import {Holdable} from "./Holdable.sol";
+import {IAssetReceiving} from "./IAssetReceiving.sol";
+import {IHoldable} from "./IHoldable.sol";
 
 /// @title AssetReceiving
-/// @notice The L2 ledger of bridged assets (docs/protocol.md sections 2, 6 and 11). An ERC-6909
-///         multi-token ledger whose token id is the bridge token id (`0` = ETH). The relayer credits
-///         L1 deposits strictly in deposit-id order, holders transfer and authorise business
+/// @notice The L2 ledger of bridged assets (docs/protocol.md sections 2, 6, 11 and 14). An ERC-6909
+///         multi-token ledger whose token id is the bridge token id (`0` = ETH). Anyone relays L1 deposits
+///         that M-of-N attesters signed, strictly in deposit-id order; holders transfer and authorise business
 ///         contracts through ERC-6909 operators and allowances, and a withdrawal burns the balance
 ///         for the batch prover to carry to L1. Every credit, transfer and withdrawal is numbered and
 ///         folded into a keccak op-log head that the extractor recomputes from `OpLogged` events.
@@ -18,7 +24,9 @@ import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
 ///      the zero address and withdrawals to the zero L1 address revert, and nothing moves once
 ///      `haltForExodus` has been called. The contract makes no external calls (ERC-6909 has no
 ///      receiver hooks), so no state change can be re-entered and no reentrancy guard is needed.
-contract AssetReceiving is ERC6909Metadata, Ownable2Step {
+///      Holds (`Holdable`, `IHoldable`) let business contracts reserve an owner's units without
+///      taking custody; they are not ops (section 6, "Holds").
+contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterSet {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -29,134 +37,58 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
     /// @notice The largest token id that can hold a balance (token ids are `uint32`).
     uint256 public constant MAX_TOKEN_ID = type(uint32).max;
 
+    /// @dev EIP-712 type hashes of the attested messages (docs/protocol.md section 14.2).
+    // solhint-disable-next-line gas-small-strings
+    bytes32 private constant _DEPOSIT_ATTESTATION_TYPEHASH = keccak256(
+        // The EIP-712 type string is fixed by docs/protocol.md section 14.2 and hashed at compile time.
+        // solhint-disable-next-line max-line-length
+        "DepositAttestation(uint256 l1ChainId,address l1Storage,uint64 depositId,address recipient,uint32 tokenId,uint128 amount,address depositor,uint64 timestamp)"
+    );
+    bytes32 private constant _EXODUS_ATTESTATION_TYPEHASH =
+    // solhint-disable-next-line gas-small-strings
+    keccak256("ExodusAttestation(uint256 l1ChainId,address l1Storage)");
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetReceiving
+    uint256 public immutable l1ChainId;
+
+    /// @inheritdoc IAssetReceiving
+    address public immutable l1Storage;
+
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
     // Layout: `opCount` and `halted` share a slot (with Ownable2Step's pending owner), so a transfer
-    // reads one cold slot for both; `nextDepositId`, `creditsPaused` and `relayer` share the next one.
+    // reads one cold slot for both; `nextDepositId` and `metadataRelayer` share the next one.
 
-    /// @notice Index the next op will get; also the number of ops logged so far.
+    /// @inheritdoc IAssetReceiving
     uint64 public opCount;
 
-    /// @notice True once `haltForExodus` was called; permanent.
+    /// @inheritdoc IAssetReceiving
     bool public halted;
 
-    /// @notice The L1 deposit id the relayer must credit next.
+    /// @inheritdoc IAssetReceiving
     uint64 public nextDepositId;
 
-    /// @notice True while the governor has paused new deposit credits.
-    bool public creditsPaused;
+    /// @inheritdoc IAssetReceiving
+    address public metadataRelayer;
 
-    /// @notice The only account allowed to credit deposits.
-    address public relayer;
-
-    /// @notice The keccak op-log head after the last op (`h_0 = 0`, section 6).
+    /// @inheritdoc IAssetReceiving
     bytes32 public opHead;
-
-    /*//////////////////////////////////////////////////////////////
-                                 EVENTS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice An asset operation was appended to the op log; `head` is the new op-log head.
-    event OpLogged(
-        uint64 indexed opIndex,
-        uint8 indexed kind,
-        uint32 indexed tokenId,
-        address from,
-        address to,
-        uint128 amount,
-        bytes32 head
-    );
-
-    /// @notice L1 deposit `depositId` was credited to `recipient` as op `opIndex`.
-    event DepositCredited(
-        uint64 indexed depositId,
-        address indexed recipient,
-        uint32 indexed tokenId,
-        uint128 amount,
-        uint64 opIndex
-    );
-
-    /// @notice `from` burnt `amount` of `tokenId` as op `opIndex`, to be paid on L1 to `l1Recipient`.
-    event WithdrawalRequested(
-        uint64 indexed opIndex,
-        address indexed from,
-        address indexed l1Recipient,
-        uint32 tokenId,
-        uint128 amount
-    );
-
-    /// @notice The metadata of `tokenId` was set.
-    // solhint-disable-next-line gas-indexed-events
-    event TokenMetadataSet(uint32 indexed tokenId, string name, string symbol, uint8 decimals);
-
-    /// @notice The ledger was halted for exodus; no op is accepted any more.
-    event Halted();
-
-    /// @notice The relayer changed from `previousRelayer` to `newRelayer`.
-    event RelayerSet(address indexed previousRelayer, address indexed newRelayer);
-
-    /// @notice New deposit credits were paused (`true`) or resumed (`false`).
-    // solhint-disable-next-line gas-indexed-events
-    event CreditsPausedSet(bool paused);
-
-    /*//////////////////////////////////////////////////////////////
-                             CUSTOM ERRORS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice The caller is not the relayer.
-    error CallerIsNotRelayer(address caller);
-
-    /// @notice The caller is neither the relayer nor the governor.
-    error CallerIsNotRelayerOrGovernor(address caller);
-
-    /// @notice The ledger was halted for exodus.
-    error LedgerHalted();
-
-    /// @notice The governor paused new deposit credits.
-    error CreditsArePaused();
-
-    /// @notice `depositId` was already credited (a replay); `expected` is the next id to credit.
-    error DepositAlreadyCredited(uint64 depositId, uint64 expected);
-
-    /// @notice `depositId` skips deposits that were not credited yet; `expected` is the next id.
-    error DepositIdGap(uint64 depositId, uint64 expected);
-
-    /// @notice Amounts of assets moved must be non-zero.
-    error ZeroAmount();
-
-    /// @notice An amount above `2^128 - 1` can never be moved.
-    error AmountTooLarge(uint256 amount);
-
-    /// @notice `id` is above `uint32` max and cannot hold a balance.
-    error TokenIdOutOfRange(uint256 id);
-
-    /// @notice The op would raise the balance of `account` in `id` to `balance`, above `2^128 - 1`.
-    error BalanceCapExceeded(address account, uint256 id, uint256 balance);
-
-    /// @notice A withdrawal needs a non-zero L1 recipient.
-    error ZeroL1Recipient();
-
-    /// @notice The relayer cannot be the zero address.
-    error ZeroRelayer();
-
-    /// @notice Renouncing the governor role would leave the relayer role unmanageable.
-    error RenounceOwnershipDisabled();
 
     /*//////////////////////////////////////////////////////////////
                                MODIFIERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Only the relayer.
-    modifier onlyRelayer() {
-        if (msg.sender != relayer) revert CallerIsNotRelayer(msg.sender);
-        _;
-    }
-
-    /// @dev Only the relayer or the governor.
-    modifier onlyRelayerOrGovernor() {
-        if (msg.sender != relayer && msg.sender != owner()) revert CallerIsNotRelayerOrGovernor(msg.sender);
+    /// @dev Only the metadata relayer or the governor.
+    modifier onlyMetadataRelayerOrGovernor() {
+        if (msg.sender != metadataRelayer && msg.sender != owner()) {
+            revert CallerIsNotMetadataRelayerOrGovernor(msg.sender);
+        }
         _;
     }
 
@@ -164,62 +96,61 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Deploys the ledger with its governor and relayer; sets the ETH (id 0) metadata.
-    /// @param governor The owner (Ownable2Step): sets the relayer, pauses credits, may halt.
-    /// @param initialRelayer The account allowed to credit deposits.
-    constructor(address governor, address initialRelayer) Ownable(governor) {
-        if (initialRelayer == address(0)) revert ZeroRelayer();
-        relayer = initialRelayer;
-        emit RelayerSet(address(0), initialRelayer);
+    /// @notice Deploys the ledger with its governor and attester set; sets the ETH (id 0) metadata.
+    /// @param governor The owner (Ownable2Step): changes the attester set (delayed) and token metadata.
+    /// @param l1ChainId_ The chain id of the L1 AssetStorage.
+    /// @param l1Storage_ The L1 AssetStorage whose deposits and exodus the attesters attest; not zero.
+    /// @param initialAttesters The first attester set, strictly ascending, none zero, 1 to 32.
+    /// @param initialThreshold Signatures an attested call needs, 1 to `initialAttesters.length`.
+    /// @param governanceDelay_ Seconds before a proposed attester set can apply; at least 1.
+    constructor(
+        address governor,
+        uint256 l1ChainId_,
+        address l1Storage_,
+        address[] memory initialAttesters,
+        uint8 initialThreshold,
+        uint64 governanceDelay_
+    )
+        Ownable(governor)
+        EIP712("AssetReceiving", "1")
+        AttesterSet(initialAttesters, initialThreshold, governanceDelay_)
+    {
+        if (l1Storage_ == address(0)) revert L1StorageIsZeroAddress();
+        l1ChainId = l1ChainId_;
+        l1Storage = l1Storage_;
         _setTokenMetadata(0, "Ether", "ETH", 18);
     }
 
     /*//////////////////////////////////////////////////////////////
-                            RELAYER ACTIONS
+                           ATTESTED ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Credits L1 deposit `depositId` to `recipient` and logs it as a kind 1 op.
-    /// @dev Deposits must be credited exactly once and in order: `depositId` must equal
-    ///      `nextDepositId`. Reverts on a zero recipient, a zero amount or a balance above `2^128 - 1`.
-    /// @param depositId The L1 deposit id (section 5).
-    /// @param recipient The L2 recipient of the deposit record.
-    /// @param tokenId The bridge token id.
-    /// @param amount The deposited amount.
-    function creditDeposit(uint64 depositId, address recipient, uint32 tokenId, uint128 amount)
-        external
-        onlyRelayer
-    {
+    /// @inheritdoc IAssetReceiving
+    function creditDeposit(
+        uint64 depositId,
+        BridgeProtocol.DepositRecord calldata record,
+        bytes calldata signatures
+    ) external {
         if (halted) revert LedgerHalted();
-        if (creditsPaused) revert CreditsArePaused();
         uint64 expected = nextDepositId;
         if (depositId != expected) {
             if (depositId < expected) revert DepositAlreadyCredited(depositId, expected);
             revert DepositIdGap(depositId, expected);
         }
+        _checkAttestations(depositDigest(depositId, record), signatures);
         nextDepositId = expected + 1;
-        _mint(recipient, tokenId, amount);
-        uint64 opIndex = _logOp(BridgeProtocol.KIND_CREDIT, tokenId, address(0), recipient, amount);
-        emit DepositCredited(depositId, recipient, tokenId, amount, opIndex);
+        _mint(record.recipient, record.tokenId, record.amount);
+        uint64 opIndex =
+            _logOp(BridgeProtocol.KIND_CREDIT, record.tokenId, address(0), record.recipient, record.amount);
+        emit DepositCredited(depositId, record.recipient, record.tokenId, record.amount, opIndex);
     }
 
-    /// @notice Sets the name, symbol and decimals shown for `tokenId`.
-    /// @dev The relayer mirrors L1 docking; the governor may correct it. Does not touch balances.
-    /// @param tokenId The bridge token id.
-    /// @param name_ The token name.
-    /// @param symbol_ The token symbol.
-    /// @param decimals_ The token decimals.
-    function setTokenMetadata(uint32 tokenId, string calldata name_, string calldata symbol_, uint8 decimals_)
-        external
-        onlyRelayerOrGovernor
-    {
-        _setTokenMetadata(tokenId, name_, symbol_, decimals_);
-    }
-
-    /// @notice Halts the ledger for exodus: afterwards no credit, transfer or withdrawal is accepted.
-    /// @dev Permanent. The monitor relays L1 `ExodusActivated` here so that L2 stops accepting ops
-    ///      that can no longer be proven. Reverts if already halted.
-    function haltForExodus() external onlyRelayerOrGovernor {
+    /// @inheritdoc IAssetReceiving
+    /// @dev The monitor relays L1 `ExodusActivated` here so that L2 stops accepting ops that can no longer
+    ///      be proven. Reverts if already halted.
+    function haltForExodus(bytes calldata signatures) external {
         if (halted) revert LedgerHalted();
+        _checkAttestations(exodusDigest(), signatures);
         halted = true;
         emit Halted();
     }
@@ -228,20 +159,19 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
                            GOVERNOR ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Replaces the relayer.
-    /// @param newRelayer The new relayer; must be non-zero.
-    function setRelayer(address newRelayer) external onlyOwner {
-        if (newRelayer == address(0)) revert ZeroRelayer();
-        emit RelayerSet(relayer, newRelayer);
-        relayer = newRelayer;
+    /// @inheritdoc IAssetReceiving
+    /// @dev The metadata relayer mirrors L1 docking; the governor may correct it.
+    function setTokenMetadata(uint32 tokenId, string calldata name_, string calldata symbol_, uint8 decimals_)
+        external
+        onlyMetadataRelayerOrGovernor
+    {
+        _setTokenMetadata(tokenId, name_, symbol_, decimals_);
     }
 
-    /// @notice Pauses (`true`) or resumes (`false`) new deposit credits.
-    /// @dev Transfers and withdrawals are not affected; only `haltForExodus` stops them.
-    /// @param paused The new pause flag.
-    function setCreditsPaused(bool paused) external onlyOwner {
-        creditsPaused = paused;
-        emit CreditsPausedSet(paused);
+    /// @inheritdoc IAssetReceiving
+    function setMetadataRelayer(address newRelayer) external onlyOwner {
+        emit MetadataRelayerSet(metadataRelayer, newRelayer);
+        metadataRelayer = newRelayer;
     }
 
     /// @notice Disabled: the ledger always keeps a governor.
@@ -250,19 +180,68 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
     }
 
     /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetReceiving
+    function depositDigest(uint64 depositId, BridgeProtocol.DepositRecord calldata record)
+        public
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    _DEPOSIT_ATTESTATION_TYPEHASH,
+                    l1ChainId,
+                    l1Storage,
+                    depositId,
+                    record.recipient,
+                    record.tokenId,
+                    record.amount,
+                    record.depositor,
+                    record.timestamp
+                )
+            )
+        );
+    }
+
+    /// @inheritdoc IAssetReceiving
+    function exodusDigest() public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(_EXODUS_ATTESTATION_TYPEHASH, l1ChainId, l1Storage)));
+    }
+
+    /*//////////////////////////////////////////////////////////////
                              USER ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Burns `amount` of `tokenId` from the caller to be paid to `l1Recipient` on L1 once a
-    ///         batch proves it; logs a kind 3 op (`from` = caller, `to` = `l1Recipient`).
-    /// @param tokenId The bridge token id.
-    /// @param amount The amount to withdraw; non-zero and at most the caller's balance.
-    /// @param l1Recipient The L1 address that may claim the withdrawal; non-zero.
+    /// @inheritdoc IAssetReceiving
     function withdraw(uint32 tokenId, uint128 amount, address l1Recipient) external {
         if (l1Recipient == address(0)) revert ZeroL1Recipient();
         _burn(msg.sender, tokenId, amount);
         uint64 opIndex = _logOp(BridgeProtocol.KIND_WITHDRAW, tokenId, msg.sender, l1Recipient, amount);
         emit WithdrawalRequested(opIndex, msg.sender, l1Recipient, tokenId, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 HOLDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice ERC-165: ERC-6909, its metadata extension, and `IHoldable`.
+    /// @param interfaceId The interface id.
+    /// @return True when the ledger implements it.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC6909, ERC6909Metadata)
+        returns (bool)
+    {
+        return interfaceId == type(IHoldable).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev Holds are placed only while ops are accepted: after the halt nothing could execute them.
+    function _requireHoldsOpen() internal view override {
+        if (halted) revert LedgerHalted();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -274,7 +253,10 @@ contract AssetReceiving is ERC6909Metadata, Ownable2Step {
     ///      logs transfers (kind 2, `from` = owner even when an operator or spender called).
     ///      Credits and withdrawals are logged by their callers, which know the deposit and the L1
     ///      recipient; nothing else in this contract mints or burns.
-    function _update(address from, address to, uint256 id, uint256 amount) internal override {
+    function _update(address from, address to, uint256 id, uint256 amount)
+        internal
+        override(ERC6909, Holdable)
+    {
         if (halted) revert LedgerHalted();
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_BALANCE) revert AmountTooLarge(amount);

@@ -5,11 +5,13 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {AssetStorage} from "../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {IAttesterSet} from "../../src/universal/IAttesterSet.sol";
 import {AssetStorageBase} from "./AssetStorageBase.sol";
 import {MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
 import {MockERC20} from "./mocks/TestTokens.sol";
+import {PoseidonTree} from "./utils/PoseidonTree.sol";
 
-/// @notice Constructor, views, governance (docking, caps, pauses, sender) and two-step ownership.
+/// @notice Constructor, views, governance (docking, caps, pauses) and two-step ownership.
 contract AssetStorageAdminTest is AssetStorageBase {
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -18,7 +20,15 @@ contract AssetStorageAdminTest is AssetStorageBase {
     function test_constructor_setsParametersAndInitialState() public view {
         assertEq(bridge.owner(), governor);
         assertEq(bridge.pendingOwner(), address(0));
-        assertEq(bridge.sender(), batchSender);
+        assertEq(bridge.genesisRoot(), genesisRoot);
+        assertEq(bridge.l2ChainId(), L2_CHAIN_ID);
+        assertEq(bridge.l2Ledger(), l2Ledger);
+        assertEq(bridge.l2OpCount(), 0);
+        assertEq(bridge.l2OpHead(), bytes32(0));
+        assertEq(bridge.attesters(), attesterSet);
+        assertEq(bridge.attesterThreshold(), THRESHOLD);
+        assertEq(bridge.attesterSetVersion(), 1);
+        assertEq(bridge.governanceDelay(), GOVERNANCE_DELAY);
         assertEq(bridge.verifier(), address(mockVerifier));
         assertEq(bridge.stateRoot(), genesisRoot);
         assertEq(bridge.opChain(), 0);
@@ -61,62 +71,88 @@ contract AssetStorageAdminTest is AssetStorageBase {
         assertEq(b64.verifierSelector(), v64.selector());
     }
 
-    function test_constructor_emitsSenderSet() public {
+    function test_constructor_emitsTheFirstAttesterSet() public {
         vm.expectEmit(true, true, true, true);
-        emit IAssetStorage.SenderSet(carol);
-        new AssetStorage(governor, carol, address(mockVerifier), 1, 16, 4, 1);
+        emit IAttesterSet.AttesterSetApplied(1, attesterSet, THRESHOLD);
+        new AssetStorage(governor, _params(address(mockVerifier), 4, 16));
     }
 
     function test_constructor_revertsWhenGovernorIsZero() public {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new AssetStorage(address(0), batchSender, address(mockVerifier), 1, 16, 4, 1);
-    }
-
-    function test_constructor_revertsWhenSenderIsZero() public {
-        vm.expectRevert(IAssetStorage.SenderIsZeroAddress.selector);
-        new AssetStorage(governor, address(0), address(mockVerifier), 1, 16, 4, 1);
+        new AssetStorage(address(0), _params(address(mockVerifier), 4, 16));
     }
 
     function test_constructor_revertsWhenVerifierIsZero() public {
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.VerifierHasNoCode.selector, address(0)));
-        new AssetStorage(governor, batchSender, address(0), 1, 16, 4, 1);
+        new AssetStorage(governor, _params(address(0), 4, 16));
     }
 
     function test_constructor_revertsWhenVerifierHasNoCode() public {
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.VerifierHasNoCode.selector, alice));
-        new AssetStorage(governor, batchSender, alice, 1, 16, 4, 1);
+        new AssetStorage(governor, _params(alice, 4, 16));
     }
 
-    function test_constructor_acceptsGenesisRootJustBelowField() public {
-        AssetStorage b = new AssetStorage(governor, batchSender, address(mockVerifier), R - 1, 16, 4, 1);
-        assertEq(b.stateRoot(), R - 1);
-    }
-
-    function testFuzz_constructor_revertsWhenGenesisRootNotInField(uint256 root) public {
-        root = bound(root, R, type(uint256).max);
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, root));
-        new AssetStorage(governor, batchSender, address(mockVerifier), root, 16, 4, 1);
+    function test_constructor_computesTheGenesisRootOfEveryDepth() public {
+        for (uint8 depth = 1; depth <= 32; depth += 7) {
+            AssetStorage b = new AssetStorage(governor, _params(address(mockVerifier), 4, depth));
+            assertEq(b.stateRoot(), PoseidonTree.emptyRoot(depth), "stateRoot = empty root");
+            assertEq(b.genesisRoot(), b.stateRoot(), "genesisRoot view");
+        }
     }
 
     function test_constructor_acceptsDepthBounds() public {
-        assertEq(new AssetStorage(governor, batchSender, address(mockVerifier), 1, 1, 4, 1).treeDepth(), 1);
-        assertEq(new AssetStorage(governor, batchSender, address(mockVerifier), 1, 32, 4, 1).treeDepth(), 32);
+        assertEq(new AssetStorage(governor, _params(address(mockVerifier), 4, 1)).treeDepth(), 1);
+        assertEq(new AssetStorage(governor, _params(address(mockVerifier), 4, 32)).treeDepth(), 32);
     }
 
     function testFuzz_constructor_revertsWhenDepthOutOfRange(uint8 depth) public {
         vm.assume(depth == 0 || depth > 32);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.InvalidTreeDepth.selector, depth));
-        new AssetStorage(governor, batchSender, address(mockVerifier), 1, depth, 4, 1);
+        new AssetStorage(governor, _params(address(mockVerifier), 4, depth));
     }
 
     function test_constructor_revertsWhenBatchSizeIsZero() public {
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.InvalidBatchSize.selector, uint16(0)));
-        new AssetStorage(governor, batchSender, address(mockVerifier), 1, 16, 0, 1);
+        new AssetStorage(governor, _params(address(mockVerifier), 0, 16));
     }
 
     function test_constructor_revertsWhenDeadlineIsZero() public {
+        IAssetStorage.DeployParams memory p = _params(address(mockVerifier), 4, 16);
+        p.priorityDeadline = 0;
         vm.expectRevert(IAssetStorage.InvalidPriorityDeadline.selector);
-        new AssetStorage(governor, batchSender, address(mockVerifier), 1, 16, 4, 0);
+        new AssetStorage(governor, p);
+    }
+
+    function test_constructor_revertsWhenGovernanceDelayIsBelowTheDeadline() public {
+        IAssetStorage.DeployParams memory p = _params(address(mockVerifier), 4, 16);
+        p.governanceDelay = DEADLINE - 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.GovernanceDelayTooShort.selector, DEADLINE - 1, DEADLINE)
+        );
+        new AssetStorage(governor, p);
+    }
+
+    function test_constructor_revertsWhenL2LedgerIsZero() public {
+        IAssetStorage.DeployParams memory p = _params(address(mockVerifier), 4, 16);
+        p.l2Ledger = address(0);
+        vm.expectRevert(IAssetStorage.L2LedgerIsZeroAddress.selector);
+        new AssetStorage(governor, p);
+    }
+
+    function test_constructor_revertsOnABadAttesterSet() public {
+        IAssetStorage.DeployParams memory p = _params(address(mockVerifier), 4, 16);
+        p.attesterThreshold = 4;
+        vm.expectRevert(abi.encodeWithSelector(IAttesterSet.InvalidAttesterThreshold.selector, 4, 3));
+        new AssetStorage(governor, p);
+    }
+
+    /// @dev The storage slot the base reads with vm.load holds what the views say.
+    function test_batchCountersSlot_matchesTheViews() public {
+        _submit(1, 1, _noops(BATCH));
+        uint256 word = uint256(vm.load(address(bridge), bytes32(BATCH_COUNTERS_SLOT)));
+        assertEq(uint64(word), bridge.batchCount());
+        assertEq(uint64(word >> 64), bridge.l2OpCount());
+        assertEq(bridge.l2OpCount(), 1);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -238,8 +274,8 @@ contract AssetStorageAdminTest is AssetStorageBase {
     }
 
     function test_setTokenPaused_revertsWhenNotGovernor() public {
-        vm.prank(batchSender);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, batchSender));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
         bridge.setTokenPaused(tokenId, true);
     }
 
@@ -248,38 +284,6 @@ contract AssetStorageAdminTest is AssetStorageBase {
         vm.prank(governor);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
         bridge.setTokenPaused(tokenId, true);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                                 SENDER
-    //////////////////////////////////////////////////////////////*/
-
-    function test_setSender_setsAndEmits() public {
-        vm.expectEmit(true, true, true, true, address(bridge));
-        emit IAssetStorage.SenderSet(bob);
-        vm.prank(governor);
-        bridge.setSender(bob);
-        assertEq(bridge.sender(), bob);
-
-        // The old sender is out, the new one is in.
-        vm.prank(batchSender);
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.NotSender.selector, batchSender));
-        bridge.submitBatch(1, 1, _noops(BATCH), proof);
-        vm.prank(bob);
-        bridge.submitBatch(1, 1, _noops(BATCH), proof);
-        assertEq(bridge.batchCount(), 1);
-    }
-
-    function test_setSender_revertsForZeroAddress() public {
-        vm.prank(governor);
-        vm.expectRevert(IAssetStorage.SenderIsZeroAddress.selector);
-        bridge.setSender(address(0));
-    }
-
-    function test_setSender_revertsWhenNotGovernor() public {
-        vm.prank(batchSender);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, batchSender));
-        bridge.setSender(batchSender);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -293,9 +297,11 @@ contract AssetStorageAdminTest is AssetStorageBase {
         assertEq(bridge.pendingOwner(), alice);
 
         // Not yet the owner.
+        MockERC20 a = new MockERC20("A", "A");
+        MockERC20 g = new MockERC20("G", "G");
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
-        bridge.setSender(alice);
+        bridge.dockToken(address(a));
 
         // Only the pending owner accepts.
         vm.prank(bob);
@@ -308,7 +314,7 @@ contract AssetStorageAdminTest is AssetStorageBase {
 
         vm.prank(governor);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, governor));
-        bridge.setSender(governor);
+        bridge.dockToken(address(g));
     }
 
     function test_renounceOwnership_isDisabled() public {

@@ -165,8 +165,8 @@ contract AssetStorageBatchTest is AssetStorageBase {
         assertEq(data.length, 4 + 32 * (12 + 2 * uint256(batchSize)));
         v.acceptOnly(data);
         vm.expectCall(address(v), data);
-        vm.prank(batchSender);
-        b.submitBatch(newRoot, newChain, slots, proof);
+        vm.prank(stranger);
+        _submitTo(b, newRoot, newChain, slots, proof);
         assertEq(b.stateRoot(), newRoot);
     }
 
@@ -174,52 +174,54 @@ contract AssetStorageBatchTest is AssetStorageBase {
                          ACCESS, SIZE, FIELD
     //////////////////////////////////////////////////////////////*/
 
-    function testFuzz_submitBatch_revertsWhenNotSender(address caller) public {
-        vm.assume(caller != batchSender);
+    /// @dev No role: the proof and the attestation are the authority, whoever carries them.
+    function testFuzz_submitBatch_anyoneMaySubmitAnAttestedBatch(address caller) public {
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.NotSender.selector, caller));
-        bridge.submitBatch(ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        assertEq(bridge.batchCount(), 1);
+        assertEq(bridge.l2OpCount(), 1);
+        assertEq(bridge.l2OpHead(), _headAt(1));
     }
 
     function test_submitBatch_revertsInExodus() public {
         _enterExodus();
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
-        bridge.submitBatch(ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
     }
 
     function testFuzz_submitBatch_revertsOnWrongSlotCount(uint256 count) public {
         count = bound(count, 0, 12);
         vm.assume(count != BATCH);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.BatchSizeMismatch.selector, BATCH, count));
-        bridge.submitBatch(ROOT_1, CHAIN_1, _noops(count), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(count), proof);
     }
 
     function test_submitBatch_revertsWhenNewRootIsFieldOrder() public {
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, R));
-        bridge.submitBatch(R, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, R, CHAIN_1, _noops(BATCH), proof);
     }
 
     function test_submitBatch_revertsWhenNewOpChainIsFieldOrder() public {
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, R));
-        bridge.submitBatch(ROOT_1, R, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, R, _noops(BATCH), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenNewRootNotInField(uint256 newRoot) public {
         newRoot = bound(newRoot, R, type(uint256).max);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, newRoot));
-        bridge.submitBatch(newRoot, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, newRoot, CHAIN_1, _noops(BATCH), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenNewOpChainNotInField(uint256 newChain) public {
         newChain = bound(newChain, R, type(uint256).max);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, newChain));
-        bridge.submitBatch(ROOT_1, newChain, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, newChain, _noops(BATCH), proof);
     }
 
     function testFuzz_submitBatch_acceptsEveryFieldElement(uint256 newRoot, uint256 newChain) public {
@@ -444,9 +446,9 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function test_submitBatch_revertsWhenVerifierIsForAnotherBatchSize() public {
         MockBatchVerifier other = new MockBatchVerifier(BATCH + 1);
         _deploy(address(other), BATCH, DEPTH, genesisRoot);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch(ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenProofDiffers(uint8 word, uint256 value) public {
@@ -458,9 +460,9 @@ contract AssetStorageBatchTest is AssetStorageBase {
         word = uint8(bound(word, 0, 7));
         vm.assume(value != other[word]);
         other[word] = value;
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch(ROOT_1, CHAIN_1, slots, other);
+        _submitTo(bridge, ROOT_1, CHAIN_1, slots, other);
         _submit(ROOT_1, CHAIN_1, slots); // the accepted proof still goes through
     }
 
@@ -478,9 +480,9 @@ contract AssetStorageBatchTest is AssetStorageBase {
         _submit(ROOT_1, CHAIN_1, slots);
         assertEq(bridge.pendingWithdrawals(alice, ETH), 5);
 
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch(ROOT_1, CHAIN_1, slots, proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, slots, proof);
         assertEq(bridge.pendingWithdrawals(alice, ETH), 5);
         assertEq(bridge.batchCount(), 1);
     }
@@ -508,9 +510,9 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function _expectSubmitRevert(IAssetStorage.BatchSlot[] memory slots, bytes memory reason) private {
         uint256 rootBefore = bridge.stateRoot();
         uint64 processedBefore = bridge.processedDeposits();
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(reason);
-        bridge.submitBatch(ROOT_2, CHAIN_2, slots, proof);
+        _submitTo(bridge, ROOT_2, CHAIN_2, slots, proof);
         assertEq(bridge.stateRoot(), rootBefore);
         assertEq(bridge.processedDeposits(), processedBefore);
     }
@@ -521,9 +523,9 @@ contract AssetStorageBatchTest is AssetStorageBase {
         slots[0] = _creditSlot(d0);
         slots[1] = _withdrawSlot(ETH, alice, 1);
         mockVerifier.setMode(mode);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch(ROOT_1, CHAIN_1, slots, proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, slots, proof);
         assertEq(bridge.stateRoot(), genesisRoot);
         assertEq(bridge.batchCount(), 0);
         assertEq(bridge.processedDeposits(), 0);

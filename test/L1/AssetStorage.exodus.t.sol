@@ -86,9 +86,9 @@ contract AssetStorageExodusTest is AssetStorageBase {
         vm.prank(alice);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
         bridge.depositETH{value: 1}(bob);
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
-        bridge.submitBatch(7, 8, _noops(BATCH), proof);
+        _submitTo(bridge, 7, 8, _noops(BATCH), proof);
         assertEq(bridge.stateRoot(), 5);
         assertEq(bridge.opChain(), 6);
         assertEq(bridge.batchCount(), 1);

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {console2} from "forge-std/console2.sol";
 
 import {AssetStorage} from "../../src/L1/AssetStorage.sol";
+import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {AssetStorageBase} from "./AssetStorageBase.sol";
 import {AssetStorageHandler} from "./handlers/AssetStorageHandler.sol";
@@ -23,13 +24,14 @@ contract AssetStorageInvariantTest is AssetStorageBase {
         super.setUp();
         // Depth 4 keeps the handler's Poseidon mirror cheap; a one-hour deadline lets exodus happen in a
         // good share of the runs (the handler warps up to an hour at a time).
-        bridge = new AssetStorage(
-            governor, batchSender, address(mockVerifier), PoseidonTree.emptyRoot(4), 4, BATCH, EXODUS_DEADLINE
-        );
+        IAssetStorage.DeployParams memory p = _params(address(mockVerifier), BATCH, 4);
+        p.priorityDeadline = EXODUS_DEADLINE;
+        bridge = new AssetStorage(governor, p);
+        assertEq(bridge.stateRoot(), PoseidonTree.emptyRoot(4));
         feeToken = new FeeOnTransferERC20(100);
         _dock(address(token));
         _dock(address(feeToken));
-        handler = new AssetStorageHandler(bridge, batchSender, token, feeToken);
+        handler = new AssetStorageHandler(bridge, attesterKeys, token, feeToken);
 
         // Weights: batches, time and the exodus paths run more often than the rest.
         bytes4[] memory selectors = new bytes4[](13);

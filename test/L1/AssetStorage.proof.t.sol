@@ -54,8 +54,8 @@ contract AssetStorageProofTest is AssetStorageBase {
         IAssetStorage.BatchSlot[] memory slots = _fixtureSlots();
         vm.expectEmit(true, true, true, true, address(bridge));
         emit IAssetStorage.BatchVerified(0, fixtureNewRoot, fixtureNewOpChain, 2);
-        vm.prank(batchSender);
-        bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, slots, realProof);
+        vm.prank(stranger);
+        _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, slots, realProof);
 
         assertEq(bridge.stateRoot(), fixtureNewRoot);
         assertEq(bridge.opChain(), fixtureNewOpChain);
@@ -99,11 +99,11 @@ contract AssetStorageProofTest is AssetStorageBase {
     }
 
     function test_submitBatch_realProof_revertsOnNonCanonicalNewRoot() public {
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(
             abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, fixtureNewRoot + R)
         );
-        bridge.submitBatch(fixtureNewRoot + R, fixtureNewOpChain, _fixtureSlots(), realProof);
+        _submitTo(bridge, fixtureNewRoot + R, fixtureNewOpChain, _fixtureSlots(), realProof);
         _submitFixtureAsControl();
     }
 
@@ -113,9 +113,9 @@ contract AssetStorageProofTest is AssetStorageBase {
             for (uint256 f = 0; f < 6; f++) {
                 IAssetStorage.BatchSlot[] memory slots = _fixtureSlots();
                 _bump(slots[i], f);
-                vm.prank(batchSender);
+                vm.prank(stranger);
                 vm.expectRevert();
-                bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, slots, realProof);
+                _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, slots, realProof);
             }
         }
         _submitFixtureAsControl();
@@ -145,8 +145,8 @@ contract AssetStorageProofTest is AssetStorageBase {
         _expectInvalid(fixtureNewRoot, fixtureNewOpChain, _queuedSlots(), realProof);
         // Control: the fixture's own deposits, through the same helpers, are accepted.
         _deployWithDeposits(address(verifier), NO_CHANGE, 0, address(0));
-        vm.prank(batchSender);
-        bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, _queuedSlots(), realProof);
+        vm.prank(stranger);
+        _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, _queuedSlots(), realProof);
         assertEq(bridge.stateRoot(), fixtureNewRoot);
     }
 
@@ -175,17 +175,20 @@ contract AssetStorageProofTest is AssetStorageBase {
         (realProof[6], realProof[7], realProof[0], realProof[1]);
         _expectInvalidBounded(exchanged);
         // Control: the untouched proof passes with the same budget.
-        vm.prank(batchSender);
-        bridge.submitBatch{gas: PROOF_GAS}(fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
+        bytes memory sigs = _attested(bridge, fixtureNewOpChain);
+        vm.prank(stranger);
+        bridge.submitBatch{gas: PROOF_GAS}(
+            fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), _fixtureSlots(), realProof, sigs
+        );
         assertEq(bridge.batchCount(), 1);
     }
 
     function test_submitBatch_realProof_cannotBeReplayed() public {
-        vm.prank(batchSender);
-        bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
-        vm.prank(batchSender);
+        vm.prank(stranger);
+        _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
+        vm.prank(stranger);
         vm.expectRevert();
-        bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
+        _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
         assertEq(bridge.batchCount(), 1);
     }
 
@@ -289,9 +292,9 @@ contract AssetStorageProofTest is AssetStorageBase {
         IAssetStorage.BatchSlot[] memory slots,
         uint256[8] memory p
     ) internal {
-        vm.prank(batchSender);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch(newRoot, newOpChain, slots, p);
+        _submitTo(bridge, newRoot, newOpChain, slots, p);
     }
 
     /// @dev After a test's failed submissions: nothing was applied, and the untouched fixture still passes
@@ -299,16 +302,17 @@ contract AssetStorageProofTest is AssetStorageBase {
     function _submitFixtureAsControl() internal {
         assertEq(bridge.stateRoot(), genesisRoot);
         assertEq(bridge.batchCount(), 0);
-        vm.prank(batchSender);
-        bridge.submitBatch(fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
+        vm.prank(stranger);
+        _submitTo(bridge, fixtureNewRoot, fixtureNewOpChain, _fixtureSlots(), realProof);
         assertEq(bridge.stateRoot(), fixtureNewRoot);
     }
 
     function _expectInvalidBounded(uint256[8] memory p) internal {
         IAssetStorage.BatchSlot[] memory slots = _fixtureSlots();
-        vm.prank(batchSender);
+        bytes memory sigs = _attested(bridge, fixtureNewOpChain);
+        vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch{gas: PROOF_GAS}(fixtureNewRoot, fixtureNewOpChain, slots, p);
+        bridge.submitBatch{gas: PROOF_GAS}(fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), slots, p, sigs);
     }
 
     /// @dev A fixture number that must fit the given width (checked, then narrowed).

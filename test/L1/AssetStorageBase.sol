@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Test} from "forge-std/Test.sol";
+import {Attesters} from "../utils/Attesters.sol";
 
 import {AssetStorage} from "../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
@@ -12,12 +12,14 @@ import {PoseidonTree} from "./utils/PoseidonTree.sol";
 
 /// @title AssetStorageBase
 /// @notice The one base contract of every L1 test. `setUp` deploys AssetStorage (batch size 4, depth 16,
-///         the empty-tree genesis root) over a MockBatchVerifier and docks one ERC-20. A test with another
-///         verifier (the real generated one and a real proof fixture) calls
-///         `_deploy(verifier, batchSize, depth, genesisRoot)` and uses the same helpers.
-/// @dev Expected values (deposit words, public inputs, verifier calldata) are computed here from
-///      docs/protocol.md directly, not through BridgeProtocol, so the tests compare two implementations.
-abstract contract AssetStorageBase is Test {
+///         attesters 2 of 3) over a MockBatchVerifier and docks one ERC-20. A test with another verifier (the
+///         real generated one and a real proof fixture) calls `_deploy(verifier, batchSize, depth, genesisRoot)`
+///         (which checks the genesis root the contract computed) and uses the same helpers.
+/// @dev Expected values (deposit words, public inputs, verifier calldata, EIP-712 digests) are computed here
+///      from docs/protocol.md directly, not through BridgeProtocol or the contract, so the tests compare two
+///      implementations. `_attested` reads the batch counters with `vm.load` (no call), so it may stand in
+///      the arguments of a call that `vm.expectRevert` watches.
+abstract contract AssetStorageBase is Attesters {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -31,13 +33,17 @@ abstract contract AssetStorageBase is Test {
     uint64 internal constant DEADLINE = 3 days;
     uint32 internal constant ETH = 0;
     uint64 internal constant START_TIME = 1_700_000_000;
+    uint256 internal constant L2_CHAIN_ID = 31_338;
+
+    /// @dev Storage slot of `batchCount` (low 64 bits) and `l2OpCount` (next 64 bits); checked by a test.
+    uint256 internal constant BATCH_COUNTERS_SLOT = 11;
 
     /*//////////////////////////////////////////////////////////////
                                  STATE
     //////////////////////////////////////////////////////////////*/
 
     address internal governor = makeAddr("governor");
-    address internal batchSender = makeAddr("sender");
+    address internal l2Ledger = makeAddr("l2Ledger");
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
     address internal carol = makeAddr("carol");
@@ -58,6 +64,7 @@ abstract contract AssetStorageBase is Test {
 
     function setUp() public virtual {
         vm.warp(START_TIME);
+        _makeAttesters("attester", 3);
         genesisRoot = PoseidonTree.emptyRoot(DEPTH);
         mockVerifier = new MockBatchVerifier(BATCH);
         _deploy(address(mockVerifier), BATCH, DEPTH, genesisRoot);
@@ -65,13 +72,106 @@ abstract contract AssetStorageBase is Test {
         tokenId = _dock(address(token));
     }
 
-    /// @dev Deploys a fresh AssetStorage (governor, sender and DEADLINE from this base) into `bridge`.
+    /// @dev Deploys a fresh AssetStorage (governor, attesters and DEADLINE from this base) into `bridge` and
+    ///      checks that the genesis root it computed is `genesisRoot_`.
     function _deploy(address verifier_, uint16 batchSize, uint8 depth, uint256 genesisRoot_)
         internal
         returns (AssetStorage)
     {
-        bridge = new AssetStorage(governor, batchSender, verifier_, genesisRoot_, depth, batchSize, DEADLINE);
+        bridge = new AssetStorage(governor, _params(verifier_, batchSize, depth));
+        assertEq(bridge.genesisRoot(), genesisRoot_, "genesis root computed by the constructor");
         return bridge;
+    }
+
+    /// @dev The base's constructor parameters for a verifier, batch size and depth.
+    function _params(address verifier_, uint16 batchSize, uint8 depth)
+        internal
+        returns (IAssetStorage.DeployParams memory)
+    {
+        if (attesterSet.length == 0) _makeAttesters("attester", 3); // for setUps that skip the base's
+        return IAssetStorage.DeployParams({
+            verifier: verifier_,
+            treeDepth: depth,
+            batchSize: batchSize,
+            priorityDeadline: DEADLINE,
+            l2ChainId: L2_CHAIN_ID,
+            l2Ledger: l2Ledger,
+            attesters: attesterSet,
+            attesterThreshold: THRESHOLD,
+            governanceDelay: GOVERNANCE_DELAY
+        });
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              ATTESTATIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev `b`'s batch counter, read from storage without a call.
+    function _batchNumber(AssetStorage b) internal view returns (uint64) {
+        return uint64(uint256(vm.load(address(b), bytes32(BATCH_COUNTERS_SLOT))));
+    }
+
+    /// @dev The L2 op count the next batch of `b` attests in these tests: one more than the stored one.
+    function _nextCount(AssetStorage b) internal view returns (uint64) {
+        return uint64(uint256(vm.load(address(b), bytes32(BATCH_COUNTERS_SLOT))) >> 64) + 1;
+    }
+
+    /// @dev The L2 keccak head these tests attest for an op count (any value: L1 stores it as attested).
+    function _headAt(uint64 count) internal pure returns (bytes32) {
+        return keccak256(abi.encode("l2 op head", count));
+    }
+
+    /// @dev docs/protocol.md section 14.2, written out: the EIP-712 digest of a BatchAttestation to `b`.
+    function _batchDigest(AssetStorage b, uint64 batchNumber, uint256 newChain, uint64 count, bytes32 head)
+        internal
+        view
+        returns (bytes32)
+    {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256("AssetStorage"),
+                keccak256("1"),
+                block.chainid,
+                address(b)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "BatchAttestation(uint256 l2ChainId,address l2Ledger,uint64 batchNumber,uint256 newOpChain,uint64 l2OpCount,bytes32 l2OpHead)"
+                ),
+                L2_CHAIN_ID,
+                l2Ledger,
+                batchNumber,
+                newChain,
+                count,
+                head
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @dev A valid attestation (THRESHOLD signatures) of `b`'s next batch with op chain `newChain`, op count
+    ///      `_nextCount(b)` and head `_headAt(_nextCount(b))`.
+    function _attested(AssetStorage b, uint256 newChain) internal view returns (bytes memory) {
+        uint64 count = _nextCount(b);
+        return _attest(_batchDigest(b, _batchNumber(b), newChain, count, _headAt(count)));
+    }
+
+    /// @dev Submits an attested batch of `b` with op chain `newChain` (the call `vm.expectRevert` may watch).
+    function _submitTo(
+        AssetStorage b,
+        uint256 newRoot,
+        uint256 newChain,
+        IAssetStorage.BatchSlot[] memory slots,
+        uint256[8] memory proof_
+    ) internal {
+        uint64 count = _nextCount(b);
+        bytes memory sigs = _attested(b, newChain);
+        b.submitBatch(newRoot, newChain, count, _headAt(count), slots, proof_, sigs);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -246,10 +346,9 @@ abstract contract AssetStorageBase is Test {
         }
     }
 
-    /// @dev Submits a batch as the sender with the base proof.
+    /// @dev Submits an attested batch with the base proof.
     function _submit(uint256 newRoot, uint256 newChain, IAssetStorage.BatchSlot[] memory slots) internal {
-        vm.prank(batchSender);
-        bridge.submitBatch(newRoot, newChain, slots, proof);
+        _submitTo(bridge, newRoot, newChain, slots, proof);
     }
 
     /// @dev Queues one ETH deposit (from `stranger`), lets it expire and activates exodus.

@@ -22,14 +22,14 @@ contract AssetReceivingGasTest is L2Base {
 
     function test_gas_creditDeposit_newBalance() public {
         vm.prank(relayer);
-        ledger.creditDeposit(2, carol, USDC, 100);
+        _creditAt(2, carol, USDC, 100);
         vm.snapshotGasLastCall(GROUP, "creditDeposit_newBalance");
         assertEq(ledger.balanceOf(carol, USDC), 100);
     }
 
     function test_gas_creditDeposit_existingBalance() public {
         vm.prank(relayer);
-        ledger.creditDeposit(2, alice, USDC, 100);
+        _creditAt(2, alice, USDC, 100);
         vm.snapshotGasLastCall(GROUP, "creditDeposit_existingBalance");
         assertEq(ledger.balanceOf(alice, USDC), 1100);
     }
@@ -74,6 +74,50 @@ contract AssetReceivingGasTest is L2Base {
         ledger.withdraw(USDC, 100, l1Alice);
         vm.snapshotGasLastCall(GROUP, "withdraw_partial");
         assertEq(ledger.balanceOf(alice, USDC), 900);
+    }
+
+    function test_gas_hold_byOperator() public {
+        vm.prank(address(escrow));
+        ledger.hold(alice, USDC, bob, 100, uint40(block.timestamp + 1 days));
+        vm.snapshotGasLastCall(GROUP, "hold_byOperator");
+        assertEq(ledger.heldBalanceOf(alice, USDC), 100);
+    }
+
+    function test_gas_hold_bySpender() public {
+        vm.prank(carol);
+        ledger.hold(alice, USDC, bob, 100, uint40(block.timestamp + 1 days));
+        vm.snapshotGasLastCall(GROUP, "hold_bySpender");
+        assertEq(ledger.allowance(alice, carol, USDC), 400);
+    }
+
+    function test_gas_executeHold_existingBalance() public {
+        vm.prank(address(escrow));
+        uint256 holdId = ledger.hold(alice, USDC, bob, 100, uint40(block.timestamp + 1 days));
+        vm.cool(address(ledger));
+        vm.prank(address(escrow));
+        ledger.executeHold(holdId, 100);
+        vm.snapshotGasLastCall(GROUP, "executeHold_existingBalance");
+        assertEq(ledger.balanceOf(bob, USDC), 1100);
+    }
+
+    function test_gas_releaseHold() public {
+        vm.prank(address(escrow));
+        uint256 holdId = ledger.hold(alice, USDC, bob, 100, uint40(block.timestamp + 1 days));
+        vm.cool(address(ledger));
+        vm.prank(address(escrow));
+        ledger.releaseHold(holdId);
+        vm.snapshotGasLastCall(GROUP, "releaseHold");
+        assertEq(ledger.heldBalanceOf(alice, USDC), 0);
+    }
+
+    function test_gas_transfer_withHeldBalance() public {
+        vm.prank(address(escrow));
+        ledger.hold(alice, USDC, bob, 100, 0);
+        vm.cool(address(ledger));
+        vm.prank(alice);
+        ledger.transfer(bob, USDC, 100);
+        vm.snapshotGasLastCall(GROUP, "transfer_withHeldBalance");
+        assertEq(ledger.spendableBalanceOf(alice, USDC), 800);
     }
 
     function test_gas_withdraw_full() public {

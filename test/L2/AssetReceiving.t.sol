@@ -7,6 +7,8 @@ import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
+import {IAttesterSet} from "../../src/universal/IAttesterSet.sol";
 import {L2Base} from "./L2Base.sol";
 
 /// @notice Construction, roles, deposit credits, withdrawals, metadata and the exodus halt.
@@ -17,12 +19,16 @@ contract AssetReceivingTest is L2Base {
 
     function test_constructor_setsRolesAndInitialState() public view {
         assertEq(ledger.owner(), governor);
-        assertEq(ledger.relayer(), relayer);
+        assertEq(ledger.metadataRelayer(), address(0));
+        assertEq(ledger.l1ChainId(), L1_CHAIN_ID);
+        assertEq(ledger.l1Storage(), l1Storage);
+        assertEq(ledger.attesters(), attesterSet);
+        assertEq(ledger.attesterThreshold(), THRESHOLD);
+        assertEq(ledger.governanceDelay(), GOVERNANCE_DELAY);
         assertEq(ledger.opHead(), bytes32(0));
         assertEq(ledger.opCount(), 0);
         assertEq(ledger.nextDepositId(), 0);
         assertFalse(ledger.halted());
-        assertFalse(ledger.creditsPaused());
         assertEq(ledger.MAX_BALANCE(), type(uint128).max);
         assertEq(ledger.MAX_TOKEN_ID(), type(uint32).max);
     }
@@ -35,22 +41,27 @@ contract AssetReceivingTest is L2Base {
         assertEq(ledger.decimals(1), 0);
     }
 
-    function test_constructor_emitsRelayerAndEthMetadata() public {
+    function test_constructor_emitsAttesterSetAndEthMetadata() public {
         vm.expectEmit(true, true, true, true);
-        emit AssetReceiving.RelayerSet(address(0), relayer);
+        emit IAttesterSet.AttesterSetApplied(1, attesterSet, THRESHOLD);
         vm.expectEmit(true, true, true, true);
-        emit AssetReceiving.TokenMetadataSet(0, "Ether", "ETH", 18);
-        new AssetReceiving(governor, relayer);
+        emit IAssetReceiving.TokenMetadataSet(0, "Ether", "ETH", 18);
+        new AssetReceiving(governor, L1_CHAIN_ID, l1Storage, attesterSet, THRESHOLD, GOVERNANCE_DELAY);
     }
 
     function test_constructor_revertsOnZeroGovernor() public {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new AssetReceiving(address(0), relayer);
+        new AssetReceiving(address(0), L1_CHAIN_ID, l1Storage, attesterSet, THRESHOLD, GOVERNANCE_DELAY);
     }
 
-    function test_constructor_revertsOnZeroRelayer() public {
-        vm.expectRevert(AssetReceiving.ZeroRelayer.selector);
-        new AssetReceiving(governor, address(0));
+    function test_constructor_revertsOnZeroL1Storage() public {
+        vm.expectRevert(IAssetReceiving.L1StorageIsZeroAddress.selector);
+        new AssetReceiving(governor, L1_CHAIN_ID, address(0), attesterSet, THRESHOLD, GOVERNANCE_DELAY);
+    }
+
+    function test_constructor_revertsOnZeroGovernanceDelay() public {
+        vm.expectRevert(abi.encodeWithSelector(IAttesterSet.InvalidGovernanceDelay.selector, uint64(0)));
+        new AssetReceiving(governor, L1_CHAIN_ID, l1Storage, attesterSet, THRESHOLD, 0);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -79,10 +90,10 @@ contract AssetReceivingTest is L2Base {
         emit IERC6909.Transfer(relayer, address(0), alice, USDC, 500);
         _expectOp(CREDIT, USDC, address(0), alice, 500);
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.DepositCredited(0, alice, USDC, 500, 0);
+        emit IAssetReceiving.DepositCredited(0, alice, USDC, 500, 0);
 
         vm.prank(relayer);
-        ledger.creditDeposit(0, alice, USDC, 500);
+        _creditAt(0, alice, USDC, 500);
 
         assertEq(ledger.balanceOf(alice, USDC), 500);
         assertEq(ledger.nextDepositId(), 1);
@@ -103,7 +114,7 @@ contract AssetReceivingTest is L2Base {
         _credit(alice, ETH, 5);
 
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.DepositCredited(3, carol, DAI, 6, 3);
+        emit IAssetReceiving.DepositCredited(3, carol, DAI, 6, 3);
         _credit(carol, DAI, 6);
 
         assertEq(ledger.balanceOf(alice, ETH), 8);
@@ -117,24 +128,24 @@ contract AssetReceivingTest is L2Base {
         _credit(alice, ETH, 1);
         _credit(alice, ETH, 1);
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.DepositAlreadyCredited.selector, 0, 2));
-        ledger.creditDeposit(0, alice, ETH, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAssetReceiving.DepositAlreadyCredited.selector, 0, 2));
+        _creditAt(0, alice, ETH, 1);
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.DepositAlreadyCredited.selector, 1, 2));
-        ledger.creditDeposit(1, alice, ETH, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAssetReceiving.DepositAlreadyCredited.selector, 1, 2));
+        _creditAt(1, alice, ETH, 1);
         assertEq(ledger.balanceOf(alice, ETH), 2);
         _assertOpLog();
     }
 
     function test_creditDeposit_revertsOnGap() public {
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.DepositIdGap.selector, 1, 0));
-        ledger.creditDeposit(1, alice, ETH, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAssetReceiving.DepositIdGap.selector, 1, 0));
+        _creditAt(1, alice, ETH, 1);
 
         _credit(alice, ETH, 1);
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.DepositIdGap.selector, type(uint64).max, 1));
-        ledger.creditDeposit(type(uint64).max, alice, ETH, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAssetReceiving.DepositIdGap.selector, type(uint64).max, 1));
+        _creditAt(type(uint64).max, alice, ETH, 1);
         assertEq(ledger.nextDepositId(), 1);
         _assertOpLog();
     }
@@ -146,39 +157,29 @@ contract AssetReceivingTest is L2Base {
         uint64 next = ledger.nextDepositId();
         vm.assume(depositId != next);
         bytes4 reason = depositId < next
-            ? AssetReceiving.DepositAlreadyCredited.selector
-            : AssetReceiving.DepositIdGap.selector;
+            ? IAssetReceiving.DepositAlreadyCredited.selector
+            : IAssetReceiving.DepositIdGap.selector;
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(reason, depositId, next));
-        ledger.creditDeposit(depositId, alice, ETH, 1);
-    }
-
-    function test_creditDeposit_revertsIfNotRelayer() public {
-        vm.prank(governor);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.CallerIsNotRelayer.selector, governor));
-        ledger.creditDeposit(0, alice, ETH, 1);
-
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.CallerIsNotRelayer.selector, alice));
-        ledger.creditDeposit(0, alice, ETH, 1);
+        _creditAt(depositId, alice, ETH, 1);
     }
 
     function test_creditDeposit_revertsOnZeroRecipient() public {
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(ERC6909.ERC6909InvalidReceiver.selector, address(0)));
-        ledger.creditDeposit(0, address(0), ETH, 1);
+        _creditAt(0, address(0), ETH, 1);
     }
 
     function test_creditDeposit_revertsOnZeroAmount() public {
         vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.ZeroAmount.selector);
-        ledger.creditDeposit(0, alice, ETH, 0);
+        vm.expectRevert(IAssetReceiving.ZeroAmount.selector);
+        _creditAt(0, alice, ETH, 0);
     }
 
     function test_creditDeposit_failedCreditKeepsDepositId() public {
         vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.ZeroAmount.selector);
-        ledger.creditDeposit(0, alice, ETH, 0);
+        vm.expectRevert(IAssetReceiving.ZeroAmount.selector);
+        _creditAt(0, alice, ETH, 0);
         assertEq(ledger.nextDepositId(), 0);
         assertEq(_credit(alice, ETH, 7), 0);
         assertEq(ledger.nextDepositId(), 1);
@@ -195,9 +196,9 @@ contract AssetReceivingTest is L2Base {
         _credit(alice, USDC, MAX128);
         vm.prank(relayer);
         vm.expectRevert(
-            abi.encodeWithSelector(AssetReceiving.BalanceCapExceeded.selector, alice, USDC, MAX + 1)
+            abi.encodeWithSelector(IAssetReceiving.BalanceCapExceeded.selector, alice, USDC, MAX + 1)
         );
-        ledger.creditDeposit(1, alice, USDC, 1);
+        _creditAt(1, alice, USDC, 1);
 
         // other ids and other owners are separate balances
         _credit(alice, DAI, MAX128);
@@ -213,13 +214,13 @@ contract AssetReceivingTest is L2Base {
         if (uint256(first) + second > MAX) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    AssetReceiving.BalanceCapExceeded.selector, alice, ETH, uint256(first) + second
+                    IAssetReceiving.BalanceCapExceeded.selector, alice, ETH, uint256(first) + second
                 )
             );
-            ledger.creditDeposit(1, alice, ETH, second);
+            _creditAt(1, alice, ETH, second);
             assertEq(ledger.balanceOf(alice, ETH), first);
         } else {
-            ledger.creditDeposit(1, alice, ETH, second);
+            _creditAt(1, alice, ETH, second);
             _track(CREDIT, ETH, address(0), alice, second);
             assertEq(ledger.balanceOf(alice, ETH), uint256(first) + second);
         }
@@ -232,25 +233,12 @@ contract AssetReceivingTest is L2Base {
         _assertOpLog();
     }
 
-    function test_creditDeposit_revertsWhenPaused() public {
-        vm.prank(governor);
-        ledger.setCreditsPaused(true);
-        vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.CreditsArePaused.selector);
-        ledger.creditDeposit(0, alice, ETH, 1);
-
-        vm.prank(governor);
-        ledger.setCreditsPaused(false);
-        _credit(alice, ETH, 1);
-        assertEq(ledger.balanceOf(alice, ETH), 1);
-    }
-
     function test_creditDeposit_revertsWhenHalted() public {
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
-        ledger.creditDeposit(0, alice, ETH, 1);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
+        _creditAt(0, alice, ETH, 1);
     }
 
     function testFuzz_creditDeposit_anyValidCredit(address to, uint32 tokenId, uint128 amount) public {
@@ -258,7 +246,7 @@ contract AssetReceivingTest is L2Base {
         amount = uint128(bound(amount, 1, MAX));
         _expectOp(CREDIT, tokenId, address(0), to, amount);
         vm.prank(relayer);
-        ledger.creditDeposit(0, to, tokenId, amount);
+        _creditAt(0, to, tokenId, amount);
         assertEq(ledger.balanceOf(to, tokenId), amount);
         _assertOpLog();
     }
@@ -274,7 +262,7 @@ contract AssetReceivingTest is L2Base {
         emit IERC6909.Transfer(alice, alice, address(0), USDC, 40);
         _expectOp(WITHDRAW, USDC, alice, l1Alice, 40);
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.WithdrawalRequested(1, alice, l1Alice, USDC, 40);
+        emit IAssetReceiving.WithdrawalRequested(1, alice, l1Alice, USDC, 40);
 
         vm.prank(alice);
         ledger.withdraw(USDC, 40, l1Alice);
@@ -295,14 +283,14 @@ contract AssetReceivingTest is L2Base {
     function test_withdraw_revertsOnZeroL1Recipient() public {
         _credit(alice, ETH, 5);
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.ZeroL1Recipient.selector);
+        vm.expectRevert(IAssetReceiving.ZeroL1Recipient.selector);
         ledger.withdraw(ETH, 5, address(0));
     }
 
     function test_withdraw_revertsOnZeroAmount() public {
         _credit(alice, ETH, 5);
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.ZeroAmount.selector);
+        vm.expectRevert(IAssetReceiving.ZeroAmount.selector);
         ledger.withdraw(ETH, 0, l1Alice);
     }
 
@@ -321,20 +309,10 @@ contract AssetReceivingTest is L2Base {
     function test_withdraw_revertsWhenHalted() public {
         _credit(alice, ETH, 5);
         vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.withdraw(ETH, 5, l1Alice);
-    }
-
-    function test_withdraw_allowedWhileCreditsPaused() public {
-        _credit(alice, ETH, 5);
-        vm.prank(governor);
-        ledger.setCreditsPaused(true);
-        _expectOp(WITHDRAW, ETH, alice, l1Alice, 5);
-        vm.prank(alice);
-        ledger.withdraw(ETH, 5, l1Alice);
-        _assertOpLog();
     }
 
     function testFuzz_withdraw_anyPartOfBalance(uint128 credited, uint128 amount, address l1Recipient)
@@ -355,9 +333,11 @@ contract AssetReceivingTest is L2Base {
                              TOKEN METADATA
     //////////////////////////////////////////////////////////////*/
 
-    function test_setTokenMetadata_byRelayer() public {
+    function test_setTokenMetadata_byMetadataRelayer() public {
+        vm.prank(governor);
+        ledger.setMetadataRelayer(relayer);
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.TokenMetadataSet(USDC, "USD Coin", "USDC", 6);
+        emit IAssetReceiving.TokenMetadataSet(USDC, "USD Coin", "USDC", 6);
         vm.prank(relayer);
         ledger.setTokenMetadata(USDC, "USD Coin", "USDC", 6);
         assertEq(ledger.name(USDC), "USD Coin");
@@ -366,6 +346,8 @@ contract AssetReceivingTest is L2Base {
     }
 
     function test_setTokenMetadata_byGovernorOverwrites() public {
+        vm.prank(governor);
+        ledger.setMetadataRelayer(relayer);
         vm.prank(relayer);
         ledger.setTokenMetadata(DAI, "Dai", "DAI", 17);
         vm.prank(governor);
@@ -376,12 +358,20 @@ contract AssetReceivingTest is L2Base {
 
     function test_setTokenMetadata_revertsForOthers() public {
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.CallerIsNotRelayerOrGovernor.selector, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetReceiving.CallerIsNotMetadataRelayerOrGovernor.selector, alice)
+        );
+        ledger.setTokenMetadata(USDC, "Fake", "FAKE", 6);
+        // Without a metadata relayer, a courier has no say either.
+        vm.prank(relayer);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetReceiving.CallerIsNotMetadataRelayerOrGovernor.selector, relayer)
+        );
         ledger.setTokenMetadata(USDC, "Fake", "FAKE", 6);
     }
 
     function test_setTokenMetadata_doesNotTouchOpLog() public {
-        vm.prank(relayer);
+        vm.prank(governor);
         ledger.setTokenMetadata(USDC, "USD Coin", "USDC", 6);
         _assertOpLog();
     }
@@ -390,50 +380,18 @@ contract AssetReceivingTest is L2Base {
                                  ROLES
     //////////////////////////////////////////////////////////////*/
 
-    function test_setRelayer_replacesRelayer() public {
+    function test_setMetadataRelayer_setsAndEmits() public {
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.RelayerSet(relayer, carol);
+        emit IAssetReceiving.MetadataRelayerSet(address(0), carol);
         vm.prank(governor);
-        ledger.setRelayer(carol);
-        assertEq(ledger.relayer(), carol);
-
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.CallerIsNotRelayer.selector, relayer));
-        ledger.creditDeposit(0, alice, ETH, 1);
-
-        vm.prank(carol);
-        ledger.creditDeposit(0, alice, ETH, 1);
-        assertEq(ledger.balanceOf(alice, ETH), 1);
+        ledger.setMetadataRelayer(carol);
+        assertEq(ledger.metadataRelayer(), carol);
     }
 
-    function test_setRelayer_revertsOnZero() public {
-        vm.prank(governor);
-        vm.expectRevert(AssetReceiving.ZeroRelayer.selector);
-        ledger.setRelayer(address(0));
-    }
-
-    function test_setRelayer_revertsIfNotGovernor() public {
+    function test_setMetadataRelayer_revertsIfNotGovernor() public {
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, relayer));
-        ledger.setRelayer(relayer);
-    }
-
-    function test_setCreditsPaused_setsFlagAndEmits() public {
-        vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.CreditsPausedSet(true);
-        vm.prank(governor);
-        ledger.setCreditsPaused(true);
-        assertTrue(ledger.creditsPaused());
-
-        vm.prank(governor);
-        ledger.setCreditsPaused(false);
-        assertFalse(ledger.creditsPaused());
-    }
-
-    function test_setCreditsPaused_revertsIfNotGovernor() public {
-        vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, relayer));
-        ledger.setCreditsPaused(true);
+        ledger.setMetadataRelayer(relayer);
     }
 
     function test_transferOwnership_isTwoStep() public {
@@ -452,12 +410,12 @@ contract AssetReceivingTest is L2Base {
 
         vm.prank(governor);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, governor));
-        ledger.setCreditsPaused(true);
+        ledger.setMetadataRelayer(governor);
     }
 
     function test_renounceOwnership_isDisabled() public {
         vm.prank(governor);
-        vm.expectRevert(AssetReceiving.RenounceOwnershipDisabled.selector);
+        vm.expectRevert(IAssetReceiving.RenounceOwnershipDisabled.selector);
         ledger.renounceOwnership();
         assertEq(ledger.owner(), governor);
     }
@@ -466,33 +424,32 @@ contract AssetReceivingTest is L2Base {
                                EXODUS HALT
     //////////////////////////////////////////////////////////////*/
 
-    function test_haltForExodus_byRelayer() public {
+    function testFuzz_haltForExodus_anyoneWithAnAttestation(address caller) public {
         vm.expectEmit(true, true, true, true, address(ledger));
-        emit AssetReceiving.Halted();
-        vm.prank(relayer);
-        ledger.haltForExodus();
+        emit IAssetReceiving.Halted();
+        vm.prank(caller);
+        _halt();
         assertTrue(ledger.halted());
     }
 
-    function test_haltForExodus_byGovernor() public {
+    /// @dev The governor alone can no longer freeze L2.
+    function test_haltForExodus_revertsWithoutAttestation() public {
         vm.prank(governor);
-        ledger.haltForExodus();
-        assertTrue(ledger.halted());
-    }
-
-    function test_haltForExodus_revertsForOthers() public {
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(AssetReceiving.CallerIsNotRelayerOrGovernor.selector, alice));
-        ledger.haltForExodus();
+        vm.expectRevert(abi.encodeWithSelector(IAttesterSet.TooFewSignatures.selector, 0, THRESHOLD));
+        ledger.haltForExodus("");
+        bytes memory one = _signBy(_exodusDigest(ledger), _range(0, 1));
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IAttesterSet.TooFewSignatures.selector, 1, THRESHOLD));
+        ledger.haltForExodus(one);
         assertFalse(ledger.halted());
     }
 
     function test_haltForExodus_revertsWhenAlreadyHalted() public {
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(governor);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
-        ledger.haltForExodus();
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
+        _halt();
     }
 
     function test_haltForExodus_stopsEveryOpAndFreezesLog() public {
@@ -503,34 +460,27 @@ contract AssetReceivingTest is L2Base {
         ledger.approve(carol, ETH, 10);
 
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
 
         vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
-        ledger.creditDeposit(1, alice, ETH, 1);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
+        _creditAt(1, alice, ETH, 1);
 
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.transfer(bob, ETH, 1);
 
         vm.prank(bob);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.transferFrom(alice, bob, ETH, 1);
 
         vm.prank(carol);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.transferFrom(alice, carol, ETH, 1);
 
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         ledger.withdraw(ETH, 1, l1Alice);
-
-        // the pause flag cannot lift the halt
-        vm.prank(governor);
-        ledger.setCreditsPaused(false);
-        vm.prank(relayer);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
-        ledger.creditDeposit(1, alice, ETH, 1);
 
         assertEq(ledger.balanceOf(alice, ETH), 10);
         assertEq(ledger.allowance(alice, carol, ETH), 10);

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Vm} from "forge-std/Vm.sol";
 
 import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {L2Base} from "./L2Base.sol";
 
@@ -70,7 +71,7 @@ contract AssetReceivingVectorsTest is L2Base {
                 assertEq(op.from, address(0), where);
                 uint64 depositId = ledger.nextDepositId();
                 vm.prank(relayer);
-                ledger.creditDeposit(depositId, op.to, op.tokenId, op.amount);
+                _creditAt(depositId, op.to, op.tokenId, op.amount);
             } else if (op.kind == TRANSFER) {
                 vm.prank(op.from);
                 ledger.transfer(op.to, op.tokenId, op.amount);
@@ -92,7 +93,8 @@ contract AssetReceivingVectorsTest is L2Base {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         uint256 found;
         for (uint256 k; k < logs.length; ++k) {
-            if (logs[k].emitter != address(ledger) || logs[k].topics[0] != AssetReceiving.OpLogged.selector) {
+            if (logs[k].emitter != address(ledger) || logs[k].topics[0] != IAssetReceiving.OpLogged.selector)
+            {
                 continue;
             }
             ++found;

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
 import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 
-import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
+import {IAssetReceiving} from "../../src/L2/IAssetReceiving.sol";
+import {IHoldable} from "../../src/L2/IHoldable.sol";
 import {Escrow} from "../../src/L2/examples/Escrow.sol";
 import {L2Base} from "./L2Base.sol";
 
 /// @notice The example business contract and the whole authorisation flow a user goes through:
-///         authorise (allowance or operator), the contract moves the assets, the allowance
-///         decreases, a revoke stops it; every move is logged with the owner as `from`.
+///         authorise (allowance or operator), the escrow holds the buyer's units (no custody, no
+///         op), the allowance decreases, a revoke stops it; a release is one transfer op buyer ->
+///         seller, a refund moves nothing.
 contract EscrowTest is L2Base {
     uint40 internal deadline;
 
@@ -21,11 +22,19 @@ contract EscrowTest is L2Base {
         deadline = uint40(block.timestamp + 1 days);
     }
 
-    /// @dev alice opens a deal for bob, expecting the op the escrow causes.
+    /// @dev alice opens a deal for bob: a hold on her balance, no op, nothing at the escrow.
     function _open(uint32 tokenId, uint128 amount) internal returns (uint256 dealId) {
-        _expectOp(TRANSFER, tokenId, alice, address(escrow), amount);
+        uint256 held = ledger.heldBalanceOf(alice, tokenId);
+        uint256 balance = ledger.balanceOf(alice, tokenId);
+        uint256 holdId = ledger.holdCount();
+        vm.expectEmit(true, true, true, true, address(ledger));
+        emit IHoldable.HoldPlaced(holdId, alice, address(escrow), bob, tokenId, amount, deadline);
         vm.prank(alice);
         dealId = escrow.open(bob, tokenId, amount, deadline);
+        assertEq(ledger.heldBalanceOf(alice, tokenId), held + amount, "held");
+        assertEq(ledger.balanceOf(alice, tokenId), balance, "buyer keeps the units");
+        assertEq(ledger.balanceOf(address(escrow), tokenId), 0, "no custody");
+        _assertOpLog();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -39,7 +48,7 @@ contract EscrowTest is L2Base {
 
     function test_constructor_revertsOnZeroLedger() public {
         vm.expectRevert(Escrow.ZeroLedger.selector);
-        new Escrow(IERC6909(address(0)));
+        new Escrow(IHoldable(address(0)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -67,8 +76,7 @@ contract EscrowTest is L2Base {
         uint256 first = _open(USDC, 100);
         assertEq(first, 0);
         assertEq(ledger.allowance(alice, address(escrow), USDC), 200);
-        assertEq(ledger.balanceOf(alice, USDC), 900);
-        assertEq(ledger.balanceOf(address(escrow), USDC), 100);
+        assertEq(ledger.spendableBalanceOf(alice, USDC), 900);
 
         uint256 second = _open(USDC, 150);
         assertEq(second, 1);
@@ -99,8 +107,8 @@ contract EscrowTest is L2Base {
         );
         escrow.open(bob, ETH, 1, deadline);
 
-        // already locked deals still settle after the revoke
-        _expectOp(TRANSFER, USDC, address(escrow), bob, 100);
+        // deals already held still settle after the revoke
+        _expectOp(TRANSFER, USDC, alice, bob, 100);
         vm.prank(alice);
         escrow.release(first);
         assertEq(ledger.balanceOf(bob, USDC), 100);
@@ -115,8 +123,8 @@ contract EscrowTest is L2Base {
         _open(USDC, 700);
         _open(ETH, 10);
         assertEq(ledger.allowance(alice, address(escrow), USDC), 0);
-        assertEq(ledger.balanceOf(address(escrow), USDC), 700);
-        assertEq(ledger.balanceOf(address(escrow), ETH), 10);
+        assertEq(ledger.heldBalanceOf(alice, USDC), 700);
+        assertEq(ledger.heldBalanceOf(alice, ETH), 10);
 
         vm.prank(alice);
         ledger.setOperator(address(escrow), false);
@@ -134,7 +142,7 @@ contract EscrowTest is L2Base {
         _open(USDC, 400);
         _open(USDC, 600);
         assertEq(ledger.allowance(alice, address(escrow), USDC), type(uint256).max);
-        assertEq(ledger.balanceOf(alice, USDC), 0);
+        assertEq(ledger.spendableBalanceOf(alice, USDC), 0);
         _assertOpLog();
     }
 
@@ -146,10 +154,10 @@ contract EscrowTest is L2Base {
         ledger.setOperator(address(escrow), true);
         vm.prank(carol);
         vm.expectRevert(
-            abi.encodeWithSelector(ERC6909.ERC6909InsufficientBalance.selector, carol, 0, 100, USDC)
+            abi.encodeWithSelector(IHoldable.InsufficientSpendableBalance.selector, carol, USDC, 0, 100)
         );
         escrow.open(bob, USDC, 100, deadline);
-        assertEq(ledger.balanceOf(alice, USDC), 1000);
+        assertEq(ledger.heldBalanceOf(alice, USDC), 0);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -168,6 +176,30 @@ contract EscrowTest is L2Base {
         assertEq(deal.amount, 250);
         assertEq(deal.deadline, deadline);
         assertEq(uint8(deal.status), uint8(Escrow.Status.Open));
+
+        IHoldable.Hold memory h = ledger.getHold(deal.holdId);
+        assertEq(h.owner, alice);
+        assertEq(h.holder, address(escrow));
+        assertEq(h.beneficiary, bob);
+        assertEq(h.amount, 250);
+        assertEq(h.expiresAt, deadline);
+        assertEq(uint8(h.status), uint8(IHoldable.HoldStatus.Active));
+    }
+
+    function test_open_buyerCannotSpendTheDealsUnits() public {
+        vm.prank(alice);
+        ledger.setOperator(address(escrow), true);
+        _open(USDC, 250);
+        vm.startPrank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(IHoldable.InsufficientSpendableBalance.selector, alice, USDC, 750, 751)
+        );
+        ledger.transfer(carol, USDC, 751);
+        vm.expectRevert(
+            abi.encodeWithSelector(IHoldable.InsufficientSpendableBalance.selector, alice, USDC, 750, 1000)
+        );
+        ledger.withdraw(USDC, 1000, l1Alice);
+        vm.stopPrank();
     }
 
     function test_open_revertsOnInvalidSeller() public {
@@ -203,7 +235,7 @@ contract EscrowTest is L2Base {
         ledger.setOperator(address(escrow), true);
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(ERC6909.ERC6909InsufficientBalance.selector, alice, 1000, 1001, USDC)
+            abi.encodeWithSelector(IHoldable.InsufficientSpendableBalance.selector, alice, USDC, 1000, 1001)
         );
         escrow.open(bob, USDC, 1001, deadline);
         assertEq(escrow.dealCount(), 0);
@@ -213,9 +245,9 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         vm.prank(governor);
-        ledger.haltForExodus();
+        _halt();
         vm.prank(alice);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
         escrow.open(bob, USDC, 1, deadline);
     }
 
@@ -230,11 +262,13 @@ contract EscrowTest is L2Base {
 
         vm.expectEmit(true, true, true, true, address(escrow));
         emit Escrow.DealReleased(dealId);
-        _expectOp(TRANSFER, USDC, address(escrow), bob, 250);
+        _expectOp(TRANSFER, USDC, alice, bob, 250);
         vm.prank(alice);
         escrow.release(dealId);
 
         assertEq(ledger.balanceOf(bob, USDC), 250);
+        assertEq(ledger.balanceOf(alice, USDC), 750);
+        assertEq(ledger.heldBalanceOf(alice, USDC), 0);
         assertEq(ledger.balanceOf(address(escrow), USDC), 0);
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Released));
 
@@ -259,6 +293,18 @@ contract EscrowTest is L2Base {
         }
     }
 
+    function test_release_revertsFromDeadline() public {
+        vm.prank(alice);
+        ledger.setOperator(address(escrow), true);
+        uint256 dealId = _open(USDC, 250);
+        uint256 holdId = escrow.getDeal(dealId).holdId;
+        vm.warp(deadline);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IHoldable.HoldExpired.selector, holdId, deadline));
+        escrow.release(dealId);
+        assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Open));
+    }
+
     function test_release_revertsOnUnknownDeal() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(Escrow.DealNotOpen.selector, 7));
@@ -273,14 +319,17 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(ETH, 4);
+        uint256 holdId = escrow.getDeal(dealId).holdId;
 
         vm.expectEmit(true, true, true, true, address(escrow));
         emit Escrow.DealRefunded(dealId);
-        _expectOp(TRANSFER, ETH, address(escrow), alice, 4);
+        vm.expectEmit(true, true, true, true, address(ledger));
+        emit IHoldable.HoldReleased(holdId, address(escrow));
         vm.prank(bob);
         escrow.refund(dealId);
 
         assertEq(ledger.balanceOf(alice, ETH), 10);
+        assertEq(ledger.spendableBalanceOf(alice, ETH), 10);
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Refunded));
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(Escrow.DealNotOpen.selector, dealId));
@@ -299,11 +348,25 @@ contract EscrowTest is L2Base {
         escrow.refund(dealId);
 
         vm.warp(deadline);
-        _expectOp(TRANSFER, ETH, address(escrow), alice, 4);
         vm.prank(alice);
         escrow.refund(dealId);
-        assertEq(ledger.balanceOf(alice, ETH), 10);
+        assertEq(ledger.spendableBalanceOf(alice, ETH), 10);
         _assertOpLog();
+    }
+
+    function test_refund_afterTheBuyerReleasedTheExpiredHoldOnTheLedger() public {
+        vm.prank(alice);
+        ledger.setOperator(address(escrow), true);
+        uint256 dealId = _open(ETH, 4);
+        vm.warp(deadline);
+        // the buyer does not need the escrow: anyone may release an expired hold
+        uint256 holdId = escrow.getDeal(dealId).holdId;
+        vm.prank(alice);
+        ledger.releaseHold(holdId);
+        assertEq(ledger.spendableBalanceOf(alice, ETH), 10);
+        vm.prank(alice);
+        escrow.refund(dealId);
+        assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Refunded));
     }
 
     function test_refund_onlyOnce() public {
@@ -321,8 +384,8 @@ contract EscrowTest is L2Base {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(Escrow.DealNotOpen.selector, dealId));
         escrow.refund(dealId);
-        // the other deal's assets stay locked
-        assertEq(ledger.balanceOf(address(escrow), USDC), 100);
+        // the other deal's units stay held
+        assertEq(ledger.heldBalanceOf(alice, USDC), 100);
     }
 
     function test_refund_revertsForStrangerEvenAfterDeadline() public {
@@ -335,17 +398,30 @@ contract EscrowTest is L2Base {
         escrow.refund(dealId);
     }
 
-    function test_refund_revertsWhenLedgerHalted() public {
+    function test_refund_stillWorksWhenLedgerHalted() public {
         vm.prank(alice);
         ledger.setOperator(address(escrow), true);
         uint256 dealId = _open(ETH, 4);
         vm.prank(relayer);
-        ledger.haltForExodus();
+        _halt();
+        // a release moves nothing, so it stays possible; the units were alice's all along
         vm.prank(bob);
-        vm.expectRevert(AssetReceiving.LedgerHalted.selector);
         escrow.refund(dealId);
-        // the revert rolled the status back: the deal is still open
+        assertEq(ledger.heldBalanceOf(alice, ETH), 0);
+        _assertOpLog();
+    }
+
+    function test_release_revertsWhenLedgerHalted() public {
+        vm.prank(alice);
+        ledger.setOperator(address(escrow), true);
+        uint256 dealId = _open(ETH, 4);
+        _halt();
+        vm.prank(alice);
+        vm.expectRevert(IAssetReceiving.LedgerHalted.selector);
+        escrow.release(dealId);
+        // the revert rolled the status back: the deal is still open, the units held for the buyer
         assertEq(uint8(escrow.getDeal(dealId).status), uint8(Escrow.Status.Open));
+        assertEq(ledger.balanceOf(alice, ETH), 10);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -364,13 +440,13 @@ contract EscrowTest is L2Base {
             allowed == type(uint256).max ? allowed : allowed - amount
         );
 
-        address payee = released ? bob : alice;
-        _expectOp(TRANSFER, USDC, address(escrow), payee, amount);
+        if (released) _expectOp(TRANSFER, USDC, alice, bob, amount);
         vm.prank(released ? alice : bob);
         if (released) escrow.release(dealId);
         else escrow.refund(dealId);
 
         assertEq(ledger.balanceOf(address(escrow), USDC), 0);
+        assertEq(ledger.heldBalanceOf(alice, USDC), 0);
         assertEq(ledger.balanceOf(alice, USDC) + ledger.balanceOf(bob, USDC), 1000);
         assertEq(ledger.balanceOf(bob, USDC), released ? amount : 0);
         _assertOpLog();

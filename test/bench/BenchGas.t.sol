@@ -77,10 +77,13 @@ contract BenchSubmitBatchGasTest is BenchGasBase {
             slots[d + i] = _withdrawSlot(i % 2 == 0 ? ETH : tokenId, address(uint160(0xe000 + i)), 1);
         }
         uint64 before = bridge.processedDeposits();
-        bytes memory data = abi.encodeCall(bridge.submitBatch, (2, 2, slots, proof));
+        bytes memory data = abi.encodeCall(
+            bridge.submitBatch,
+            (2, 2, _nextCount(bridge), _headAt(_nextCount(bridge)), slots, proof, _attested(bridge, 2))
+        );
         _cool();
-        vm.prank(batchSender);
-        bridge.submitBatch(2, 2, slots, proof);
+        vm.prank(stranger);
+        _submitTo(bridge, 2, 2, slots, proof);
         _report(
             string.concat(
                 "submitBatch/n=", vm.toString(uint256(n)), "/d=", vm.toString(d), "/w=", vm.toString(w)
@@ -187,10 +190,21 @@ contract BenchVerifierGasTest is BenchGasBase {
         IAssetStorage.BatchSlot[] memory slots = slotsStore;
         uint256 newRoot = vm.parseJsonUint(json, ".newRoot");
         uint256 newChain = vm.parseJsonUint(json, ".newOpChain");
-        bytes memory data = abi.encodeCall(bridge.submitBatch, (newRoot, newChain, slots, realProof));
+        bytes memory data = abi.encodeCall(
+            bridge.submitBatch,
+            (
+                newRoot,
+                newChain,
+                _nextCount(bridge),
+                _headAt(_nextCount(bridge)),
+                slots,
+                realProof,
+                _attested(bridge, newChain)
+            )
+        );
         _cool();
-        vm.prank(batchSender);
-        bridge.submitBatch(newRoot, newChain, slots, realProof);
+        vm.prank(stranger);
+        _submitTo(bridge, newRoot, newChain, slots, realProof);
         _report(key, data);
         assertEq(bridge.stateRoot(), newRoot, "fixture batch applied");
     }

@@ -319,7 +319,20 @@ function renderLookup(r) {
   }
   if (r.kind === "address") {
     if (r.l2Balances && r.l2Balances.length)
-      out.push(el("p", {}, "L2 balances: ", r.l2Balances.map((b) => amount(b.amount, b.token)).join(", ")));
+      out.push(
+        el(
+          "p",
+          {},
+          "L2 balances: ",
+          r.l2Balances
+            .map((b) =>
+              BigInt(b.held) > 0n
+                ? `${amount(b.amount, b.token)} (held ${amount(b.held, b.token)}, spendable ${amount(b.spendable, b.token)})`
+                : amount(b.amount, b.token),
+            )
+            .join(", "),
+        ),
+      );
     if (r.claimable && r.claimable.length)
       out.push(el("p", {}, "Claimable on L1: ", r.claimable.map((c) => amount(c.amount, c.token)).join(", ")));
     if (r.ops && r.ops.length) out.push(el("p", {}, `${r.ops.length} L2 op(s) involve this address.`));

@@ -1,6 +1,7 @@
 /**
  * Builds the contents of test/vectors/*.json from the TypeScript protocol core. Pure and
- * deterministic: no clock, no randomness, fixed key order, so two runs give identical bytes.
+ * deterministic: no clock, no randomness (signatures are RFC 6979), fixed key order, so two runs
+ * give identical bytes. Async only because viem's signing is.
  */
 import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
 import { bigIntToAddress, FIELD_MODULUS, MAX_UINT32, MAX_UINT64, MAX_UINT128, MAX_UINT160 } from "../field.js";
@@ -22,6 +23,7 @@ import {
 } from "../protocol.js";
 import { emptyRoot, StateTree } from "../tree.js";
 import { VectorState } from "./apply.js";
+import { buildAttestations } from "./attestations.js";
 import type {
   BatchFile,
   DepositsFile,
@@ -374,7 +376,7 @@ export function buildBatch(): BatchFile {
 }
 
 /** Every vector file as the exact text written to disk (2-space JSON, trailing newline). */
-export function buildVectorFiles(): Map<VectorFileName, string> {
+export async function buildVectorFiles(): Promise<Map<VectorFileName, string>> {
   const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
   return new Map<VectorFileName, string>([
     ["poseidon.json", json(buildPoseidon())],
@@ -383,5 +385,6 @@ export function buildVectorFiles(): Map<VectorFileName, string> {
     ["deposits.json", json(buildDeposits())],
     ["tree.json", json(buildTreeFile())],
     ["batch.json", json(buildBatch())],
+    ["attestations.json", json(await buildAttestations(OPLOG_OPS))],
   ]);
 }

@@ -6,17 +6,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildVectorFiles } from "./build.js";
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const outDir = argv[0];
   if (outDir === undefined || argv.length !== 1) {
     console.error("usage: node --import tsx offchain/lib/vectors/generate.ts <outdir>");
     process.exit(2);
   }
   mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of buildVectorFiles()) {
+  for (const [name, text] of await buildVectorFiles()) {
     writeFileSync(join(outDir, name), text);
     console.log(`wrote ${join(outDir, name)}`);
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -89,6 +89,41 @@ export const BatchFile = z.object({
   ),
 });
 
+const Signature = z.string().regex(/^0x[0-9a-f]{128}(1b|1c)$/, "expected a 65-byte r ‖ s ‖ v signature, v 27 or 28");
+
+export const AttestationCase = z.object({
+  note: z.string(),
+  primaryType: z.enum(["BatchAttestation", "DepositAttestation", "ExodusAttestation"]),
+  domain: z.object({
+    name: z.enum(["AssetStorage", "AssetReceiving"]),
+    version: z.literal("1"),
+    chainId: z.number().int().positive(),
+    verifyingContract: Address,
+  }),
+  /** Field name -> decimal string, lower-case address or bytes32, in the type's field order. */
+  message: z.record(z.string(), z.string()),
+  domainSeparator: Bytes32,
+  structHash: Bytes32,
+  digest: Bytes32,
+  signatures: z.array(z.object({ signer: Address, signature: Signature })),
+  /** The signatures concatenated with signers ascending (the contracts' `bytes signatures`). */
+  packed: z.string().regex(/^0x([0-9a-f]{130})*$/),
+});
+
+export const AttestationsFile = z.object({
+  ...Header,
+  typeHashes: z.object({
+    EIP712Domain: Bytes32,
+    BatchAttestation: Bytes32,
+    DepositAttestation: Bytes32,
+    ExodusAttestation: Bytes32,
+  }),
+  signers: z.array(z.object({ privateKey: Bytes32, address: Address })),
+  batch: z.array(AttestationCase),
+  deposit: z.array(AttestationCase),
+  exodus: z.array(AttestationCase),
+});
+
 export type PoseidonFile = z.infer<typeof PoseidonFile>;
 export type PackingFile = z.infer<typeof PackingFile>;
 export type OpJson = z.infer<typeof OpJson>;
@@ -105,6 +140,8 @@ export type OplogFile = z.infer<typeof OplogFile>;
 export type DepositsFile = z.infer<typeof DepositsFile>;
 export type TreeFile = z.infer<typeof TreeFile>;
 export type BatchFile = z.infer<typeof BatchFile>;
+export type AttestationCase = z.infer<typeof AttestationCase>;
+export type AttestationsFile = z.infer<typeof AttestationsFile>;
 
 /** Every vector file, by name, with its schema. */
 export const VECTOR_FILES = {
@@ -114,5 +151,6 @@ export const VECTOR_FILES = {
   "deposits.json": DepositsFile,
   "tree.json": TreeFile,
   "batch.json": BatchFile,
+  "attestations.json": AttestationsFile,
 } as const;
 export type VectorFileName = keyof typeof VECTOR_FILES;

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IERC6909} from "@openzeppelin/contracts/interfaces/IERC6909.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IHoldable} from "../IHoldable.sol";
+
 /// @title Escrow
-/// @notice Example business contract on L2: a buyer locks bridged assets for a seller; the buyer
-///         releases them to the seller, or they go back to the buyer (the seller refunds at any
-///         time, the buyer reclaims after the deadline).
-/// @dev The escrow moves the buyer's assets with ERC-6909 `transferFrom`, so the buyer must first
-///      authorise it on the ledger: `approve(escrow, tokenId, amount)` (spent allowance decreases)
-///      or `setOperator(escrow, true)` (every id, no allowance spent). See docs/business-contracts.md.
-///      Locked assets sit in the escrow's own ledger balance; each deal is settled at most once and
-///      its status is written before the ledger call (checks-effects-interactions, plus a guard).
+/// @notice Example business contract on L2: a buyer commits bridged assets to a seller; the buyer
+///         releases them to the seller before the deadline, or they stay the buyer's (the seller
+///         refunds at any time, the buyer reclaims from the deadline on).
+/// @dev An open deal is a hold on the buyer's ledger balance (`IHoldable`), never custody: the
+///      units stay in the buyer's balance and leaf, so at exodus they exit to the buyer on L1, and
+///      the escrow's own balance is always zero. The buyer must first authorise the escrow on the
+///      ledger: `approve(escrow, tokenId, amount)` (placing the hold spends the allowance) or
+///      `setOperator(escrow, true)`. The hold expires at the deadline: from then on the ledger lets
+///      anyone release it, so the buyer gets the units back even without this contract. Release
+///      executes the hold (a transfer buyer -> seller in the op log). Each deal is settled at most
+///      once and its status is written before the ledger call (checks-effects-interactions, plus a
+///      guard). See docs/business-contracts.md.
 contract Escrow is ReentrancyGuardTransient {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -32,7 +37,8 @@ contract Escrow is ReentrancyGuardTransient {
     /// @param deadline From this timestamp on the buyer may reclaim an unreleased deal.
     /// @param status Where the deal is in its life cycle.
     /// @param seller Who receives the assets on release.
-    /// @param amount The locked amount.
+    /// @param amount The held amount.
+    /// @param holdId The ledger hold on the buyer's balance that backs the deal.
     struct Deal {
         address buyer;
         uint32 tokenId;
@@ -40,14 +46,15 @@ contract Escrow is ReentrancyGuardTransient {
         Status status;
         address seller;
         uint128 amount;
+        uint256 holdId;
     }
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The ERC-6909 ledger of bridged assets (`AssetReceiving`).
-    IERC6909 public immutable ledger;
+    /// @notice The ledger of bridged assets (`AssetReceiving`), through its holds.
+    IHoldable public immutable ledger;
 
     /// @notice Number of deals opened; the next deal id.
     uint256 public dealCount;
@@ -59,7 +66,7 @@ contract Escrow is ReentrancyGuardTransient {
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice `buyer` locked `amount` of `tokenId` for `seller` in deal `dealId`.
+    /// @notice `buyer`'s `amount` of `tokenId` is held for `seller` in deal `dealId`.
     event DealOpened(
         uint256 indexed dealId,
         address indexed buyer,
@@ -100,16 +107,13 @@ contract Escrow is ReentrancyGuardTransient {
     /// @notice The caller is not the seller, and not the buyer after the deadline.
     error RefundNotAllowed(address caller);
 
-    /// @notice The ledger reported a failed transfer.
-    error LedgerTransferFailed();
-
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Binds the escrow to one ledger.
     /// @param ledger_ The L2 `AssetReceiving` contract.
-    constructor(IERC6909 ledger_) {
+    constructor(IHoldable ledger_) {
         if (address(ledger_) == address(0)) revert ZeroLedger();
         ledger = ledger_;
     }
@@ -118,12 +122,14 @@ contract Escrow is ReentrancyGuardTransient {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Locks `amount` of `tokenId` from the caller (the buyer) for `seller`.
-    /// @dev The caller must have authorised the escrow on the ledger (allowance or operator).
+    /// @notice Holds `amount` of `tokenId` of the caller (the buyer) for `seller` until `deadline`.
+    /// @dev The caller must have authorised the escrow on the ledger (allowance or operator), and
+    ///      `amount` must fit in the caller's spendable balance.
     /// @param seller Who gets the assets on release.
     /// @param tokenId The bridge token id.
-    /// @param amount The amount to lock; non-zero.
-    /// @param deadline Timestamp from which the buyer may reclaim; must be in the future.
+    /// @param amount The amount to hold; non-zero.
+    /// @param deadline Expiry of the hold: the last moment to release is just before it, and from it
+    ///        on the buyer may reclaim; must be in the future.
     /// @return dealId The id of the new deal.
     function open(address seller, uint32 tokenId, uint128 amount, uint40 deadline)
         external
@@ -148,25 +154,29 @@ contract Escrow is ReentrancyGuardTransient {
             deadline: deadline,
             status: Status.Open,
             seller: seller,
-            amount: amount
+            amount: amount,
+            holdId: 0
         });
         emit DealOpened(dealId, msg.sender, seller, tokenId, amount, deadline);
 
-        if (!ledger.transferFrom(msg.sender, address(this), tokenId, amount)) revert LedgerTransferFailed();
+        _deals[dealId].holdId = ledger.hold(msg.sender, tokenId, seller, amount, deadline);
     }
 
-    /// @notice Pays an open deal to its seller; only its buyer.
+    /// @notice Pays an open deal to its seller by executing its hold; only its buyer, before the
+    ///         deadline (the ledger refuses to execute an expired hold: `HoldExpired`).
     /// @param dealId The deal.
     function release(uint256 dealId) external nonReentrant {
         Deal storage deal = _openDeal(dealId);
         if (msg.sender != deal.buyer) revert CallerIsNotBuyer(msg.sender);
         deal.status = Status.Released;
         emit DealReleased(dealId);
-        _pay(deal.seller, deal.tokenId, deal.amount);
+        ledger.executeHold(deal.holdId, deal.amount);
     }
 
-    /// @notice Returns an open deal to its buyer: the seller at any time, the buyer once the
-    ///         deadline has passed.
+    /// @notice Returns an open deal to its buyer by releasing its hold: the seller at any time, the
+    ///         buyer once the deadline has passed.
+    /// @dev From the deadline on anyone may release the hold on the ledger directly; the deal then
+    ///      only needs its status closed here, which this call does without a ledger call.
     /// @param dealId The deal.
     function refund(uint256 dealId) external nonReentrant {
         Deal storage deal = _openDeal(dealId);
@@ -176,7 +186,8 @@ contract Escrow is ReentrancyGuardTransient {
         }
         deal.status = Status.Refunded;
         emit DealRefunded(dealId);
-        _pay(deal.buyer, deal.tokenId, deal.amount);
+        uint256 holdId = deal.holdId;
+        if (ledger.getHold(holdId).status == IHoldable.HoldStatus.Active) ledger.releaseHold(holdId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -198,10 +209,5 @@ contract Escrow is ReentrancyGuardTransient {
     function _openDeal(uint256 dealId) private view returns (Deal storage deal) {
         deal = _deals[dealId];
         if (deal.status != Status.Open) revert DealNotOpen(dealId);
-    }
-
-    /// @dev Moves the escrow's own ledger balance to `to`.
-    function _pay(address to, uint32 tokenId, uint128 amount) private {
-        if (!ledger.transfer(to, tokenId, amount)) revert LedgerTransferFailed();
     }
 }

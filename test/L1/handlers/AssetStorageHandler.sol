@@ -37,7 +37,8 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
     //////////////////////////////////////////////////////////////*/
 
     AssetStorage public immutable bridge;
-    address public immutable batchSender;
+    /// @dev Keys of the attesters (ascending by address): the first `threshold` sign every batch.
+    uint256[] internal _attesterKeys;
     MockERC20[TOKENS] internal _erc20; // index 0 unused (ETH)
     address[ACTORS] internal _actors;
     uint256 public time;
@@ -96,9 +97,9 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
 
     uint256[8] internal _proof;
 
-    constructor(AssetStorage bridge_, address batchSender_, MockERC20 plain, MockERC20 withFee) {
+    constructor(AssetStorage bridge_, uint256[] memory attesterKeys_, MockERC20 plain, MockERC20 withFee) {
         bridge = bridge_;
-        batchSender = batchSender_;
+        _attesterKeys = attesterKeys_;
         _erc20[1] = plain;
         _erc20[2] = withFee;
         _actors = [makeAddr("actor0"), makeAddr("actor1"), makeAddr("actor2")];
@@ -171,8 +172,8 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
     function submitBatch(uint256 seed, uint256 depositsWanted) external step {
         IAssetStorage.BatchSlot[] memory slots = new IAssetStorage.BatchSlot[](BATCH);
         if (bridge.exodusMode()) {
-            vm.prank(batchSender);
-            try bridge.submitBatch(_nodes[1], 0, slots, _proof) {
+            (uint64 n, bytes32 h, bytes memory sigs) = _attestation(0);
+            try bridge.submitBatch(_nodes[1], 0, n, h, slots, _proof, sigs) {
                 forbiddenCallSucceeded = true;
             } catch {}
             return;
@@ -207,8 +208,8 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
             }
         }
         uint256 newChain = uint256(keccak256(abi.encode("opChain", seed, bridge.batchCount()))) % R;
-        vm.prank(batchSender);
-        try bridge.submitBatch(_nodes[1], newChain, slots, _proof) {
+        (uint64 count, bytes32 head, bytes memory signatures) = _attestation(newChain);
+        try bridge.submitBatch(_nodes[1], newChain, count, head, slots, _proof, signatures) {
             succeeded["submitBatch"]++;
             if (d != 0) succeeded["batchWithDeposits"]++;
             if (i != d) succeeded["batchWithL2Ops"]++;
@@ -426,5 +427,20 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
 
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;
+    }
+
+    /// @dev The next batch's attested L2 op count and head, signed by the threshold's first attesters.
+    function _attestation(uint256 newChain)
+        internal
+        view
+        returns (uint64 count, bytes32 head, bytes memory sigs)
+    {
+        count = bridge.l2OpCount() + 1;
+        head = keccak256(abi.encode("handler head", count));
+        bytes32 digest = bridge.batchDigest(bridge.batchCount(), newChain, count, head);
+        for (uint256 k = 0; k < bridge.attesterThreshold(); k++) {
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(_attesterKeys[k], digest);
+            sigs = bytes.concat(sigs, abi.encodePacked(r, s, v));
+        }
     }
 }

@@ -1,11 +1,11 @@
 /**
- * Reads the L2 op log over JSON-RPC (viem): the confirmed tip, `OpLogged` events of a block range,
+ * Reads the L2 op log over JSON-RPC (viem), for the extractor and the attester: the confirmed tip, `OpLogged` events of a block range,
  * the stored `opCount()`/`opHead()` at a block and block hashes. Callers retry these through withRetry.
  */
 import type { Hex, PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
+import type { OpLogEvent, StoredOpLog } from "../lib/oplog.js";
 import type { Op } from "../lib/protocol.js";
-import type { OpLogEvent, StoredOpLog } from "./oplog.js";
 
 /**
  * The newest block with at least `confirmations` confirmations (the latest block has one), or

@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Hex } from "viem";
-import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
-import { MalformedOpError, OpHeadMismatchError, OpIndexGapError, StoredHeadMismatchError } from "./errors.js";
-import { checkStoredHead, GENESIS_CURSOR, type OpLogEvent, verifyOpLog } from "./oplog.js";
+import {
+  checkStoredHead,
+  GENESIS_CURSOR,
+  MalformedOpError,
+  OpHeadMismatchError,
+  OpIndexGapError,
+  type OpLogEvent,
+  StoredHeadMismatchError,
+  verifyOpLog,
+} from "./oplog.js";
+import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "./protocol.js";
 
 const alice = "0x00000000000000000000000000000000000a11ce" as const;
 const bob = "0x0000000000000000000000000000000000000b0b" as const;

@@ -1,0 +1,185 @@
+/**
+ * Following both chains up to their confirmed blocks (docs/protocol.md section 14.3):
+ * - L2 `OpLogged`: every op's keccak head recomputed and compared with the event's, the ledger's
+ *   `opCount()`/`opHead()` compared with the rebuilt log at the end of every range, and the
+ *   Poseidon op chain (section 7) computed after each op;
+ * - L1 `DepositQueued`: deposit ids contiguous from 0, each record stored.
+ * A mismatch throws a FollowHalt: the attester stops following that chain and refuses what
+ * depends on it until an operator looks.
+ */
+import { type Address, getAbiItem, type Hex, type PublicClient } from "viem";
+import { assetStorageAbi } from "../lib/abi.js";
+import { checkStoredHead, OpLogError, verifyOpLog } from "../lib/oplog.js";
+import { nextOpChain } from "../lib/protocol.js";
+import { scanBlockRanges } from "../runtime/blockranges.js";
+import type { Logger } from "../runtime/log.js";
+import { blockHash, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
+import { rpcRetry } from "../runtime/rpc.js";
+import type { AttesterStore, FollowedDeposit, FollowedOp, L1Cursor, L2Cursor } from "./store.js";
+
+/** The chain can no longer be followed without an operator (mismatch, gap, reorg). */
+export class FollowHalt extends Error {
+  override name = "FollowHalt";
+  constructor(
+    readonly chain: "L1" | "L2",
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface FollowContext {
+  client: PublicClient;
+  address: Address;
+  confirmations: number;
+  blockRange: number;
+  store: AttesterStore;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/** The newest block with `confirmations` blocks on top (0 = the head), or null before it exists. */
+export async function confirmedBlock(
+  ctx: Pick<FollowContext, "client" | "confirmations" | "log" | "signal">,
+): Promise<bigint | null> {
+  const head = await rpcRetry("eth_blockNumber", () => ctx.client.getBlockNumber({ cacheTime: 0 }), ctx);
+  const block = head - BigInt(ctx.confirmations);
+  return block >= 0n ? block : null;
+}
+
+/** Throws FollowHalt when the last followed block is no longer canonical (a reorg deeper than CONFIRMATIONS). */
+async function checkNoReorg(
+  ctx: FollowContext,
+  chain: "L1" | "L2",
+  cursor: { nextBlock: bigint; lastBlockHash: Hex | null },
+): Promise<void> {
+  if (cursor.lastBlockHash === null) return;
+  const last = cursor.nextBlock - 1n;
+  const hash = await rpcRetry(`block ${last}`, () => blockHash(ctx.client, last), ctx);
+  if (hash.toLowerCase() !== cursor.lastBlockHash.toLowerCase()) {
+    throw new FollowHalt(
+      chain,
+      `${chain} block ${last} changed from ${cursor.lastBlockHash} to ${hash} after it was followed: a reorg deeper than CONFIRMATIONS; raise CONFIRMATIONS and start from an empty ATTESTER_DATA_DIR`,
+    );
+  }
+}
+
+/** Follows L2 OpLogged up to `target`; resolves with the new cursor. */
+export async function followL2(ctx: FollowContext, target: bigint): Promise<L2Cursor> {
+  let cursor = ctx.store.l2Cursor();
+  if (cursor.nextBlock > target) return cursor;
+  await checkNoReorg(ctx, "L2", cursor);
+  await scanBlockRanges({
+    from: cursor.nextBlock,
+    to: target,
+    blockRange: ctx.blockRange,
+    fetch: (from, to) => fetchOpLogEvents(ctx.client, ctx.address, from, to),
+    onRange: async (_from, to, events) => {
+      cursor = await applyL2Range(ctx, cursor, to, events);
+    },
+    log: ctx.log,
+    signal: ctx.signal,
+    what: "OpLogged",
+  });
+  return cursor;
+}
+
+async function applyL2Range(
+  ctx: FollowContext,
+  cursor: L2Cursor,
+  to: bigint,
+  events: Awaited<ReturnType<typeof fetchOpLogEvents>>,
+): Promise<L2Cursor> {
+  const stored = await rpcRetry(
+    `opCount/opHead at L2 block ${to}`,
+    () => readStoredOpLog(ctx.client, ctx.address, to),
+    ctx,
+  );
+  let verified: ReturnType<typeof verifyOpLog>;
+  try {
+    verified = verifyOpLog({ nextIndex: cursor.opCount, head: cursor.opHead }, events);
+    checkStoredHead(verified.cursor, stored);
+  } catch (error) {
+    if (error instanceof OpLogError) throw new FollowHalt("L2", error.message, { cause: error });
+    throw error;
+  }
+  let chain = cursor.opChain;
+  const ops: FollowedOp[] = verified.ops.map((e) => {
+    chain = nextOpChain(chain, e.op);
+    return { opIndex: e.opIndex, op: e.op, head: e.head, opChain: chain, blockNumber: e.blockNumber };
+  });
+  const hash = await rpcRetry(`block ${to}`, () => blockHash(ctx.client, to), ctx);
+  const next: L2Cursor = {
+    nextBlock: to + 1n,
+    opCount: verified.cursor.nextIndex,
+    opHead: verified.cursor.head,
+    opChain: chain,
+    lastBlockHash: hash,
+  };
+  ctx.store.commitL2(ops, next);
+  if (ops.length)
+    ctx.log.info("L2 ops followed", { toBlock: to, ops: ops.length, opCount: next.opCount, opHead: next.opHead });
+  return next;
+}
+
+const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
+
+async function fetchDeposits(ctx: FollowContext, from: bigint, to: bigint): Promise<FollowedDeposit[]> {
+  const logs = await ctx.client.getLogs({
+    address: ctx.address,
+    event: DEPOSIT_QUEUED,
+    fromBlock: from,
+    toBlock: to,
+    strict: true,
+  });
+  const deposits = logs.map((l) => {
+    if (l.blockNumber === null || l.logIndex === null)
+      throw new Error(`getLogs returned a pending DepositQueued log in [${from}, ${to}]`);
+    const a = l.args;
+    const d: FollowedDeposit = {
+      depositId: Number(a.depositId),
+      recipient: a.recipient,
+      tokenId: a.tokenId,
+      amount: a.amount,
+      depositor: a.depositor,
+      timestamp: a.timestamp,
+      blockNumber: l.blockNumber,
+    };
+    return { d, order: [l.blockNumber, l.logIndex] as const };
+  });
+  deposits.sort((x, y) => (x.order[0] === y.order[0] ? x.order[1] - y.order[1] : x.order[0] < y.order[0] ? -1 : 1));
+  return deposits.map((x) => x.d);
+}
+
+/** Follows L1 DepositQueued up to `target`; resolves with the new cursor. */
+export async function followL1(ctx: FollowContext, target: bigint): Promise<L1Cursor> {
+  let cursor = ctx.store.l1Cursor();
+  if (cursor.nextBlock > target) return cursor;
+  await checkNoReorg(ctx, "L1", cursor);
+  await scanBlockRanges({
+    from: cursor.nextBlock,
+    to: target,
+    blockRange: ctx.blockRange,
+    fetch: (from, to) => fetchDeposits(ctx, from, to),
+    onRange: async (_from, to, deposits) => {
+      deposits.forEach((d, i) => {
+        if (d.depositId !== cursor.depositCount + i) {
+          throw new FollowHalt(
+            "L1",
+            `deposit ids jump: expected deposit ${cursor.depositCount + i}, L1 logs give ${d.depositId} (block ${d.blockNumber}); check the L1 RPC and deployBlock`,
+          );
+        }
+      });
+      const hash = await rpcRetry(`block ${to}`, () => blockHash(ctx.client, to), ctx);
+      cursor = { nextBlock: to + 1n, depositCount: cursor.depositCount + deposits.length, lastBlockHash: hash };
+      ctx.store.commitL1(deposits, cursor);
+      if (deposits.length)
+        ctx.log.info("L1 deposits followed", { toBlock: to, deposits: deposits.map((d) => d.depositId) });
+    },
+    log: ctx.log,
+    signal: ctx.signal,
+    what: "DepositQueued",
+  });
+  return cursor;
+}
