@@ -161,7 +161,7 @@ describe("monitor restart on anvil", () => {
     await setAutomine(bridge.l2.anvil.url, false);
     let db = openDatabase(config.dbPath);
     let controller = new AbortController();
-    let running = runMonitor({ config, db, log, signal: controller.signal });
+    let running = runMonitor({ config, db, log, signal: controller.signal, attestations: bridge.attestations });
     const sentAt = Date.now();
     while (storeOf(db)?.status !== "sent" && Date.now() - sentAt < 10_000) await new Promise((r) => setTimeout(r, 10));
     controller.abort(new Error("killed"));
@@ -177,7 +177,7 @@ describe("monitor restart on anvil", () => {
     lines.length = 0;
     db = openDatabase(config.dbPath);
     controller = new AbortController();
-    running = runMonitor({ config, db, log, signal: controller.signal });
+    running = runMonitor({ config, db, log, signal: controller.signal, attestations: bridge.attestations });
     const restartedAt = Date.now();
     try {
       while (storeOf(db)?.creditTx === original && Date.now() - restartedAt < 15_000)
