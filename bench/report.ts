@@ -3,7 +3,7 @@
  * Pure functions (tested by test/bench/report.test.ts). Every number in the report is either a
  * measurement from the sections or is labelled as an estimate/extrapolation with its formula.
  */
-import type { GasSection } from "./gas.js";
+import type { GasFigure, GasSection } from "./gas.js";
 import type { Machine } from "./lib.js";
 import type { ConstraintRow, ConstraintsSection, E2ESection, SetupSection, StepTiming } from "./others.js";
 import type { PoolResult, ProvingRow } from "./proving.js";
@@ -371,6 +371,38 @@ export function headlineText(r: Report): string {
     `${"-".repeat(w0)}  ${"-".repeat(w1)}  ---------`,
     ...rows.map((x) => `${x.figure.padEnd(w0)}  ${x.value.padEnd(w1)}  ${x.reference}`.trimEnd()),
   ].join("\n");
+}
+
+/** The per-signature cost of attestations (BenchAttestationGasTest), or nothing when not measured. */
+function attestationGas(l1: Record<string, GasFigure>): string[] {
+  const rows: string[][] = [];
+  for (const call of ["submitBatch", "creditDeposit"]) {
+    const at = (k: number) => l1[`attest/${call}/sigs=${k}`];
+    const one = at(1);
+    const three = at(3);
+    if (!one || !three) continue;
+    rows.push([
+      call,
+      ...[1, 2, 3].map((k) => fmt(at(k)?.tx)),
+      fmt((three.tx - one.tx) / 2),
+      fmt((three.exec - one.exec) / 2),
+    ]);
+  }
+  if (rows.length === 0) return [];
+  return [
+    "",
+    "### Attestation gas per signature",
+    "",
+    "Transaction gas with 1, 2 and 3 attester signatures (a set of 3, threshold 1, so only the count changes; " +
+      "test/bench/BenchGas.t.sol `BenchAttestationGasTest`). The dev deployment signs with M = 2 of N = 3. " +
+      "Anchor: Hyperlane's multisig ISM pays 6.5k-7.4k gas per extra signature.",
+    "",
+    table(
+      ["call", "1 sig (tx)", "2 sigs (tx)", "3 sigs (tx)", "per extra signature (tx)", "of which exec"],
+      rows,
+      ":--|--:|--:|--:|--:|--:",
+    ),
+  ];
 }
 
 function table(head: string[], rows: (string | number)[][], align?: string): string {
@@ -742,6 +774,7 @@ export function renderMarkdown(r: Report): string {
           shaVerdict(d.sha256.rows),
       );
     }
+    p(...attestationGas(l1));
     const l2 = snap.l2;
     p(
       "",

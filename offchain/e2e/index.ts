@@ -159,8 +159,9 @@ async function main(): Promise<number> {
       queue: clusterQueue,
       midProof,
       killAttester: async () => {
-        await procs.stop("attester-3", "SIGKILL");
-        return `attester-3 SIGKILLed: attester-1 and attester-2 (the threshold, ${E2E_THRESHOLD}) sign from now on`;
+        // attester-1 has the lowest address, so couriers packed its signature first until now.
+        await procs.stop("attester-1", "SIGKILL");
+        return `attester-1 SIGKILLed: attester-2 and attester-3 (the threshold, ${E2E_THRESHOLD}) sign from now on`;
       },
     });
     out(`\n${journal.table()}\n`);

@@ -230,7 +230,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
   });
 
-  await j.step("kill the node (and attester-3, for good) while a batch is being proven; restart the node", async () => {
+  await j.step("kill the node (and attester-1, for good) while a batch is being proven; restart the node", async () => {
     await waitFor("a proof job in progress", async () => ((await queue.stats()).proving > 0 ? true : undefined));
     await sleep(1_000);
     await o.procs.stop("node", "SIGKILL");

@@ -23,7 +23,7 @@ export function sortedAttesters(keys: readonly Hex[]): { address: Address; key: 
 }
 
 /** Packs the signatures of `keys` (ascending by address) over `digest`. */
-export async function signDigest(keys: readonly Hex[], digest: Hex): Promise<Attested> {
+export async function packedSignaturesOf(keys: readonly Hex[], digest: Hex): Promise<Attested> {
   const signers = sortedAttesters(keys);
   const sigs = await Promise.all(signers.map((s) => privateKeyToAccount(s.key).sign({ hash: digest })));
   return { signatures: concat(sigs), signers: signers.map((s) => s.address) };
@@ -53,7 +53,7 @@ export function localAttesters(o: LocalAttestersOptions): AttestationSource {
         functionName: "depositDigest",
         args: [depositId, record],
       });
-      return signDigest(keys, digest);
+      return packedSignaturesOf(keys, digest);
     },
     async batch(c: BatchClaim) {
       const digest = await o.l1.readContract({
@@ -62,7 +62,7 @@ export function localAttesters(o: LocalAttestersOptions): AttestationSource {
         functionName: "batchDigest",
         args: [c.batchNumber, c.newOpChain, c.l2OpCount, c.l2OpHead],
       });
-      return signDigest(keys, digest);
+      return packedSignaturesOf(keys, digest);
     },
     async exodus() {
       const digest = await o.l2.readContract({
@@ -70,7 +70,7 @@ export function localAttesters(o: LocalAttestersOptions): AttestationSource {
         abi: assetReceivingAbi,
         functionName: "exodusDigest",
       });
-      return signDigest(keys, digest);
+      return packedSignaturesOf(keys, digest);
     },
   };
 }

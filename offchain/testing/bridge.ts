@@ -60,6 +60,8 @@ export interface TestBridge {
   deploymentsDir: string;
   /** Environment for the services (RPC URLs, chain ids, keys, DEPLOYMENTS_DIR). */
   env: Record<string, string>;
+  /** Environment shared by attester processes of this bridge (each adds its key, data dir and port). */
+  attesterEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,13 @@ async function chain(chainId: number, name: string): Promise<ChainHandle> {
 }
 
 export async function startTestBridge(
-  opts: { treeDepth?: number; batchSize?: number; priorityDeadline?: bigint; verifier?: Address } = {},
+  opts: {
+    treeDepth?: number;
+    batchSize?: number;
+    priorityDeadline?: bigint;
+    /** "real": the committed Groth16 verifier (src/verifier/BatchVerifier.sol); default: accept every proof. */
+    verifier?: "real";
+  } = {},
 ): Promise<TestBridge> {
   ensureForgeArtifacts(["AssetStorage", "AssetReceiving"]);
   const treeDepth = opts.treeDepth ?? 16;
@@ -85,7 +93,10 @@ export async function startTestBridge(
   try {
     const governor = privateKeyToAccount(ROLES.governor).address;
     const l1env = { client: l1.client, wallet: l1.wallet(ROLES.governor) };
-    const verifier = opts.verifier ?? (await deployBytecode(l1env, ACCEPT_ALL_VERIFIER_INITCODE));
+    const verifier =
+      opts.verifier === "real"
+        ? await deployArtifact(l1env, "Groth16Verifier", [], "BatchVerifier.sol")
+        : await deployBytecode(l1env, ACCEPT_ALL_VERIFIER_INITCODE);
     const attesters = sortedAttesters(TEST_ATTESTER_KEYS).map((a) => a.address);
     const delay = (opts.priorityDeadline ?? 300n) * 2n;
     // L1 binds the L2 ledger's address, which is the governor's next CREATE address on L2.
@@ -159,6 +170,14 @@ export async function startTestBridge(
         SENDER_PRIVATE_KEY: ROLES.sender,
         // Services built from this environment ask no attester: tests inject `attestations`.
         ATTESTER_URLS: "http://127.0.0.1:9",
+      },
+      attesterEnv: {
+        L1_RPC_URL: l1.anvil.url,
+        L2_RPC_URL: l2.anvil.url,
+        L1_CHAIN_ID: "31337",
+        L2_CHAIN_ID: "31338",
+        DEPLOYMENTS_DIR: deploymentsDir,
+        POLL_INTERVAL_MS: "100",
       },
       stop: async () => {
         await Promise.all([l1.anvil.stop(), l2.anvil.stop()]);

@@ -3,7 +3,9 @@ pragma solidity 0.8.28;
 
 import {console} from "forge-std/console.sol";
 
+import {AssetStorage} from "../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {AssetReceiving} from "../../src/L2/AssetReceiving.sol";
 import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {Groth16Verifier} from "../../src/verifier/BatchVerifier.sol";
 import {AssetStorageBase} from "../L1/AssetStorageBase.sol";
@@ -324,5 +326,45 @@ contract BenchUserGasTest is BenchGasBase {
 
     function test_bench_exodus_depth32() public {
         _exodus(32);
+    }
+}
+
+/// @notice What each attester signature costs: submitBatch (L1) and creditDeposit (L2) with 1, 2 and 3
+///         signatures from a set of 3 with threshold 1, so only the signature count changes (anchor:
+///         Hyperlane's multisig ISM, 6.5k-7.4k gas per extra signature). Keys `attest/<call>/sigs=<k>`.
+contract BenchAttestationGasTest is BenchGasBase {
+    function test_bench_submitBatch_perSignature() public {
+        IAssetStorage.DeployParams memory p = _params(address(new AcceptingVerifier()), BATCH, DEPTH);
+        p.attesterThreshold = 1;
+        bridge = new AssetStorage(governor, p);
+        _submit(1, 1, _noops(BATCH)); // steady state: counters and head non-zero
+        uint256 snap = vm.snapshotState();
+        for (uint256 k = 1; k <= 3; k++) {
+            vm.revertToState(snap);
+            uint64 count = _nextCount(bridge);
+            bytes memory sigs = _signBy(_batchDigest(bridge, 1, 2, count, _headAt(count)), _range(0, k));
+            bytes memory data =
+                abi.encodeCall(bridge.submitBatch, (2, 2, count, _headAt(count), _noops(BATCH), proof, sigs));
+            _cool();
+            bridge.submitBatch(2, 2, count, _headAt(count), _noops(BATCH), proof, sigs);
+            _report(string.concat("attest/submitBatch/sigs=", vm.toString(k)), data);
+            assertEq(bridge.batchCount(), 2, "batch applied");
+        }
+    }
+
+    function test_bench_creditDeposit_perSignature() public {
+        AssetReceiving ledger = new AssetReceiving(governor, 31_337, makeAddr("l1Storage"), attesterSet, 1, 1);
+        BridgeProtocol.DepositRecord memory rec = BridgeProtocol.DepositRecord(alice, 0, 1 ether, alice, 1);
+        ledger.creditDeposit(0, rec, _signBy(ledger.depositDigest(0, rec), _range(0, 1)));
+        uint256 snap = vm.snapshotState();
+        for (uint256 k = 1; k <= 3; k++) {
+            vm.revertToState(snap);
+            bytes memory sigs = _signBy(ledger.depositDigest(1, rec), _range(0, k));
+            bytes memory data = abi.encodeCall(ledger.creditDeposit, (1, rec, sigs));
+            vm.cool(address(ledger));
+            ledger.creditDeposit(1, rec, sigs);
+            _report(string.concat("attest/creditDeposit/sigs=", vm.toString(k)), data);
+            assertEq(ledger.balanceOf(alice, 0), 2 ether, "credit applied");
+        }
     }
 }
