@@ -29,7 +29,9 @@ function setup(extracted: number) {
     `INSERT INTO extractor_ops (op_index, kind, token_id, from_address, to_address, amount, head, block_number, tx_hash, log_index, extracted_at)
      VALUES (?, ?, ?, ?, ?, ?, '0x', 1, '0x', 0, 0)`,
   );
-  ops.slice(0, extracted).forEach((o, i) => insert.run(i, o.kind, o.tokenId, o.from, o.to, o.amount.toString()));
+  for (const [i, o] of ops.slice(0, extracted).entries()) {
+    insert.run(i, o.kind, o.tokenId, o.from, o.to, o.amount.toString());
+  }
   const l1 = { batchCount: 1n, opChain: 0n };
   const l2 = { opCount: BigInt(extracted) };
   const watch = new PrefixWatch({

@@ -148,7 +148,14 @@ describe("BullmqProofQueue (real redis-server)", () => {
     c = await q.claim("w1", 1500);
     assert.equal(c?.attempt, 1, "a released job keeps its attempt count");
     const claimed = async (worker: string) => {
-      await waitFor(`the retry by ${worker}`, async () => (c = await q.claim(worker, 1500)) !== null, 10_000);
+      await waitFor(
+        `the retry by ${worker}`,
+        async () => {
+          c = await q.claim(worker, 1500);
+          return c !== null;
+        },
+        10_000,
+      );
       return c;
     };
     await q.fail(7, "w1", "boom 1");

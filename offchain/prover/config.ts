@@ -36,7 +36,9 @@ export function loadQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConf
     problems.push(`PROOF_QUEUE (environment): letters, digits, _ . - only (got ${JSON.stringify(queueName)})`);
   const stall = env.PROOF_STALL_ATTEMPTS?.trim() || undefined;
   if (stall !== undefined && !(/^\d+$/.test(stall) && Number(stall) >= 1 && Number(stall) <= 1000))
-    problems.push(`PROOF_STALL_ATTEMPTS (environment): must be a whole number from 1 to 1000 (got ${JSON.stringify(stall)})`);
+    problems.push(
+      `PROOF_STALL_ATTEMPTS (environment): must be a whole number from 1 to 1000 (got ${JSON.stringify(stall)})`,
+    );
   if (problems.length) throw new ConfigError(problems);
   return { redisUrl: url, queueName, ...(stall !== undefined ? { stallAfterAttempts: Number(stall) } : {}) };
 }
