@@ -16,7 +16,7 @@ DEPTH ?= 16
 BATCH ?= 4
 
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
-TS_TESTS = $(shell find offchain script test -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
+TS_TESTS = $(shell find offchain script test tools -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
 .PHONY: help install build test test-all test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors vectors-check ptau test-setup
 
@@ -64,10 +64,11 @@ test-ts: install ## node:test suites of the off-chain code (incl. the BullMQ que
 typecheck: install ## tsc --noEmit over all TypeScript
 	$(BIN)/tsc --noEmit -p .
 
-lint: install ## forge fmt --check, solhint, biome
+lint: install ## forge fmt --check, solhint, biome, the off-chain layer and cycle check (tools/check-layers.ts)
 	$(FORGE) fmt --check
 	$(BIN)/solhint --max-warnings 0 'src/**/*.sol'
 	$(BIN)/biome check .
+	$(TSX) tools/check-layers.ts
 
 fmt: install ## Format Solidity and TypeScript in place
 	$(FORGE) fmt
