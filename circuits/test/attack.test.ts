@@ -56,14 +56,7 @@ before(async () => {
   procs = new ProcessGroup(join(root, "logs"));
   const started = await startAttesters(procs, {
     root,
-    env: {
-      L1_RPC_URL: bridge.l1.anvil.url,
-      L2_RPC_URL: bridge.l2.anvil.url,
-      L1_CHAIN_ID: "31337",
-      L2_CHAIN_ID: "31338",
-      DEPLOYMENTS_DIR: bridge.deploymentsDir,
-      POLL_INTERVAL_MS: "100",
-    },
+    env: bridge.attesterEnv,
   });
   urls = started.map((a) => a.url);
 });

@@ -48,6 +48,7 @@ export type CommandName =
   | "status"
   | "exit"
   | "cancel-deposit"
+  | "relay-deposit"
   | "wait";
 
 const TOKEN = (required: boolean, what = "the token"): OptionSpec => ({
@@ -213,6 +214,25 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: "deposit-id", type: "string", placeholder: "<id>", description: "the L1 deposit id", required: true },
     ],
     examples: ["cancel-deposit --deposit-id 7"],
+    sends: true,
+  },
+  {
+    name: "relay-deposit",
+    summary: "relay your L1 deposit to L2 yourself (when the monitor is down)",
+    details:
+      "Reads the DepositQueued record from L1, asks the attesters (--attesters or ATTESTER_URLS) for their " +
+      "signatures and calls AssetReceiving.creditDeposit with them; you pay the L2 gas. Deposits are credited " +
+      "in order, so --id must be the next one L2 credits.",
+    options: [
+      { name: "id", type: "string", placeholder: "<id>", description: "the L1 deposit id", required: true },
+      {
+        name: "attesters",
+        type: "string",
+        placeholder: "<urls>",
+        description: "the attesters' URLs, comma-separated (default: ATTESTER_URLS)",
+      },
+    ],
+    examples: ["relay-deposit --id 7", "relay-deposit --id 7 --attesters http://a1:8600,http://a2:8600"],
     sends: true,
   },
   {

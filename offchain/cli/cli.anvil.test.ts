@@ -16,6 +16,7 @@ import { readBatch } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { emptyRoot } from "../lib/tree.js";
 import { SqliteProofQueue } from "../prover/queue.js";
+import { Alarms } from "../runtime/alarms.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
 import { readBatchToSend } from "../sender/batches.js";
@@ -403,6 +404,23 @@ describe("CLI on anvil", () => {
     const text = await cli(["status"]);
     assert.match(text.out, /last proven batch: #1 \(2 batches\)/);
     assert.match(text.out, /exodus mode: {7}off/);
+    // An alarm the node raised (runtime/alarms.ts) is shown with what to do, until it clears.
+    const db = openDatabase(join(dataDir, "bridge.sqlite"));
+    const alarms = new Alarms({ db, log: silentLogger });
+    alarms.raise("proof-stalled", {
+      service: "prover",
+      message: "the proof of batch 2 failed 3 attempt(s)",
+      action: "read the last error",
+    });
+    const alarmed = await cli(["status"]);
+    assert.match(
+      alarmed.out,
+      /ALARM proof-stalled \(prover, since .*\): the proof of batch 2 failed 3 attempt\(s\)\n {4}what to do: read the last error/,
+    );
+    assert.equal((await cliJson(["status"])).node.alarms[0].name, "proof-stalled");
+    alarms.clear("proof-stalled");
+    db.close();
+    assert.doesNotMatch((await cli(["status"])).out, /ALARM/);
     const c = await cliJson(["claim"]);
     assert.deepEqual(
       c.claimed.map((x: { symbol: string; amount: string }) => [x.symbol, x.amount]),

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { type Address, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
+import { zUrlList } from "../runtime/env.js";
 import {
   type ChainConfig,
   ConfigError,
@@ -34,7 +35,16 @@ const EnvSchema = z.object({
   L2_CHAIN_ID: zInt(1).default(31338),
   DEPLOYMENTS_DIR: z.string().min(1).default("deployments"),
   DATA_DIR: z.string().min(1).default("build/node"),
+  ATTESTER_URLS: zUrlList.optional(),
 });
+
+/** A comma-separated list of http(s) URLs given on the command line. */
+function parseUrlList(given: string): string[] {
+  const parsed = zUrlList.safeParse(given);
+  if (!parsed.success)
+    throw new InputError(`--attesters must be comma-separated http(s) URLs of attesters, got "${given}"`);
+  return parsed.data;
+}
 
 /** PRIVATE_KEY, checked without ever echoing it (parseConfig would print a bad value). */
 function readPrivateKey(env: NodeJS.ProcessEnv): `0x${string}` | undefined {
@@ -115,6 +125,14 @@ export class CliContext {
 
   get assetReceiving(): Address {
     return contractAddress(this.deployment("L2"), "AssetReceiving");
+  }
+
+  /** The attesters' URLs: `given` (comma-separated) or ATTESTER_URLS. */
+  attesterUrls(given?: string): string[] {
+    const urls = given === undefined ? this.env.ATTESTER_URLS : parseUrlList(given);
+    if (!urls?.length)
+      throw new InputError("no attesters: pass --attesters <url,url,...> or set ATTESTER_URLS (their HTTP APIs)");
+    return urls;
   }
 
   /** The signing account's address, or undefined without PRIVATE_KEY. */

@@ -11,6 +11,7 @@ import { CliContext, type ContextOptions, InputError } from "./context.js";
 import { deposit } from "./deposit.js";
 import { cancelDeposit, ExitPathError, exit } from "./exodus.js";
 import { approve, setOperator, transfer, withdraw } from "./ledger.js";
+import { relayDeposit } from "./relay.js";
 import { type CommandResult, toJson } from "./result.js";
 import { status } from "./status.js";
 import { TxError } from "./tx.js";
@@ -35,6 +36,7 @@ const RUN: Record<string, (ctx: CliContext, v: Values) => Promise<CommandResult>
   status: (c, v) => status(c, v as never),
   exit: (c, v) => exit(c, v as never),
   "cancel-deposit": (c, v) => cancelDeposit(c, v as never),
+  "relay-deposit": (c, v) => relayDeposit(c, v as never),
   wait: (c, v) => waitWithdrawal(c, v as never),
 };
 

@@ -8,6 +8,7 @@ import { readBatch, readExtractorProgress } from "../extractor/store.js";
 import { BullmqProofQueue, describeProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
 import { type QueueStats, SqliteProofQueue } from "../prover/queue.js";
+import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
 import type { Db } from "../runtime/db.js";
 import { receivingAbi, storageAbi } from "./abi.js";
@@ -86,6 +87,7 @@ async function nodeStatus(db: Db, provenBatch: bigint | null) {
     (await clusterProverStats()) ?? (tableExists(db, "proof_jobs") ? await new SqliteProofQueue(db).stats() : null);
   const proven = provenBatch !== null ? readBatch(db, Number(provenBatch)) : undefined;
   return {
+    alarms: readAlarms(db),
     extractor,
     prover: prover ? { ...prover, queueDepth: prover.pending + prover.proving } : null,
     provenOps: proven ? proven.firstOp + proven.opCount : provenBatch === null ? 0 : null,
@@ -154,6 +156,12 @@ export async function status(ctx: CliContext, a: { db?: string }): Promise<Comma
       const n = await nodeStatus(db, provenBatch);
       data.node = { db: path, ...n };
       lines.push(`Node (${path})`);
+      for (const al of n.alarms) {
+        lines.push(
+          `  ALARM ${al.name} (${al.service}, since ${new Date(al.since).toISOString()}): ${al.message}`,
+          `    what to do: ${al.action}`,
+        );
+      }
       const x = n.extractor;
       lines.push(
         x

@@ -19,6 +19,7 @@ import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol
 import { BridgeState } from "../lib/state.js";
 import { MonitorStore } from "../monitor/store.js";
 import { SqliteProofQueue } from "../prover/queue.js";
+import { Alarms } from "../runtime/alarms.js";
 import { publicClientFor } from "../runtime/chains.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
@@ -319,6 +320,22 @@ describe("explorer API", () => {
     const again = (await w.get("/api/status")).body;
     assert.equal(again.provenRoot.matchesDatabase, false);
     assert.equal(again.exodus.active, true);
+    assert.deepEqual(again.alarms, []);
+
+    // An alarm of the node (runtime/alarms.ts) is in the status, for the page's banner.
+    const alarms = new Alarms({ db: w.db, log: silentLogger });
+    alarms.raise("l1-diverged", { service: "monitor", message: "L1 is not a prefix of L2", action: "see the docs" });
+    const alarmed = (await w.get("/api/status")).body;
+    assert.deepEqual(
+      alarmed.alarms.map((a: { name: string; service: string; message: string; action: string }) => [
+        a.name,
+        a.service,
+        a.message,
+        a.action,
+      ]),
+      [["l1-diverged", "monitor", "L1 is not a prefix of L2", "see the docs"]],
+    );
+    alarms.clear("l1-diverged");
   });
 
   it("GET /api/deposits: newest first, with L2 credit status, batch and proof stage", async () => {

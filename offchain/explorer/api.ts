@@ -277,6 +277,8 @@ export class ExplorerApi {
         batches: dbBatches,
         database: t.has("schema_migrations"),
       },
+      /** Conditions that stop the bridge until an operator acts (docs/operations.md, Alarms). */
+      alarms: t.alarms(),
       unavailable: s.unavailable,
     };
   }

@@ -4,6 +4,7 @@
  * this database) reads as empty. Nothing here writes.
  */
 import type { ProofJobRow } from "../prover/queue.js";
+import { type Alarm, readAlarms } from "../runtime/alarms.js";
 import type { Db } from "../runtime/db.js";
 
 export interface DepositRow {
@@ -274,6 +275,11 @@ export class NodeTables {
       "monitor_tokens",
       "SELECT token_id AS tokenId, token, symbol, decimals FROM monitor_tokens ORDER BY token_id",
     );
+  }
+
+  /** The node's active alarms (runtime/alarms.ts: a stalled proof, L1 diverged from L2). */
+  alarms(): Alarm[] {
+    return readAlarms(this.db);
   }
 
   checkpoint<T>(key: string): T | undefined {

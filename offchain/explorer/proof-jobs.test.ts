@@ -1,6 +1,6 @@
 /**
  * The explorer's proof column from either proof queue: the same job history (a batch proven, one
- * proving by a named worker, one failed with its error, one pending after a failed attempt, one
+ * proving by a named worker, one failed twice with its error, one pending after a failed attempt, one
  * never claimed, one never enqueued) driven through the ProofQueue interface into SqliteProofQueue
  * and into BullmqProofQueue on a real redis-server (offchain/testing/redis.ts), then read through
  * /api/batches of the real HTTP server: both must show each batch the same, as one expected table.
@@ -82,7 +82,7 @@ const ERROR_3 = "worker crashed: SIGSEGV";
 const RETRY_DELAY_MS = 50;
 
 /**
- * The same history on any queue (maxAttempts 2), through the ProofQueue interface only. Jobs are
+ * The same history on any queue (a stall after 2 failed attempts), through the ProofQueue interface only. Jobs are
  * enqueued one at a time so both queues claim the same one (their orders differ for retries).
  */
 async function driveJobs(db: Db, queue: ReleasableProofQueue): Promise<void> {
@@ -107,7 +107,7 @@ async function driveJobs(db: Db, queue: ReleasableProofQueue): Promise<void> {
   });
   await enqueue(1); // proving by worker-b
   await claim("worker-b", 1);
-  await enqueue(2); // failed: two attempts, the last error shown
+  await enqueue(2); // two failed attempts, the last error shown; waiting for its third (jobs never end failed)
   await claim("worker-c", 2);
   await queue.fail(2, "worker-c", "first try failed");
   await sleep(RETRY_DELAY_MS * 3);
@@ -122,7 +122,7 @@ async function driveJobs(db: Db, queue: ReleasableProofQueue): Promise<void> {
   const stats = await queue.stats();
   assert.deepEqual(
     [stats.pending, stats.proving, stats.proven, stats.failed],
-    [2, 1, 1, 1],
+    [3, 1, 1, 0],
     "the queue itself agrees on the history",
   );
 }
@@ -132,11 +132,11 @@ const EXPECTED = [
   { batch: 5, status: "pending", proof: "not-enqueued", worker: null, attempts: 0, provingMs: null, error: null },
   { batch: 4, status: "pending", proof: "pending", worker: null, attempts: 0, provingMs: null, error: null },
   { batch: 3, status: "pending", proof: "pending", worker: null, attempts: 1, provingMs: null, error: ERROR_3 },
-  { batch: 2, status: "failed", proof: "failed", worker: null, attempts: 2, provingMs: null, error: ERROR_2 },
+  { batch: 2, status: "pending", proof: "pending", worker: null, attempts: 2, provingMs: null, error: ERROR_2 },
   { batch: 1, status: "proving", proof: "proving", worker: "worker-b", attempts: 1, provingMs: null, error: null },
   { batch: 0, status: "proven", proof: "proven", worker: "worker-a", attempts: 1, provingMs: 41_000, error: null },
 ];
-const COUNTS = { pending: 3, proving: 1, proven: 1, sending: 0, submitted: 0, failed: 1, unknown: 0 };
+const COUNTS = { pending: 4, proving: 1, proven: 1, sending: 0, submitted: 0, failed: 0, unknown: 0 };
 
 const table = (body: any) =>
   body.batches.map((b: any) => ({
@@ -223,7 +223,7 @@ function bullmq(url: string, o: { commandTimeoutMs?: number } = {}): BullmqProof
   const q = new BullmqProofQueue({
     url,
     queueName: `explorer-${process.pid}-${++seq}`,
-    maxAttempts: 2,
+    stallAfterAttempts: 2,
     retryDelayMs: RETRY_DELAY_MS,
     commandTimeoutMs: o.commandTimeoutMs ?? 10_000,
     log: silentLogger,
@@ -249,7 +249,9 @@ describe("explorer proof status: SQLite and BullMQ show the same", () => {
   const sources: { name: string; open: (db: Db) => Promise<{ queue: ReleasableProofQueue; redisUrl?: string }> }[] = [
     {
       name: "sqlite",
-      open: async (db) => ({ queue: new SqliteProofQueue(db, { maxAttempts: 2, retryDelayMs: RETRY_DELAY_MS }) }),
+      open: async (db) => ({
+        queue: new SqliteProofQueue(db, { stallAfterAttempts: 2, retryDelayMs: RETRY_DELAY_MS }),
+      }),
     },
     { name: "bullmq", open: async () => ({ queue: bullmq(redis.url), redisUrl: redis.url }) },
   ];

@@ -31,7 +31,13 @@ export async function main(
     log.error("cannot start", { error: (error as Error).message });
     return 2;
   }
-  const db = openDatabase(config.dbPath);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.dbPath, { owners: ["extractor"] });
+  } catch (error) {
+    log.error("cannot start", { error: (error as Error).message });
+    return 2;
+  }
   try {
     const signal = shutdownSignal(log);
     log.info("extractor starting", {

@@ -234,6 +234,7 @@ export async function creditDeposits(
             abi: assetReceivingAbi,
             functionName: "creditDeposit",
             args,
+            blockTag: "latest",
           }),
         { log: dlog, signal: ctx.signal },
       );
@@ -252,7 +253,7 @@ export async function creditDeposits(
     const data = encodeFunctionData({ abi: assetReceivingAbi, functionName: "creditDeposit", args });
     const sent = await sendTransaction(
       { client: ctx.l2, wallet: ctx.wallet, log: dlog, signal: ctx.signal, ...ctx.tx },
-      { to: ctx.assetReceiving, data, what: `creditDeposit ${d.depositId}` },
+      { to: ctx.assetReceiving, data, what: `creditDeposit ${d.depositId}`, abi: assetReceivingAbi },
       { onSent: (hash) => store.markSent(d.depositId, hash) },
     );
     if (sent.kind === "nonceTaken") continue; // re-read nextDepositId: the other transaction may have been our credit
@@ -263,10 +264,7 @@ export async function creditDeposits(
         reverted
           ? "credit reverted on L2: not marked done"
           : "L2 credit does not match the L1 deposit: not marked done",
-        {
-          tx: sent.hash,
-          reason: check.reason,
-        },
+        { tx: sent.hash, reason: sent.revertReason ? `${check.reason}: ${sent.revertReason}` : check.reason },
       );
       store.markFailed(d.depositId, reverted ? "failed" : "mismatch", check.reason, sent.hash);
       metrics.inc("monitor_credit_failures_total", 1, { reason: reverted ? "reverted" : "mismatch" });

@@ -71,8 +71,10 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     revertOnChain: new Set(),
     wrongEvent: new Set(),
   };
-  l1.contract(STORAGE, assetStorageAbi, {});
+  // No batch proven: L1's op chain is the empty prefix of any op log (the divergence check).
+  l1.contract(STORAGE, assetStorageAbi, { batchCount: () => 0n, opChain: () => 0n });
   l2.contract(RECEIVING, assetReceivingAbi, {
+    opCount: () => ledger.opCount,
     nextDepositId: () => ledger.next,
     halted: () => ledger.halted,
     creditDeposit: ([id]) => {

@@ -3,6 +3,7 @@
  * Configuration from the environment (docs/operations.md); stops cleanly on SIGINT/SIGTERM.
  */
 
+import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
 import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
@@ -15,12 +16,14 @@ const log = createLogger("monitor");
 async function main(): Promise<number> {
   const config = loadMonitorConfig();
   const signal = shutdownSignal(log);
-  const db = openDatabase(config.dbPath);
+  const db = openDatabase(config.dbPath, { owners: ["monitor"] });
   log.info("database", { path: config.dbPath });
   const metrics = new Metrics();
-  if (config.metricsPort !== undefined) await serveMetrics(metrics, config.metricsPort, { signal, log });
+  const alarms = new Alarms({ db, metrics, log, repeatMs: loadAlarmConfig().repeatMs });
+  if (config.metricsPort !== undefined)
+    await serveMetrics(metrics, config.metricsPort, { signal, log, health: () => healthOf(alarms) });
   try {
-    await runMonitor({ config, db, log, signal, metrics });
+    await runMonitor({ config, db, log, signal, metrics, alarms });
   } finally {
     db.close();
   }

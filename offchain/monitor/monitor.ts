@@ -1,10 +1,13 @@
 /**
  * The monitor service: each tick scans L1 up to the confirmed head, relays exodus (and then stops
- * crediting), relays docked tokens' metadata, and credits queued deposits on L2 in order.
+ * crediting), checks that L1's proven state is still a prefix of L2's op log (divergence.ts: if
+ * not, it stops crediting and raises the `l1-diverged` alarm), relays docked tokens' metadata, and
+ * credits queued deposits on L2 in order.
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
 
 import type { PublicClient } from "viem";
+import { Alarms } from "../runtime/alarms.js";
 import { httpAttestations } from "../runtime/attestation-http.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
@@ -14,6 +17,7 @@ import { Metrics } from "../runtime/metrics.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { MonitorConfig } from "./config.js";
 import { creditDeposits } from "./credit.js";
+import { DIVERGENCE_ALARM, PrefixWatch } from "./divergence.js";
 import { relayExodus } from "./exodus.js";
 import { type MetadataContext, relayTokenMetadata } from "./metadata.js";
 import { scanL1 } from "./scan.js";
@@ -28,6 +32,8 @@ export interface MonitorDeps {
   attestations?: AttestationSource;
   /** Shared metrics registry (the supervisor serves one for all services); default: a private one. */
   metrics?: Metrics;
+  /** Where the monitor raises its alarms (the node shares one); default: a private one on `db`. */
+  alarms?: Alarms;
   /** Injected clients (tests); default: built from the config. */
   l1?: PublicClient;
   l2?: PublicClient;
@@ -50,7 +56,12 @@ export const MONITOR_METRICS: [name: string, type: "gauge" | "counter", help: st
   ["monitor_credits_total", "counter", "Credits sent and confirmed by this process"],
   ["monitor_credit_failures_total", "counter", "Credits refused by simulation, reverted, or mismatching"],
   ["monitor_tick_errors_total", "counter", "Ticks that ended with an error (retried next tick)"],
+  ["monitor_l1_diverged", "gauge", "1 while L1's proven op chain is not a prefix of L2's op log (credits stopped)"],
 ];
+
+const DIVERGENCE_ACTION =
+  "credits are stopped; check L1_RPC_URL, L2_RPC_URL, the deployment files and DATA_DIR, then find the L1 batch " +
+  "(BatchVerified) and who sent it; docs/operations.md, Alarms: l1-diverged";
 
 export class MonitorService {
   readonly store: MonitorStore;
@@ -58,6 +69,10 @@ export class MonitorService {
   private readonly l1: PublicClient;
   private readonly l2ctx: MetadataContext;
   private haltedWarned = false;
+  private readonly prefix: PrefixWatch;
+  private readonly alarms: Alarms;
+  /** The last verdict of the prefix check (kept while it is unknown). */
+  private diverged = false;
 
   constructor(private readonly deps: MonitorDeps) {
     const { config, db, log, signal } = deps;
@@ -70,6 +85,16 @@ export class MonitorService {
     this.l1 = deps.l1 ?? publicClientFor(config.l1);
     const l2 = deps.l2 ?? publicClientFor(config.l2);
     const wallet = deps.l2Wallet ?? walletClientFor(config.l2, config.relayerKey);
+    this.alarms = deps.alarms ?? new Alarms({ db, metrics: this.metrics, log });
+    this.prefix = new PrefixWatch({
+      l1: this.l1,
+      l2,
+      assetStorage: config.assetStorage,
+      assetReceiving: config.assetReceiving,
+      db,
+      log,
+      signal,
+    });
     this.l2ctx = {
       l1: this.l1,
       suspectRounds: new Map(),
@@ -112,6 +137,7 @@ export class MonitorService {
         return; // no credit after exodus: L1 refunds unprocessed deposits by cancelDeposit
       }
       await relayTokenMetadata(this.l2ctx);
+      if (await this.checkDivergence()) return; // no credit into a bridge this node cannot prove
       const round = await creditDeposits(this.l2ctx);
       if (round.stop === "halted" && !this.haltedWarned) {
         this.haltedWarned = true;
@@ -123,6 +149,27 @@ export class MonitorService {
     } finally {
       this.updateGauges();
     }
+  }
+
+  /** Runs the prefix check; true while L1 and L2 have parted ways (the alarm is raised again every round). */
+  private async checkDivergence(): Promise<boolean> {
+    const r = await this.prefix.check();
+    if (r.state === "diverged") {
+      this.diverged = true;
+      this.alarms.raise(DIVERGENCE_ALARM, {
+        service: "monitor",
+        message: `${r.message}; credits stopped`,
+        action: DIVERGENCE_ACTION,
+        details: { l1BatchCount: r.batchCount, l1OpChain: r.opChain, nodeOps: r.nodeOps, l2Ops: r.l2Ops },
+      });
+    } else if (r.state === "consistent") {
+      this.diverged = false;
+      this.alarms.clear(DIVERGENCE_ALARM);
+    } else {
+      this.deps.log.debug("L1/L2 prefix check undecided", { reason: r.reason });
+    }
+    this.metrics.set("monitor_l1_diverged", this.diverged ? 1 : 0);
+    return this.diverged;
   }
 
   private updateGauges(): void {

@@ -141,4 +141,76 @@ describe("monitor restart on anvil", () => {
     assert.equal(progress.pendingCredits, 0);
     assert.deepEqual(errors, []);
   });
+
+  it("restarted with its own credit still pending: replaces it after TX_TIMEOUT_MS and the credit completes", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "monitor-pending-"));
+    const config = loadMonitorConfig({
+      ...bridge.env,
+      DATA_DIR: dataDir,
+      POLL_INTERVAL_MS: "50",
+      TX_TIMEOUT_MS: "1000",
+    });
+    const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
+    const log = createLogger("monitor", { level: "debug", write: (l) => lines.push(JSON.parse(l)) });
+    const relayer = privateKeyToAccount(ROLES.relayer).address;
+    const id = Number(await nextDepositId());
+    await deposit(id);
+    const storeOf = (db: ReturnType<typeof openDatabase>) => new MonitorStore(db).deposit(id);
+
+    // The first run sends the credit and is killed while it waits in the mempool (automine off).
+    await setAutomine(bridge.l2.anvil.url, false);
+    let db = openDatabase(config.dbPath);
+    let controller = new AbortController();
+    let running = runMonitor({ config, db, log, signal: controller.signal, attestations: bridge.attestations });
+    const sentAt = Date.now();
+    while (storeOf(db)?.status !== "sent" && Date.now() - sentAt < 10_000) await new Promise((r) => setTimeout(r, 10));
+    controller.abort(new Error("killed"));
+    await running;
+    const original = storeOf(db)?.creditTx as `0x${string}`;
+    assert.ok(original, "the first run sent a credit");
+    db.close();
+    const a = await bridge.l2.client.getTransaction({ hash: original });
+    const nonce = await bridge.l2.client.getTransactionCount({ address: relayer });
+    assert.equal(await bridge.l2.client.getTransactionCount({ address: relayer, blockTag: "pending" }), nonce + 1);
+
+    // The restart finds it pending, waits TX_TIMEOUT_MS, and replaces it (same nonce, higher fees).
+    lines.length = 0;
+    db = openDatabase(config.dbPath);
+    controller = new AbortController();
+    running = runMonitor({ config, db, log, signal: controller.signal, attestations: bridge.attestations });
+    const restartedAt = Date.now();
+    try {
+      while (storeOf(db)?.creditTx === original && Date.now() - restartedAt < 15_000)
+        await new Promise((r) => setTimeout(r, 20));
+      const replacement = storeOf(db)?.creditTx as `0x${string}`;
+      assert.notEqual(replacement, original, "a replacement was sent");
+      assert.ok(Date.now() - restartedAt >= 1000, "not before TX_TIMEOUT_MS");
+      const b = await bridge.l2.client.getTransaction({ hash: replacement });
+      assert.equal(b.nonce, a.nonce, "same nonce");
+      assert.ok(b.maxFeePerGas! > a.maxFeePerGas! && b.maxPriorityFeePerGas! > a.maxPriorityFeePerGas!, "bumped fees");
+      await mineBlocks(bridge.l2.anvil.url, 1);
+      const doneAt = Date.now();
+      while (storeOf(db)?.status !== "credited" && Date.now() - doneAt < 10_000)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.equal(storeOf(db)?.status, "credited");
+      assert.equal(storeOf(db)?.creditTx, replacement);
+      assert.equal(await nextDepositId(), BigInt(id + 1));
+      assert.equal(
+        await bridge.l2.client.getTransactionCount({ address: relayer }),
+        nonce + 1,
+        "one transaction mined",
+      );
+      assert.deepEqual(
+        lines.filter((l) => l.level === "error").map((l) => l.msg),
+        [],
+        "no round failed while the credit was pending",
+      );
+      assert.ok(lines.some((l) => l.msg === "own transaction pending from before: replacing it after the timeout"));
+    } finally {
+      controller.abort(new Error("done"));
+      await running;
+      db.close();
+      await setAutomine(bridge.l2.anvil.url, true);
+    }
+  });
 });

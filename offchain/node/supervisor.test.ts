@@ -13,8 +13,9 @@ import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import { SqliteProofQueue } from "../prover/queue.js";
+import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
-import { openDatabase } from "../runtime/db.js";
+import { DatabaseLockedError, openDatabase } from "../runtime/db.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 import { loadNodeConfig, runNode } from "./supervisor.js";
 
@@ -163,5 +164,248 @@ describe("runNode on anvil", () => {
         .map((l) => JSON.parse(l).service),
     );
     for (const s of ["node", "monitor", "extractor", "sender"]) assert.ok(services.has(s), `${s} logged to node.log`);
+  });
+});
+
+/** JSON lines of the node log. */
+const logLines = (dataDir: string): { level: string; msg: string; [k: string]: unknown }[] =>
+  existsSync(join(dataDir, "node.log"))
+    ? readFileSync(join(dataDir, "node.log"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    : [];
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("runNode: node defects of issue 20 (anvil)", () => {
+  let bridge: TestBridge;
+  before(async () => {
+    bridge = await startTestBridge();
+  });
+  after(async () => {
+    await bridge?.stop();
+  });
+
+  const deposit = async () => {
+    const hash = await bridge.l1.wallet(ROLES.user).writeContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "depositETH",
+      args: ["0x00000000000000000000000000000000000a11ce"],
+      value: parseEther("1"),
+    });
+    await bridge.l1.client.waitForTransactionReceipt({ hash });
+  };
+  const l1 = (functionName: "batchCount" | "opChain") =>
+    bridge.l1.client.readContract({ address: bridge.assetStorage, abi: assetStorageAbi, functionName });
+  const nextDepositId = () =>
+    bridge.l2.client.readContract({
+      address: bridge.assetReceiving,
+      abi: assetReceivingAbi,
+      functionName: "nextDepositId",
+    });
+  const start = (extra: Record<string, string> = {}) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "node-"));
+    const config = loadNodeConfig({
+      ...bridge.env,
+      NODE_SERVICES: "monitor,extractor,sender",
+      DATA_DIR: dataDir,
+      POLL_INTERVAL_MS: "50",
+      BATCH_TIMEOUT_MS: "0",
+      METRICS_PORT: "0",
+      ALARM_LOG_INTERVAL_MS: "200",
+      ...extra,
+    });
+    const controller = new AbortController();
+    let ready: (u: string) => void = () => {};
+    const metricsUrl = new Promise<string>((r) => (ready = r));
+    const node = runNode(config, {
+      signal: controller.signal,
+      echo: false,
+      attestations: bridge.attestations,
+      onReady: (i) => ready(i.metricsUrl!),
+    });
+    return { dataDir, config, controller, node, metricsUrl };
+  };
+
+  it("a second node on the same DATA_DIR is refused while the first runs", async () => {
+    const first = start();
+    const url = await first.metricsUrl;
+    assert.equal((await fetch(url.replace("/metrics", "/health"))).status, 200);
+    await assert.rejects(
+      runNode(loadNodeConfig({ ...bridge.env, NODE_SERVICES: "monitor", DATA_DIR: first.dataDir }), {
+        signal: new AbortController().signal,
+        echo: false,
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof DatabaseLockedError, String(e));
+        assert.match(e.message, /the monitor of .*bridge\.sqlite is already running \(pid \d+ on .*\): two nodes/);
+        return true;
+      },
+    );
+    const r = spawnSync(process.execPath, ["--import", "tsx", "offchain/node.ts"], {
+      env: { ...process.env, ...bridge.env, NODE_SERVICES: "sender", DATA_DIR: first.dataDir },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /the sender of .* is already running .*Stop the other process first/);
+    first.controller.abort();
+    assert.equal(await first.node, 0);
+    // Released on exit: the same DATA_DIR starts again.
+    const again = start({ DATA_DIR: first.dataDir });
+    await again.metricsUrl;
+    again.controller.abort();
+    assert.equal(await again.node, 0);
+  });
+
+  it("a proof job that fails three times and then succeeds: the stall is an alarm meanwhile, then the batch lands", async () => {
+    const n = start();
+    const url = await n.metricsUrl;
+    const health = url.replace("/metrics", "/health");
+    const before = await l1("batchCount");
+    await deposit();
+    // Play the prover (no backoff on this queue's failures, so the test does not wait for it).
+    const db = openDatabase(n.config.dbPath);
+    const queue = new SqliteProofQueue(db, { retryDelayMs: 0 });
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const job = await until(`claim ${attempt}`, () =>
+          queue.claim("test-prover", 10_000).then((j) => j ?? undefined),
+        );
+        assert.equal(job.attempt, attempt);
+        await queue.fail(job.batchNumber, "test-prover", `worker crashed (attempt ${attempt})`);
+      }
+      // The stall is visible: /health, metrics, repeated error lines, and the table status/explorer read.
+      const body = await until("an unhealthy /health", async () => {
+        const r = await fetch(health);
+        return r.status === 503 ? r.text() : undefined;
+      });
+      assert.match(
+        body,
+        /ALARM proof-stalled \(prover\): the proof of batch \d+ failed 3 attempt\(s\); last error: worker crashed \(attempt 3\)/,
+      );
+      const text = await (await fetch(url)).text();
+      assert.match(text, /^node_alarm\{alarm="proof-stalled"\} 1$/m);
+      assert.match(text, /^prover_stalled_jobs 1$/m);
+      await until(
+        "the alarm logged again",
+        async () =>
+          logLines(n.dataDir).filter((l) => l.level === "error" && l.msg.startsWith("ALARM proof-stalled")).length >= 2,
+      );
+      assert.deepEqual(
+        readAlarms(db).map((a) => a.name),
+        ["proof-stalled"],
+      );
+      // The fourth attempt succeeds.
+      const job = await until("claim 4", () => queue.claim("test-prover", 10_000).then((j) => j ?? undefined));
+      assert.equal(job.attempt, 4);
+      await queue.complete(job.batchNumber, "test-prover", {
+        batchNumber: job.batchNumber,
+        proof: ["1", "2", "3", "4", "5", "6", "7", "8"],
+        publicSignals: job.publicSignals,
+        worker: "test-prover",
+        provingMs: 0,
+      });
+      await until("the batch on L1", async () => (await l1("batchCount")) === before + 1n);
+      await until("a healthy /health", async () => (await fetch(health)).status === 200);
+      assert.match(await (await fetch(url)).text(), /^node_alarm\{alarm="proof-stalled"\} 0$/m);
+      assert.deepEqual(readAlarms(db), []);
+      assert.ok(logLines(n.dataDir).some((l) => l.msg === "alarm cleared: proof-stalled"));
+    } finally {
+      db.close();
+      n.controller.abort();
+      assert.equal(await n.node, 0);
+    }
+  });
+
+  // Last: it leaves the bridge's L1 on a state L2 never had.
+  it("a batch on L1 that does not continue L2's op log: the node stops crediting and alarms", async () => {
+    const n = start();
+    const url = await n.metricsUrl;
+    const health = url.replace("/metrics", "/health");
+    await until("a first consistent check", async () =>
+      /^monitor_l1_diverged 0$/m.test(await (await fetch(url)).text()),
+    );
+    // Someone with the sender role lands a batch whose op chain is not L2's (the stand-in verifier accepts it).
+    const n_ = await bridge.l1.client.readContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "batchSize",
+    });
+    const zero = "0x0000000000000000000000000000000000000000" as const;
+    const slot = { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n };
+    // Signed by attesters that sign anything (the test's stand-ins): a compromised attester set.
+    const claim = {
+      batchNumber: await l1("batchCount"),
+      newOpChain: 456n,
+      l2OpCount: 1n,
+      l2OpHead: `0x${"ab".repeat(32)}` as const,
+    };
+    const { signatures } = await bridge.attestations.batch(claim);
+    const hash = await bridge.l1.wallet(ROLES.sender).writeContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "submitBatch",
+      args: [
+        123n,
+        claim.newOpChain,
+        claim.l2OpCount,
+        claim.l2OpHead,
+        Array.from({ length: Number(n_) }, () => slot),
+        [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        signatures,
+      ],
+    });
+    assert.equal((await bridge.l1.client.waitForTransactionReceipt({ hash })).status, "success");
+    assert.equal(await l1("opChain"), 456n);
+    const credited = await nextDepositId();
+    await deposit();
+
+    const body = await until("an unhealthy /health", async () => {
+      const r = await fetch(health);
+      return r.status === 503 ? r.text() : undefined;
+    });
+    assert.match(
+      body,
+      /ALARM l1-diverged \(monitor\): L1 holds \d+ proven batch\(es\) ending at op chain 456, which is not/,
+    );
+    assert.match(body, /credits stopped/);
+    await until(
+      "the alarm logged again",
+      async () =>
+        logLines(n.dataDir).filter((l) => l.level === "error" && l.msg.startsWith("ALARM l1-diverged")).length >= 2,
+    );
+    assert.match(await (await fetch(url)).text(), /^monitor_l1_diverged 1$/m);
+    assert.match(await (await fetch(url)).text(), /^node_alarm\{alarm="l1-diverged"\} 1$/m);
+    const db = openDatabase(n.config.dbPath);
+    try {
+      assert.deepEqual(
+        readAlarms(db).map((a) => [a.name, a.service]),
+        [["l1-diverged", "monitor"]],
+      );
+      // The deposit was seen on L1 and is not credited into a bridge this node can no longer prove.
+      await until("the deposit seen", async () => {
+        const row = db.prepare("SELECT status FROM monitor_deposits WHERE deposit_id = ?").get(Number(credited)) as
+          | { status: string }
+          | undefined;
+        return row?.status === "queued";
+      });
+      await new Promise((r) => setTimeout(r, 1000)); // twenty rounds
+      assert.equal(await nextDepositId(), credited, "no credit after the divergence");
+    } finally {
+      db.close();
+      n.controller.abort();
+      assert.equal(await n.node, 0);
+    }
   });
 });

@@ -21,12 +21,15 @@ import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig } from "../prover/config.js";
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
+import { checkProofStalls } from "../prover/stalls.js";
+import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { envSource } from "../runtime/env.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { runEvery } from "../runtime/scheduler.js";
 import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
 import { runSender } from "../sender/sender.js";
 
@@ -47,6 +50,10 @@ export interface NodeConfig {
   metricsPort?: number;
   /** The proof queue: the SQLite file (default) or BullMQ on Redis (REDIS_URL: a prover cluster). */
   queue: QueueConfig;
+  /** How often the node-wide watches run (the proof stall watch): POLL_INTERVAL_MS. */
+  pollIntervalMs: number;
+  /** ALARM_LOG_INTERVAL_MS: an active alarm is logged again this often. */
+  alarmRepeatMs: number;
 }
 
 /**
@@ -98,6 +105,13 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
   }
+  let alarmRepeatMs = 60_000;
+  try {
+    alarmRepeatMs = loadAlarmConfig(e).repeatMs;
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(...error.problems);
+    else throw error;
+  }
   const dataDir = e.DATA_DIR ?? "build/node";
   const dbPath = join(dataDir, "bridge.sqlite");
   for (const [name, c] of Object.entries({ monitor, extractor, prover, sender, explorer })) {
@@ -121,6 +135,8 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     logPath: join(dataDir, "node.log"),
     metricsPort: port,
     queue,
+    pollIntervalMs: (monitor ?? sender ?? prover ?? extractor)?.pollIntervalMs ?? 1000,
+    alarmRepeatMs,
   };
 }
 
@@ -158,15 +174,17 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   else opts.signal.addEventListener("abort", () => stopAll(opts.signal.reason), { once: true });
   const signal = controller.signal;
 
-  const db = openDatabase(config.dbPath);
+  // One node per DATA_DIR: each writing service holds its lock for the node's life (runtime/db.ts).
+  const db = openDatabase(config.dbPath, { owners: config.services.filter((s) => s !== "prover") });
   const metrics = new Metrics();
+  const alarms = new Alarms({ db, metrics, log: logger("alarms"), repeatMs: config.alarmRepeatMs });
   const { queue, close: closeQueue } = openProofQueue(config.queue, db, {
     leaseMs: config.prover?.leaseMs,
     log: logger("queue"),
   });
   let metricsUrl: string | undefined;
   if (config.metricsPort !== undefined) {
-    const served = await serveMetrics(metrics, config.metricsPort, { signal, log });
+    const served = await serveMetrics(metrics, config.metricsPort, { signal, log, health: () => healthOf(alarms) });
     metricsUrl = `http://127.0.0.1:${served.port}/metrics`;
   }
   let explorerUrl: string | undefined;
@@ -211,6 +229,24 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
 
   const runs: Promise<void>[] = [];
   const c = config;
+  // Proof jobs are retried for ever: the watch makes a job that keeps failing an alarm.
+  const stallLog = logger("prover");
+  if (c.extractor || c.prover || c.sender)
+    runs.push(
+      runEvery(
+        c.pollIntervalMs,
+        async () => {
+          await checkProofStalls({
+            queue,
+            alarms,
+            log: stallLog,
+            metrics,
+            stallAfterAttempts: c.queue.stallAfterAttempts,
+          });
+        },
+        { signal, log: stallLog, name: "proof stall watch" },
+      ),
+    );
   if (c.monitor) {
     const cfg = c.monitor;
     runs.push(
@@ -221,6 +257,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
           log: logger("monitor"),
           signal,
           metrics,
+          alarms,
           attestations: opts.attestations,
         }),
       ),

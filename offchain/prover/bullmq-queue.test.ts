@@ -13,10 +13,10 @@ import * as snarkjs from "snarkjs";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { sleep } from "../runtime/retry.js";
 import { haveRedisServer, type RedisServer, startRedis } from "../testing/redis.js";
-import { BullmqProofQueue, jobIdOf, RedisUnavailableError } from "./bullmq-queue.js";
+import { BullmqProofQueue, jobIdOf, RedisUnavailableError, redisConnection } from "./bullmq-queue.js";
 import { ProverPool } from "./pool.js";
 import { proofFromCalldata, releaseProverThreads } from "./prove.js";
-import { LeaseLostError, ProofJobConflictError, ProofJobError } from "./queue.js";
+import { canonicalInput, LeaseLostError, ProofJobConflictError, ProofJobError } from "./queue.js";
 import { fakeProof } from "./testdata/fake-worker.js";
 import { ensureTinyCircuit, REPO_ROOT, type TinyCircuit, tinyJob } from "./testkit.js";
 
@@ -140,33 +140,70 @@ describe("BullmqProofQueue (real redis-server)", () => {
     assert.deepEqual(await open(q.queueName).result(3), result);
   });
 
-  it("failed attempts are retried with backoff up to maxAttempts; release does not use an attempt", async () => {
-    const q = open(freshName(), { maxAttempts: 2 });
+  it("failed attempts and stalls are retried with backoff without limit; stalled() reports the job meanwhile", async () => {
+    const q = open(freshName(), { stallAfterAttempts: 3, leaseMs: 300, stalledIntervalMs: 100 });
     await q.enqueue(job(7));
     let c = await q.claim("w1", 1500);
     await q.release(7, "w1", "shutting down");
     c = await q.claim("w1", 1500);
     assert.equal(c?.attempt, 1, "a released job keeps its attempt count");
+    const claimed = async (worker: string) => {
+      await waitFor(
+        `the retry by ${worker}`,
+        async () => {
+          c = await q.claim(worker, 1500);
+          return c !== null;
+        },
+        10_000,
+      );
+      return c;
+    };
     await q.fail(7, "w1", "boom 1");
     assert.equal((await q.describe(7))?.state, "delayed");
-    await waitFor(
-      "the retry",
-      async () => {
-        c = await q.claim("w2", 1500);
-        return c !== null;
-      },
-      5000,
-    );
-    assert.equal(c?.attempt, 2);
+    assert.deepEqual(await q.stalled(), [], "one failure is not a stall yet");
+    await claimed("w2");
     await assert.rejects(q.fail(7, "w1", "stale worker"), LeaseLostError);
     await q.fail(7, "w2", "boom 2");
-    const d = await q.describe(7);
-    assert.equal(d?.state, "failed");
-    assert.equal(d?.failedReason, "boom 2");
-    assert.equal(await q.claim("w3", 1500), null);
-    assert.equal((await q.stats()).failed, 1);
-    assert.equal(await q.retryFailed(7), true);
-    assert.equal((await q.claim("w3", 1500))?.attempt, 1);
+    await claimed("w3");
+    await q.fail(7, "w3", "boom 3");
+    // Three failures: the job used to end `failed` here. It waits for its next attempt instead.
+    const [s] = await q.stalled();
+    assert.deepEqual([s?.batchNumber, s?.status, s?.failures, s?.lastError], [7, "pending", 3, "boom 3"]);
+    assert.ok(s?.retryAt && s.retryAt >= Date.now() - 1000, JSON.stringify(s));
+    assert.equal((await q.stats()).failed, 0);
+    // A fourth attempt whose prover dies (no heartbeat: the lock expires and the job stalls).
+    await claimed("w4");
+    await waitFor("the stall", async () => (await q.describe(7))?.stalls === 1, 10_000);
+    const c5 = await claimed("w5");
+    assert.equal(c5?.attempt, 5);
+    assert.equal((await q.stalled())[0]?.failures, 4);
+    await q.complete(7, "w5", {
+      batchNumber: 7,
+      proof: fakeProof("x"),
+      publicSignals: job(7).publicSignals,
+      worker: "w5",
+      provingMs: 1,
+    });
+    assert.deepEqual(await q.stalled(), []);
+    assert.equal((await q.result(7))?.worker, "w5");
+  });
+
+  it("a job an older version marked failed is reported by stalled() and put back by retryFailed", async () => {
+    const name = freshName();
+    const q = open(name);
+    const { Queue } = await import("bullmq");
+    const legacy = new Queue(name, { connection: redisConnection(redis.url) });
+    closers.push(() => legacy.close());
+    await legacy.add("prove", { ...job(2), input: canonicalInput(job(2).input) }, { jobId: jobIdOf(2), attempts: 1 });
+    await q.claim("w1", 1500);
+    await q.fail(2, "w1", "boom");
+    assert.equal((await q.describe(2))?.state, "failed", "attempts: 1 from an older version");
+    assert.deepEqual(
+      (await q.stalled(1)).map((j) => [j.batchNumber, j.status, j.failures]),
+      [[2, "failed", 1]],
+    );
+    assert.equal(await q.retryFailed(2), true);
+    assert.equal((await q.claim("w2", 1500))?.batchNumber, 2);
   });
 
   it("two prover pools share the jobs; no batch is proved twice into the result set", async () => {

@@ -7,18 +7,22 @@
  * - enqueue: `Queue.add` with job id `batch-<n>` (BullMQ refuses integer ids), so adding the same
  *   batch again is a no-op; the stored job is then read back and compared with the new one
  *   (canonical input and public signals), and a difference is a ProofJobConflictError, as in
- *   SqliteProofQueue. Jobs carry `attempts` and an exponential `backoff`, and are never removed
- *   on completion or failure (the sender reads the result later; failed jobs stay for the operator).
+ *   SqliteProofQueue. Jobs carry unlimited `attempts` and a capped exponential `backoff` (the
+ *   Worker's `backoffStrategy`), and are never removed on completion (the sender reads the result
+ *   later). No job ends `failed` (only jobs of older versions are found there; the stall watch puts
+ *   them back with `retryFailed`).
  * - claim: manual fetching from a BullMQ `Worker` that has no processor (`getNextJob` with the
  *   claimer's worker id as the lock token, not blocking). The Worker is created on the first claim
  *   only, so the extractor and the sender never register as workers; it names its connection
  *   `hostname:pid`, which `getWorkers()` lists, and runs BullMQ's stalled-job checker: a job whose
  *   lock expired (its prover process died or lost Redis for a whole lease) goes back to `wait`,
- *   and after `maxAttempts` such stalls to `failed`.
+ *   however often that happens (maxStalledCount is unbounded).
  * - heartbeat: extends the job's lock (BullMQ `extendLocks`, which checks the token).
  * - complete: checks the result's public signals against the job's, then `moveToCompleted` with the
  *   token (the Lua script refuses a worker that no longer holds the lock: LeaseLostError).
- * - fail: `moveToFailed`: retried after the backoff while attempts remain, else `failed`.
+ * - fail: `moveToFailed`: always retried after the backoff.
+ * - stalled: the ids in the unfinished states (and `failed`), then `atm`/`stc`/`failedReason` of
+ *   each in one MULTI (no job data is read).
  * - release: `moveToWait` (shutdown: the job goes back without using an attempt).
  *
  * Why the pool and not BullMQ's own processing loop: a prover process runs the existing ProverPool
@@ -53,20 +57,30 @@ import {
   ProofJobError,
   type ProofJobRow,
   type ProofResult,
+  QUEUE_DEFAULTS,
   type QueueStats,
   type ReleasableProofQueue,
+  retryDelay,
   SqliteProofQueue,
+  type StalledJob,
 } from "./queue.js";
+
+/** Attempts given to every job: in effect unlimited (BullMQ needs a number). */
+const UNLIMITED = 2 ** 31 - 1;
+/** The states a stalled job can be in. */
+const UNFINISHED = ["active", "wait", "paused", "prioritized", "delayed", "failed"] as const;
 
 export interface BullmqProofQueueOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://...` (TLS). */
   url: string;
   /** BullMQ queue name (default `proof-jobs`); one per deployment sharing a Redis. */
   queueName?: string;
-  /** Attempts per job (failed proofs; stalls count separately, up to the same number). Default 3. */
-  maxAttempts?: number;
+  /** Failed attempts (errors and stalls) after which `stalled()` reports a job (default 3). Jobs are retried regardless. */
+  stallAfterAttempts?: number;
   /** First retry delay of a failed job, doubled per attempt (default 2000 ms). */
   retryDelayMs?: number;
+  /** Upper bound of that delay (default 60 s). */
+  maxRetryDelayMs?: number;
   /** Lock of a claimed job before a heartbeat must renew it (default 60 s). */
   leaseMs?: number;
   /** How often the stalled-job checker runs in a claiming process (default min(30 s, leaseMs / 2)). */
@@ -141,10 +155,13 @@ export function openProofQueue(
   db: Db,
   options: { leaseMs?: number; log?: Logger } = {},
 ): { queue: ReleasableProofQueue; kind: "sqlite" | "bullmq"; close: () => Promise<void> } {
-  if (!config.redisUrl) return { queue: new SqliteProofQueue(db), kind: "sqlite", close: async () => {} };
+  const stallAfterAttempts = config.stallAfterAttempts;
+  if (!config.redisUrl)
+    return { queue: new SqliteProofQueue(db, { stallAfterAttempts }), kind: "sqlite", close: async () => {} };
   const queue = new BullmqProofQueue({
     url: config.redisUrl,
     queueName: config.queueName,
+    stallAfterAttempts,
     leaseMs: options.leaseMs,
     log: options.log,
   });
@@ -168,8 +185,9 @@ export class BullmqProofQueue implements ReleasableProofQueue {
   private readonly queue: Queue<JobData, ProofResult>;
   private worker?: Worker<JobData, ProofResult>;
   private readonly connection: ConnectionOptions;
-  private readonly maxAttempts: number;
+  private readonly stallAfter: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
   private readonly leaseMs: number;
   private readonly stalledIntervalMs: number;
   private readonly timeoutMs: number;
@@ -178,13 +196,15 @@ export class BullmqProofQueue implements ReleasableProofQueue {
 
   constructor(private readonly options: BullmqProofQueueOptions) {
     this.queueName = options.queueName ?? "proof-jobs";
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.stallAfter = options.stallAfterAttempts ?? QUEUE_DEFAULTS.stallAfterAttempts;
+    this.retryDelayMs = options.retryDelayMs ?? QUEUE_DEFAULTS.retryDelayMs;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? QUEUE_DEFAULTS.maxRetryDelayMs;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.stalledIntervalMs = options.stalledIntervalMs ?? Math.min(30_000, Math.max(100, Math.floor(this.leaseMs / 2)));
     this.timeoutMs = options.commandTimeoutMs ?? 30_000;
     this.workerName = options.workerName ?? `${hostname()}:${process.pid}`;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError("maxAttempts must be >= 1");
+    if (!Number.isInteger(this.stallAfter) || this.stallAfter < 1)
+      throw new RangeError("stallAfterAttempts must be >= 1");
     if (!(this.leaseMs > 0)) throw new RangeError("leaseMs must be > 0");
     this.connection = redisConnection(options.url);
     this.queue = new Queue<JobData, ProofResult>(this.queueName, { connection: this.connection });
@@ -203,8 +223,8 @@ export class BullmqProofQueue implements ReleasableProofQueue {
       // A no-op when the id exists (whatever its state); then compare with what is stored.
       await this.queue.add("prove", data, {
         jobId: id,
-        attempts: this.maxAttempts,
-        backoff: { type: "exponential", delay: this.retryDelayMs },
+        attempts: UNLIMITED,
+        backoff: { type: "capped", delay: this.retryDelayMs },
         removeOnComplete: false,
         removeOnFail: false,
       });
@@ -231,7 +251,7 @@ export class BullmqProofQueue implements ReleasableProofQueue {
         batchNumber: job.data.batchNumber,
         input: job.data.input,
         publicSignals: job.data.publicSignals,
-        attempt: job.attemptsMade + 1,
+        attempt: job.attemptsMade + job.stalledCounter + 1, // claims, as SQLite counts them (a stall was one)
         leaseUntil: Date.now() + leaseMs,
       };
     });
@@ -264,7 +284,8 @@ export class BullmqProofQueue implements ReleasableProofQueue {
     await this.bounded(`complete of batch ${batchNumber}`, async () => {
       const job = await Job.fromId<JobData, ProofResult>(worker, jobIdOf(batchNumber));
       if (!job) throw new LeaseLostError(batchNumber, workerId, "no such job");
-      const done = job.finishedOn && !job.failedReason ? job.returnvalue : null;
+      // A result, not the absence of a failedReason: a job retried after failures keeps its last one.
+      const done = job.finishedOn && job.returnvalue ? job.returnvalue : null;
       if (done) {
         if (done.worker === workerId && JSON.stringify(done.proof) === JSON.stringify(stored.proof)) return; // repeated
         throw new LeaseLostError(batchNumber, workerId, `the job is proven (worker ${done.worker})`);
@@ -314,7 +335,7 @@ export class BullmqProofQueue implements ReleasableProofQueue {
   async result(batchNumber: number): Promise<ProofResult | null> {
     return this.bounded(`result of batch ${batchNumber}`, async () => {
       const job = await this.queue.getJob(jobIdOf(batchNumber));
-      const r = job?.finishedOn && !job.failedReason ? job.returnvalue : null;
+      const r = job?.finishedOn && job.returnvalue ? job.returnvalue : null;
       if (!r || !Array.isArray(r.proof) || r.proof.length !== 8) return null;
       return r;
     });
@@ -439,7 +460,33 @@ export class BullmqProofQueue implements ReleasableProofQueue {
     );
   }
 
-  /** Operator tool: a failed job back to waiting with fresh attempts. Returns whether it did. */
+  async stalled(minFailures = this.stallAfter): Promise<StalledJob[]> {
+    return this.bounded("stalled jobs", async () => {
+      const ids = (await this.queue.getRanges([...UNFINISHED], 0, -1, true)) as string[];
+      const client = await this.queue.client;
+      const tx = client.multi();
+      for (const id of ids) tx.hmget(this.queue.toKey(id), "atm", "stc", "failedReason");
+      for (const id of ids) tx.zscore(this.queue.toKey("failed"), id).zscore(this.queue.toKey("delayed"), id);
+      const replies = (await tx.exec()) ?? [];
+      const active = new Set((await this.queue.getRanges(["active"], 0, -1, true)) as string[]);
+      const out: StalledJob[] = [];
+      ids.forEach((id, i) => {
+        const [atm, stc, reason] = (replies[i]?.[1] ?? []) as (string | null)[];
+        const failed = replies[ids.length + 2 * i]?.[1] != null;
+        const delayedScore = replies[ids.length + 2 * i + 1]?.[1] as string | null | undefined;
+        const failures = Number(atm ?? 0) + Number(stc ?? 0);
+        const m = /^batch-(\d+)$/.exec(id);
+        if (!m || failures < minFailures) return;
+        const status = failed ? "failed" : active.has(id) ? "proving" : "pending";
+        // BullMQ delayed scores are timestamp * 0x1000 + a counter
+        const retryAt = delayedScore ? Math.floor(Number(delayedScore) / 0x1000) : null;
+        out.push({ batchNumber: Number(m[1]), status, failures, lastError: reason || null, retryAt });
+      });
+      return out.sort((a, b) => a.batchNumber - b.batchNumber).slice(0, 100);
+    });
+  }
+
+  /** Operator tool (and the stall watch): a failed job (older versions) back to waiting with fresh attempts. Returns whether it did. */
   async retryFailed(batchNumber: number): Promise<boolean> {
     return this.bounded(`retry of batch ${batchNumber}`, async () => {
       const job = await this.queue.getJob(jobIdOf(batchNumber));
@@ -493,7 +540,10 @@ export class BullmqProofQueue implements ReleasableProofQueue {
         autorun: false,
         lockDuration: this.leaseMs,
         stalledInterval: this.stalledIntervalMs,
-        maxStalledCount: this.maxAttempts,
+        maxStalledCount: UNLIMITED,
+        settings: {
+          backoffStrategy: (attemptsMade: number) => retryDelay(attemptsMade, this.retryDelayMs, this.maxRetryDelayMs),
+        },
       });
       worker.on("error", (error) => this.options.log?.warn("redis (worker)", { error: error.message }));
       worker.on("stalled", (jobId) =>

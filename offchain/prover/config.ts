@@ -12,9 +12,11 @@ export interface QueueConfig {
   redisUrl?: string;
   /** BullMQ queue name (PROOF_QUEUE, default `proof-jobs`): one per deployment sharing a Redis. */
   queueName: string;
+  /** PROOF_STALL_ATTEMPTS: failed attempts after which a job raises the `proof-stalled` alarm (default 3). */
+  stallAfterAttempts?: number;
 }
 
-/** Reads REDIS_URL and PROOF_QUEUE (empty = unset); throws a ConfigError naming the bad one (passwords not shown). */
+/** Reads REDIS_URL, PROOF_QUEUE and PROOF_STALL_ATTEMPTS (empty = unset); throws a ConfigError naming the bad one (passwords not shown). */
 export function loadQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConfig {
   const problems: string[] = [];
   const url = env.REDIS_URL?.trim() || undefined;
@@ -32,8 +34,13 @@ export function loadQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConf
   const queueName = env.PROOF_QUEUE?.trim() || "proof-jobs";
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queueName))
     problems.push(`PROOF_QUEUE (environment): letters, digits, _ . - only (got ${JSON.stringify(queueName)})`);
+  const stall = env.PROOF_STALL_ATTEMPTS?.trim() || undefined;
+  if (stall !== undefined && !(/^\d+$/.test(stall) && Number(stall) >= 1 && Number(stall) <= 1000))
+    problems.push(
+      `PROOF_STALL_ATTEMPTS (environment): must be a whole number from 1 to 1000 (got ${JSON.stringify(stall)})`,
+    );
   if (problems.length) throw new ConfigError(problems);
-  return { redisUrl: url, queueName };
+  return { redisUrl: url, queueName, ...(stall !== undefined ? { stallAfterAttempts: Number(stall) } : {}) };
 }
 
 export interface ProverConfig {

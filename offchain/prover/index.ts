@@ -11,6 +11,7 @@
  */
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
+import { Alarms, loadAlarmConfig } from "../runtime/alarms.js";
 import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { runEvery } from "../runtime/scheduler.js";
@@ -19,6 +20,7 @@ import { openProofQueue, redactUrl } from "./bullmq-queue.js";
 import { loadProverConfig, type ProverConfig } from "./config.js";
 import { ProverPool } from "./pool.js";
 import { type CircuitArtifacts, circuitArtifacts, loadVerificationKey } from "./prove.js";
+import { checkProofStalls } from "./stalls.js";
 
 export * from "./bullmq-queue.js";
 export * from "./config.js";
@@ -37,8 +39,10 @@ export async function main(
 ): Promise<number> {
   let config: ProverConfig;
   let circuit: CircuitArtifacts;
+  let repeatMs: number;
   try {
     config = loadProverConfig(env);
+    repeatMs = loadAlarmConfig(env).repeatMs;
     circuit = circuitArtifacts(config.circuitDir);
     const vkey = loadVerificationKey(circuit.vkeyPath);
     const { redisUrl, ...queueConfig } = config.queue;
@@ -65,11 +69,20 @@ export async function main(
   });
   try {
     pool.start();
-    await runEvery(STATS_EVERY_MS, async () => log.info("queue", { ...(await queue.stats()) }), {
-      signal,
-      log,
-      name: "queue stats",
-    });
+    // With the SQLite queue the alarm also goes to the database (bridge status, explorer).
+    const alarms = new Alarms({ db, log, repeatMs });
+    await runEvery(
+      STATS_EVERY_MS,
+      async () => {
+        log.info("queue", { ...(await queue.stats()) });
+        await checkProofStalls({ queue, alarms, log, stallAfterAttempts: config.queue.stallAfterAttempts });
+      },
+      {
+        signal,
+        log,
+        name: "queue stats",
+      },
+    );
     return 0;
   } catch (error) {
     log.error("prover stopped on an error", { error });

@@ -15,8 +15,10 @@
  * considered hung and killed.
  *
  * A dead worker is restarted (with a doubling delay while it keeps dying young). Its job is
- * failed (one attempt used, retried after the queue's backoff), so a job that crashes every
- * worker ends `failed` after maxAttempts instead of crashing workers forever.
+ * failed (one attempt used, retried after the queue's backoff, which doubles up to a minute), so a
+ * job that crashes every worker costs one crash per backoff and raises the `proof-stalled` alarm
+ * (stalls.ts) instead of being given up: the bridge cannot move past it. A job the worker refuses
+ * (a witness or proof check error) is deterministic: logged at error and stored as such.
  *
  * stop(): no new claims; SIGTERM to every worker (idle ones exit at once, busy ones report
  * their proof first); after `graceMs` the remaining ones are killed and their jobs released
@@ -30,6 +32,7 @@ import type { Logger } from "../runtime/log.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./ipc.js";
 import type { CircuitArtifacts } from "./prove.js";
 import { LeaseLostError, type ReleasableProofQueue } from "./queue.js";
+import { deterministicError } from "./stalls.js";
 
 export interface ProverPoolOptions {
   queue: ReleasableProofQueue;
@@ -259,15 +262,21 @@ export class ProverPool extends EventEmitter {
             if (!lost) await this.failJob(job, workerId, `storing the proof failed: ${(error as Error).message}`);
           }
         } else {
-          log.warn("proof failed", {
-            batch: job.batchNumber,
-            worker: workerId,
-            attempt: job.attempt,
-            elapsedMs,
-            kind: msg.kind,
-            error: msg.error,
-          });
-          await this.failJob(job, workerId, msg.error);
+          // The worker ran and refused the job (a witness or proof check error): the same input
+          // fails the same way again. It is a bug: said loudly, and still retried with backoff.
+          const deterministic = msg.kind !== undefined;
+          log[deterministic ? "error" : "warn"](
+            deterministic ? "proof failed deterministically: a bug, retrying will not help" : "proof failed",
+            {
+              batch: job.batchNumber,
+              worker: workerId,
+              attempt: job.attempt,
+              elapsedMs,
+              kind: msg.kind,
+              error: msg.error,
+            },
+          );
+          await this.failJob(job, workerId, deterministic ? deterministicError(msg.kind!, msg.error) : msg.error);
         }
         if (slot.state === "busy") slot.state = "idle";
         this.dispatch();

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { openDatabase } from "../runtime/db.js";
+import { migrate, openDatabase } from "../runtime/db.js";
 import {
   canonicalInput,
   LeaseLostError,
@@ -14,7 +14,15 @@ import {
 } from "./queue.js";
 
 /** A queue on a fresh in-memory db with a clock the test moves. */
-function setup(options: { maxAttempts?: number; retryDelayMs?: number } = {}) {
+/** Version 1 of the prover's table, as older versions created it. */
+const PROVER_V1 = `CREATE TABLE proof_jobs (
+    batch_number INTEGER PRIMARY KEY, input TEXT NOT NULL, public_signals TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'proving', 'proven', 'failed')),
+    worker TEXT, lease_until INTEGER, available_at INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT, proof TEXT, proving_ms INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  CREATE INDEX proof_jobs_status ON proof_jobs (status, batch_number);`;
+
+function setup(options: { stallAfterAttempts?: number; retryDelayMs?: number } = {}) {
   const clock = { t: 1_000_000 };
   const db = openDatabase(":memory:");
   const queue = new SqliteProofQueue(db, { retryDelayMs: 0, ...options, now: () => clock.t });
@@ -131,21 +139,40 @@ describe("SqliteProofQueue claim", () => {
     assert.equal((await queue.result(1))?.worker, "other");
   });
 
-  it("marks a job failed when its lease expired on the last allowed attempt", async () => {
-    const { queue, clock } = setup({ maxAttempts: 2 });
+  it("a job whose lease keeps expiring is never given up: retried a backoff after each expiry, reported stalled", async () => {
+    const { queue, clock } = setup({ stallAfterAttempts: 2, retryDelayMs: 1000 });
     await queue.enqueue(job(1));
-    await queue.enqueue(job(2));
-    await queue.claim("a", 100);
+    await queue.claim("a", 100); // lease until t0 + 100
+    clock.t += 1099;
+    assert.equal(await queue.claim("b", 100), null, "batch 1 waits its backoff: 1 s after the expiry");
+    assert.deepEqual(await queue.stalled(), [], "one failure is not a stall");
+    clock.t += 1;
+    assert.equal((await queue.claim("c", 100))?.attempt, 2);
     clock.t += 101;
-    assert.equal((await queue.claim("b", 100))?.batchNumber, 1);
-    clock.t += 101;
-    assert.equal((await queue.claim("c", 100))?.batchNumber, 2, "batch 1 is not taken a third time");
+    assert.equal(await queue.claim("d", 100), null, "the second backoff is 2 s");
     assert.deepEqual(await queue.describe(1), {
-      status: "failed",
+      status: "pending",
       attempts: 2,
       worker: null,
-      lastError: "lease of b expired on attempt 2 (worker died or hung)",
+      lastError: "lease of c expired on attempt 2 (worker died or hung)",
     });
+    assert.deepEqual(await queue.stalled(), [
+      {
+        batchNumber: 1,
+        status: "pending",
+        failures: 2,
+        lastError: "lease of c expired on attempt 2 (worker died or hung)",
+        retryAt: clock.t - 1 + 2000,
+      },
+    ]);
+    clock.t += 2000;
+    for (let attempt = 3; attempt <= 8; attempt++) {
+      assert.equal((await queue.claim("e", 100))?.attempt, attempt);
+      clock.t += 100 + 60_000; // the backoff is capped at 60 s
+    }
+    assert.equal((await queue.stalled())[0]?.failures, 8);
+    assert.equal((await queue.claim("f", 100))?.attempt, 9, "still retried after 8 expiries");
+    assert.equal((await queue.stats()).failed, 0);
   });
 });
 
@@ -196,21 +223,38 @@ describe("SqliteProofQueue complete", () => {
 });
 
 describe("SqliteProofQueue fail", () => {
-  it("puts the job back until the attempts are used up, then marks it failed", async () => {
-    const { queue } = setup({ maxAttempts: 3 });
+  it("puts the job back after every failure, without limit; stalled() lists it from the third failure until proven", async () => {
+    const { queue } = setup();
     await queue.enqueue(job(1));
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    for (let attempt = 1; attempt <= 5; attempt++) {
       const c = await queue.claim(`w${attempt}`, 1000);
       assert.equal(c?.attempt, attempt);
+      assert.equal((await queue.stalled()).length, attempt > 3 ? 1 : 0, `while attempt ${attempt} runs`);
       await queue.fail(1, `w${attempt}`, `boom ${attempt}`);
     }
-    assert.equal(await queue.claim("w4", 1000), null);
-    assert.deepEqual(await queue.stats(), { pending: 0, proving: 0, proven: 0, failed: 1, workers: 0 });
-    assert.deepEqual(await queue.describe(1), { status: "failed", attempts: 3, worker: null, lastError: "boom 3" });
-    await assert.rejects(queue.fail(1, "w3", "again"), LeaseLostError);
+    assert.deepEqual(await queue.stats(), { pending: 1, proving: 0, proven: 0, failed: 0, workers: 0 });
+    assert.deepEqual(await queue.describe(1), { status: "pending", attempts: 5, worker: null, lastError: "boom 5" });
+    assert.deepEqual(
+      (await queue.stalled()).map((j) => [j.batchNumber, j.status, j.failures, j.lastError]),
+      [[1, "pending", 5, "boom 5"]],
+    );
+    await assert.rejects(queue.fail(1, "w5", "again"), LeaseLostError);
+    await queue.claim("w6", 1000);
+    assert.equal((await queue.stalled())[0]?.status, "proving");
+    await queue.complete(1, "w6", resultFor(1, "w6"));
+    assert.deepEqual(await queue.stalled(), []);
+  });
 
-    assert.equal(await queue.retryFailed(1), true);
-    assert.equal((await queue.claim("w5", 1000))?.attempt, 1);
+  it("the migration puts back jobs an older version marked failed", async () => {
+    const db = openDatabase(":memory:");
+    migrate(db, "prover", [PROVER_V1]);
+    db.prepare(
+      `INSERT INTO proof_jobs (batch_number, input, public_signals, status, attempts, last_error, created_at, updated_at)
+       VALUES (1, '{}', '[]', 'failed', 3, 'boom', 0, 0)`,
+    ).run();
+    const queue = new SqliteProofQueue(db);
+    assert.deepEqual(await queue.describe(1), { status: "pending", attempts: 3, worker: null, lastError: "boom" });
+    assert.equal((await queue.claim("w", 1000))?.batchNumber, 1);
   });
 
   it("waits a doubling backoff before a retry", async () => {
@@ -232,7 +276,7 @@ describe("SqliteProofQueue fail", () => {
   });
 
   it("only the leaseholder can fail or release a job; release does not count the attempt", async () => {
-    const { queue } = setup({ maxAttempts: 1 });
+    const { queue } = setup();
     await queue.enqueue(job(1));
     await queue.claim("w1", 1000);
     await assert.rejects(queue.fail(1, "w2", "x"), LeaseLostError);

@@ -7,10 +7,15 @@
  *
  * Job life cycle (`status`):
  *   pending --claim--> proving --complete--> proven
- *                         |--fail/release--> pending (again, after a backoff)  or  failed (attempts used up)
- *                         `--lease expires--> taken again by the next claim (its worker died)
- * `attempts` counts claims: a job whose workers keep dying (a crash while proving it) stops after
- * `maxAttempts` instead of killing workers forever.
+ *                         |--fail--> pending again, after a backoff
+ *                         |--release--> pending again at once (shutdown; the attempt is given back)
+ *                         `--lease expires--> pending again, after a backoff (its worker died or hung)
+ * A job never ends in a terminal failure: the bridge cannot move past an unproven batch, so giving
+ * up would stop it silently. The backoff doubles per failed attempt up to `maxRetryDelayMs`, so a
+ * job that kills every worker costs one crash per backoff, and `stalled()` reports the jobs that
+ * failed `stallAfterAttempts` times or more (the node raises its `proof-stalled` alarm on them).
+ * `attempts` counts claims. The status `failed` is only found in rows written by older versions;
+ * the migration puts them back to pending.
  */
 import { FIELD_MODULUS } from "../lib/field.js";
 import { type Db, migrate } from "../runtime/db.js";
@@ -75,6 +80,18 @@ export interface ProofJobRow {
   updatedAt: number;
 }
 
+/** A job that failed `failures` attempts and is not proven yet (ProofQueue.stalled). */
+export interface StalledJob {
+  batchNumber: number;
+  /** pending (waiting for its next attempt), proving (an attempt in progress) or failed (only from older versions). */
+  status: "pending" | "proving" | "failed";
+  /** Attempts that failed: worker errors, crashes and expired leases. */
+  failures: number;
+  lastError: string | null;
+  /** When the next attempt may start (ms since the epoch), null when proving or unknown. */
+  retryAt: number | null;
+}
+
 export interface ProofQueue {
   /** Idempotent by batchNumber: the same job again is a no-op; a different one for a known batch is a ProofJobConflictError. */
   enqueue(job: { batchNumber: number; input: Record<string, unknown>; publicSignals: string[] }): Promise<void>;
@@ -84,10 +101,14 @@ export interface ProofQueue {
   heartbeat(batchNumber: number, workerId: string, leaseMs: number): Promise<void>;
   /** Stores the result; only the leaseholder may (LeaseLostError otherwise). */
   complete(batchNumber: number, workerId: string, result: ProofResult): Promise<void>;
-  /** Gives the job back after a failed attempt (retried after a backoff), or marks it failed when the attempts are used up. */
+  /** Gives the job back after a failed attempt: it is retried after a backoff, without limit. */
   fail(batchNumber: number, workerId: string, error: string): Promise<void>;
   result(batchNumber: number): Promise<ProofResult | null>;
   stats(): Promise<QueueStats>;
+  /** Unproven jobs with at least `minFailures` failed attempts (default: the queue's stallAfterAttempts), lowest first, at most 100. */
+  stalled(minFailures?: number): Promise<StalledJob[]>;
+  /** Operator tool (and the stall watch, for jobs older versions marked failed): back to pending with fresh attempts. */
+  retryFailed(batchNumber: number): Promise<boolean>;
 }
 
 /**
@@ -178,11 +199,21 @@ export function firstDifference(a: readonly string[], b: readonly string[]): num
   return a.length === b.length ? -1 : n;
 }
 
+/** The delay before attempt `failures + 1`: `base` doubled per failed attempt, capped at `max`. */
+export function retryDelay(failures: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.min(Math.max(failures - 1, 0), 30));
+}
+
+/** Defaults shared by both queues. */
+export const QUEUE_DEFAULTS = { stallAfterAttempts: 3, retryDelayMs: 2000, maxRetryDelayMs: 60_000 } as const;
+
 export interface SqliteProofQueueOptions {
-  /** Claims per job before it is marked failed (default 3). */
-  maxAttempts?: number;
-  /** Delay before a failed attempt is retried, doubled per attempt (default 2000 ms; capped at 60 s). */
+  /** Failed attempts after which `stalled()` reports a job (default 3). Jobs are retried regardless. */
+  stallAfterAttempts?: number;
+  /** Delay before a failed attempt is retried, doubled per failed attempt (default 2000 ms). */
   retryDelayMs?: number;
+  /** Upper bound of that delay (default 60 s). */
+  maxRetryDelayMs?: number;
   /** The clock, ms since the epoch (tests). */
   now?: () => number;
 }
@@ -219,6 +250,9 @@ const MIGRATIONS = [
     updated_at     INTEGER NOT NULL
   );
   CREATE INDEX proof_jobs_status ON proof_jobs (status, batch_number);`,
+  // Jobs are retried without limit now: put back the ones older versions gave up on.
+  `UPDATE proof_jobs SET status = 'pending', worker = NULL, lease_until = NULL, available_at = 0
+   WHERE status = 'failed';`,
 ];
 
 /**
@@ -227,18 +261,21 @@ const MIGRATIONS = [
  * share the file (WAL) and a crash never leaves a half-made change.
  */
 export class SqliteProofQueue implements ReleasableProofQueue {
-  private readonly maxAttempts: number;
+  private readonly stallAfter: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
   private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
     options: SqliteProofQueueOptions = {},
   ) {
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.stallAfter = options.stallAfterAttempts ?? QUEUE_DEFAULTS.stallAfterAttempts;
+    this.retryDelayMs = options.retryDelayMs ?? QUEUE_DEFAULTS.retryDelayMs;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? QUEUE_DEFAULTS.maxRetryDelayMs;
     this.now = options.now ?? Date.now;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError("maxAttempts must be >= 1");
+    if (!Number.isInteger(this.stallAfter) || this.stallAfter < 1)
+      throw new RangeError("stallAfterAttempts must be >= 1");
     migrate(db, "prover", MIGRATIONS);
   }
 
@@ -273,22 +310,23 @@ export class SqliteProofQueue implements ReleasableProofQueue {
     const now = this.now();
     return this.db
       .transaction((): ClaimedJob | null => {
-        // Jobs whose lease expired after their last allowed attempt: their workers keep dying.
+        // Jobs whose lease expired (their worker died or hung): a failed attempt, retried a backoff after the expiry.
         this.db
           .prepare(
             `UPDATE proof_jobs
-             SET status = 'failed', worker = NULL, lease_until = NULL, updated_at = @now,
-                 last_error = 'lease of ' || worker || ' expired on attempt ' || attempts || ' (worker died or hung)'
-             WHERE status = 'proving' AND lease_until < @now AND attempts >= @max`,
+             SET status = 'pending', worker = NULL, lease_until = NULL, updated_at = @now,
+                 last_error = 'lease of ' || worker || ' expired on attempt ' || attempts || ' (worker died or hung)',
+                 available_at = lease_until + min(@max, @base * (1 << min(max(attempts - 1, 0), 30)))
+             WHERE status = 'proving' AND lease_until < @now`,
           )
-          .run({ now, max: this.maxAttempts });
+          .run({ now, base: this.retryDelayMs, max: this.maxRetryDelayMs });
         const row = this.db
           .prepare(
             `UPDATE proof_jobs
              SET status = 'proving', worker = @worker, lease_until = @lease, attempts = attempts + 1, updated_at = @now
              WHERE batch_number = (
                SELECT batch_number FROM proof_jobs
-               WHERE (status = 'pending' AND available_at <= @now) OR (status = 'proving' AND lease_until < @now)
+               WHERE status = 'pending' AND available_at <= @now
                ORDER BY batch_number LIMIT 1)
              RETURNING batch_number, input, public_signals, attempts, lease_until`,
           )
@@ -356,16 +394,7 @@ export class SqliteProofQueue implements ReleasableProofQueue {
       .transaction(() => {
         const row = this.row(batchNumber);
         if (row?.status !== "proving" || row.worker !== workerId) throw this.leaseLost(batchNumber, workerId, row);
-        if (row.attempts >= this.maxAttempts) {
-          this.db
-            .prepare(
-              `UPDATE proof_jobs SET status = 'failed', worker = NULL, lease_until = NULL, last_error = ?, updated_at = ?
-               WHERE batch_number = ?`,
-            )
-            .run(error, now, batchNumber);
-          return;
-        }
-        const delay = Math.min(60_000, this.retryDelayMs * 2 ** (row.attempts - 1));
+        const delay = retryDelay(row.attempts, this.retryDelayMs, this.maxRetryDelayMs);
         this.db
           .prepare(
             `UPDATE proof_jobs SET status = 'pending', worker = NULL, lease_until = NULL, last_error = ?,
@@ -416,7 +445,32 @@ export class SqliteProofQueue implements ReleasableProofQueue {
     return { ...counts, workers };
   }
 
-  /** Operator tool: puts a `failed` job back to pending with a fresh attempt count. Returns whether it did. */
+  async stalled(minFailures = this.stallAfter): Promise<StalledJob[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM (
+           SELECT batch_number, status, last_error, available_at,
+                  attempts - (status = 'proving' AND lease_until >= @now) AS failures
+           FROM proof_jobs WHERE status != 'proven')
+         WHERE failures >= @min ORDER BY batch_number LIMIT 100`,
+      )
+      .all({ now: this.now(), min: minFailures }) as {
+      batch_number: number;
+      status: Status;
+      failures: number;
+      last_error: string | null;
+      available_at: number;
+    }[];
+    return rows.map((r) => ({
+      batchNumber: r.batch_number,
+      status: r.status as StalledJob["status"],
+      failures: r.failures,
+      lastError: r.last_error,
+      retryAt: r.status === "pending" ? r.available_at : null,
+    }));
+  }
+
+  /** Operator tool: puts a `failed` job (older versions) back to pending with a fresh attempt count. Returns whether it did. */
   async retryFailed(batchNumber: number): Promise<boolean> {
     const { changes } = this.db
       .prepare(

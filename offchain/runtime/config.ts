@@ -61,9 +61,7 @@ export const DeploymentSchema = z.object({
   layer: z.enum(["L1", "L2"]),
   deployBlock: z.number().int().nonnegative(),
   contracts: z.record(z.string(), zAddress),
-  params: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(zAddress)]))
-    .default({}),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(zAddress)])).default({}),
 });
 export type Deployment = z.output<typeof DeploymentSchema>;
 

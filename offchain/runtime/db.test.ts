@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { Checkpoints, migrate, openDatabase } from "./db.js";
+import { Checkpoints, DatabaseDamagedError, DatabaseLockedError, migrate, openDatabase } from "./db.js";
 
 const STEPS = [
   "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
@@ -93,5 +95,100 @@ describe("Checkpoints", () => {
       /crash mid-work/,
     );
     assert.equal(cp.get("k"), 1);
+  });
+});
+
+describe("openDatabase refuses a damaged file, naming it and what to do", () => {
+  /** A closed database of many pages (one table of 4 KB rows). */
+  const makeDb = () => {
+    const path = join(mkdtempSync(join(tmpdir(), "db-")), "bridge.sqlite");
+    const db = openDatabase(path);
+    migrate(db, "m", ["CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"]);
+    const insert = db.prepare("INSERT INTO blobs (id, body) VALUES (?, ?)");
+    db.transaction(() => {
+      for (let i = 0; i < 300; i++) insert.run(i, `${i}:`.padEnd(3000, "x"));
+    })();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+    return path;
+  };
+  const refused = (path: string) =>
+    assert.throws(
+      () => openDatabase(path),
+      (e: unknown) => {
+        assert.ok(e instanceof DatabaseDamagedError, String(e));
+        assert.ok(e.message.includes(path), e.message);
+        assert.match(e.message, /restore it from a backup, or delete/);
+        assert.match(e.message, /resyncs from the chains/);
+        return true;
+      },
+    );
+
+  it("a page overwritten in the middle", () => {
+    const path = makeDb();
+    const size = statSync(path).size;
+    assert.ok(size > 200 * 4096, `${size} bytes`);
+    const fd = openSync(path, "r+");
+    writeSync(fd, randomBytes(4096), 0, 4096, 100 * 4096);
+    closeSync(fd);
+    refused(path);
+  });
+
+  it("a truncated file", () => {
+    const path = makeDb();
+    truncateSync(path, Math.floor(statSync(path).size / 2));
+    refused(path);
+  });
+
+  it("a garbage file", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "db-")), "bridge.sqlite");
+    writeFileSync(path, randomBytes(64 * 1024));
+    refused(path);
+  });
+
+  it("opens an intact file and a new one", () => {
+    openDatabase(makeDb()).close();
+    openDatabase(join(mkdtempSync(join(tmpdir(), "db-")), "new.sqlite")).close();
+  });
+});
+
+describe("openDatabase owners: one writing process per service and DATA_DIR", () => {
+  it("refuses a second owner in the same process, and frees the lock on close", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "db-")), "bridge.sqlite");
+    const first = openDatabase(path, { owners: ["monitor", "sender"] });
+    assert.throws(
+      () => openDatabase(path, { owners: ["sender"] }),
+      (e: unknown) => {
+        assert.ok(e instanceof DatabaseLockedError, String(e));
+        assert.match(e.message, new RegExp(`the sender of ${path} is already running \\(pid ${process.pid} on`));
+        assert.match(e.message, /Stop the other process first, or give this one its own DATA_DIR/);
+        return true;
+      },
+    );
+    openDatabase(path).close(); // readers take no lock
+    openDatabase(path, { owners: ["extractor"] }).close(); // another service may run beside it
+    first.close();
+    openDatabase(path, { owners: ["monitor", "sender"] }).close();
+  });
+
+  it("refuses while another process holds it, and takes it once that process was killed with SIGKILL", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "db-")), "bridge.sqlite");
+    const script = `import { openDatabase } from ${JSON.stringify(new URL("./db.ts", import.meta.url).pathname)};
+      openDatabase(${JSON.stringify(path)}, { owners: ["monitor"] }); console.log("locked"); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d) => String(d).includes("locked") && resolve());
+      child.once("exit", (code) => reject(new Error(`child exited ${code}`)));
+    });
+    assert.throws(
+      () => openDatabase(path, { owners: ["monitor"] }),
+      new RegExp(`the monitor of .* is already running \\(pid ${child.pid} on`),
+    );
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+    openDatabase(path, { owners: ["monitor"] }).close();
   });
 });

@@ -1,23 +1,150 @@
 /**
  * The embedded SQLite store (better-sqlite3 12). WAL mode, foreign keys on, and per-module
  * migrations recorded in `schema_migrations`, each applied in one transaction.
+ *
+ * The module owns the file's safety:
+ * - Integrity: every open of a file runs `PRAGMA quick_check` and refuses a damaged file with a
+ *   DatabaseDamagedError naming the file and what to do (restore a backup, or delete it: the node
+ *   resyncs from the chains).
+ * - One writer per service: `openDatabase(path, { owners: ["monitor", ...] })` takes, for each
+ *   name, an exclusive OS-level lock on `<path>-<name>.lock` (a small SQLite file held with
+ *   `locking_mode = EXCLUSIVE`, i.e. a POSIX fcntl lock the kernel drops when the process exits,
+ *   however it exits: kill -9 included; there is no stale lock to clean up). A second process
+ *   asking for the same name gets a DatabaseLockedError naming the holder (pid, host and start
+ *   time from `<lock>.pid`, informational only). Readers (explorer, CLI, provers) take no lock.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
 
-/** Opens (creating when absent) the database at `path` (":memory:" for tests). */
-export function openDatabase(path: string): Db {
+export interface OpenDatabaseOptions {
+  /**
+   * The services that will write through this handle; each takes its exclusive lock for the
+   * life of the process (released by db.close() or by the process's exit).
+   */
+  owners?: readonly string[];
+}
+
+/** The database file is damaged (or is not a database); the message says what to do. */
+export class DatabaseDamagedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(
+      `the node database ${path} is damaged (${detail}). Stop every service using it, then either ` +
+        `restore it from a backup, or delete ${path} (with ${path}-wal and ${path}-shm) to start over: the node ` +
+        "resyncs from the chains (docs/operations.md, The database)",
+    );
+    this.name = "DatabaseDamagedError";
+  }
+}
+
+/** Another live process holds the lock of a service on this database. */
+export class DatabaseLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly owner: string,
+    readonly lockPath: string,
+    holder: string,
+  ) {
+    super(
+      `the ${owner} of ${path} is already running (${holder}; lock ${lockPath}): two nodes on one DATA_DIR would ` +
+        "clash. Stop the other process first, or give this one its own DATA_DIR",
+    );
+    this.name = "DatabaseLockedError";
+  }
+}
+
+const lockPathOf = (path: string, owner: string) => `${path}-${owner}.lock`;
+
+function describeHolder(lockPath: string): string {
+  try {
+    const h = JSON.parse(readFileSync(`${lockPath}.pid`, "utf8")) as { pid: number; host: string; since: string };
+    return `pid ${h.pid} on ${h.host}, since ${h.since}`;
+  } catch {
+    return "holder unknown";
+  }
+}
+
+/** Takes the exclusive lock of `owner` on `path`, or throws DatabaseLockedError. */
+function acquireLock(path: string, owner: string): Database.Database {
+  if (!/^[a-z][a-z0-9-]*$/.test(owner)) throw new Error(`bad lock owner name ${JSON.stringify(owner)}`);
+  const lockPath = lockPathOf(path, owner);
+  const lock = new Database(lockPath, { timeout: 0 });
+  try {
+    lock.pragma("locking_mode = EXCLUSIVE");
+    // The first write takes the EXCLUSIVE file lock; EXCLUSIVE mode keeps it until close.
+    lock.exec("CREATE TABLE IF NOT EXISTS lock_holder (pid INTEGER); DELETE FROM lock_holder;");
+    lock.prepare("INSERT INTO lock_holder (pid) VALUES (?)").run(process.pid);
+  } catch (error) {
+    lock.close();
+    const code = (error as { code?: string }).code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+      throw new DatabaseLockedError(path, owner, lockPath, describeHolder(lockPath));
+    }
+    throw error;
+  }
+  writeFileSync(
+    `${lockPath}.pid`,
+    `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`,
+  );
+  return lock;
+}
+
+/** Opens the file and checks it, or throws DatabaseDamagedError (any SQLite error on a damaged file). */
+function openChecked(path: string): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    if (path === ":memory:") return db;
+    const rows = db.pragma("quick_check(20)", { simple: false }) as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((s) => s !== "ok");
+    if (problems.length) throw new DatabaseDamagedError(path, `quick_check: ${problems.slice(0, 3).join("; ")}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof DatabaseDamagedError) throw error;
+    const code = (error as { code?: string }).code ?? "";
+    if (/^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ|IOERR)/.test(code)) {
+      throw new DatabaseDamagedError(path, `${code}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Opens (creating when absent) the database at `path` (":memory:" for tests), after taking the
+ * locks of `options.owners` and checking the file's integrity.
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
+  const locks: Database.Database[] = [];
+  let db: Db;
+  try {
+    if (path !== ":memory:") for (const owner of options.owners ?? []) locks.push(acquireLock(path, owner));
+    db = openChecked(path);
+  } catch (error) {
+    for (const l of locks) l.close();
+    throw error;
+  }
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     module TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (module, version))`);
+  if (locks.length) {
+    const close = db.close.bind(db);
+    db.close = () => {
+      close();
+      for (const l of locks.splice(0)) l.close();
+      return db;
+    };
+  }
   return db;
 }
 

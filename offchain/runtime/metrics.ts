@@ -1,6 +1,7 @@
 /**
  * Prometheus text-format metrics without a dependency: a registry of gauges and counters and a
- * tiny node:http server answering GET /metrics (and GET /health). One registry per process; each
+ * tiny node:http server answering GET /metrics and GET /health (`ok`, or 503 with one line per
+ * active alarm when a `health` check is given: runtime/alarms.ts). One registry per process; each
  * service registers its own names, prefixed with the service ("monitor_", "sender_", ...).
  */
 import { createServer, type Server } from "node:http";
@@ -85,7 +86,7 @@ export class Metrics {
 export async function serveMetrics(
   metrics: Metrics,
   port: number,
-  opts: { signal: AbortSignal; log: Logger; host?: string },
+  opts: { signal: AbortSignal; log: Logger; host?: string; health?: () => { ok: boolean; lines: string[] } },
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -93,8 +94,9 @@ export async function serveMetrics(
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       res.end(metrics.render());
     } else if (req.method === "GET" && path === "/health") {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("ok\n");
+      const h = opts.health?.() ?? { ok: true, lines: [] };
+      res.writeHead(h.ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8" });
+      res.end(h.ok ? "ok\n" : `${h.lines.join("\n")}\n`);
     } else {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: try /metrics\n");

@@ -4,10 +4,13 @@
  * change.
  */
 import {
+  type Abi,
   BaseError,
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
+  decodeErrorResult,
   ExecutionRevertedError,
+  type Hex,
   HttpRequestError,
   InsufficientFundsError,
   InvalidParamsRpcError,
@@ -19,6 +22,7 @@ import {
   TimeoutError,
   WebSocketRequestError,
 } from "viem";
+import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import type { Logger } from "./log.js";
 import { withRetry } from "./retry.js";
 
@@ -100,16 +104,55 @@ export function rpcRetry<T>(what: string, fn: () => Promise<T>, o: RpcRetryOptio
   });
 }
 
-/** A one-line description of an error for logs: viem's short message, or the revert's error name and args. */
-export function describeError(error: unknown): string {
+/** The ABIs whose custom errors every log line names (the bridge contracts). */
+const KNOWN_ERRORS: readonly Abi[] = [assetStorageAbi, assetReceivingAbi];
+
+const formatArgs = (args: readonly unknown[] | undefined) =>
+  (args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a))).join(", ");
+
+/** The raw revert data somewhere in the error chain (eth_call / eth_estimateGas answers), if any. */
+export function revertData(error: unknown): Hex | undefined {
+  for (const e of chainOf(error)) {
+    const d = (e as { data?: unknown }).data;
+    const hex =
+      typeof d === "string"
+        ? d
+        : typeof (d as { data?: unknown })?.data === "string"
+          ? (d as { data: string }).data
+          : undefined;
+    if (hex && /^0x[0-9a-fA-F]{8}/.test(hex)) return hex as Hex;
+  }
+  return undefined;
+}
+
+/** `Name(args)` for revert data of a known error (`abi` first, then the bridge contracts), else undefined. */
+export function decodeRevert(data: Hex, abi?: Abi): string | undefined {
+  for (const a of abi ? [abi, ...KNOWN_ERRORS] : KNOWN_ERRORS) {
+    try {
+      const r = decodeErrorResult({ abi: a, data });
+      if (r.errorName === "Error") return `reverted: ${String(r.args?.[0])}`;
+      return `reverted with ${r.errorName}(${formatArgs(r.args)})`;
+    } catch {
+      // not an error of this ABI
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A one-line description of an error for logs: the revert's error name and args (decoded from raw
+ * revert data with `abi` or the bridge contracts' errors when viem did not), else viem's short message.
+ */
+export function describeError(error: unknown, abi?: Abi): string {
   const revert = chainOf(error).find((e) => e instanceof ContractFunctionRevertedError) as
     | ContractFunctionRevertedError
     | undefined;
-  if (revert?.data) {
-    const args = (revert.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
-    return `reverted with ${revert.data.errorName}(${args.join(", ")})`;
-  }
+  if (revert?.data) return `reverted with ${revert.data.errorName}(${formatArgs(revert.data.args)})`;
   if (revert?.reason) return `reverted: ${revert.reason}`;
+  const data = revert?.raw ?? revertData(error);
+  const decoded = data && decodeRevert(data, abi);
+  if (decoded) return decoded;
+  if (data) return `reverted with unknown error data ${data.slice(0, 74)}`;
   if (error instanceof BaseError) return error.shortMessage;
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@
  * exit status of a service entry script.
  */
 import { ConfigError } from "./config.js";
+import { DatabaseDamagedError, DatabaseLockedError } from "./db.js";
 import type { Logger } from "./log.js";
 
 /** An AbortSignal that fires on SIGINT or SIGTERM (a second signal exits at once). */
@@ -23,7 +24,8 @@ export function shutdownSignal(log?: Logger): AbortSignal {
 
 /**
  * Runs a service's entry `main` and exits: with the status it returns (0 after a signal), 2 for
- * a ConfigError (its problems logged, so the operator sees what to fix), 1 for any other error.
+ * a ConfigError (its problems logged, so the operator sees what to fix) or a database that is
+ * locked by another process or damaged (the message says what to do), 1 for any other error.
  */
 export function runEntry(name: string, log: Logger, main: () => Promise<number>): void {
   main().then(
@@ -31,6 +33,10 @@ export function runEntry(name: string, log: Logger, main: () => Promise<number>)
     (error: unknown) => {
       if (error instanceof ConfigError) {
         log.error(error.message, { problems: error.problems });
+        process.exit(2);
+      }
+      if (error instanceof DatabaseLockedError || error instanceof DatabaseDamagedError) {
+        log.error(error.message, { db: error.path });
         process.exit(2);
       }
       log.error(`${name} failed`, { error });

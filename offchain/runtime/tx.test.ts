@@ -3,11 +3,12 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import { encodeFunctionData, http, parseAbi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { assetStorageAbi } from "../lib/abi.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain, Revert } from "../testing/fake-chain.js";
 import { publicClientFor, walletClientFor } from "./chains.js";
 import { silentLogger } from "./log.js";
-import { sendTransaction, type TxSenderOptions } from "./tx.js";
+import { sendTransaction, type TxSenderOptions, TxWouldRevertError } from "./tx.js";
 
 const URL = "http://tx.test";
 const abi = parseAbi(["function poke(uint256 x)", "error Nope(uint256 x)"]);
@@ -17,6 +18,7 @@ const server = setupServer(chain.handler());
 const cfg = { name: "t", rpcUrl: URL, chainId: 31337, pollingIntervalMs: 10 };
 const client = publicClientFor(cfg, http(URL, { timeout: 150, retryCount: 0 }));
 const wallet = walletClientFor(cfg, ANVIL_KEYS[0], http(URL, { timeout: 150, retryCount: 0 }));
+const estimateBlockTags = () => chain.callsOf("eth_estimateGas").map((params) => params[1]);
 const data = (x: bigint) => encodeFunctionData({ abi, functionName: "poke", args: [x] });
 
 const opts = (over: Partial<TxSenderOptions> = {}): TxSenderOptions => ({
@@ -162,6 +164,44 @@ describe("sendTransaction", () => {
     await assert.rejects(sendTransaction(opts(), { to: TARGET, data: data(13n), what: "poke 13" }), /revert/i);
     assert.equal(chain.sent.length, start);
     assert.equal(chain.callsOf("eth_estimateGas").length, calls + 1);
+  });
+
+  it("names the custom error of a revert (the target's ABI, else the bridge contracts'), never a raw selector", async () => {
+    await assert.rejects(
+      sendTransaction(opts(), { to: TARGET, data: data(13n), what: "poke 13", abi }),
+      (e: unknown) => {
+        assert.ok(e instanceof TxWouldRevertError, String(e));
+        assert.equal(e.message, "poke 13 would revert: reverted with Nope(13)");
+        return true;
+      },
+    );
+    chain.contract(TARGET, abi, {
+      poke: () => {
+        throw Revert.custom(assetStorageAbi, "DepositRecordMismatch", [3n]);
+      },
+    });
+    await assert.rejects(
+      sendTransaction(opts(), { to: TARGET, data: data(1n), what: "submitBatch 3" }),
+      /^TxWouldRevertError: submitBatch 3 would revert: reverted with DepositRecordMismatch\(3\)$/,
+    );
+    assert.equal(
+      estimateBlockTags().at(-1),
+      "latest",
+      "estimated against latest (the pending block may already hold our own transaction)",
+    );
+  });
+
+  it("a reverted receipt carries the decoded reason", async () => {
+    chain.onTransaction = () => ({ status: "reverted" });
+    let calls = 0;
+    chain.contract(TARGET, abi, {
+      poke: () => {
+        if (++calls > 1) throw Revert.custom(abi, "Nope", [5n]); // the estimate passes, the replay at the block reverts
+      },
+    });
+    const r = await sendTransaction(opts(), { to: TARGET, data: data(5n), what: "poke 5", abi });
+    assert.equal(r.kind, "mined");
+    if (r.kind === "mined") assert.equal(r.revertReason, "reverted with Nope(5)");
   });
 
   it("stops when aborted while waiting", async () => {

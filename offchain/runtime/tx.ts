@@ -1,7 +1,14 @@
 /**
  * Sending one transaction until it is mined, for the services that write to a chain (monitor on
  * L2, sender on L1). The nonce is the account's *mined* count, so after a crash a transaction of
- * ours still in the mempool is replaced rather than queued behind. A transaction without a receipt
+ * ours still in the mempool is replaced rather than queued behind: when the pending count is
+ * higher, our own transaction with that nonce (found in `txpool_content` when the node offers it)
+ * is given `stuckAfterMs` to be mined; if it is, the result is `nonceTaken` (the caller re-reads
+ * chain state), else it is replaced with the same nonce and fees above its own. Gas is estimated
+ * against `latest`, never `pending`: in the pending block our own transaction may already have done
+ * the work, and the estimate would revert. Reverts are thrown as TxWouldRevertError, and a mined
+ * revert carries `revertReason`, both decoded to the error's name (`req.abi`, then the bridge
+ * contracts' errors), never a raw selector. A transaction without a receipt
  * after `stuckAfterMs` is re-signed with the same nonce and fees raised by `bumpPercent` (nodes
  * need at least 10 %), up to `maxFeePerGasCap`. Every hash sent is watched, since any of them may be
  * the one mined. If the nonce gets used by a transaction that is not ours to track (one sent
@@ -9,6 +16,7 @@
  * anything: that is what makes the services idempotent.
  */
 import {
+  type Abi,
   type Address,
   type Hex,
   keccak256,
@@ -19,7 +27,7 @@ import {
 import type { SignerClient } from "./chains.js";
 import type { Logger } from "./log.js";
 import { sleep } from "./retry.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "./rpc.js";
+import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "./rpc.js";
 
 export interface TxSenderOptions {
   client: PublicClient;
@@ -44,11 +52,33 @@ export interface TxRequest {
   value?: bigint;
   /** What this is, for logs ("creditDeposit 7"). */
   what: string;
+  /** The target's ABI, to name its custom errors in revert messages (the bridge contracts' are known anyway). */
+  abi?: Abi;
 }
 
 export type SendResult =
-  | { kind: "mined"; receipt: TransactionReceipt; hash: Hex; nonce: number; replacements: number }
+  | {
+      kind: "mined";
+      receipt: TransactionReceipt;
+      hash: Hex;
+      nonce: number;
+      replacements: number;
+      /** For a reverted receipt: the error, replayed at its block and decoded ("reverted with Name(args)"). */
+      revertReason?: string;
+    }
   | { kind: "nonceTaken"; nonce: number };
+
+/** The transaction reverts in the latest state (estimation): not sent. */
+export class TxWouldRevertError extends Error {
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+    options: { cause: unknown },
+  ) {
+    super(`${what} would revert: ${reason}`, options);
+    this.name = "TxWouldRevertError";
+  }
+}
 
 export interface SendHooks {
   /** Called after each accepted broadcast (the first and each replacement), before waiting. */
@@ -103,15 +133,47 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
   const nonce = await retry("eth_getTransactionCount", () =>
     client.getTransactionCount({ address, blockTag: "latest" }),
   );
-  const estimate = await retry("eth_estimateGas", () =>
-    client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value ?? 0n }),
+  const nonceUsed = async () =>
+    (await retry("eth_getTransactionCount", () => client.getTransactionCount({ address, blockTag: "latest" }))) > nonce;
+  const pendingCount = await retry("eth_getTransactionCount pending", () =>
+    client.getTransactionCount({ address, blockTag: "pending" }),
   );
+  let ownPending: Fees | undefined;
+  if (pendingCount > nonce) {
+    // Ours from before a restart: give it its chance, then outbid it.
+    const found = await findPendingTx(client, address, nonce);
+    log.warn("own transaction pending from before: replacing it after the timeout", {
+      nonce,
+      hash: found?.hash ?? "unknown (the node has no txpool_content)",
+      waitMs: o.stuckAfterMs,
+    });
+    const until = Date.now() + o.stuckAfterMs;
+    while (Date.now() < until) {
+      if (await nonceUsed()) {
+        log.info("the pending transaction was mined; re-checking chain state", { nonce, hash: found?.hash });
+        return { kind: "nonceTaken", nonce };
+      }
+      await sleep(o.pollIntervalMs, signal);
+    }
+    ownPending = found?.fees;
+  }
+  let estimate: bigint;
+  try {
+    estimate = await retry("eth_estimateGas", () =>
+      client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value ?? 0n, blockTag: "latest" }),
+    );
+  } catch (error) {
+    if (isRevert(error) || !isRetryableRpcError(error))
+      throw new TxWouldRevertError(req.what, describeError(error, req.abi), { cause: error });
+    throw error;
+  }
   const gas = (estimate * BigInt(100 + (o.gasMarginPercent ?? 25))) / 100n;
   const freshFees = async (): Promise<Fees> => {
     const f = await retry("fees", () => client.estimateFeesPerGas());
     return { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas };
   };
   let fees = await freshFees();
+  if (ownPending) fees = bump(ownPending, bumpPercent, fees);
   if (o.maxFeePerGasCap !== undefined && fees.maxFeePerGas > o.maxFeePerGasCap) {
     log.warn("network fee above the cap: offering the cap", {
       maxFeePerGas: fees.maxFeePerGas,
@@ -124,7 +186,7 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
   }
 
   const hashes: Hex[] = [];
-  let replacements = 0;
+  let replacements = pendingCount > nonce ? 1 : 0;
   let underpricedInARow = 0;
 
   const findReceipt = async (): Promise<{ receipt: TransactionReceipt; hash: Hex } | undefined> => {
@@ -140,8 +202,13 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
     }
     return undefined;
   };
-  const nonceUsed = async () =>
-    (await retry("eth_getTransactionCount", () => client.getTransactionCount({ address, blockTag: "latest" }))) > nonce;
+  const mined = async (found: { receipt: TransactionReceipt; hash: Hex }): Promise<SendResult> => ({
+    kind: "mined",
+    ...found,
+    nonce,
+    replacements,
+    ...(found.receipt.status === "success" ? {} : { revertReason: await replayRevert(o, req, found.receipt) }),
+  });
 
   for (;;) {
     // Broadcast (the first time, or a replacement with higher fees).
@@ -186,7 +253,7 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
         continue;
       } else if (isNonceTooLow(error)) {
         const found = await findReceipt();
-        if (found) return { kind: "mined", ...found, nonce, replacements };
+        if (found) return mined(found);
         log.warn("nonce already used by another transaction; re-checking chain state", { nonce });
         return { kind: "nonceTaken", nonce };
       } else {
@@ -217,12 +284,12 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
           block: found.receipt.blockNumber,
           gasUsed: found.receipt.gasUsed,
         });
-        return { kind: "mined", ...found, nonce, replacements };
+        return mined(found);
       }
       if (Date.now() - waitFrom >= o.stuckAfterMs) {
         if (await nonceUsed()) {
           const again = await findReceipt();
-          if (again) return { kind: "mined", ...again, nonce, replacements };
+          if (again) return mined(again);
           log.warn("nonce used by a transaction we did not track; re-checking chain state", { nonce });
           return { kind: "nonceTaken", nonce };
         }
@@ -244,5 +311,47 @@ export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks:
       }
       await sleep(o.pollIntervalMs, signal);
     }
+  }
+}
+
+/** Our own transaction with `nonce` in the node's mempool (txpool_content), or undefined when the node does not tell. */
+async function findPendingTx(
+  client: PublicClient,
+  address: Address,
+  nonce: number,
+): Promise<{ hash: Hex; fees: Fees } | undefined> {
+  try {
+    const pool = (await client.request({ method: "txpool_content" } as never)) as {
+      pending?: Record<
+        string,
+        Record<string, { hash: Hex; maxFeePerGas?: Hex; maxPriorityFeePerGas?: Hex; gasPrice?: Hex }>
+      >;
+    };
+    const mine = Object.entries(pool.pending ?? {}).find(([a]) => a.toLowerCase() === address.toLowerCase())?.[1];
+    const tx = mine?.[String(nonce)];
+    if (!tx) return undefined;
+    const maxFeePerGas = BigInt(tx.maxFeePerGas ?? tx.gasPrice ?? "0x0");
+    return {
+      hash: tx.hash,
+      fees: { maxFeePerGas, maxPriorityFeePerGas: BigInt(tx.maxPriorityFeePerGas ?? tx.gasPrice ?? "0x0") },
+    };
+  } catch {
+    return undefined; // no txpool API: the node's "underpriced" answers raise the fees instead
+  }
+}
+
+/** Why a mined transaction reverted: the same call replayed at its block, decoded. */
+async function replayRevert(o: TxSenderOptions, req: TxRequest, receipt: TransactionReceipt): Promise<string> {
+  try {
+    await o.client.call({
+      account: o.wallet.account.address,
+      to: req.to,
+      data: req.data,
+      value: req.value ?? 0n,
+      blockNumber: receipt.blockNumber - 1n,
+    });
+    return "reverted (the call succeeds when replayed: out of gas, or state changed within the block)";
+  } catch (error) {
+    return describeError(error, req.abi);
   }
 }

@@ -42,7 +42,7 @@ const read = <T>(functionName: "batchCount" | "stateRoot" | "opChain" | "process
   bridge.l1.client.readContract({ address: bridge.assetStorage, abi: assetStorageAbi, functionName }) as Promise<T>;
 
 describe("sender on anvil", () => {
-  it("lands batches the contract accepts, once each, across a kill with the transaction pending", async () => {
+  it("lands batches the contract accepts, once each, across kills with the transaction pending", async () => {
     const user = bridge.l1.wallet(ROLES.user);
     for (const [to, eth] of [
       [ALICE, "1"],
@@ -75,7 +75,7 @@ describe("sender on anvil", () => {
       ...bridge.env,
       DATA_DIR: dataDir,
       POLL_INTERVAL_MS: "50",
-      TX_TIMEOUT_MS: "60000",
+      TX_TIMEOUT_MS: "1000",
     });
     const db = openDatabase(config.dbPath);
     const extractor = new ExtractorStore(db);
@@ -170,7 +170,33 @@ describe("sender on anvil", () => {
     await setAutomine(bridge.l1.anvil.url, true);
     assert.equal(await read<bigint>("batchCount"), 1n, "the submission sent before the kill landed");
 
-    const rows = await run(async () => (await read<bigint>("batchCount")) === 2n, 15_000);
+    // Killed with batch 1's submission pending, and restarted while it still is: the restart finds it
+    // by nonce, gives it TX_TIMEOUT_MS, replaces it (same nonce, higher fees), and that one lands.
+    await setAutomine(bridge.l1.anvil.url, false);
+    const [, pending1] = await run(async () => {
+      const h = openDatabase(config.dbPath);
+      try {
+        return new SenderStore(h).get(1)?.status === "sent";
+      } finally {
+        h.close();
+      }
+    }, 10_000);
+    assert.equal(pending1?.status, "sent");
+    let replaced = false;
+    const rows = await run(async () => {
+      const h = openDatabase(config.dbPath);
+      const row = new SenderStore(h).get(1);
+      const hash = row?.txHash;
+      h.close();
+      if (!replaced && hash && hash !== pending1?.txHash) {
+        replaced = true;
+        await mineBlocks(bridge.l1.anvil.url, 1);
+        await setAutomine(bridge.l1.anvil.url, true);
+      }
+      return row?.status === "landed" && (await read<bigint>("batchCount")) === 2n;
+    }, 20_000);
+    assert.ok(replaced, "the pending submission was replaced");
+    assert.notEqual(rows[1]?.txHash, pending1?.txHash, "batch 1 landed with the replacement");
     assert.equal(await read<bigint>("batchCount"), 2n);
     assert.equal(await read<bigint>("stateRoot"), 222n);
     assert.equal(await read<bigint>("opChain"), 444n);

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const config = loadSenderConfig();
   const queueConfig = loadQueueConfig();
   const signal = shutdownSignal(log);
-  const db = openDatabase(config.dbPath);
+  const db = openDatabase(config.dbPath, { owners: ["sender"] });
   const { queue, close: closeQueue } = openProofQueue(queueConfig, db, { log });
   log.info("database", {
     path: config.dbPath,

@@ -302,6 +302,7 @@ export class SenderService {
           abi: assetStorageAbi,
           functionName: "submitBatch",
           args,
+          blockTag: "latest",
         }),
       );
     } catch (error) {
@@ -326,15 +327,21 @@ export class SenderService {
         to: config.assetStorage,
         data: encodeFunctionData({ abi: assetStorageAbi, functionName: "submitBatch", args }),
         what: `submitBatch ${k}`,
+        abi: assetStorageAbi,
       },
       { onSent: (hash, nonce) => this.store.markSent(k, hash, nonce) },
     );
     if (sent.kind === "nonceTaken") return true; // re-read batchCount: it may have been this batch
     const r = sent.receipt;
     if (r.status !== "success") {
-      this.store.markFailed(k, "reverted", `transaction ${sent.hash} reverted`, sent.hash);
+      const why = sent.revertReason ?? "reverted";
+      this.store.markFailed(k, "reverted", `transaction ${sent.hash} ${why}`, sent.hash);
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "reverted" });
-      blog.error("submitBatch reverted on L1: not marked landed, will retry", { tx: sent.hash, gasUsed: r.gasUsed });
+      blog.error("submitBatch reverted on L1: not marked landed, will retry", {
+        tx: sent.hash,
+        gasUsed: r.gasUsed,
+        reason: why,
+      });
       this.lastWait = "";
       return false;
     }

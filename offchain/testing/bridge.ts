@@ -60,6 +60,8 @@ export interface TestBridge {
   deploymentsDir: string;
   /** Environment for the services (RPC URLs, chain ids, keys, DEPLOYMENTS_DIR). */
   env: Record<string, string>;
+  /** Environment shared by attester processes of this bridge (each adds its key, data dir and port). */
+  attesterEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,14 @@ export async function startTestBridge(
         SENDER_PRIVATE_KEY: ROLES.sender,
         // Services built from this environment ask no attester: tests inject `attestations`.
         ATTESTER_URLS: "http://127.0.0.1:9",
+      },
+      attesterEnv: {
+        L1_RPC_URL: l1.anvil.url,
+        L2_RPC_URL: l2.anvil.url,
+        L1_CHAIN_ID: "31337",
+        L2_CHAIN_ID: "31338",
+        DEPLOYMENTS_DIR: deploymentsDir,
+        POLL_INTERVAL_MS: "100",
       },
       stop: async () => {
         await Promise.all([l1.anvil.stop(), l2.anvil.stop()]);

@@ -127,17 +127,7 @@ abstract contract AssetStorageBase is Attesters {
         view
         returns (bytes32)
     {
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256(
-                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-                ),
-                keccak256("AssetStorage"),
-                keccak256("1"),
-                block.chainid,
-                address(b)
-            )
-        );
+        bytes32 domain = _eip712Domain("AssetStorage", address(b));
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256(

@@ -125,17 +125,7 @@ abstract contract L2Base is Attesters {
 
     /// @dev The EIP-712 domain separator of a ledger, written out.
     function _domain(AssetReceiving l) internal view returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                keccak256(
-                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-                ),
-                keccak256("AssetReceiving"),
-                keccak256("1"),
-                block.chainid,
-                address(l)
-            )
-        );
+        return _eip712Domain("AssetReceiving", address(l));
     }
 
     /// @dev docs/protocol.md section 14.2: the digest of a DepositAttestation.

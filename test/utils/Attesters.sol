@@ -35,6 +35,21 @@ abstract contract Attesters is Test {
         }
     }
 
+    /// @dev EIP-712 written out: the domain separator of contract `name` (version "1") at `verifyingContract`.
+    function _eip712Domain(string memory name, address verifyingContract) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256(bytes(name)),
+                keccak256("1"),
+                block.chainid,
+                verifyingContract
+            )
+        );
+    }
+
     /// @dev r ‖ s ‖ v of `key` over `digest`.
     function _sig(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);

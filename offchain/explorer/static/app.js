@@ -189,6 +189,12 @@ function renderStatus(s) {
       `EXODUS MODE is active on L1${s.exodus.l2Halted ? " and L2 is halted" : ""}: no more batches. ` +
       "Users exit with the last proven root: exit, cancel-deposit and claim (CLI).";
   } else ex.hidden = true;
+  const alarms = $("alarms");
+  const active = s.alarms ?? [];
+  alarms.replaceChildren(
+    ...active.map((a) => el("p", { "data-alarm": a.name }, `ALARM ${a.name}: ${a.message}. What to do: ${a.action}`)),
+  );
+  alarms.hidden = active.length === 0;
 }
 
 function renderDeposits(d) {
