@@ -16,9 +16,9 @@ DEPTH ?= 16
 BATCH ?= 4
 
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
-TS_TESTS = $(shell find offchain script test -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
+TS_TESTS = $(shell find offchain script test tools -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
-.PHONY: help install build test test-all test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors vectors-check ptau test-setup
+.PHONY: help install build test test-all test-forge gas-snapshot test-ts typecheck lint fmt e2e bench clean vectors vectors-check properties properties-check ptau test-setup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -42,10 +42,16 @@ vectors-check: install ## Fail if test/vectors/*.json differ from a fresh regene
 	  { diff -r "$$tmp" test/vectors || { echo "test/vectors is stale: run make vectors" >&2; exit 1; }; } && \
 	  echo "test/vectors matches the generator"
 
-test: install ## Run every suite (lint, types, vectors, forge, node:test, explorer, setup, circuits, verifier, e2e); closing line sums them
+properties: install ## Rewrite the invariant list of test/PROPERTIES.md from the @custom:invariant tags (tools/properties.ts)
+	$(TSX) tools/properties.ts
+
+properties-check: install ## Fail if test/PROPERTIES.md's invariant list is stale or an invariant_* test has no tag
+	$(TSX) tools/properties.ts --check
+
+test: install ## Run every suite (lint, types, vectors, properties, forge, node:test, explorer, setup, circuits, verifier, e2e); closing line sums them
 	@tools/test-summary.sh $(MAKE) --no-print-directory test-all
 
-test-all: lint typecheck vectors-check test-forge test-ts test-explorer test-setup test-circuits verifier-check e2e bench-smoke ## The suites behind `make test`, without the closing summary
+test-all: lint typecheck vectors-check properties-check test-forge test-ts test-explorer test-setup test-circuits verifier-check e2e bench-smoke ## The suites behind `make test`, without the closing summary
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
@@ -64,10 +70,11 @@ test-ts: install ## node:test suites of the off-chain code (incl. the BullMQ que
 typecheck: install ## tsc --noEmit over all TypeScript
 	$(BIN)/tsc --noEmit -p .
 
-lint: install ## forge fmt --check, solhint, biome
+lint: install ## forge fmt --check, solhint, biome, the off-chain layer and cycle check (tools/check-layers.ts)
 	$(FORGE) fmt --check
 	$(BIN)/solhint --max-warnings 0 'src/**/*.sol'
 	$(BIN)/biome check .
+	$(TSX) tools/check-layers.ts
 
 fmt: install ## Format Solidity and TypeScript in place
 	$(FORGE) fmt

@@ -2,10 +2,10 @@
 pragma solidity 0.8.28;
 
 import {Script} from "forge-std/Script.sol";
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {AssetStorage} from "../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../src/L1/IAssetStorage.sol";
 import {DemoToken} from "../src/demo/DemoToken.sol";
+import {StateTree} from "../src/libraries/StateTree.sol";
 
 /// @title DeployL1
 /// @notice Deploys the L1 side: the generated Groth16 verifier (unless VERIFIER is given), AssetStorage (its
@@ -61,10 +61,8 @@ contract DeployL1 is Script {
     }
 
     /// @notice Root of the all-zero state tree of `depth` levels (docs/protocol.md section 4).
-    function emptyRoot(uint8 depth) public pure returns (uint256 node) {
-        for (uint256 i = 0; i < depth; i++) {
-            node = PoseidonT3.hash([node, node]);
-        }
+    function emptyRoot(uint8 depth) public pure returns (uint256) {
+        return StateTree.emptyRoot(depth);
     }
 
     /// @notice Whether `chainId` is one of the local anvil chains the development verifier may go on.

@@ -5,11 +5,13 @@ import {Test} from "forge-std/Test.sol";
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
+import {IAssetStorage} from "../src/L1/IAssetStorage.sol";
 import {BridgeProtocol} from "../src/libraries/BridgeProtocol.sol";
+import {StateTree} from "../src/libraries/StateTree.sol";
 
 /// @title VectorsTest
 /// @notice Checks the shared test vectors (test/vectors/*.json, written by offchain/lib/vectors/generate.ts)
-///         against BridgeProtocol and the on-chain Poseidon (poseidon-solidity). The node:test suite
+///         against BridgeProtocol, StateTree and the on-chain Poseidon (poseidon-solidity). The node:test suite
 ///         (offchain/lib/vectors.test.ts) and the circuit suite check the same files.
 /// @dev Every test walks all entries of its file and asserts a minimum entry count, so an emptied or
 ///      altered file fails.
@@ -76,37 +78,29 @@ contract VectorsTest is Test {
         return vm.parseJsonAddress(json, key);
     }
 
-    /// @dev The root an exodus exit recomputes: bit j of `slot` = 0 means the node is on the left at level j.
-    function _rootFromPath(uint256 leaf, uint256[] memory siblings, uint256 slot)
-        internal
+    /// @notice The root an exodus exit recomputes: StateTree.rootOf, the code `exit` runs (calldata siblings).
+    function rootFromPath(uint256 leaf, uint256[] calldata siblings, uint256 slot)
+        external
         pure
         returns (uint256)
     {
-        uint256 node = leaf;
-        for (uint256 j = 0; j < siblings.length; ++j) {
-            node = (slot >> j) & 1 == 0
-                ? PoseidonT3.hash([node, siblings[j]])
-                : PoseidonT3.hash([siblings[j], node]);
-        }
-        return node;
+        return StateTree.rootOf(leaf, slot, siblings);
     }
 
-    /// @dev zeros[i] = root of an all-zero subtree of height i, for i = 0..depth.
-    function _zeros(uint256 depth) internal pure returns (uint256[] memory zeros) {
-        zeros = new uint256[](depth + 1);
-        for (uint256 i = 0; i < depth; ++i) {
-            zeros[i + 1] = PoseidonT3.hash([zeros[i], zeros[i]]);
-        }
+    function _rootFromPath(uint256 leaf, uint256[] memory siblings, uint256 slot)
+        internal
+        view
+        returns (uint256)
+    {
+        return this.rootFromPath(leaf, siblings, slot);
     }
 
-    /// @dev The leaf of an account: Poseidon(owner, tokenId, balance).
+    /// @dev The leaf of an account: StateTree.leaf = Poseidon(owner, tokenId, balance).
     function _leaf(string memory json, string memory base) internal pure returns (uint256) {
-        return PoseidonT4.hash(
-            [
-                uint256(uint160(_addr(json, string.concat(base, ".owner")))),
-                _uint(json, string.concat(base, ".tokenId")),
-                _uint(json, string.concat(base, ".balance"))
-            ]
+        return StateTree.leaf(
+            _addr(json, string.concat(base, ".owner")),
+            _u32(json, string.concat(base, ".tokenId")),
+            _u128(json, string.concat(base, ".balance"))
         );
     }
 
@@ -284,11 +278,12 @@ contract VectorsTest is Test {
         string memory json = _read("tree.json");
         uint256 n = _count(json, ".emptyRoots");
         assertEq(n, 32);
-        uint256[] memory zeros = _zeros(32);
         for (uint256 i = 0; i < n; ++i) {
             uint256 depth = _uint(json, _key(".emptyRoots", i, "depth"));
             assertEq(depth, i + 1);
-            assertEq(zeros[depth], _uint(json, _key(".emptyRoots", i, "root")), _at(".emptyRoots", i));
+            assertEq(
+                StateTree.emptyRoot(depth), _uint(json, _key(".emptyRoots", i, "root")), _at(".emptyRoots", i)
+            );
         }
     }
 
@@ -334,7 +329,7 @@ contract VectorsTest is Test {
     /// @dev Checks one path entry (leaf, siblings < r, root rebuilt as exit does); returns its slot.
     function _checkPath(string memory json, string memory p, uint256 depth, uint256 root)
         internal
-        pure
+        view
         returns (uint256 slot)
     {
         slot = _uint(json, string.concat(p, ".slot"));
@@ -364,6 +359,21 @@ contract VectorsTest is Test {
         assertNotEq(_rootFromPath(leaf, siblings, slot), root);
     }
 
+    /// @dev A sibling `s + r` hashes like `s` in PoseidonT3, so StateTree.rootOf refuses any sibling `>= r`.
+    function testFuzz_rootOf_refusesSiblingNotInField(uint256 level, uint256 excess) public {
+        string memory json = _read("tree.json");
+        string memory p = _at(_key(".trees", 1, "paths"), 1);
+        uint256 leaf = _uint(json, string.concat(p, ".leaf"));
+        uint256 slot = _uint(json, string.concat(p, ".slot"));
+        uint256[] memory siblings = vm.parseJsonUintArray(json, string.concat(p, ".siblings"));
+        level = bound(level, 0, siblings.length - 1);
+        siblings[level] = bound(excess, R, type(uint256).max);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, siblings[level])
+        );
+        this.rootFromPath(leaf, siblings, slot);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 BATCHES
     //////////////////////////////////////////////////////////////*/
@@ -378,7 +388,7 @@ contract VectorsTest is Test {
             uint256 batchSize = _uint(json, string.concat(seq, ".batchSize"));
             uint256 depth = _uint(json, string.concat(seq, ".depth"));
             uint256 root = _uint(json, string.concat(seq, ".genesisRoot"));
-            assertEq(root, _zeros(depth)[depth], "genesis root is the empty root");
+            assertEq(root, StateTree.emptyRoot(depth), "genesis root is the empty root");
             uint256 chain = 0;
             string memory batches = string.concat(seq, ".batches");
             uint256 n = _count(json, batches);

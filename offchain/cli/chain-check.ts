@@ -5,7 +5,9 @@
  * the URL and the reason (`connection refused`) instead of viem's multi-line dump.
  */
 import { HttpRequestError, TimeoutError, type Transport } from "viem";
-import type { Layer } from "./context.js";
+
+/** One of the two chains of the bridge. */
+export type Layer = "L1" | "L2";
 
 /** Where a layer's RPC points, as configured. */
 export interface RpcTarget {

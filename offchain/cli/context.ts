@@ -24,9 +24,9 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
-import { checkedTransport } from "./chain-check.js";
+import { checkedTransport, type Layer } from "./chain-check.js";
 
-export type Layer = "L1" | "L2";
+export type { Layer };
 
 const EnvSchema = z.object({
   L1_RPC_URL: zUrl.optional(),

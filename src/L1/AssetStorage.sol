@@ -11,10 +11,9 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 
 import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
+import {StateTree} from "../libraries/StateTree.sol";
 import {AttesterSet} from "../universal/AttesterSet.sol";
 import {IAssetStorage} from "./IAssetStorage.sol";
 
@@ -25,8 +24,9 @@ import {IAssetStorage} from "./IAssetStorage.sol";
 ///         payment and, when batches stop, runs exodus.
 /// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps and pauses, and changes the
 ///      attester set only through a delay of at least `priorityDeadline`; it can neither move user funds nor
-///      change the state root. Hot paths hash with keccak only; Poseidon (public libraries PoseidonT3 and
-///      PoseidonT4, linked at deployment) runs only in the constructor (genesis root) and in `exit`.
+///      change the state root. Hot paths hash with keccak only; Poseidon (StateTree, over the public
+///      libraries PoseidonT3 and PoseidonT4 linked at deployment) runs only in the constructor (genesis
+///      root) and in `exit`.
 /// @custom:invariant For every token, the contract holds at least its pending withdrawals, plus its
 ///                   unconsumed and uncancelled deposits, plus its balances in the last proven root that
 ///                   have not exited.
@@ -195,7 +195,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         l2ChainId = p.l2ChainId;
         l2Ledger = p.l2Ledger;
 
-        uint256 root = _emptyRoot(p.treeDepth);
+        uint256 root = StateTree.emptyRoot(p.treeDepth);
         genesisRoot = root;
         stateRoot = root;
         tokenCount = 1; // id 0 is ETH
@@ -347,8 +347,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAssetStorage
-    /// @dev About 32k gas of Poseidon per level. Siblings must be field elements: PoseidonT3 reduces its
-    ///      inputs modulo r, so a sibling `s + r` would otherwise prove the same path as `s`.
+    /// @dev About 32k gas of Poseidon per level (StateTree.rootOf, which refuses siblings `>= r`).
     function exit(uint256 slot, address owner, uint32 tokenId, uint128 balance, uint256[] calldata siblings)
         external
         whenExodus
@@ -358,15 +357,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (siblings.length != depth) revert SiblingsLengthMismatch(depth, siblings.length);
         if (slotExited[slot]) revert SlotAlreadyExited(slot);
 
-        uint256 node = PoseidonT4.hash([uint256(uint160(owner)), uint256(tokenId), uint256(balance)]);
-        for (uint256 level; level < depth; ++level) {
-            uint256 sibling = siblings[level];
-            if (sibling >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(sibling);
-            node = (slot >> level) & 1 == 0
-                ? PoseidonT3.hash([node, sibling])
-                : PoseidonT3.hash([sibling, node]);
+        if (StateTree.rootOf(StateTree.leaf(owner, tokenId, balance), slot, siblings) != stateRoot) {
+            revert InvalidMerkleProof();
         }
-        if (node != stateRoot) revert InvalidMerkleProof();
 
         slotExited[slot] = true;
         pendingWithdrawals[owner][tokenId] += balance;
@@ -437,13 +430,6 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         uint64 stored = l2OpCount;
         if (l2OpCount_ <= stored) revert L2OpCountNotIncreasing(l2OpCount_, stored);
         _checkAttestations(batchDigest(batchNumber, newOpChain, l2OpCount_, l2OpHead_), signatures);
-    }
-
-    /// @dev Root of the all-zero tree of `depth` levels (docs/protocol.md section 4), about 30k gas a level.
-    function _emptyRoot(uint8 depth) private pure returns (uint256 node) {
-        for (uint256 level; level < depth; ++level) {
-            node = PoseidonT3.hash([node, node]);
-        }
     }
 
     /// @dev The checks every deposit passes before any token moves; returns the token's settings.

@@ -135,8 +135,8 @@ contract AssetStorageInvariantTest is AssetStorageBase {
     }
 
     /// @custom:invariant Exodus opens only once the oldest unprocessed deposit is past the deadline; after it,
-    ///                   the root, op chain, batch count and the queue never change, and no batch or deposit
-    ///                   is accepted.
+    ///                   the root, op chain, batch count and the queue never change, no batch or deposit is
+    ///                   accepted, and no forged exit, double exit, double cancel or empty claim succeeds.
     function invariant_exodusFreezesState() public view {
         assertFalse(handler.exodusOpenedEarly(), "exodus opened early");
         assertFalse(handler.forbiddenCallSucceeded(), "a call that must fail succeeded");

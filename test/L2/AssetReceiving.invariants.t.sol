@@ -79,8 +79,8 @@ contract AssetReceivingInvariantTest is L2Base {
         }
     }
 
-    /// @custom:invariant Allowance transfers spend exactly the amount moved (never an infinite
-    ///                   allowance, never anything for an operator or the owner).
+    /// @custom:invariant An allowance transfer or a hold placed by a spender spends exactly its amount; an
+    ///                   infinite allowance is never decreased, operators and owners spend nothing.
     function invariant_allowanceSpentExactly() public view {
         assertFalse(handler.ghostAllowanceMismatch(), "allowance");
     }

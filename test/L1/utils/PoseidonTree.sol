@@ -2,12 +2,14 @@
 pragma solidity 0.8.28;
 
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {StateTree} from "../../../src/libraries/StateTree.sol";
 
 /// @title PoseidonTree
 /// @notice Test-side sparse Merkle tree of docs/protocol.md section 4 (Poseidon(2) nodes, empty leaf 0,
 ///         leaf Poseidon(owner, tokenId, balance), bit j of the slot = 1 when the node is a right child).
-/// @dev Written independently of AssetStorage so that tests compare two implementations.
+/// @dev Leaves and the empty root come from StateTree (src/libraries/StateTree.sol), the library AssetStorage
+///      uses, which test/Vectors.t.sol checks against the TypeScript core's vectors. The tree built here
+///      (every node from the occupied leaves up) is independent of the path folding that `exit` does.
 library PoseidonTree {
     /// @notice zeros[i] is the root of an empty subtree of height i (zeros[0] = 0).
     function zeros(uint256 depth) internal pure returns (uint256[] memory z) {
@@ -19,12 +21,12 @@ library PoseidonTree {
 
     /// @notice The root of the all-zero tree (the genesis root).
     function emptyRoot(uint256 depth) internal pure returns (uint256) {
-        return zeros(depth)[depth];
+        return StateTree.emptyRoot(depth);
     }
 
     /// @notice leaf = Poseidon(owner, tokenId, balance).
     function leaf(address owner, uint32 tokenId, uint128 balance) internal pure returns (uint256) {
-        return PoseidonT4.hash([uint256(uint160(owner)), uint256(tokenId), uint256(balance)]);
+        return StateTree.leaf(owner, tokenId, balance);
     }
 
     /// @notice Root of a tree holding `leaves[k]` at `slots[k]` (strictly increasing) and 0 elsewhere, and
