@@ -55,6 +55,19 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
+/** Waits until every attester has followed `n` L1 deposits (they sign only what they saw). */
+async function followedDeposits(n: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (const a of attesters) {
+    for (;;) {
+      const health = (await (await fetch(`${a.url}/health`)).json()) as { l1?: { deposits?: number } };
+      if ((health.l1?.deposits ?? 0) >= n) break;
+      if (Date.now() > deadline) throw new Error(`${a.url} did not follow ${n} L1 deposits`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 const l2Balance = () =>
   bridge.l2.client.readContract({
     address: bridge.assetReceiving,
@@ -76,6 +89,7 @@ describe("bridge relay-deposit on anvil", () => {
       await bridge.l1.client.waitForTransactionReceipt({ hash });
     }
     const urls = attesters.map((a) => a.url).join(",");
+    await followedDeposits(2);
 
     const noAttesters = await cli(["relay-deposit", "--id", "0"]);
     assert.equal(noAttesters.code, 2);
@@ -90,12 +104,7 @@ describe("bridge relay-deposit on anvil", () => {
     assert.match(tooFew.err, /1 of 2 attester signatures/);
     assert.equal(await l2Balance(), 0n, "nothing was credited");
 
-    // Attesters may not have followed L1 yet: "not yet" is a retry, as for the monitor.
-    let relayed = await cli(["relay-deposit", "--id", "0"], { ATTESTER_URLS: urls });
-    for (let i = 0; i < 50 && relayed.code !== 0 && /not.?yet|not seen/i.test(relayed.err); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      relayed = await cli(["relay-deposit", "--id", "0"], { ATTESTER_URLS: urls });
-    }
+    const relayed = await cli(["relay-deposit", "--id", "0"], { ATTESTER_URLS: urls });
     assert.equal(relayed.code, 0, relayed.err);
     assert.match(relayed.out, /Deposit #0 credited on L2: 1 ETH/);
     assert.match(relayed.out, /Attested by 0x/);
