@@ -105,7 +105,7 @@ describe("make devnet, the CLI against it, make devnet-stop", { timeout: 900_000
     assert.ok(state, "devnet.json written");
     assert.deepEqual(
       state.processes.map((p) => p.name),
-      ["anvil-l1", "anvil-l2", "node", "explorer"],
+      ["anvil-l1", "anvil-l2", "attester-1", "attester-2", "attester-3", "node", "explorer"],
     );
     for (const p of state.processes) {
       assert.ok(isRunning(p), `${p.name} runs after make devnet returned`);
@@ -151,7 +151,7 @@ describe("make devnet, the CLI against it, make devnet-stop", { timeout: 900_000
 
   it("make devnet-stop stops every process and frees the ports; a second stop has nothing to do", async () => {
     const stop = await make("devnet-stop", devnetEnv);
-    for (const name of ["anvil-l1", "anvil-l2", "node", "explorer"])
+    for (const name of ["anvil-l1", "anvil-l2", "attester-1", "attester-2", "attester-3", "node", "explorer"])
       assert.match(stop.stdout, new RegExp(`${name} \\(pid \\d+\\): stopped`));
     for (const p of state?.processes ?? []) assert.equal(isRunning(p), false, `${p.name} is gone`);
     for (const port of ports) assert.ok(await portFree(port), `port ${port} is free`);
