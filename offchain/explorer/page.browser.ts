@@ -57,6 +57,7 @@ describe("explorer page over a running bridge", { timeout: 120_000 }, () => {
     const ready = new Promise<void>((resolve) => {
       node = runNode(config, {
         signal: controller.signal,
+        attestations: bridge.attestations,
         echo: false,
         onReady: (i) => {
           explorerUrl = i.explorerUrl ?? "";
