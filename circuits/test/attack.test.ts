@@ -14,9 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { curves, groth16 } from "snarkjs";
-import { type Address, concat, type Hex, parseEther, zeroAddress } from "viem";
+import { type Address, type Hex, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { startAttesters } from "../../offchain/e2e/attesters.js";
+import { type AttesterProcess, startAttesters, untilFollowed } from "../../offchain/e2e/attesters.js";
 import { ProcessGroup } from "../../offchain/e2e/processes.js";
 import { assetReceivingAbi, assetStorageAbi } from "../../offchain/lib/abi.js";
 import { attestationDigest, type BridgeContracts, batchAttestation } from "../../offchain/lib/attestation.js";
@@ -24,7 +24,7 @@ import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../../offchain/
 import { BridgeState } from "../../offchain/lib/state.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
 import { AttestationQuorumError, collectAttestations } from "../../offchain/runtime/attestations.js";
-import { sortedAttesters, TEST_ATTESTER_KEYS } from "../../offchain/testing/attesters.js";
+import { packedSignaturesOf, sortedAttesters, TEST_ATTESTER_KEYS } from "../../offchain/testing/attesters.js";
 import { ROLES, startTestBridge, type TestBridge } from "../../offchain/testing/bridge.js";
 import { BUILD_DIR, batchName } from "../scripts/build.js";
 import { parseCallData } from "../scripts/fixture.js";
@@ -40,6 +40,7 @@ let bridge: TestBridge;
 let procs: ProcessGroup;
 let root: string;
 let urls: string[];
+let attesters: AttesterProcess[];
 let contracts: BridgeContracts;
 let alice: Address;
 
@@ -54,11 +55,11 @@ before(async () => {
   };
   root = mkdtempSync(join(tmpdir(), "attack-"));
   procs = new ProcessGroup(join(root, "logs"));
-  const started = await startAttesters(procs, {
+  attesters = await startAttesters(procs, {
     root,
     env: bridge.attesterEnv,
   });
-  urls = started.map((a) => a.url);
+  urls = attesters.map((a) => a.url);
 });
 
 after(async () => {
@@ -90,26 +91,9 @@ async function l2Transfer(to: Address, amount: bigint): Promise<void> {
   assert.equal((await bridge.l2.client.waitForTransactionReceipt({ hash })).status, "success");
 }
 
-/** r ‖ s ‖ v of each key over `digest`, packed in ascending signer order. */
-async function signedBy(keys: readonly Hex[], digest: Hex): Promise<Hex> {
-  const signers = keys
-    .map((key) => ({ key, address: privateKeyToAccount(key).address }))
-    .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-  return concat(await Promise.all(signers.map((s) => privateKeyToAccount(s.key).sign({ hash: digest }))));
-}
-
-/** Waits until every attester has followed L2 up to `opCount` ops. */
-async function attestersFollowed(opCount: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (const url of urls) {
-    for (;;) {
-      const health = (await (await fetch(`${url}/health`)).json()) as { l2?: { opCount?: number } };
-      if ((health.l2?.opCount ?? 0) >= opCount) break;
-      if (Date.now() > deadline) throw new Error(`${url} did not follow ${opCount} L2 ops`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+/** The signatures of `keys` over `digest`, signers ascending (the packing the contracts take). */
+const signedBy = async (keys: readonly Hex[], digest: Hex): Promise<Hex> =>
+  (await packedSignaturesOf(keys, digest)).signatures;
 
 describe("attack: a proven batch with a transfer that never happened on L2", () => {
   test("the circuit proves it, honest attesters refuse it, L1 rejects it below M signatures", async () => {
@@ -129,7 +113,7 @@ describe("attack: a proven batch with a transfer that never happened on L2", () 
     const bob: Address = "0x0000000000000000000000000000000000000b0b";
     await l2Transfer(bob, parseEther("1"));
     await l2Transfer(bob, parseEther("1"));
-    await attestersFollowed(3);
+    await untilFollowed(attesters, { l2Ops: 3 });
 
     // The operator's fabricated batch: the real credit, then Alice -> Mallory 10 ETH and Mallory's withdrawal.
     const fake: Op[] = [

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type AttesterProcess, startAttesters } from "../e2e/attesters.js";
+import { type AttesterProcess, startAttesters, untilFollowed } from "../e2e/attesters.js";
 import { ProcessGroup } from "../e2e/processes.js";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
@@ -55,19 +55,6 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-/** Waits until every attester has followed `n` L1 deposits (they sign only what they saw). */
-async function followedDeposits(n: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (const a of attesters) {
-    for (;;) {
-      const health = (await (await fetch(`${a.url}/health`)).json()) as { l1?: { deposits?: number } };
-      if ((health.l1?.deposits ?? 0) >= n) break;
-      if (Date.now() > deadline) throw new Error(`${a.url} did not follow ${n} L1 deposits`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 const l2Balance = () =>
   bridge.l2.client.readContract({
     address: bridge.assetReceiving,
@@ -89,7 +76,7 @@ describe("bridge relay-deposit on anvil", () => {
       await bridge.l1.client.waitForTransactionReceipt({ hash });
     }
     const urls = attesters.map((a) => a.url).join(",");
-    await followedDeposits(2);
+    await untilFollowed(attesters, { l1Deposits: 2 });
 
     const noAttesters = await cli(["relay-deposit", "--id", "0"]);
     assert.equal(noAttesters.code, 2);

@@ -52,6 +52,26 @@ async function untilHealthy(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Waits until every attester's /health shows at least `l1Deposits` followed deposits and `l2Ops` ops. */
+export async function untilFollowed(
+  attesters: readonly AttesterProcess[],
+  want: { l1Deposits?: number; l2Ops?: number },
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const a of attesters) {
+    for (;;) {
+      const h = (await (await fetch(`${a.url}/health`)).json()) as {
+        l1?: { deposits?: number };
+        l2?: { opCount?: number };
+      };
+      if ((h.l1?.deposits ?? 0) >= (want.l1Deposits ?? 0) && (h.l2?.opCount ?? 0) >= (want.l2Ops ?? 0)) break;
+      if (Date.now() > deadline) throw new Error(`${a.url} did not follow ${JSON.stringify(want)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** The signers of each landed batch, by name, from its `submitBatch` calldata. */
 export async function whoAttested(
   l1: PublicClient,
