@@ -7,6 +7,7 @@ import { parseAbi } from "viem";
 
 export const depositRecordTuple =
   "(address recipient, uint32 tokenId, uint128 amount, address depositor, uint64 timestamp)";
+export const withdrawalRequestRecordTuple = "(address owner, uint32 tokenId, uint64 timestamp)";
 export const batchSlotTuple =
   "(uint8 kind, uint32 tokenId, address account, uint128 amount, address depositor, uint64 timestamp)";
 
@@ -45,7 +46,8 @@ export const assetStorageAbi = parseAbi([
   "function setTokenPaused(uint32 tokenId, bool paused)",
   "function depositETH(address l2Recipient) payable returns (uint64 depositId)",
   "function depositERC20(address token, uint128 amount, address l2Recipient) returns (uint64 depositId)",
-  "function submitBatch(uint256 newRoot, uint256 newOpChain, uint64 l2OpCount, bytes32 l2OpHead, (uint8 kind, uint32 tokenId, address account, uint128 amount, address depositor, uint64 timestamp)[] slots, uint256[8] proof, bytes signatures)",
+  "function requestWithdrawal(uint32 tokenId) returns (uint64 requestId)",
+  "function submitBatch(uint256 newRoot, uint256 newOpChain, uint64 l2OpCount, bytes32 l2OpHead, (uint8 kind, uint32 tokenId, address account, uint128 amount, address depositor, uint64 timestamp)[] slots, bytes ops, uint256[8] proof, bytes signatures)",
   "function claim(uint32 tokenId)",
   "function claimFor(address account, uint32 tokenId)",
   "function activateExodus()",
@@ -56,7 +58,9 @@ export const assetStorageAbi = parseAbi([
   "function batchCount() view returns (uint64)",
   "function depositCount() view returns (uint64)",
   "function processedDeposits() view returns (uint64)",
-  "function depositWords(uint64 depositId) view returns (uint256)",
+  "function requestHashes(uint64 requestId) view returns (bytes32)",
+  "function requestTimestamp(uint64 requestId) view returns (uint64)",
+  "function tokenSupply(uint32 tokenId) view returns (uint128)",
   "function pendingWithdrawals(address account, uint32 tokenId) view returns (uint256)",
   "function exodusMode() view returns (bool)",
   "function tokenCount() view returns (uint32)",
@@ -77,7 +81,9 @@ export const assetStorageAbi = parseAbi([
   "event DepositCapSet(uint32 indexed tokenId, uint128 cap)",
   "event TokenPauseSet(uint32 indexed tokenId, bool paused)",
   "event DepositQueued(uint64 indexed depositId, address indexed recipient, uint32 indexed tokenId, uint128 amount, address depositor, uint64 timestamp)",
+  "event WithdrawalRequestQueued(uint64 indexed requestId, address indexed owner, uint32 indexed tokenId, uint64 timestamp)",
   "event BatchVerified(uint64 indexed batchNumber, uint256 newRoot, uint256 newOpChain, uint64 processedDeposits)",
+  "event BatchOps(uint64 indexed batchNumber, uint64 firstOpIndex, bytes ops)",
   "event WithdrawalQueued(uint64 indexed batchNumber, address indexed recipient, uint32 indexed tokenId, uint128 amount)",
   "event Claimed(address indexed account, uint32 indexed tokenId, uint256 amount)",
   "event ExodusActivated(uint64 oldestDepositId, uint64 timestamp)",
@@ -114,6 +120,9 @@ export const assetStorageAbi = parseAbi([
   "error L2OpCountNotIncreasing(uint64 l2OpCount, uint64 stored)",
   "error InvalidProof()",
   "error BatchSizeMismatch(uint256 expected, uint256 actual)",
+  "error TokenSupplyExceeded(uint32 tokenId, uint256 supply, uint256 amount)",
+  "error OpDataLengthMismatch(uint256 expected, uint256 actual)",
+  "error OpDataHeadMismatch(bytes32 computed, bytes32 attested)",
 ]);
 
 export const assetReceivingAbi = parseAbi([
@@ -130,6 +139,7 @@ export const assetReceivingAbi = parseAbi([
   "function symbol(uint256 id) view returns (string)",
   "function decimals(uint256 id) view returns (uint8)",
   "function creditDeposit(uint64 depositId, (address recipient, uint32 tokenId, uint128 amount, address depositor, uint64 timestamp) record, bytes signatures)",
+  "function forceWithdrawal(uint64 requestId, (address owner, uint32 tokenId, uint64 timestamp) record, bytes signatures)",
   "function setTokenMetadata(uint32 tokenId, string name, string symbol, uint8 decimals)",
   "function withdraw(uint32 tokenId, uint128 amount, address l1Recipient)",
   "function haltForExodus(bytes signatures)",
@@ -142,6 +152,7 @@ export const assetReceivingAbi = parseAbi([
   "function l1ChainId() view returns (uint256)",
   "function l1Storage() view returns (address)",
   "function depositDigest(uint64 depositId, (address recipient, uint32 tokenId, uint128 amount, address depositor, uint64 timestamp) record) view returns (bytes32)",
+  "function withdrawalRequestDigest(uint64 requestId, (address owner, uint32 tokenId, uint64 timestamp) record) view returns (bytes32)",
   "function exodusDigest() view returns (bytes32)",
   "function hold(address owner, uint32 tokenId, address beneficiary, uint128 amount, uint40 expiresAt) returns (uint256 holdId)",
   "function executeHold(uint256 holdId, uint128 amount)",
@@ -156,6 +167,7 @@ export const assetReceivingAbi = parseAbi([
   "event OpLogged(uint64 indexed opIndex, uint8 indexed kind, uint32 indexed tokenId, address from, address to, uint128 amount, bytes32 head)",
   "event DepositCredited(uint64 indexed depositId, address indexed recipient, uint32 indexed tokenId, uint128 amount, uint64 opIndex)",
   "event WithdrawalRequested(uint64 indexed opIndex, address indexed from, address indexed l1Recipient, uint32 tokenId, uint128 amount)",
+  "event ForcedWithdrawal(uint64 indexed requestId, address indexed owner, uint32 indexed tokenId, uint128 amount, uint64 opIndex)",
   "event TokenMetadataSet(uint32 indexed tokenId, string name, string symbol, uint8 decimals)",
   "event Halted()",
   "error AmountTooLarge(uint256 amount)",

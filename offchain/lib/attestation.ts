@@ -17,7 +17,7 @@ import {
 } from "viem";
 import { sign } from "viem/accounts";
 import { assertBits, assertUint32, assertUint64, assertUint128 } from "./field.js";
-import type { DepositRecord } from "./protocol.js";
+import type { DepositRecord, QueueRequest, WithdrawalRequestRecord } from "./protocol.js";
 
 /** secp256k1 group order n; OpenZeppelin's ECDSA accepts s <= n / 2 only. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -79,6 +79,17 @@ export const depositAttestationTypes = {
   ],
 } as const satisfies TypedData;
 
+export const withdrawalRequestAttestationTypes = {
+  WithdrawalRequestAttestation: [
+    { name: "l1ChainId", type: "uint256" },
+    { name: "l1Storage", type: "address" },
+    { name: "requestId", type: "uint64" },
+    { name: "owner", type: "address" },
+    { name: "tokenId", type: "uint32" },
+    { name: "timestamp", type: "uint64" },
+  ],
+} as const satisfies TypedData;
+
 export const exodusAttestationTypes = {
   ExodusAttestation: [
     { name: "l1ChainId", type: "uint256" },
@@ -104,6 +115,13 @@ export interface DepositMessage extends Omit<DepositRecord, "tokenId"> {
   tokenId: number;
 }
 
+/** "Request requestId of l1Storage is a forced withdrawal request with exactly this record." */
+export interface WithdrawalRequestMessage extends WithdrawalRequestRecord {
+  l1ChainId: bigint;
+  l1Storage: Address;
+  requestId: bigint;
+}
+
 /** "l1Storage is in exodus." */
 export interface ExodusMessage {
   l1ChainId: bigint;
@@ -114,10 +132,12 @@ export interface ExodusMessage {
 export type Attestation =
   | { primaryType: "BatchAttestation"; domain: AttestationDomain; message: BatchMessage }
   | { primaryType: "DepositAttestation"; domain: AttestationDomain; message: DepositMessage }
+  | { primaryType: "WithdrawalRequestAttestation"; domain: AttestationDomain; message: WithdrawalRequestMessage }
   | { primaryType: "ExodusAttestation"; domain: AttestationDomain; message: ExodusMessage };
 export type AttestationKind = Attestation["primaryType"];
 export type BatchAttestation = Extract<Attestation, { primaryType: "BatchAttestation" }>;
 export type DepositAttestation = Extract<Attestation, { primaryType: "DepositAttestation" }>;
+export type WithdrawalRequestAttestation = Extract<Attestation, { primaryType: "WithdrawalRequestAttestation" }>;
 export type ExodusAttestation = Extract<Attestation, { primaryType: "ExodusAttestation" }>;
 
 /** The two chains and contracts of a deployment, as every message names them. */
@@ -179,6 +199,37 @@ export function depositAttestation(c: BridgeContracts, depositId: bigint, r: Dep
   };
 }
 
+/** WithdrawalRequestAttestation for L2 (domain AssetReceiving), naming the L1 storage. */
+export function withdrawalRequestAttestation(
+  c: BridgeContracts,
+  requestId: bigint,
+  r: WithdrawalRequestRecord,
+): WithdrawalRequestAttestation {
+  assertUint64("requestId", requestId);
+  assertUint32("tokenId", BigInt(r.tokenId));
+  assertUint64("timestamp", r.timestamp);
+  return {
+    primaryType: "WithdrawalRequestAttestation",
+    domain: l2Domain(c.l2ChainId, c.assetReceiving),
+    message: {
+      l1ChainId: BigInt(c.l1ChainId),
+      l1Storage: getAddress(c.assetStorage),
+      requestId,
+      owner: getAddress(r.owner),
+      tokenId: r.tokenId,
+      timestamp: r.timestamp,
+    },
+  };
+}
+
+/** The attestation L2 needs to serve queue request `q` (a credit or a forced withdrawal). */
+export function queueRequestAttestation(
+  c: BridgeContracts,
+  q: QueueRequest,
+): DepositAttestation | WithdrawalRequestAttestation {
+  return q.kind === "deposit" ? depositAttestation(c, q.id, q.record) : withdrawalRequestAttestation(c, q.id, q.record);
+}
+
 /** ExodusAttestation for L2 (domain AssetReceiving), naming the L1 storage. */
 export function exodusAttestation(c: BridgeContracts): ExodusAttestation {
   return {
@@ -196,6 +247,13 @@ export function attestationDigest(a: Attestation): Hex {
       return hashTypedData({ domain, types: batchAttestationTypes, primaryType: a.primaryType, message: a.message });
     case "DepositAttestation":
       return hashTypedData({ domain, types: depositAttestationTypes, primaryType: a.primaryType, message: a.message });
+    case "WithdrawalRequestAttestation":
+      return hashTypedData({
+        domain,
+        types: withdrawalRequestAttestationTypes,
+        primaryType: a.primaryType,
+        message: a.message,
+      });
     case "ExodusAttestation":
       return hashTypedData({ domain, types: exodusAttestationTypes, primaryType: a.primaryType, message: a.message });
   }
@@ -208,6 +266,8 @@ export function attestationStructHash(a: Attestation): Hex {
       return hashStruct({ data: a.message, primaryType: a.primaryType, types: batchAttestationTypes });
     case "DepositAttestation":
       return hashStruct({ data: a.message, primaryType: a.primaryType, types: depositAttestationTypes });
+    case "WithdrawalRequestAttestation":
+      return hashStruct({ data: a.message, primaryType: a.primaryType, types: withdrawalRequestAttestationTypes });
     case "ExodusAttestation":
       return hashStruct({ data: a.message, primaryType: a.primaryType, types: exodusAttestationTypes });
   }
