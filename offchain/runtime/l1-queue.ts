@@ -6,7 +6,7 @@
  */
 import { type Address, getAbiItem, type Hex, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
-import type { QueueRequest } from "../lib/protocol.js";
+import { type Op, OpKind, type QueueRequest } from "../lib/protocol.js";
 
 export const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
 export const WITHDRAWAL_REQUEST_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "WithdrawalRequestQueued" });
@@ -121,3 +121,10 @@ export function sortByChainPosition<T extends { blockNumber: bigint; logIndex: n
     x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1,
   );
 }
+
+/**
+ * True for an L2 op that serves an L1 queue request (a credit or a forced withdrawal): each takes one
+ * queue slot of its batch, so a batch's first request id is the number of such ops before it.
+ */
+export const isQueueOp = (op: Pick<Op, "kind">): boolean =>
+  op.kind === OpKind.Credit || op.kind === OpKind.ForcedWithdraw;
