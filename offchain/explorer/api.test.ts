@@ -74,34 +74,25 @@ let n = 0;
 function fillDatabase(db: Db): { batch0Root: bigint } {
   const monitor = new MonitorStore(db);
   monitor.recordScan(12n, {
-    deposits: [
+    requests: [
       {
-        depositId: 0,
-        recipient: ALICE,
-        tokenId: 0,
-        amount: parseEther("1"),
-        depositor: DEPOSITOR,
-        timestamp: T0,
+        kind: "deposit",
+        id: 0n,
+        record: { recipient: ALICE, tokenId: 0, amount: parseEther("1"), depositor: DEPOSITOR, timestamp: T0 },
         l1Block: 10n,
         l1Tx: DEPOSIT_TX[0]!,
       },
       {
-        depositId: 1,
-        recipient: BOB,
-        tokenId: 1,
-        amount: 5_000_000n,
-        depositor: DEPOSITOR,
-        timestamp: T0 + 12n,
+        kind: "deposit",
+        id: 1n,
+        record: { recipient: BOB, tokenId: 1, amount: 5_000_000n, depositor: DEPOSITOR, timestamp: T0 + 12n },
         l1Block: 11n,
         l1Tx: DEPOSIT_TX[1]!,
       },
       {
-        depositId: 2,
-        recipient: ALICE,
-        tokenId: 0,
-        amount: parseEther("2"),
-        depositor: DEPOSITOR,
-        timestamp: T0 + 24n,
+        kind: "deposit",
+        id: 2n,
+        record: { recipient: ALICE, tokenId: 0, amount: parseEther("2"), depositor: DEPOSITOR, timestamp: T0 + 24n },
         l1Block: 12n,
         l1Tx: DEPOSIT_TX[2]!,
       },

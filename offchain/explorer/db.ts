@@ -25,7 +25,7 @@ export interface DepositRow {
 
 export interface OpRow {
   opIndex: number;
-  kind: 1 | 2 | 3;
+  kind: 1 | 2 | 3 | 4;
   tokenId: number;
   from: string;
   to: string;

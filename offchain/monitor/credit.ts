@@ -286,14 +286,12 @@ async function relayOne(ctx: L2Context, q: StoredRequest): Promise<"served" | "a
   try {
     await rpcRetry(
       `simulate ${call.functionName}`,
-      () =>
-        ctx.l2.simulateContract({
-          account: ctx.wallet.account,
-          address: ctx.assetReceiving,
-          abi: assetReceivingAbi,
-          ...call,
-          blockTag: "latest",
-        }),
+      async () => {
+        const base = { account: ctx.wallet.account, address: ctx.assetReceiving, abi: assetReceivingAbi } as const;
+        if (call.functionName === "creditDeposit")
+          await ctx.l2.simulateContract({ ...base, ...call, blockTag: "latest" });
+        else await ctx.l2.simulateContract({ ...base, ...call, blockTag: "latest" });
+      },
       { log: qlog, signal: ctx.signal },
     );
   } catch (error) {
