@@ -164,9 +164,9 @@ async function makeWorld(opts: { l1Url?: string } = {}): Promise<World> {
     exodusMode: () => l1State.exodus,
     priorityDeadline: () => 300n,
     tokenCount: () => 2,
-    depositWords: ([i]) => {
-      assert.equal(i, 2n, "the oldest unprocessed deposit's word is read");
-      return (0xabcdefn << 64n) | (T0 + 24n);
+    requestTimestamp: ([i]) => {
+      assert.equal(i, 2n, "the oldest unserved queue request's time is read");
+      return T0 + 24n;
     },
     pendingWithdrawals: ([account, token]) =>
       l1State.pending.get(`${(account as string).toLowerCase()}:${token}`) ?? 0n,
