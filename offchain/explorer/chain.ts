@@ -34,7 +34,6 @@ export function rpcReason(side: Side, error: unknown): string {
   return `${side} RPC: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
 }
 
-
 export interface L1Snapshot {
   blockNumber: bigint;
   blockTimestamp: bigint;
