@@ -347,10 +347,10 @@ describe("attester on anvil", () => {
   it("serves /health and /metrics with its followed heights and counters", async () => {
     const h = await fetch(`${a.url}/health`);
     assert.equal(h.status, 200);
-    const health = (await h.json()) as { ok: boolean; l2: { opCount: number }; l1: { deposits: number } };
+    const health = (await h.json()) as { ok: boolean; l2: { opCount: number }; l1: { requests: number } };
     assert.equal(health.ok, true);
     assert.equal(health.l2.opCount, 4);
-    assert.equal(health.l1.deposits, 2);
+    assert.equal(health.l1.requests, 2);
     const text = await (await fetch(`${a.url}/metrics`)).text();
     assert.match(text, /attester_signed_total\{kind="batch"\} 2/);
     assert.match(text, /attester_refused_total\{error="mismatch",kind="batch"\} 3/);
@@ -414,6 +414,55 @@ describe("attester on anvil", () => {
       l2OpHead: tuple.l2OpHead,
     });
     assert.equal(batch.signers.length, 2);
+  });
+
+  // Needs the issue-17 contracts (requestWithdrawal, forceWithdrawal, withdrawalRequestDigest).
+  it("signs a forced withdrawal request L1 queued, refuses it as a deposit, and L2 serves it with the courier's signatures", async () => {
+    const hash = await bridge.l1.wallet(ROLES.user).writeContract({
+      address: bridge.assetStorage,
+      abi: assetStorageAbi,
+      functionName: "requestWithdrawal",
+      args: [0],
+    });
+    await mined(bridge.l1.client, hash);
+    const id = records.length; // the next id of the one queue
+    const block = await bridge.l1.client.getBlock();
+    const request = { owner: user, tokenId: 0, timestamp: block.timestamp };
+    await Promise.all([a.attester.tick(), second.attester.tick()]);
+    assert.equal(a.attester.store.request(id)?.kind, "withdrawal");
+    const asDeposit = await call(a.url, `/v1/deposit/${id}`);
+    assert.equal(asDeposit.status, 409);
+    assert.equal((asDeposit.json as { field?: string }).field, "kind");
+    const wrong = await call(
+      a.url,
+      `/v1/withdrawal-request/${id}?owner=${bob}&tokenId=0&timestamp=${request.timestamp}`,
+    );
+    assert.equal(wrong.status, 409);
+    const courier = httpAttestations({
+      urls: [a.url, second.url],
+      l2: { client: bridge.l2.client, assetReceiving: bridge.assetReceiving },
+    });
+    const attested = await courier.withdrawalRequest(BigInt(id), request);
+    assert.deepEqual(attested.signers, [FIRST?.address, SECOND?.address]);
+    const amount = await bridge.l2.client.readContract({
+      address: bridge.assetReceiving,
+      abi: assetReceivingAbi,
+      functionName: "spendableBalanceOf",
+      args: [user, 0n],
+    });
+    const w = bridge.l2.wallet(ROLES.relayer);
+    await onL2({ kind: 4, tokenId: 0, from: user, to: user, amount }, () =>
+      w.writeContract({
+        address: bridge.assetReceiving,
+        abi: assetReceivingAbi,
+        functionName: "forceWithdrawal",
+        args: [BigInt(id), request, attested.signatures],
+      }),
+    );
+    await a.attester.tick();
+    const tuple = await l2Tuple();
+    const r = await call(a.url, "/v1/batch", { batchNumber: "0", newOpChain: opChainOf(ops).toString(), ...tuple });
+    assert.equal(r.status, 200, `the kind-4 op is followed: ${JSON.stringify(r.json)}`);
   });
 
   it("refuses exodus while L1 is not in exodus and signs it once L1 is", async () => {

@@ -5,10 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { http as msw, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { type Address, type Hex, http } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
-import { type BridgeContracts, messageToJson } from "../lib/attestation.js";
+import {
+  attestationDigest,
+  type BridgeContracts,
+  messageToJson,
+  withdrawalRequestAttestation,
+} from "../lib/attestation.js";
 import { nextOpLogHead, type Op, opChainOf, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
 import { publicClientFor } from "../runtime/chains.js";
 import { openDatabase } from "../runtime/db.js";
@@ -19,6 +25,7 @@ import { FakeChain } from "../testing/fake-chain.js";
 import { Attester } from "./attester.js";
 import type { AttesterConfig } from "./config.js";
 import { decideBatch } from "./decide.js";
+import { serveAttesterApi } from "./server.js";
 
 const STORAGE: Address = "0x00000000000000000000000000000000000a0001";
 const LEDGER: Address = "0x00000000000000000000000000000000000b0002";
@@ -32,6 +39,8 @@ const CONTRACTS: BridgeContracts = {
 const OPS: Op[] = [
   { kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: ALICE, amount: 100n },
   { kind: 3, tokenId: 0, from: ALICE, to: ALICE, amount: 40n },
+  { kind: 4, tokenId: 0, from: ALICE, to: ALICE, amount: 60n }, // forced withdrawal of the rest
+  { kind: 4, tokenId: 0, from: ALICE, to: ALICE, amount: 0n }, // a forced withdrawal of nothing is logged too
 ];
 
 let l1: FakeChain;
@@ -93,27 +102,36 @@ function attester(lines: Record<string, unknown>[]) {
     l1Client: publicClientFor(config.l1, http(l1.url, { retryCount: 0 })),
     l2Client: publicClientFor(config.l2, http(l2.url, { retryCount: 0 })),
   });
+  configs.set(a, config);
   return { a, metrics };
 }
 
-const claimOf = (head: Hex) => ({ batchNumber: 0n, newOpChain: opChainOf(OPS), l2OpCount: 2n, l2OpHead: head });
+const configs = new WeakMap<Attester, AttesterConfig>();
+const configOf = (a: Attester) => configs.get(a) as AttesterConfig;
+
+const claimOf = (head: Hex) => ({
+  batchNumber: 0n,
+  newOpChain: opChainOf(OPS),
+  l2OpCount: BigInt(OPS.length),
+  l2OpHead: head,
+});
 
 describe("attester facing an L2 that does not match itself", () => {
-  it("follows an honest fake L2 and signs its tuple (the control case)", async () => {
+  it("follows an honest fake L2 (forced withdrawals included, one of 0) and signs its tuple (the control case)", async () => {
     const head = emitOps();
-    stored = { opCount: 2n, opHead: head };
+    stored = { opCount: BigInt(OPS.length), opHead: head };
     const lines: Record<string, unknown>[] = [];
     const { a } = attester(lines);
     await a.tick();
     assert.equal(a.healthy(), true, toJsonLine(a.status));
     const d = decideBatch(CONTRACTS, a.opLogView(), claimOf(head));
     assert.ok("sign" in d, toJsonLine(d));
-    assert.deepEqual(messageToJson(d.sign).l2OpCount, "2");
+    assert.deepEqual(messageToJson(d.sign).l2OpCount, String(OPS.length));
   });
 
   it("detects events whose heads chain but differ from the stored opHead(): stops, alarms, refuses batches", async () => {
     const head = emitOps();
-    stored = { opCount: 2n, opHead: `0x${"99".repeat(32)}` };
+    stored = { opCount: BigInt(OPS.length), opHead: `0x${"99".repeat(32)}` };
     const lines: Record<string, unknown>[] = [];
     const { a, metrics } = attester(lines);
     await a.tick();
@@ -144,7 +162,7 @@ describe("attester facing an L2 that does not match itself", () => {
 
   it("an RPC failure is not an alarm: health fails for that round and the next round recovers", async () => {
     const head = emitOps();
-    stored = { opCount: 2n, opHead: head };
+    stored = { opCount: BigInt(OPS.length), opHead: head };
     l2.fail("eth_blockNumber", 5, "http500"); // every attempt of one round (rpcRetry: 5)
     const lines: Record<string, unknown>[] = [];
     const { a } = attester(lines);
@@ -155,5 +173,107 @@ describe("attester facing an L2 that does not match itself", () => {
     assert.ok(!lines.some((l) => l.alarm === true));
     await a.tick();
     assert.equal(a.healthy(), true, toJsonLine(a.status));
+  });
+});
+
+describe("attester following the L1 queue (deposits and forced withdrawal requests, one id sequence)", () => {
+  const BOB: Address = "0x0000000000000000000000000000000000000b0b";
+  const deposit = { recipient: ALICE, tokenId: 0, amount: 5n, depositor: BOB, timestamp: 1_000n };
+  const forced = { owner: BOB, tokenId: 1, timestamp: 1_010n };
+
+  function emitQueue(): void {
+    const at = { address: STORAGE, abi: assetStorageAbi };
+    l1.emit({ ...at, eventName: "DepositQueued", blockNumber: 5n, args: { depositId: 0n, ...deposit } });
+    l1.emit({ ...at, eventName: "WithdrawalRequestQueued", blockNumber: 6n, args: { requestId: 1n, ...forced } });
+    l1.emit({ ...at, eventName: "DepositQueued", blockNumber: 6n, args: { depositId: 2n, ...deposit, amount: 7n } });
+  }
+
+  async function serve() {
+    const lines: Record<string, unknown>[] = [];
+    const { a, metrics } = attester(lines);
+    const stop = new AbortController();
+    const log = createLogger("api", { write: () => {} });
+    const api = await serveAttesterApi(a, configOf(a), metrics, {
+      host: "127.0.0.1",
+      port: 0,
+      signal: stop.signal,
+      log,
+    });
+    const get = async (path: string) => {
+      const res = await fetch(`${api.url}${path}`);
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
+    };
+    return { a, get, lines, stop };
+  }
+
+  it("stores both kinds by id and serves GET /v1/withdrawal-request/{id}: sign, 409 per field and kind, 425, 400", async () => {
+    server.use(msw.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+    emitQueue();
+    const { a, get, lines, stop } = await serve();
+    try {
+      await a.tick();
+      assert.equal(a.status.L1.halted, undefined, toJsonLine(a.status));
+      assert.equal(a.store.l1Cursor().requestCount, 3);
+      assert.equal(a.store.request(1)?.kind, "withdrawal");
+      assert.equal(a.store.request(2)?.kind, "deposit");
+
+      const q = `owner=${BOB}&tokenId=1&timestamp=1010`;
+      const ok = await get(`/v1/withdrawal-request/1?${q}`);
+      assert.equal(ok.status, 200, toJsonLine(ok.body));
+      const want = withdrawalRequestAttestation(CONTRACTS, 1n, forced);
+      assert.equal(ok.body.digest, attestationDigest(want));
+      assert.equal((await get("/v1/withdrawal-request/1")).status, 200, "no record: sign what was followed");
+
+      for (const [field, query] of [
+        ["owner", `owner=${ALICE}&tokenId=1&timestamp=1010`],
+        ["tokenId", `owner=${BOB}&tokenId=2&timestamp=1010`],
+        ["timestamp", `owner=${BOB}&tokenId=1&timestamp=1011`],
+      ] as const) {
+        const r = await get(`/v1/withdrawal-request/1?${query}`);
+        assert.equal(r.status, 409, field);
+        assert.equal(r.body.error, "mismatch");
+        assert.equal(r.body.field, field);
+      }
+      const asDeposit = await get("/v1/deposit/1");
+      assert.equal(asDeposit.status, 409);
+      assert.equal(asDeposit.body.field, "kind");
+      assert.match(asDeposit.body.reason ?? "", /forced withdrawal request, not a deposit/);
+      const asRequest = await get(`/v1/withdrawal-request/0?${q}`);
+      assert.equal(asRequest.status, 409);
+      assert.equal(asRequest.body.field, "kind");
+      assert.equal((await get("/v1/deposit/2")).status, 200, "the deposit after the request keeps its id");
+
+      assert.equal((await get("/v1/withdrawal-request/3")).status, 425);
+      assert.equal((await get("/v1/withdrawal-request/x")).status, 400);
+      assert.equal((await get(`/v1/withdrawal-request/1?owner=${BOB}&tokenId=1`)).status, 400, "a partial record");
+      assert.equal((await get(`/v1/withdrawal-request/1?${q}&amount=1`)).status, 400, "a field of another kind");
+      assert.ok(
+        lines.some((l) => l.alarm === true && l.kind === "withdrawal"),
+        "a mismatch is an alarm",
+      );
+    } finally {
+      stop.abort();
+    }
+  });
+
+  it("halts L1 on a gap in the shared ids, whatever the kind", async () => {
+    l1.emit({
+      address: STORAGE,
+      abi: assetStorageAbi,
+      eventName: "DepositQueued",
+      blockNumber: 5n,
+      args: { depositId: 0n, ...deposit },
+    });
+    l1.emit({
+      address: STORAGE,
+      abi: assetStorageAbi,
+      eventName: "WithdrawalRequestQueued",
+      blockNumber: 6n,
+      args: { requestId: 2n, ...forced },
+    });
+    const { a } = attester([]);
+    await a.tick();
+    assert.match(a.status.L1.halted ?? "", /expected request 1, L1 logs give forced withdrawal request 2/);
+    assert.equal(a.store.l1Cursor().requestCount, 0, "nothing of the bad range was stored");
   });
 });

@@ -15,7 +15,7 @@ import type { Metrics } from "../runtime/metrics.js";
 import { describeError, rpcRetry } from "../runtime/rpc.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { AttesterConfig } from "./config.js";
-import { type Decision, type DepositView, decideExodus, type OpLogView } from "./decide.js";
+import { type Decision, decideExodus, type OpLogView, type QueueView } from "./decide.js";
 import { confirmedBlock, type FollowContext, FollowHalt, followL1, followL2 } from "./follow.js";
 import { serveAttesterApi } from "./server.js";
 import { AttesterStore } from "./store.js";
@@ -135,14 +135,14 @@ export class Attester {
     };
   }
 
-  depositView(): DepositView {
+  queueView(): QueueView {
     const c = this.store.l1Cursor();
     const s = this.status.L1;
     return {
-      depositCount: c.depositCount,
+      requestCount: c.requestCount,
       followedBlock: c.nextBlock - 1n,
       ...(s.halted ? { halted: s.halted } : {}),
-      deposit: (id) => this.store.deposit(id),
+      request: (id) => this.store.request(id),
     };
   }
 
@@ -201,19 +201,19 @@ export class Attester {
     const l2 = this.store.l2Cursor();
     m.set("attester_l1_followed_block", this.status.L1.followedBlock);
     m.set("attester_l2_followed_block", this.status.L2.followedBlock);
-    m.set("attester_l1_deposits", this.store.l1Cursor().depositCount);
+    m.set("attester_l1_deposits", this.store.l1Cursor().requestCount);
     m.set("attester_l2_op_count", l2.opCount);
     m.set("attester_healthy", this.healthy() ? 1 : 0);
   }
 }
 
 function declareMetrics(m: Metrics): void {
-  m.gauge("attester_l1_followed_block", "last L1 block followed (DepositQueued)")
+  m.gauge("attester_l1_followed_block", "last L1 block followed (DepositQueued, WithdrawalRequestQueued)")
     .gauge("attester_l2_followed_block", "last L2 block followed (OpLogged, checked against opHead())")
-    .gauge("attester_l1_deposits", "L1 deposits followed")
+    .gauge("attester_l1_deposits", "L1 queue requests followed (deposits and forced withdrawal requests share the ids)")
     .gauge("attester_l2_op_count", "L2 ops followed")
     .gauge("attester_healthy", "1 when both chains are followed and the last round succeeded")
-    .counter("attester_signed_total", "attestations signed, by kind (batch, deposit, exodus)")
+    .counter("attester_signed_total", "attestations signed, by kind (batch, deposit, withdrawal, exodus)")
     .counter("attester_refused_total", "requests refused, by kind and error (mismatch, not-yet, ...)")
     .counter("attester_alarms_total", "mismatches: a refused request or a chain that stopped being followed");
 }

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Address, Hex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import type { BridgeContracts } from "../lib/attestation.js";
 import { nextOpLogHead, type Op, opChainOf, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
-import { type Decision, type DepositView, decideBatch, decideDeposit, decideExodus, type OpLogView } from "./decide.js";
-import type { FollowedDeposit } from "./store.js";
+import {
+  type Decision,
+  decideBatch,
+  decideExodus,
+  decideQueueRequest,
+  type OpLogView,
+  type QueueAsk,
+  type QueueView,
+} from "./decide.js";
+import type { FollowedRequest } from "./store.js";
 
 const C: BridgeContracts = {
   l1ChainId: 31337,
@@ -56,26 +64,84 @@ describe("decideBatch", () => {
   });
 });
 
-describe("decideDeposit and decideExodus", () => {
-  const seen: FollowedDeposit = {
-    depositId: 0,
-    recipient: ALICE,
-    tokenId: 1,
-    amount: 5n,
-    depositor: ALICE,
-    timestamp: 100n,
+describe("decideQueueRequest and decideExodus", () => {
+  const BOB: Address = "0x0000000000000000000000000000000000000b0b";
+  const deposit: FollowedRequest = {
+    kind: "deposit",
+    id: 0n,
+    record: { recipient: ALICE, tokenId: 1, amount: 5n, depositor: ALICE, timestamp: 100n },
     blockNumber: 3n,
   };
-  const deposits: DepositView = { depositCount: 1, followedBlock: 4n, deposit: (id) => (id === 0 ? seen : undefined) };
+  const forced: FollowedRequest = {
+    kind: "withdrawal",
+    id: 1n,
+    record: { owner: BOB, tokenId: 2, timestamp: 120n },
+    blockNumber: 4n,
+  };
+  const queue: QueueView = {
+    requestCount: 2,
+    followedBlock: 4n,
+    request: (id) => [deposit, forced][id],
+  };
+  const ask = <K extends "deposit" | "withdrawal">(kind: K, id: bigint, record?: object) =>
+    ({ kind, id, ...(record ? { record } : {}) }) as QueueAsk;
 
-  it("lists every differing field and names the first", () => {
-    const r = refusal(decideDeposit(C, deposits, 0n, { ...seen, tokenId: 2, timestamp: 101n }));
+  it("lists every differing field of a deposit and names the first", () => {
+    const r = refusal(
+      decideQueueRequest(C, queue, ask("deposit", 0n, { ...deposit.record, tokenId: 2, timestamp: 101n })),
+    );
+    assert.equal(r.error, "mismatch");
     assert.equal(r.field, "tokenId");
     assert.match(r.reason, /tokenId is 1, asked 2, timestamp is 100, asked 101/);
-    assert.ok(
-      "sign" in
-        decideDeposit(C, deposits, 0n, { ...seen, recipient: ALICE.toUpperCase().replace("0X", "0x") as Address }),
-    );
+    const upper = ALICE.toUpperCase().replace("0X", "0x") as Address;
+    assert.ok("sign" in decideQueueRequest(C, queue, ask("deposit", 0n, { ...deposit.record, recipient: upper })));
+  });
+
+  it("signs a forced withdrawal request as a WithdrawalRequestAttestation of the followed record", () => {
+    const d = decideQueueRequest(C, queue, ask("withdrawal", 1n, forced.record));
+    assert.ok("sign" in d);
+    assert.equal(d.sign.primaryType, "WithdrawalRequestAttestation");
+    assert.deepEqual(d.sign.message, {
+      l1ChainId: 31337n,
+      l1Storage: getAddress(C.assetStorage),
+      requestId: 1n,
+      ...forced.record,
+      owner: getAddress(BOB),
+    });
+    const blind = decideQueueRequest(C, queue, ask("withdrawal", 1n));
+    assert.ok("sign" in blind && blind.sign.primaryType === "WithdrawalRequestAttestation");
+  });
+
+  for (const [field, value, shown] of [
+    ["owner", ALICE, getAddress(ALICE)],
+    ["tokenId", 3, "3"],
+    ["timestamp", 121n, "121"],
+  ] as const) {
+    it(`refuses a forced withdrawal request whose ${field} differs (409, field ${field}, the attester's value)`, () => {
+      const r = refusal(decideQueueRequest(C, queue, ask("withdrawal", 1n, { ...forced.record, [field]: value })));
+      assert.equal(r.error, "mismatch");
+      assert.equal(r.field, field);
+      assert.equal(r.got, shown);
+      assert.equal(r.expected, field === "owner" ? getAddress(BOB) : String(forced.record[field]));
+    });
+  }
+
+  it("refuses the wrong kind both ways (409 on field kind, with a reason naming both kinds)", () => {
+    const asDeposit = refusal(decideQueueRequest(C, queue, ask("deposit", 1n)));
+    assert.equal(asDeposit.error, "mismatch");
+    assert.equal(asDeposit.field, "kind");
+    assert.equal(asDeposit.expected, "withdrawal");
+    assert.match(asDeposit.reason, /request 1 is a forced withdrawal request, not a deposit/);
+    const asRequest = refusal(decideQueueRequest(C, queue, ask("withdrawal", 0n, forced.record)));
+    assert.equal(asRequest.field, "kind");
+    assert.match(asRequest.reason, /request 0 is a deposit, not a forced withdrawal request/);
+  });
+
+  it("says not-yet beyond the followed requests, unavailable while L1 is halted", () => {
+    const r = refusal(decideQueueRequest(C, queue, ask("withdrawal", 2n)));
+    assert.equal(r.error, "not-yet");
+    assert.match(r.reason, /forced withdrawal request 2 not seen yet: 2 queue requests followed up to L1 block 4/);
+    assert.equal(refusal(decideQueueRequest(C, { ...queue, halted: "gap" }, ask("deposit", 0n))).error, "unavailable");
   });
 
   it("exodus: signs at the confirmed block, not-yet when only the head is in exodus, mismatch otherwise", () => {

@@ -4,20 +4,24 @@
  * a refusal that says whether it is "not yet" (retry later) or a mismatch (an alarm), naming the
  * differing field with the attester's value.
  */
-import { getAddress } from "viem";
+import { getAddress, isAddress } from "viem";
 import {
   type Attestation,
   type BatchClaim,
   type BridgeContracts,
   batchAttestation,
-  depositAttestation,
   exodusAttestation,
+  queueRequestAttestation,
 } from "../lib/attestation.js";
-import type { DepositRecord } from "../lib/protocol.js";
+import type { DepositRecord, QueueRequest, WithdrawalRequestRecord } from "../lib/protocol.js";
 import type { Refusal } from "../runtime/attestations.js";
-import type { FollowedDeposit, OpLogPoint } from "./store.js";
+import { queueKindName, queueRequestDiff } from "../runtime/l1-queue.js";
+import type { FollowedRequest, OpLogPoint } from "./store.js";
 
 export type Decision = { sign: Attestation } | { refuse: Refusal };
+
+/** Addresses in checksum form, numbers as decimals. */
+const show = (v: string) => (isAddress(v, { strict: false }) ? getAddress(v) : v);
 
 const mismatch = (field: string, expected: string, got: string, reason: string): Decision => ({
   refuse: { error: "mismatch", reason, field, expected, got },
@@ -81,39 +85,56 @@ export function decideBatch(c: BridgeContracts, view: OpLogView, claim: BatchCla
   return { sign: batchAttestation(c, claim) };
 }
 
-/** What the attester followed on L1, for deposit requests. */
-export interface DepositView {
-  depositCount: number;
+/** What the attester followed on L1, for queue requests (deposits and forced withdrawal requests). */
+export interface QueueView {
+  /** Requests followed, both kinds (= the next id expected). */
+  requestCount: number;
   followedBlock: bigint;
   halted?: string;
-  deposit(id: number): FollowedDeposit | undefined;
+  request(id: number): FollowedRequest | undefined;
 }
 
-const RECORD_FIELDS = ["recipient", "tokenId", "amount", "depositor", "timestamp"] as const;
-const show = (v: string | number | bigint) => (typeof v === "string" ? getAddress(v) : String(v));
+/** What a courier asks about queue request `id`: its kind, and the record to check when it gives one. */
+export type QueueAsk =
+  | { kind: "deposit"; id: bigint; record?: DepositRecord }
+  | { kind: "withdrawal"; id: bigint; record?: WithdrawalRequestRecord };
 
-/** Signs deposit `id`'s record as L1 logged it; refuses when `asked` differs in any field. */
-export function decideDeposit(c: BridgeContracts, view: DepositView, id: bigint, asked?: DepositRecord): Decision {
+/**
+ * Signs queue request `ask.id` as L1 logged it, with the attestation of its kind; refuses when the
+ * request has the other kind, or when `ask.record` differs in any field (409, naming the first).
+ */
+export function decideQueueRequest(c: BridgeContracts, view: QueueView, ask: QueueAsk): Decision {
+  const name = queueKindName(ask.kind);
   if (view.halted) return { refuse: { error: "unavailable", reason: `not following L1: ${view.halted}` } };
-  if (id >= BigInt(view.depositCount)) {
+  if (ask.id >= BigInt(view.requestCount)) {
     return {
       refuse: {
         error: "not-yet",
-        reason: `deposit ${id} not seen yet: ${view.depositCount} deposits followed up to L1 block ${view.followedBlock}; retry later`,
+        reason: `${name} ${ask.id} not seen yet: ${view.requestCount} queue requests followed up to L1 block ${view.followedBlock}; retry later`,
       },
     };
   }
-  const seen = view.deposit(Number(id));
-  if (!seen) return { refuse: { error: "unavailable", reason: `deposit ${id} is missing from the attester database` } };
-  if (asked) {
-    const differ = RECORD_FIELDS.filter((f) => show(seen[f]).toLowerCase() !== show(asked[f]).toLowerCase());
+  const seen = view.request(Number(ask.id));
+  if (!seen)
+    return { refuse: { error: "unavailable", reason: `request ${ask.id} is missing from the attester database` } };
+  const { blockNumber: _, ...followed } = seen;
+  if (followed.kind !== ask.kind) {
+    return mismatch(
+      "kind",
+      followed.kind,
+      ask.kind,
+      `L1 queue request ${ask.id} is a ${queueKindName(followed.kind)}, not a ${name}`,
+    );
+  }
+  if (ask.record) {
+    const differ = queueRequestDiff(followed, { ...followed, record: ask.record } as QueueRequest);
     const first = differ[0];
     if (first !== undefined) {
-      const all = differ.map((f) => `${f} is ${show(seen[f])}, asked ${show(asked[f])}`).join(", ");
-      return mismatch(first, show(seen[first]), show(asked[first]), `L1 deposit ${id} differs: ${all}`);
+      const all = differ.map((d) => `${d.field} is ${show(d.want)}, asked ${show(d.got)}`).join(", ");
+      return mismatch(first.field, show(first.want), show(first.got), `L1 ${name} ${ask.id} differs: ${all}`);
     }
   }
-  return { sign: depositAttestation(c, id, seen) };
+  return { sign: queueRequestAttestation(c, followed) };
 }
 
 /** Signs exodus only when L1 exodusMode() is true at the confirmed block. */

@@ -3,19 +3,20 @@
  * - L2 `OpLogged`: every op's keccak head recomputed and compared with the event's, the ledger's
  *   `opCount()`/`opHead()` compared with the rebuilt log at the end of every range, and the
  *   Poseidon op chain (section 7) computed after each op;
- * - L1 `DepositQueued`: deposit ids contiguous from 0, each record stored.
+ * - L1 `DepositQueued` and `WithdrawalRequestQueued`: one queue, request ids contiguous from 0,
+ *   each record stored with its kind.
  * A mismatch throws a FollowHalt: the attester stops following that chain and refuses what
  * depends on it until an operator looks.
  */
-import { type Address, getAbiItem, type Hex, type PublicClient } from "viem";
-import { assetStorageAbi } from "../lib/abi.js";
+import type { Address, Hex, PublicClient } from "viem";
 import { checkStoredHead, OpLogError, verifyOpLog } from "../lib/oplog.js";
 import { nextOpChain } from "../lib/protocol.js";
 import { scanBlockRanges } from "../runtime/blockranges.js";
+import { fetchQueueLogs, queueKindName } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
 import { blockHash, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
 import { rpcRetry } from "../runtime/rpc.js";
-import type { AttesterStore, FollowedDeposit, FollowedOp, L1Cursor, L2Cursor } from "./store.js";
+import type { AttesterStore, FollowedOp, FollowedRequest, L1Cursor, L2Cursor } from "./store.js";
 
 /** The chain can no longer be followed without an operator (mismatch, gap, reorg). */
 export class FollowHalt extends Error {
@@ -123,36 +124,7 @@ async function applyL2Range(
   return next;
 }
 
-const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
-
-async function fetchDeposits(ctx: FollowContext, from: bigint, to: bigint): Promise<FollowedDeposit[]> {
-  const logs = await ctx.client.getLogs({
-    address: ctx.address,
-    event: DEPOSIT_QUEUED,
-    fromBlock: from,
-    toBlock: to,
-    strict: true,
-  });
-  const deposits = logs.map((l) => {
-    if (l.blockNumber === null || l.logIndex === null)
-      throw new Error(`getLogs returned a pending DepositQueued log in [${from}, ${to}]`);
-    const a = l.args;
-    const d: FollowedDeposit = {
-      depositId: Number(a.depositId),
-      recipient: a.recipient,
-      tokenId: a.tokenId,
-      amount: a.amount,
-      depositor: a.depositor,
-      timestamp: a.timestamp,
-      blockNumber: l.blockNumber,
-    };
-    return { d, order: [l.blockNumber, l.logIndex] as const };
-  });
-  deposits.sort((x, y) => (x.order[0] === y.order[0] ? x.order[1] - y.order[1] : x.order[0] < y.order[0] ? -1 : 1));
-  return deposits.map((x) => x.d);
-}
-
-/** Follows L1 DepositQueued up to `target`; resolves with the new cursor. */
+/** Follows the L1 queue (DepositQueued and WithdrawalRequestQueued, one id sequence) up to `target`. */
 export async function followL1(ctx: FollowContext, target: bigint): Promise<L1Cursor> {
   let cursor = ctx.store.l1Cursor();
   if (cursor.nextBlock > target) return cursor;
@@ -161,25 +133,29 @@ export async function followL1(ctx: FollowContext, target: bigint): Promise<L1Cu
     from: cursor.nextBlock,
     to: target,
     blockRange: ctx.blockRange,
-    fetch: (from, to) => fetchDeposits(ctx, from, to),
-    onRange: async (_from, to, deposits) => {
-      deposits.forEach((d, i) => {
-        if (d.depositId !== cursor.depositCount + i) {
+    fetch: (from, to) => fetchQueueLogs(ctx.client, ctx.address, from, to),
+    onRange: async (_from, to, logs) => {
+      const requests: FollowedRequest[] = logs.map((l, i) => {
+        if (l.request.id !== BigInt(cursor.requestCount + i)) {
           throw new FollowHalt(
             "L1",
-            `deposit ids jump: expected deposit ${cursor.depositCount + i}, L1 logs give ${d.depositId} (block ${d.blockNumber}); check the L1 RPC and deployBlock`,
+            `queue request ids jump: expected request ${cursor.requestCount + i}, L1 logs give ${queueKindName(l.request.kind)} ${l.request.id} (block ${l.blockNumber}); check the L1 RPC and deployBlock`,
           );
         }
+        return { ...l.request, blockNumber: l.blockNumber };
       });
       const hash = await rpcRetry(`block ${to}`, () => blockHash(ctx.client, to), ctx);
-      cursor = { nextBlock: to + 1n, depositCount: cursor.depositCount + deposits.length, lastBlockHash: hash };
-      ctx.store.commitL1(deposits, cursor);
-      if (deposits.length)
-        ctx.log.info("L1 deposits followed", { toBlock: to, deposits: deposits.map((d) => d.depositId) });
+      cursor = { nextBlock: to + 1n, requestCount: cursor.requestCount + requests.length, lastBlockHash: hash };
+      ctx.store.commitL1(requests, cursor);
+      if (requests.length)
+        ctx.log.info("L1 queue requests followed", {
+          toBlock: to,
+          requests: requests.map((r) => `${r.kind} ${r.id}`),
+        });
     },
     log: ctx.log,
     signal: ctx.signal,
-    what: "DepositQueued",
+    what: "DepositQueued/WithdrawalRequestQueued",
   });
   return cursor;
 }

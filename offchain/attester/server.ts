@@ -1,6 +1,7 @@
 /**
  * The attester's HTTP API (node:http, JSON; docs/operations.md "Attester"):
  * `GET /health`, `GET /metrics`, `GET /v1/deposit/{id}[?recipient&tokenId&amount&depositor&timestamp]`,
+ * `GET /v1/withdrawal-request/{id}[?owner&tokenId&timestamp]`,
  * `POST /v1/batch` `{batchNumber, newOpChain, l2OpCount, l2OpHead}`, `GET /v1/exodus`.
  * A signature answer is `{signer, signature, digest, message}`; a refusal is
  * `{error, reason, field?, expected?, got?}` with 409 (mismatch), 425 (not yet seen), 400, 404 or 503.
@@ -8,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Address } from "viem";
 import { z } from "zod";
+import type { DepositRecord, WithdrawalRequestRecord } from "../lib/protocol.js";
 import { BatchRequestSchema, claimOfBatchRequest, type Refusal } from "../runtime/attestations.js";
 import type { Logger } from "../runtime/log.js";
 import { toJsonLine } from "../runtime/log.js";
@@ -15,17 +17,53 @@ import type { Metrics } from "../runtime/metrics.js";
 import { describeError } from "../runtime/rpc.js";
 import type { Answer, Attester } from "./attester.js";
 import type { AttesterConfig } from "./config.js";
-import { decideBatch, decideDeposit } from "./decide.js";
+import { decideBatch, decideQueueRequest, type QueueAsk } from "./decide.js";
 
 const MAX_BODY = 4096;
 
-const DepositQuery = z.object({
-  recipient: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  tokenId: z.string().regex(/^\d+$/),
-  amount: z.string().regex(/^\d+$/),
-  depositor: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  timestamp: z.string().regex(/^\d+$/),
-});
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const decimal = (bits: number) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .refine((v) => BigInt(v) < 1n << BigInt(bits), `must fit ${bits} bits`);
+
+/** The record to check, per kind of queue request (all fields or none). */
+const QUERIES = {
+  deposit: z
+    .object({
+      recipient: address,
+      tokenId: decimal(32),
+      amount: decimal(128),
+      depositor: address,
+      timestamp: decimal(64),
+    })
+    .strict()
+    .transform(
+      (q): DepositRecord => ({
+        recipient: q.recipient as Address,
+        tokenId: Number(q.tokenId),
+        amount: BigInt(q.amount),
+        depositor: q.depositor as Address,
+        timestamp: BigInt(q.timestamp),
+      }),
+    ),
+  withdrawal: z
+    .object({ owner: address, tokenId: decimal(32), timestamp: decimal(64) })
+    .strict()
+    .transform(
+      (q): WithdrawalRequestRecord => ({
+        owner: q.owner as Address,
+        tokenId: Number(q.tokenId),
+        timestamp: BigInt(q.timestamp),
+      }),
+    ),
+} as const;
+
+const QUERY_FIELDS = {
+  deposit: "recipient, tokenId, amount, depositor, timestamp",
+  withdrawal: "owner, tokenId, timestamp",
+} as const;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
@@ -66,28 +104,24 @@ async function batchAnswer(attester: Attester, config: AttesterConfig, req: Inco
   return attester.answer("batch", decideBatch(config.contracts, attester.opLogView(), claim));
 }
 
-function depositAnswer(
+/** `GET /v1/deposit/{id}` and `GET /v1/withdrawal-request/{id}`: one path, the kind asked for decides the record. */
+function queueAnswer(
   attester: Attester,
   config: AttesterConfig,
+  kind: QueueAsk["kind"],
   id: string,
   query: URLSearchParams,
 ): Promise<Answer> | Answer {
-  if (!/^\d+$/.test(id) || BigInt(id) >= 1n << 64n) return badRequest(`deposit id ${id} is not a uint64`);
+  const name = kind === "deposit" ? "deposit" : "request";
+  if (!/^\d+$/.test(id) || BigInt(id) >= 1n << 64n) return badRequest(`${name} id ${id} is not a uint64`);
   const fields = Object.fromEntries(query);
-  let asked: Parameters<typeof decideDeposit>[3];
+  let ask: QueueAsk = { kind, id: BigInt(id) } as QueueAsk;
   if (Object.keys(fields).length > 0) {
-    const q = DepositQuery.safeParse(fields);
-    if (!q.success) return badRequest("give all of recipient, tokenId, amount, depositor, timestamp or none of them");
-    const { recipient, tokenId, amount, depositor, timestamp } = q.data;
-    asked = {
-      recipient: recipient as Address,
-      tokenId: Number(tokenId),
-      amount: BigInt(amount),
-      depositor: depositor as Address,
-      timestamp: BigInt(timestamp),
-    };
+    const q = QUERIES[kind].safeParse(fields);
+    if (!q.success) return badRequest(`give all of ${QUERY_FIELDS[kind]} (uint fields in decimal) or none of them`);
+    ask = { ...ask, record: q.data } as QueueAsk;
   }
-  return attester.answer("deposit", decideDeposit(config.contracts, attester.depositView(), BigInt(id), asked));
+  return attester.answer(kind, decideQueueRequest(config.contracts, attester.queueView(), ask));
 }
 
 function health(attester: Attester, res: ServerResponse): void {
@@ -96,18 +130,20 @@ function health(attester: Attester, res: ServerResponse): void {
   send(res, ok ? 200 : 503, {
     ok,
     signer: attester.signer,
-    l1: { ...attester.status.L1, deposits: attester.store.l1Cursor().depositCount },
+    l1: { ...attester.status.L1, requests: attester.store.l1Cursor().requestCount },
     l2: { ...attester.status.L2, opCount: l2.opCount, opHead: l2.opHead, opChain: l2.opChain },
   });
 }
 
 type Route =
   | { name: "health" | "metrics" | "batch" | "exodus"; method: "GET" | "POST" }
-  | { name: "deposit"; method: "GET"; id: string };
+  | { name: "queue"; method: "GET"; kind: QueueAsk["kind"]; id: string };
 
 function routeOf(path: string): Route | undefined {
   const deposit = /^\/v1\/deposit\/([^/]+)$/.exec(path)?.[1];
-  if (deposit !== undefined) return { name: "deposit", method: "GET", id: deposit };
+  if (deposit !== undefined) return { name: "queue", method: "GET", kind: "deposit", id: deposit };
+  const request = /^\/v1\/withdrawal-request\/([^/]+)$/.exec(path)?.[1];
+  if (request !== undefined) return { name: "queue", method: "GET", kind: "withdrawal", id: request };
   const fixed: Record<string, Route> = {
     "/health": { name: "health", method: "GET" },
     "/metrics": { name: "metrics", method: "GET" },
@@ -129,7 +165,7 @@ async function route(
   if (!r)
     return send(res, 404, {
       error: "not-found",
-      reason: "try GET /health, /metrics, /v1/deposit/{id}, /v1/exodus or POST /v1/batch",
+      reason: "try GET /health, /metrics, /v1/deposit/{id}, /v1/withdrawal-request/{id}, /v1/exodus or POST /v1/batch",
     });
   if (req.method !== r.method)
     return send(res, 405, { error: "bad-request", reason: `use ${r.method} ${url.pathname}` });
@@ -139,8 +175,8 @@ async function route(
     return void res.end(metrics.render());
   }
   const answer =
-    r.name === "deposit"
-      ? await depositAnswer(attester, config, r.id, url.searchParams)
+    r.name === "queue"
+      ? await queueAnswer(attester, config, r.kind, r.id, url.searchParams)
       : r.name === "batch"
         ? await batchAnswer(attester, config, req)
         : await attester.answer("exodus", await attester.exodusDecision());

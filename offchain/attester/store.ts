@@ -1,12 +1,13 @@
 /**
  * The attester's own SQLite database (`${ATTESTER_DATA_DIR}/attester.sqlite`), shared with nothing:
- * the L2 ops it followed with the keccak head and Poseidon op chain after each, the L1 deposit
- * records it followed, and one cursor per chain (next block, last block and its hash). Every range
+ * the L2 ops it followed with the keccak head and Poseidon op chain after each, the L1 queue
+ * requests it followed (deposits and forced withdrawal requests, one id sequence, each stored with
+ * its kind), and one cursor per chain (next block, last block and its hash). Every range
  * is written with its cursor in one transaction, so a restart resumes without rescanning.
  */
 import type { Address, Hex } from "viem";
 import type { BridgeContracts } from "../lib/attestation.js";
-import type { Op } from "../lib/protocol.js";
+import type { Op, QueueRequest } from "../lib/protocol.js";
 import { ZERO_HEAD } from "../lib/protocol.js";
 import { Checkpoints, type Db, migrate } from "../runtime/db.js";
 
@@ -19,6 +20,15 @@ const MIGRATIONS = [
    CREATE TABLE attester_deposits (
      deposit_id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, token_id INTEGER NOT NULL,
      amount TEXT NOT NULL, depositor TEXT NOT NULL, timestamp TEXT NOT NULL, block_number INTEGER NOT NULL)`,
+  // Issue 17: one queue of deposits and forced withdrawal requests sharing the ids. The record is the
+  // request's JSON (big numbers as decimal strings), its kind beside it.
+  `CREATE TABLE attester_requests (
+     request_id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal')),
+     record TEXT NOT NULL, block_number INTEGER NOT NULL);
+   INSERT INTO attester_requests (request_id, kind, record, block_number)
+     SELECT deposit_id, 'deposit', json_object('recipient', recipient, 'tokenId', token_id, 'amount', amount,
+       'depositor', depositor, 'timestamp', timestamp), block_number FROM attester_deposits;
+   DROP TABLE attester_deposits`,
 ];
 
 /** Where following L2 stands: next block to read and the op log after the last followed op. */
@@ -30,10 +40,10 @@ export interface L2Cursor {
   lastBlockHash: Hex | null;
 }
 
-/** Where following L1 stands: next block to read and the number of deposits followed. */
+/** Where following L1 stands: next block to read and the number of queue requests followed (both kinds). */
 export interface L1Cursor {
   nextBlock: bigint;
-  depositCount: number;
+  requestCount: number;
   lastBlockHash: Hex | null;
 }
 
@@ -46,15 +56,8 @@ export interface FollowedOp {
   blockNumber: bigint;
 }
 
-export interface FollowedDeposit {
-  depositId: number;
-  recipient: Address;
-  tokenId: number;
-  amount: bigint;
-  depositor: Address;
-  timestamp: bigint;
-  blockNumber: bigint;
-}
+/** A queue request followed on L1 (DepositQueued or WithdrawalRequestQueued). */
+export type FollowedRequest = QueueRequest & { blockNumber: bigint };
 
 /** The op log after `count` ops. */
 export interface OpLogPoint {
@@ -95,9 +98,14 @@ export class AttesterStore {
   }
 
   l1Cursor(): L1Cursor {
-    const c = this.checkpoints.get<Json<L1Cursor>>("attester:l1");
-    if (!c) return { nextBlock: this.deployBlocks.l1, depositCount: 0, lastBlockHash: null };
-    return { ...c, nextBlock: BigInt(c.nextBlock) };
+    // depositCount: the name before forced withdrawal requests shared the queue.
+    const c = this.checkpoints.get<Json<L1Cursor> & { depositCount?: number }>("attester:l1");
+    if (!c) return { nextBlock: this.deployBlocks.l1, requestCount: 0, lastBlockHash: null };
+    return {
+      nextBlock: BigInt(c.nextBlock),
+      requestCount: c.requestCount ?? c.depositCount ?? 0,
+      lastBlockHash: c.lastBlockHash,
+    };
   }
 
   /** Stores followed ops and the L2 cursor in one transaction. */
@@ -125,23 +133,15 @@ export class AttesterStore {
     })();
   }
 
-  /** Stores followed deposits and the L1 cursor in one transaction. */
-  commitL1(deposits: readonly FollowedDeposit[], cursor: L1Cursor): void {
+  /** Stores followed queue requests and the L1 cursor in one transaction. */
+  commitL1(requests: readonly FollowedRequest[], cursor: L1Cursor): void {
     const insert = this.db.prepare(
-      `INSERT INTO attester_deposits (deposit_id, recipient, token_id, amount, depositor, timestamp, block_number)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      "INSERT INTO attester_requests (request_id, kind, record, block_number) VALUES (?, ?, ?, ?)",
     );
     this.db.transaction(() => {
-      for (const d of deposits) {
-        insert.run(
-          d.depositId,
-          d.recipient,
-          d.tokenId,
-          d.amount.toString(),
-          d.depositor,
-          d.timestamp.toString(),
-          d.blockNumber,
-        );
+      for (const r of requests) {
+        const record = JSON.stringify(r.record, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+        insert.run(Number(r.id), r.kind, record, r.blockNumber);
       }
       this.checkpoints.set("attester:l1", cursor);
     })();
@@ -164,26 +164,25 @@ export class AttesterStore {
     return row ? row.op_index + 1 : undefined;
   }
 
-  deposit(depositId: number): FollowedDeposit | undefined {
-    const row = this.db.prepare("SELECT * FROM attester_deposits WHERE deposit_id = ?").get(depositId) as
-      | {
-          recipient: Address;
-          token_id: number;
-          amount: string;
-          depositor: Address;
-          timestamp: string;
-          block_number: number;
-        }
+  /** Queue request `id` as followed on L1 (either kind), or undefined when not followed. */
+  request(id: number): FollowedRequest | undefined {
+    const row = this.db.prepare("SELECT * FROM attester_requests WHERE request_id = ?").get(id) as
+      | { kind: QueueRequest["kind"]; record: string; block_number: number }
       | undefined;
     if (!row) return undefined;
-    return {
-      depositId,
-      recipient: row.recipient,
-      tokenId: row.token_id,
-      amount: BigInt(row.amount),
-      depositor: row.depositor,
-      timestamp: BigInt(row.timestamp),
-      blockNumber: BigInt(row.block_number),
-    };
+    const r = JSON.parse(row.record) as Record<string, string | number>;
+    const blockNumber = BigInt(row.block_number);
+    if (row.kind === "deposit") {
+      const record = {
+        recipient: r.recipient as Address,
+        tokenId: Number(r.tokenId),
+        amount: BigInt(r.amount as string),
+        depositor: r.depositor as Address,
+        timestamp: BigInt(r.timestamp as string),
+      };
+      return { kind: "deposit", id: BigInt(id), record, blockNumber };
+    }
+    const record = { owner: r.owner as Address, tokenId: Number(r.tokenId), timestamp: BigInt(r.timestamp as string) };
+    return { kind: "withdrawal", id: BigInt(id), record, blockNumber };
   }
 }

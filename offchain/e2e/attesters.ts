@@ -4,7 +4,7 @@
  * `submitBatch` calldata and recovered against the contract's own digest.
  */
 import { join } from "node:path";
-import { type Address, decodeFunctionData, type Hex, type PublicClient, recoverAddress, size, slice } from "viem";
+import { type Address, decodeFunctionData, type PublicClient, recoverAddress, size, slice } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { freePort } from "../testing/anvil.js";
 import { E2E_ATTESTERS } from "./chains.js";
@@ -91,7 +91,7 @@ export async function whoAttested(
     const call = decodeFunctionData({ abi: assetStorageAbi, data: tx.input });
     if (call.functionName !== "submitBatch")
       throw new Error(`batch ${v.args.batchNumber} landed through ${call.functionName}`);
-    const [, newOpChain, l2OpCount, l2OpHead, , , signatures] = call.args;
+    const [, newOpChain, l2OpCount, l2OpHead, , , , signatures] = call.args;
     const batchNumber = v.args.batchNumber as bigint;
     const digest = await l1.readContract({
       address: storage,
@@ -100,8 +100,8 @@ export async function whoAttested(
       args: [batchNumber, newOpChain, l2OpCount, l2OpHead],
     });
     const signers: string[] = [];
-    for (let at = 0; at < size(signatures as Hex); at += 65) {
-      const signer = await recoverAddress({ hash: digest, signature: slice(signatures as Hex, at, at + 65) });
+    for (let at = 0; at < size(signatures); at += 65) {
+      const signer = await recoverAddress({ hash: digest, signature: slice(signatures, at, at + 65) });
       signers.push(names.get(signer.toLowerCase()) ?? signer);
     }
     out.push({ batchNumber, signers });

@@ -74,34 +74,25 @@ let n = 0;
 function fillDatabase(db: Db): { batch0Root: bigint } {
   const monitor = new MonitorStore(db);
   monitor.recordScan(12n, {
-    deposits: [
+    requests: [
       {
-        depositId: 0,
-        recipient: ALICE,
-        tokenId: 0,
-        amount: parseEther("1"),
-        depositor: DEPOSITOR,
-        timestamp: T0,
+        kind: "deposit",
+        id: 0n,
+        record: { recipient: ALICE, tokenId: 0, amount: parseEther("1"), depositor: DEPOSITOR, timestamp: T0 },
         l1Block: 10n,
         l1Tx: DEPOSIT_TX[0]!,
       },
       {
-        depositId: 1,
-        recipient: BOB,
-        tokenId: 1,
-        amount: 5_000_000n,
-        depositor: DEPOSITOR,
-        timestamp: T0 + 12n,
+        kind: "deposit",
+        id: 1n,
+        record: { recipient: BOB, tokenId: 1, amount: 5_000_000n, depositor: DEPOSITOR, timestamp: T0 + 12n },
         l1Block: 11n,
         l1Tx: DEPOSIT_TX[1]!,
       },
       {
-        depositId: 2,
-        recipient: ALICE,
-        tokenId: 0,
-        amount: parseEther("2"),
-        depositor: DEPOSITOR,
-        timestamp: T0 + 24n,
+        kind: "deposit",
+        id: 2n,
+        record: { recipient: ALICE, tokenId: 0, amount: parseEther("2"), depositor: DEPOSITOR, timestamp: T0 + 24n },
         l1Block: 12n,
         l1Tx: DEPOSIT_TX[2]!,
       },
@@ -173,9 +164,9 @@ async function makeWorld(opts: { l1Url?: string } = {}): Promise<World> {
     exodusMode: () => l1State.exodus,
     priorityDeadline: () => 300n,
     tokenCount: () => 2,
-    depositWords: ([i]) => {
-      assert.equal(i, 2n, "the oldest unprocessed deposit's word is read");
-      return (0xabcdefn << 64n) | (T0 + 24n);
+    requestTimestamp: ([i]) => {
+      assert.equal(i, 2n, "the oldest unserved queue request's time is read");
+      return T0 + 24n;
     },
     pendingWithdrawals: ([account, token]) =>
       l1State.pending.get(`${(account as string).toLowerCase()}:${token}`) ?? 0n,

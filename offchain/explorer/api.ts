@@ -90,7 +90,7 @@ export interface BatchView {
 
 export interface OpView {
   opIndex: number;
-  kind: "credit" | "transfer" | "withdrawal";
+  kind: (typeof KINDS)[keyof typeof KINDS];
   token: TokenInfo;
   from: Address;
   to: Address;
@@ -99,6 +99,8 @@ export interface OpView {
   l2Block: number;
   batch: number | null;
   depositId: number | null;
+  /** For a forced withdrawal: the L1 queue request it served. */
+  requestId: number | null;
 }
 
 export type WithdrawalStage = "requested" | "batched" | "claimable" | "claimed";
@@ -135,7 +137,7 @@ export interface Journey {
   steps: JourneyStep[];
 }
 
-const KINDS = { 1: "credit", 2: "transfer", 3: "withdrawal" } as const;
+const KINDS = { 1: "credit", 2: "transfer", 3: "withdrawal", 4: "forced withdrawal" } as const;
 const lower = (s: string) => s.toLowerCase();
 
 /** `0.2 ETH` in the token's units; base units marked as such when its decimals are unknown. */
@@ -378,6 +380,8 @@ export class ExplorerApi {
       l2Block: o.blockNumber,
       batch: this.tables.batchOfOp(o.opIndex)?.batchNumber ?? null,
       depositId: o.kind === 1 ? (this.tables.depositIdOfOp(o.opIndex) ?? null) : null,
+      // The L1 queue request a forced withdrawal served (requests share the ids with deposits).
+      requestId: o.kind === 4 ? (this.tables.depositIdOfOp(o.opIndex) ?? null) : null,
     };
   }
 

@@ -34,8 +34,6 @@ export function rpcReason(side: Side, error: unknown): string {
   return `${side} RPC: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
 }
 
-const LOW64 = (1n << 64n) - 1n;
-
 export interface L1Snapshot {
   blockNumber: bigint;
   blockTimestamp: bigint;
@@ -280,7 +278,7 @@ export class ChainReader {
           r<number>("tokenCount"),
         ]);
         const oldestPendingQueuedAt =
-          processedDeposits < depositCount ? (await r<bigint>("depositWords", [processedDeposits])) & LOW64 : null;
+          processedDeposits < depositCount ? await r<bigint>("requestTimestamp", [processedDeposits]) : null;
         return {
           blockNumber: block.number,
           blockTimestamp: block.timestamp,

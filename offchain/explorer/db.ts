@@ -25,7 +25,7 @@ export interface DepositRow {
 
 export interface OpRow {
   opIndex: number;
-  kind: 1 | 2 | 3;
+  kind: 1 | 2 | 3 | 4;
   tokenId: number;
   from: string;
   to: string;
@@ -107,6 +107,20 @@ export class NodeTables {
     return this.has(table) ? (this.db.prepare(sql).get(...params) as T | undefined) : undefined;
   }
 
+  /**
+   * The deposit rows of the monitor's queue table: forced withdrawal requests share it (and the ids)
+   * since issue 17, told apart by `kind`; a database from before has no such column.
+   */
+  private depositsOnly(): string {
+    const cols = this.has("monitor_deposits")
+      ? (this.db.prepare("PRAGMA table_info(monitor_deposits)").all() as { name: string }[])
+      : [];
+    return cols.some((c) => c.name === "kind")
+      ? "(SELECT * FROM monitor_deposits WHERE kind = 'deposit')"
+      : "monitor_deposits";
+  }
+
+  /** Queue requests seen (deposits and forced withdrawal requests share the ids). */
   depositCount(): number {
     const max = this.one<{ m: number | null }>("monitor_deposits", "SELECT MAX(deposit_id) AS m FROM monitor_deposits");
     return max?.m == null ? 0 : max.m + 1;
@@ -116,20 +130,24 @@ export class NodeTables {
   depositsBetween(from: number, to: number): DepositRow[] {
     return this.all(
       "monitor_deposits",
-      `SELECT ${DEPOSIT_COLUMNS} FROM monitor_deposits WHERE deposit_id >= ? AND deposit_id < ? ORDER BY deposit_id DESC`,
+      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE deposit_id >= ? AND deposit_id < ? ORDER BY deposit_id DESC`,
       from,
       to,
     );
   }
 
   deposit(id: number): DepositRow | undefined {
-    return this.one("monitor_deposits", `SELECT ${DEPOSIT_COLUMNS} FROM monitor_deposits WHERE deposit_id = ?`, id);
+    return this.one(
+      "monitor_deposits",
+      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE deposit_id = ?`,
+      id,
+    );
   }
 
   depositsOf(address: string): DepositRow[] {
     return this.all(
       "monitor_deposits",
-      `SELECT ${DEPOSIT_COLUMNS} FROM monitor_deposits WHERE lower(recipient) = lower(?) OR lower(depositor) = lower(?)
+      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE lower(recipient) = lower(?) OR lower(depositor) = lower(?)
        ORDER BY deposit_id DESC LIMIT 200`,
       address,
       address,
@@ -139,7 +157,7 @@ export class NodeTables {
   depositsByTx(tx: string): DepositRow[] {
     return this.all(
       "monitor_deposits",
-      `SELECT ${DEPOSIT_COLUMNS} FROM monitor_deposits WHERE lower(l1_tx) = lower(?) OR lower(credit_tx) = lower(?)
+      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE lower(l1_tx) = lower(?) OR lower(credit_tx) = lower(?)
        ORDER BY deposit_id`,
       tx,
       tx,

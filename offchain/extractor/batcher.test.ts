@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { batchPublicInputs, opChainOf } from "../lib/protocol.js";
+import { batchPublicInputs, type Op, opChainOf, ZERO_ADDRESS } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
 import { emptyRoot } from "../lib/tree.js";
 import { BatchBuildError, cutBatches, timeoutDue } from "./batcher.js";
@@ -51,6 +51,27 @@ describe("cutBatches", () => {
     // The public signals pad the tail with no-ops.
     const b = due.batches[0]!;
     assert.deepEqual(b.publicSignals.slice(8), [0n, 0n, 0n, 0n]);
+  });
+
+  it("counts forced withdrawals (kind 4, amount 0 too) as queue slots, keeping the ops in log order", () => {
+    const ops: Op[] = [
+      { kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: ALICE, amount: 50n },
+      { kind: 4, tokenId: 0, from: ALICE, to: ALICE, amount: 20n },
+      { kind: 2, tokenId: 0, from: ALICE, to: BOB, amount: 30n },
+      { kind: 4, tokenId: 0, from: BOB, to: BOB, amount: 0n },
+      { kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: BOB, amount: 5n },
+    ];
+    const r = cutBatches(fresh(), storedOps(ops, 0, 1000), { batchSize: N, batchTimeoutMs: 0, now: 9000 });
+    assert.deepEqual(
+      r.batches.map((b) => [b.firstOp, b.opCount, b.firstDepositId, b.depositCount]),
+      [
+        [0, 4, 0, 3],
+        [4, 1, 3, 1],
+      ],
+      "request ids: credit 0, forced 1, forced 2 in batch 0, credit 3 in batch 1",
+    );
+    assert.deepEqual(r.batches[0]?.ops.map(opFromJSON), ops.slice(0, 4));
+    assert.equal(r.cursor.creditsBefore, 4);
   });
 
   it("does nothing with no ops, even when the timeout is zero", () => {

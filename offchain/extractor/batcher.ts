@@ -4,9 +4,10 @@
  * `buildBatch` (offchain/lib/witness.ts) on a copy of the state, so a failure never leaves the
  * committed state half-advanced; the witness is cross-checked against the protocol core.
  */
-import { batchPublicInputs, OpKind, opChainOf } from "../lib/protocol.js";
+import { batchPublicInputs, opChainOf } from "../lib/protocol.js";
 import type { BridgeState } from "../lib/state.js";
 import { buildBatch } from "../lib/witness.js";
+import { isQueueOp } from "../runtime/l1-queue.js";
 import { ExtractorHaltError } from "./errors.js";
 import { type BatchRecord, batchOpJSON, type StoredOp } from "./store.js";
 
@@ -116,7 +117,8 @@ function buildOne(
       `batch ${ctx.batchNumber}: witness inconsistent with the protocol core: ${problems.join("; ")}`,
     );
   }
-  const depositCount = ops.filter((op) => op.kind === OpKind.Credit).length;
+  // Credits and forced withdrawals both consume an L1 queue request (one id sequence, section 5).
+  const depositCount = ops.filter(isQueueOp).length;
   return {
     batchNumber: ctx.batchNumber,
     firstOp: first.opIndex,

@@ -89,9 +89,12 @@ export interface BatchRecord {
   batchNumber: number;
   firstOp: number;
   opCount: number;
-  /** L1 deposit id of the batch's first credit: the number of credit ops before the batch. */
+  /**
+   * L1 queue request id of the batch's first credit or forced withdrawal: the number of such ops before
+   * the batch (deposits and forced withdrawal requests share the ids; the name predates the latter).
+   */
   firstDepositId: number;
-  /** Credit ops in the batch (its deposit slots are firstDepositId .. firstDepositId + depositCount - 1). */
+  /** Credit and forced withdrawal ops in the batch (its queue slots: firstDepositId .. + depositCount - 1). */
   depositCount: number;
   ops: BatchOpJSON[];
   oldRoot: bigint;
@@ -215,7 +218,7 @@ export interface ResumePoint {
   nextBatchNumber: number;
   /** Index of the first op not in a batch. */
   nextBatchOp: number;
-  /** Credit ops before `nextBatchOp` (= first L1 deposit id of the next batch). */
+  /** Credit and forced withdrawal ops before `nextBatchOp` (= first L1 queue request id of the next batch). */
   creditsBefore: number;
   /** Extracted ops not in a batch yet, in op order. */
   pending: StoredOp[];

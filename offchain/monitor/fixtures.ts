@@ -28,8 +28,10 @@ export interface FakeLedger {
   /** While true the fake attesters refuse to sign deposits (fewer than the threshold). */
   paused: boolean;
   opCount: bigint;
-  /** Deposit ids credited, in order (a double credit would show up twice). */
+  /** Queue request ids served (credits and forced withdrawals), in order (a double relay would show up twice). */
   credited: bigint[];
+  /** What a forced withdrawal of an owner takes (the owner's spendable balance; default 0). */
+  spendable: Map<string, bigint>;
   metadata: Map<bigint, [string, string, number]>;
   haltCalls: number;
   /** Deposit ids whose next credit transaction reverts on chain (simulation still passes). */
@@ -50,6 +52,10 @@ export interface World {
   metrics: Metrics;
   /** Adds a DepositQueued log to L1 (in the current block unless given). */
   deposit(id: number, amount: bigint, opts?: { block?: bigint; tokenId?: number; recipient?: Address }): void;
+  /** Adds a WithdrawalRequestQueued log to L1 (in the current block unless given). */
+  requestWithdrawal(id: number, owner: Address, opts?: { block?: bigint; tokenId?: number }): void;
+  /** The queue request ids the fake attesters were asked about, with their kind, in order. */
+  attested: string[];
   /** Error-level log lines, parsed. */
   errors(): { msg: string; [k: string]: unknown }[];
 }
@@ -66,6 +72,7 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     paused: false,
     opCount: 0n,
     credited: [],
+    spendable: new Map(),
     metadata: new Map([[0n, ["Ether", "ETH", 18]]]),
     haltCalls: 0,
     revertOnChain: new Set(),
@@ -80,6 +87,10 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
     creditDeposit: ([id]) => {
       if (ledger.halted) throw Revert.reason("LedgerHalted");
       if (id !== ledger.next) throw Revert.reason(`deposit ${id} is not next (${ledger.next})`);
+    },
+    forceWithdrawal: ([id]) => {
+      if (ledger.halted) throw Revert.reason("LedgerHalted");
+      if (id !== ledger.next) throw Revert.reason(`request ${id} is not next (${ledger.next})`);
     },
     name: ([id]) => ledger.metadata.get(id as bigint)?.[0] ?? "",
     symbol: ([id]) => ledger.metadata.get(id as bigint)?.[1] ?? "",
@@ -118,6 +129,23 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
               },
             },
           ],
+        };
+      }
+      case "forceWithdrawal": {
+        const [id, record] = a as [bigint, { owner: Address; tokenId: number }];
+        if (ledger.halted || id !== ledger.next || ledger.revertOnChain.has(id)) {
+          ledger.revertOnChain.delete(id);
+          return { status: "reverted" };
+        }
+        ledger.next += 1n;
+        ledger.credited.push(id);
+        const amount = ledger.spendable.get(record.owner.toLowerCase()) ?? 0n;
+        ledger.spendable.delete(record.owner.toLowerCase());
+        const opIndex = ledger.opCount++;
+        const args = { requestId: id, owner: record.owner, tokenId: record.tokenId, amount, opIndex };
+        return {
+          status: "success",
+          logs: [{ address: RECEIVING, abi: assetReceivingAbi, eventName: "ForcedWithdrawal", args }],
         };
       }
       case "setTokenMetadata": {
@@ -189,7 +217,13 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
       attestations: {
         deposit: async (id) => {
           if (ledger.paused) throw new AttestationShortfall(`deposit ${id}`, 1, 2, ["attester refused"]);
+          world.attested.push(`deposit ${id}`);
           return { signatures: "0x1234", signers: [] };
+        },
+        withdrawalRequest: async (id) => {
+          if (ledger.paused) throw new AttestationShortfall(`request ${id}`, 1, 2, ["attester refused"]);
+          world.attested.push(`withdrawal ${id}`);
+          return { signatures: "0x9abc", signers: [] };
         },
         batch: async () => ({ signatures: "0x", signers: [] }),
         exodus: async () => ({ signatures: "0x5678", signers: [] }),
@@ -211,6 +245,16 @@ export function makeWorld(over: Partial<MonitorConfig> = {}, dbPath = ":memory:"
         blockNumber: opts.block ?? l1.blockNumber,
       });
     },
+    requestWithdrawal: (id, owner, opts = {}) => {
+      l1.emit({
+        address: STORAGE,
+        abi: assetStorageAbi,
+        eventName: "WithdrawalRequestQueued",
+        args: { requestId: BigInt(id), owner, tokenId: opts.tokenId ?? 0, timestamp: 1_700_000_000n + BigInt(id) },
+        blockNumber: opts.block ?? l1.blockNumber,
+      });
+    },
+    attested: [],
     errors: () => lines.map((l) => JSON.parse(l)).filter((e) => e.level === "error"),
   };
   return world;

@@ -10,7 +10,7 @@ import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
 import { serveMetrics } from "../runtime/metrics.js";
 import { Revert } from "../testing/fake-chain.js";
-import { ALICE, fakeToken, makeWorld, RECEIVING, STORAGE, type World } from "./fixtures.js";
+import { ALICE, BOB, fakeToken, makeWorld, RECEIVING, STORAGE, type World } from "./fixtures.js";
 import { MonitorService, runMonitor } from "./monitor.js";
 import { MonitorStore } from "./store.js";
 
@@ -225,7 +225,7 @@ describe("monitor: crediting", () => {
     w.deposit(0, 10n, { block: 91n });
     w.deposit(2, 10n, { block: 97n });
     const svc = new MonitorService(w.deps());
-    await assert.rejects(svc.tick(), /deposit ids jump from 0 to 2/);
+    await assert.rejects(svc.tick(), /queue request ids jump from 0 to 2/);
     assert.equal(svc.store.progress().lastL1Block, 94, "ranges before the gap are kept");
     assert.deepEqual(w.ledger.credited, []);
   });
@@ -262,6 +262,103 @@ describe("monitor: restart", () => {
     assert.equal(second.store.deposit(0)?.status, "credited");
     assert.equal(second.store.deposit(0)?.creditTx, pending.hash);
     w2db.close();
+  });
+});
+
+describe("monitor: the L1 queue with forced withdrawal requests", () => {
+  const relayed = (w: World) =>
+    w.l2.sent
+      .filter((t) => t.functionName === "creditDeposit" || t.functionName === "forceWithdrawal")
+      .map((t) => `${t.functionName} ${t.args?.[0]}`);
+
+  it("relays a mixed queue in id order: credits and attested forced withdrawals (any amount, 0 too)", async () => {
+    const w = world();
+    w.deposit(0, 10n, { block: 95n });
+    w.requestWithdrawal(1, ALICE, { block: 96n });
+    w.requestWithdrawal(2, BOB, { block: 96n, tokenId: 0 });
+    w.deposit(3, 30n, { block: 97n });
+    w.ledger.spendable.set(ALICE.toLowerCase(), 10n);
+    const svc = new MonitorService(w.deps());
+    await svc.tick();
+    assert.deepEqual(relayed(w), ["creditDeposit 0", "forceWithdrawal 1", "forceWithdrawal 2", "creditDeposit 3"]);
+    assert.deepEqual(w.attested, ["deposit 0", "withdrawal 1", "withdrawal 2", "deposit 3"]);
+    const call = w.l2.sent.find((t) => t.functionName === "forceWithdrawal");
+    assert.deepEqual(call?.args?.[1], { owner: ALICE, tokenId: 0, timestamp: 1_700_000_001n });
+    assert.equal(call?.args?.[2], "0x9abc", "the forced withdrawal carries the request's attestation");
+    assert.equal(svc.store.request(1)?.forcedAmount, 10n);
+    assert.equal(svc.store.request(2)?.forcedAmount, 0n, "a zero withdrawal is a served request");
+    assert.equal(svc.store.request(2)?.status, "credited");
+    const p = svc.store.progress();
+    assert.equal(p.depositsSeen, 4);
+    assert.equal(p.forcedRequestsSeen, 2);
+    assert.equal(p.pendingCredits, 0);
+    assert.deepEqual(w.errors(), []);
+    await svc.tick();
+    assert.equal(relayed(w).length, 4, "nothing is relayed twice");
+  });
+
+  it("a forced withdrawal served by someone else while the monitor was down is reconciled, never sent again", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "monitor-forced-")), "bridge.sqlite");
+    const w = world({}, path);
+    w.deposit(0, 10n, { block: 95n });
+    w.requestWithdrawal(1, ALICE, { block: 95n });
+    w.requestWithdrawal(2, BOB, { block: 96n });
+    w.deposit(3, 40n, { block: 96n });
+    w.ledger.paused = true; // no attestation: the first run stores the queue and relays nothing
+    const first = new MonitorService(w.deps());
+    await first.tick();
+    assert.deepEqual(relayed(w), []);
+    w.db.close();
+    // While it is down, another courier serves requests 0 and 1 (L2 logs them).
+    for (const [functionName, args] of [
+      [
+        "creditDeposit",
+        [0n, { recipient: ALICE, tokenId: 0, amount: 10n, depositor: BOB, timestamp: 1_700_000_000n }, "0x"],
+      ],
+      ["forceWithdrawal", [1n, { owner: ALICE, tokenId: 0, timestamp: 1_700_000_001n }, "0x"]],
+    ] as const) {
+      const hash = `0x${String(args[0]).padStart(64, "e")}` as const;
+      const outcome = w.l2.onTransaction({ hash, functionName, args } as never, w.l2);
+      assert.ok(outcome !== "pending" && outcome.status === "success");
+      for (const l of outcome.logs ?? []) w.l2.emit({ ...l, blockNumber: w.l2.blockNumber, transactionHash: hash });
+    }
+    assert.deepEqual(w.ledger.credited, [0n, 1n]);
+    w.ledger.paused = false;
+    const db = openDatabase(path);
+    const second = new MonitorService({ ...w.deps(), db });
+    await second.tick();
+    assert.deepEqual(relayed(w), ["forceWithdrawal 2", "creditDeposit 3"], "resumes at request 2, in order");
+    assert.deepEqual(w.ledger.credited, [0n, 1n, 2n, 3n], "each request served exactly once");
+    assert.equal(second.store.request(1)?.status, "credited", "reconciled from the ForcedWithdrawal log");
+    assert.equal(second.store.request(0)?.status, "credited");
+    db.close();
+  });
+
+  it("recognises a forced withdrawal sent before a crash and never sends it again", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "monitor-forced-crash-")), "bridge.sqlite");
+    const w = world({}, path);
+    w.requestWithdrawal(0, ALICE, { block: 95n });
+    w.deposit(1, 20n, { block: 95n });
+    const inner = w.l2.onTransaction;
+    w.l2.onTransaction = () => "pending";
+    const controller = new AbortController();
+    const first = new MonitorService(w.deps(controller.signal));
+    const crashed = first.tick();
+    while (w.l2.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(new Error("killed"));
+    await assert.rejects(crashed, /killed/);
+    assert.equal(first.store.request(0)?.status, "sent");
+    w.db.close();
+    w.l2.onTransaction = inner;
+    const pending = w.l2.pendingTxs()[0]!;
+    w.l2.mine(pending.hash, inner(pending, w.l2) as never);
+    const db = openDatabase(path);
+    const second = new MonitorService({ ...w.deps(), db });
+    await second.tick();
+    assert.deepEqual(w.ledger.credited, [0n, 1n]);
+    assert.deepEqual(relayed(w), ["forceWithdrawal 0", "creditDeposit 1"]);
+    assert.equal(second.store.request(0)?.relayTx, pending.hash);
+    db.close();
   });
 });
 

@@ -2,7 +2,7 @@
  * The monitor service: each tick scans L1 up to the confirmed head, relays exodus (and then stops
  * crediting), checks that L1's proven state is still a prefix of L2's op log (divergence.ts: if
  * not, it stops crediting and raises the `l1-diverged` alarm), relays docked tokens' metadata, and
- * credits queued deposits on L2 in order.
+ * relays the L1 queue to L2 in id order (deposits credited, forced withdrawal requests served).
  * `runMonitor` is the shape every service exports for the supervisor (offchain/node.ts).
  */
 
@@ -16,7 +16,7 @@ import type { Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { MonitorConfig } from "./config.js";
-import { creditDeposits } from "./credit.js";
+import { relayQueue } from "./credit.js";
 import { DIVERGENCE_ALARM, PrefixWatch } from "./divergence.js";
 import { relayExodus } from "./exodus.js";
 import { type MetadataContext, relayTokenMetadata } from "./metadata.js";
@@ -43,17 +43,18 @@ export interface MonitorDeps {
 export const MONITOR_METRICS: [name: string, type: "gauge" | "counter", help: string][] = [
   ["monitor_l1_head_block", "gauge", "Latest L1 block number seen"],
   ["monitor_l1_scanned_block", "gauge", "Last L1 block whose logs are stored (head minus confirmations)"],
-  ["monitor_deposits_seen", "gauge", "L1 deposits seen (next deposit id expected on L1)"],
-  ["monitor_last_credited_deposit_id", "gauge", "Highest deposit id known credited on L2 (-1 before any)"],
+  ["monitor_deposits_seen", "gauge", "L1 queue requests seen, deposits and forced withdrawals (next id expected)"],
+  ["monitor_last_credited_deposit_id", "gauge", "Highest queue request id known served on L2 (-1 before any)"],
   ["monitor_l2_next_deposit_id", "gauge", "L2 AssetReceiving.nextDepositId() at the last read"],
-  ["monitor_pending_credits", "gauge", "Deposits seen on L1 and not yet credited on L2"],
+  ["monitor_pending_credits", "gauge", "Queue requests seen on L1 and not yet served on L2"],
+  ["monitor_pending_forced_withdrawals", "gauge", "Forced withdrawal requests seen on L1 and not yet served on L2"],
   [
     "monitor_credit_mismatches",
     "gauge",
     "Deposits whose L2 credit differs from the L1 record (operator action needed)",
   ],
   ["monitor_exodus", "gauge", "1 once L1 exodus was seen"],
-  ["monitor_credits_total", "counter", "Credits sent and confirmed by this process"],
+  ["monitor_credits_total", "counter", "Queue requests (credits and forced withdrawals) served by this process"],
   ["monitor_credit_failures_total", "counter", "Credits refused by simulation, reverted, or mismatching"],
   ["monitor_tick_errors_total", "counter", "Ticks that ended with an error (retried next tick)"],
   ["monitor_l1_diverged", "gauge", "1 while L1's proven op chain is not a prefix of L2's op log (credits stopped)"],
@@ -138,10 +139,10 @@ export class MonitorService {
       }
       await relayTokenMetadata(this.l2ctx);
       if (await this.checkDivergence()) return; // no credit into a bridge this node cannot prove
-      const round = await creditDeposits(this.l2ctx);
+      const round = await relayQueue(this.l2ctx);
       if (round.stop === "halted" && !this.haltedWarned) {
         this.haltedWarned = true;
-        log.warn("L2 is halted: no more credits", { nextDepositId: round.next });
+        log.warn("L2 is halted: no more credits or forced withdrawals", { nextDepositId: round.next });
       }
     } catch (error) {
       if (!signal.aborted) this.metrics.inc("monitor_tick_errors_total");
@@ -178,6 +179,7 @@ export class MonitorService {
     this.metrics.set("monitor_deposits_seen", p.depositsSeen);
     this.metrics.set("monitor_last_credited_deposit_id", p.lastCreditedDepositId ?? -1);
     this.metrics.set("monitor_pending_credits", p.pendingCredits);
+    this.metrics.set("monitor_pending_forced_withdrawals", p.pendingForcedRequests);
     this.metrics.set("monitor_credit_mismatches", p.mismatchedCredits);
     this.metrics.set("monitor_exodus", p.exodus ? 1 : 0);
   }

@@ -1,46 +1,41 @@
 /**
- * Following AssetStorage on L1: `DepositQueued`, `TokenDocked` and `ExodusActivated` logs from the
+ * Following AssetStorage on L1: the queue (`DepositQueued`, `WithdrawalRequestQueued`), `TokenDocked`
+ * and `ExodusActivated` logs from the
  * checkpoint up to the confirmed head, one block range per eth_getLogs call, each range stored with
  * the checkpoint in one transaction. A range the node refuses as too large is halved.
  */
 import { type Address, getAbiItem, type Log, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
+import { QUEUE_EVENTS, queueRequestOf } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
 import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
-import type { DockedToken, ExodusState, MonitorStore, SeenDeposit } from "./store.js";
+import type { DockedToken, ExodusState, MonitorStore, SeenRequest } from "./store.js";
 
 export const L1_EVENTS = [
-  getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" }),
+  ...QUEUE_EVENTS,
   getAbiItem({ abi: assetStorageAbi, name: "TokenDocked" }),
   getAbiItem({ abi: assetStorageAbi, name: "ExodusActivated" }),
 ] as const;
 
 /** What one batch of L1 logs means for the monitor. */
 export interface L1Findings {
-  deposits: SeenDeposit[];
+  /** Queue requests of both kinds, in chain order. */
+  requests: SeenRequest[];
   tokens: DockedToken[];
   exodus?: Omit<ExodusState, "relayed" | "tx">;
 }
 
 type DecodedLog = Log<bigint, number, false, undefined, true, typeof L1_EVENTS>;
 
-/** Turns decoded logs (in chain order) into deposits, docked tokens and the exodus flag (pure). */
+/** Turns decoded logs (in chain order) into queue requests, docked tokens and the exodus flag (pure). */
 export function interpretL1Logs(logs: readonly DecodedLog[]): L1Findings {
-  const out: L1Findings = { deposits: [], tokens: [] };
+  const out: L1Findings = { requests: [], tokens: [] };
   for (const log of logs) {
     if (log.blockNumber === null || log.transactionHash === null) continue; // pending logs are never asked for
     switch (log.eventName) {
       case "DepositQueued":
-        out.deposits.push({
-          depositId: Number(log.args.depositId),
-          recipient: log.args.recipient,
-          tokenId: log.args.tokenId,
-          amount: log.args.amount,
-          depositor: log.args.depositor,
-          timestamp: log.args.timestamp,
-          l1Block: log.blockNumber,
-          l1Tx: log.transactionHash,
-        });
+      case "WithdrawalRequestQueued":
+        out.requests.push({ ...queueRequestOf(log), l1Block: log.blockNumber, l1Tx: log.transactionHash });
         break;
       case "TokenDocked":
         out.tokens.push({ tokenId: log.args.tokenId, token: log.args.token, l1Block: log.blockNumber });
@@ -77,7 +72,8 @@ export interface ScanResult {
   head: bigint;
   /** Last block scanned after this call (deployBlock - 1 when nothing is confirmed yet). */
   scannedTo: bigint;
-  deposits: number;
+  /** Queue requests found (both kinds). */
+  requests: number;
   tokens: number;
   exodus: boolean;
 }
@@ -90,7 +86,7 @@ export async function scanL1(ctx: ScanContext): Promise<ScanResult> {
   const target = confirmedHead(head, ctx.confirmations);
   let from = (store.lastScannedBlock() ?? ctx.deployBlock - 1n) + 1n;
   let range = BigInt(Math.max(1, ctx.blockRange));
-  const result: ScanResult = { head, scannedTo: from - 1n, deposits: 0, tokens: 0, exodus: false };
+  const result: ScanResult = { head, scannedTo: from - 1n, requests: 0, tokens: 0, exodus: false };
   while (from <= target && !signal.aborted) {
     const to = from + range - 1n < target ? from + range - 1n : target;
     let logs: DecodedLog[];
@@ -111,14 +107,14 @@ export async function scanL1(ctx: ScanContext): Promise<ScanResult> {
     const found = interpretL1Logs(logs);
     store.recordScan(to, found);
     result.scannedTo = to;
-    result.deposits += found.deposits.length;
+    result.requests += found.requests.length;
     result.tokens += found.tokens.length;
     result.exodus ||= found.exodus !== undefined;
-    if (found.deposits.length || found.tokens.length || found.exodus) {
+    if (found.requests.length || found.tokens.length || found.exodus) {
       log.info("L1 logs stored", {
         from,
         to,
-        deposits: found.deposits.map((d) => d.depositId),
+        requests: found.requests.map((q) => `${q.kind} ${q.id}`),
         tokens: found.tokens.map((t) => t.tokenId),
         exodus: found.exodus !== undefined,
       });

@@ -1,12 +1,14 @@
 /**
- * The monitor's tables in the node database: `monitor_deposits` (every L1 deposit seen, with its
- * credit status on L2), `monitor_tokens` (docked tokens and their metadata relay) and the
+ * The monitor's tables in the node database: `monitor_deposits` (every L1 queue request seen, with
+ * its status on L2: deposits and, since issue 17, forced withdrawal requests, which share the ids;
+ * `kind` tells them apart), `monitor_tokens` (docked tokens and their metadata relay) and the
  * checkpoints `monitor:l1Block` (last L1 block fully scanned) and `monitor:exodus`. What one L1
  * block range brings is written together with the checkpoint in one transaction.
  */
 import type { Address, Hex } from "viem";
-import type { DepositRecord } from "../lib/protocol.js";
+import { type DepositRecord, type QueueRequest, ZERO_ADDRESS } from "../lib/protocol.js";
 import { Checkpoints, type Db, migrate } from "../runtime/db.js";
+import { queueKindName, queueRequestDiff } from "../runtime/l1-queue.js";
 
 const MIGRATIONS = [
   `CREATE TABLE monitor_deposits (
@@ -36,6 +38,10 @@ const MIGRATIONS = [
      tx           TEXT,
      error        TEXT
    );`,
+  // Issue 17: forced withdrawal requests share the queue (and the ids) with deposits. For a request,
+  // `recipient` is the owner, `depositor` is 0x0 and `amount` is what L2 withdrew ('0' until served);
+  // status 'credited' means served on L2 (credited, or withdrawn by forceWithdrawal).
+  `ALTER TABLE monitor_deposits ADD COLUMN kind TEXT NOT NULL DEFAULT 'deposit' CHECK (kind IN ('deposit', 'withdrawal'))`,
 ];
 
 export const L1_BLOCK_KEY = "monitor:l1Block";
@@ -56,6 +62,19 @@ export interface StoredDeposit extends SeenDeposit {
   opIndex: number | null;
   error: string | null;
 }
+
+/** A queue request as L1 logged it (DepositQueued or WithdrawalRequestQueued), and where. */
+export type SeenRequest = QueueRequest & { l1Block: bigint; l1Tx: Hex };
+
+/** A queue request with its status on L2 (`relayTx`: the creditDeposit or forceWithdrawal transaction). */
+export type StoredRequest = SeenRequest & {
+  status: DepositStatus;
+  relayTx: Hex | null;
+  opIndex: number | null;
+  error: string | null;
+  /** What L2 withdrew for a served forced withdrawal request (null otherwise). */
+  forcedAmount: bigint | null;
+};
 
 export interface DockedToken {
   tokenId: number;
@@ -84,6 +103,7 @@ export class MonitorStoreConflictError extends Error {
 
 interface DepositRow {
   deposit_id: number;
+  kind: QueueRequest["kind"];
   recipient: string;
   token_id: number;
   amount: string;
@@ -97,22 +117,38 @@ interface DepositRow {
   error: string | null;
 }
 
-const toDeposit = (r: DepositRow): StoredDeposit => ({
-  depositId: r.deposit_id,
-  recipient: r.recipient as Address,
-  tokenId: r.token_id,
-  amount: BigInt(r.amount),
-  depositor: r.depositor as Address,
-  timestamp: BigInt(r.timestamp),
-  l1Block: BigInt(r.l1_block),
-  l1Tx: r.l1_tx as Hex,
-  status: r.status,
-  creditTx: r.credit_tx as Hex | null,
-  opIndex: r.op_index,
-  error: r.error,
-});
+function toRequest(r: DepositRow): StoredRequest {
+  const where = {
+    l1Block: BigInt(r.l1_block),
+    l1Tx: r.l1_tx as Hex,
+    status: r.status,
+    relayTx: r.credit_tx as Hex | null,
+    opIndex: r.op_index,
+    error: r.error,
+  };
+  const id = BigInt(r.deposit_id);
+  const tokenId = r.token_id;
+  const timestamp = BigInt(r.timestamp);
+  if (r.kind === "withdrawal") {
+    const served = r.status === "credited" || r.status === "mismatch";
+    const record = { owner: r.recipient as Address, tokenId, timestamp };
+    return { kind: "withdrawal", id, record, ...where, forcedAmount: served ? BigInt(r.amount) : null };
+  }
+  const record = {
+    recipient: r.recipient as Address,
+    tokenId,
+    amount: BigInt(r.amount),
+    depositor: r.depositor as Address,
+    timestamp,
+  };
+  return { kind: "deposit", id, record, ...where, forcedAmount: null };
+}
 
-const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** The flat deposit view of a stored deposit row. */
+function toDeposit(r: StoredRequest & { kind: "deposit" }): StoredDeposit {
+  const { record, id, l1Block, l1Tx, status, relayTx, opIndex, error } = r;
+  return { depositId: Number(id), ...record, l1Block, l1Tx, status, creditTx: relayTx, opIndex, error };
+}
 
 /** Progress for status and metrics. */
 export interface MonitorProgress {
@@ -127,6 +163,9 @@ export interface MonitorProgress {
   /** Deposits whose last credit attempt failed (retried) or whose L2 credit did not match (needs an operator). */
   failedCredits: number;
   mismatchedCredits: number;
+  /** Of the requests seen, the forced withdrawal requests, and those not served on L2 yet. */
+  forcedRequestsSeen: number;
+  pendingForcedRequests: number;
   tokensDocked: number;
   tokensWithoutMetadata: number;
   exodus: ExodusState | null;
@@ -158,54 +197,54 @@ export class MonitorStore {
   recordScan(
     toBlock: bigint,
     found: {
-      deposits: readonly SeenDeposit[];
+      requests: readonly SeenRequest[];
       tokens: readonly DockedToken[];
       exodus?: Omit<ExodusState, "relayed" | "tx">;
     },
   ): void {
-    const getDeposit = this.db.prepare("SELECT * FROM monitor_deposits WHERE deposit_id = ?");
-    const insertDeposit = this.db.prepare(
-      `INSERT INTO monitor_deposits (deposit_id, recipient, token_id, amount, depositor, timestamp, l1_block, l1_tx)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    const insertRequest = this.db.prepare(
+      `INSERT INTO monitor_deposits (deposit_id, kind, recipient, token_id, amount, depositor, timestamp, l1_block, l1_tx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertToken = this.db.prepare(
       "INSERT INTO monitor_tokens (token_id, token, l1_block) VALUES (?, ?, ?) ON CONFLICT(token_id) DO NOTHING",
     );
     this.db.transaction(() => {
       let expected = this.maxDepositId() + 1;
-      for (const d of found.deposits) {
-        const existing = getDeposit.get(d.depositId) as DepositRow | undefined;
+      for (const q of found.requests) {
+        const existing = this.request(Number(q.id));
         if (existing) {
-          const e = toDeposit(existing);
-          if (
-            !sameAddress(e.recipient, d.recipient) ||
-            e.tokenId !== d.tokenId ||
-            e.amount !== d.amount ||
-            !sameAddress(e.depositor, d.depositor) ||
-            e.timestamp !== d.timestamp
-          ) {
+          const diff = queueRequestDiff(existing, q);
+          if (diff.length) {
             throw new MonitorStoreConflictError(
-              `deposit ${d.depositId} seen again in block ${d.l1Block} with a different record than stored from block ${e.l1Block}: ` +
+              `queue request ${q.id} seen again in block ${q.l1Block} as a ${queueKindName(q.kind)} with a different record than stored from block ${existing.l1Block} ` +
+                `(${diff.map((d) => `${d.field} ${d.want} != ${d.got}`).join(", ")}): ` +
                 "a reorg deeper than CONFIRMATIONS or an inconsistent L1 RPC; stop, raise CONFIRMATIONS and investigate",
             );
           }
           continue;
         }
-        if (d.depositId !== expected) {
+        if (q.id !== BigInt(expected)) {
           throw new MonitorStoreConflictError(
-            `deposit ids jump from ${expected - 1} to ${d.depositId} (block ${d.l1Block}): DepositQueued logs are missing; ` +
+            `queue request ids jump from ${expected - 1} to ${q.id} (block ${q.l1Block}): DepositQueued or WithdrawalRequestQueued logs are missing; ` +
               "check the L1 RPC (eth_getLogs) and deployBlock in the deployment file",
           );
         }
-        insertDeposit.run(
-          d.depositId,
-          d.recipient,
-          d.tokenId,
-          d.amount.toString(),
-          d.depositor,
-          Number(d.timestamp),
-          Number(d.l1Block),
-          d.l1Tx,
+        const r = q.record;
+        const [recipient, amount, depositor] =
+          q.kind === "deposit"
+            ? [q.record.recipient, q.record.amount, q.record.depositor]
+            : [q.record.owner, 0n, ZERO_ADDRESS];
+        insertRequest.run(
+          Number(q.id),
+          q.kind,
+          recipient,
+          r.tokenId,
+          amount.toString(),
+          depositor,
+          Number(r.timestamp),
+          Number(q.l1Block),
+          q.l1Tx,
         );
         expected += 1;
       }
@@ -216,22 +255,29 @@ export class MonitorStore {
     })();
   }
 
-  deposit(depositId: number): StoredDeposit | undefined {
-    const row = this.db.prepare("SELECT * FROM monitor_deposits WHERE deposit_id = ?").get(depositId) as
+  /** Queue request `id` (either kind) with its status on L2, or undefined when not seen. */
+  request(id: number): StoredRequest | undefined {
+    const row = this.db.prepare("SELECT * FROM monitor_deposits WHERE deposit_id = ?").get(id) as
       | DepositRow
       | undefined;
-    return row ? toDeposit(row) : undefined;
+    return row ? toRequest(row) : undefined;
   }
 
-  /** Deposits below `next` not settled yet (not credited, not flagged as mismatch), in id order. */
-  unsettledBelow(next: number): StoredDeposit[] {
+  /** Deposit `depositId` in the flat deposit shape; undefined when not seen or when that id is a forced withdrawal request. */
+  deposit(depositId: number): StoredDeposit | undefined {
+    const r = this.request(depositId);
+    return r?.kind === "deposit" ? toDeposit(r) : undefined;
+  }
+
+  /** Queue requests below `next` not settled yet (not served, not flagged as mismatch), in id order. */
+  unsettledBelow(next: number): StoredRequest[] {
     return (
       this.db
         .prepare(
           "SELECT * FROM monitor_deposits WHERE deposit_id < ? AND status NOT IN ('credited', 'mismatch') ORDER BY deposit_id",
         )
         .all(next) as DepositRow[]
-    ).map(toDeposit);
+    ).map(toRequest);
   }
 
   markSent(depositId: number, tx: Hex): void {
@@ -240,13 +286,20 @@ export class MonitorStore {
       .run(tx, depositId);
   }
 
-  markCredited(depositId: number, tx: Hex | null, opIndex: number | null, at = Date.now()): void {
+  /** Served on L2; `forcedAmount`: what a forced withdrawal took (kept as the row's amount). */
+  markCredited(
+    depositId: number,
+    tx: Hex | null,
+    opIndex: number | null,
+    at = Date.now(),
+    forcedAmount?: bigint,
+  ): void {
     this.db
       .prepare(
         `UPDATE monitor_deposits SET status = 'credited', credit_tx = COALESCE(?, credit_tx), op_index = ?, credited_at = ?,
-           error = NULL WHERE deposit_id = ?`,
+           error = NULL, amount = CASE WHEN kind = 'withdrawal' AND ? IS NOT NULL THEN ? ELSE amount END WHERE deposit_id = ?`,
       )
-      .run(tx, opIndex, at, depositId);
+      .run(tx, opIndex, at, forcedAmount?.toString() ?? null, forcedAmount?.toString() ?? null, depositId);
   }
 
   /** 'failed': the attempt failed and will be retried; 'mismatch': L2 credited something else (operator needed). */
@@ -317,6 +370,10 @@ export function readMonitorProgress(db: Db): MonitorProgress | undefined {
   const exodus = cp(EXODUS_KEY);
   const count = (where: string) =>
     db.prepare(`SELECT COUNT(*) FROM monitor_deposits WHERE ${where}`).pluck().get() as number;
+  const hasKind = (db.prepare("PRAGMA table_info(monitor_deposits)").all() as { name: string }[]).some(
+    (c) => c.name === "kind",
+  );
+  const forced = (where: string) => (hasKind ? count(`kind = 'withdrawal' AND ${where}`) : 0);
   const maxId = db.prepare("SELECT MAX(deposit_id) FROM monitor_deposits").pluck().get() as number | null;
   const lastCredited = db
     .prepare("SELECT MAX(deposit_id) FROM monitor_deposits WHERE status = 'credited'")
@@ -329,6 +386,8 @@ export function readMonitorProgress(db: Db): MonitorProgress | undefined {
     pendingCredits: count("status NOT IN ('credited', 'mismatch')"),
     failedCredits: count("status = 'failed'"),
     mismatchedCredits: count("status = 'mismatch'"),
+    forcedRequestsSeen: forced("1"),
+    pendingForcedRequests: forced("status NOT IN ('credited', 'mismatch')"),
     tokensDocked: db.prepare("SELECT COUNT(*) FROM monitor_tokens").pluck().get() as number,
     tokensWithoutMetadata: db
       .prepare("SELECT COUNT(*) FROM monitor_tokens WHERE status != 'set'")

@@ -11,74 +11,107 @@ import { ANVIL_KEYS } from "../testing/anvil.js";
 import { writeDeployment } from "../testing/deploy.js";
 import { encodeLog } from "../testing/fake-chain.js";
 import { loadMonitorConfig } from "./config.js";
-import { checkCreditReceipt, creditMismatch } from "./credit.js";
+import { checkServedReceipt, servedMismatch } from "./credit.js";
 import { cleanMetadataString, fallbackMetadata } from "./metadata.js";
 import { confirmedHead } from "./scan.js";
-import { MonitorStore, MonitorStoreConflictError, type SeenDeposit } from "./store.js";
+import { MonitorStore, MonitorStoreConflictError, type SeenRequest } from "./store.js";
 
 const RECEIVING = "0x00000000000000000000000000000000000052a0" as const;
 const ALICE = "0x000000000000000000000000000000000000a11c" as const;
-const dep = (id: number, amount = 10n): SeenDeposit => ({
-  depositId: id,
-  recipient: ALICE,
-  tokenId: 0,
-  amount,
-  depositor: ALICE,
-  timestamp: 5n,
-  l1Block: 1n,
-  l1Tx: `0x${"aa".repeat(32)}`,
+const BOB = "0x0000000000000000000000000000000000000b0b" as const;
+const at = { l1Block: 1n, l1Tx: `0x${"aa".repeat(32)}` as const };
+const dep = (id: number, amount = 10n): SeenRequest => ({
+  kind: "deposit",
+  id: BigInt(id),
+  record: { recipient: ALICE, tokenId: 0, amount, depositor: ALICE, timestamp: 5n },
+  ...at,
+});
+const forced = (id: number, owner: `0x${string}` = BOB): SeenRequest => ({
+  kind: "withdrawal",
+  id: BigInt(id),
+  record: { owner, tokenId: 0, timestamp: 6n },
+  ...at,
 });
 
-function receipt(status: "success" | "reverted", events: { depositId: bigint; amount: bigint }[]): TransactionReceipt {
+function receipt(
+  status: "success" | "reverted",
+  events: ({ depositId: bigint; amount: bigint } | { requestId: bigint; amount: bigint; owner?: `0x${string}` })[],
+): TransactionReceipt {
   return {
     status,
     transactionHash: `0x${"bb".repeat(32)}`,
     logs: events.map((e) => ({
       address: RECEIVING,
-      ...encodeLog(assetReceivingAbi, "DepositCredited", { ...e, recipient: ALICE, tokenId: 0, opIndex: 3n }),
+      ...("depositId" in e
+        ? encodeLog(assetReceivingAbi, "DepositCredited", { ...e, recipient: ALICE, tokenId: 0, opIndex: 3n })
+        : encodeLog(assetReceivingAbi, "ForcedWithdrawal", { owner: BOB, ...e, tokenId: 0, opIndex: 4n })),
     })),
   } as unknown as TransactionReceipt;
 }
 
 describe("credit receipt checks", () => {
   it("accepts the right event and returns its op index", () => {
-    assert.deepEqual(checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), RECEIVING, dep(4)), {
+    assert.deepEqual(checkServedReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), RECEIVING, dep(4)), {
       ok: true,
       opIndex: 3,
+      amount: 10n,
     });
   });
   it("refuses a revert, a missing event, another deposit's event, another amount, another contract", () => {
     assert.match(
-      (checkCreditReceipt(receipt("reverted", []), RECEIVING, dep(4)) as { reason: string }).reason,
+      (checkServedReceipt(receipt("reverted", []), RECEIVING, dep(4)) as { reason: string }).reason,
       /reverted/,
     );
     assert.match(
-      (checkCreditReceipt(receipt("success", []), RECEIVING, dep(4)) as { reason: string }).reason,
+      (checkServedReceipt(receipt("success", []), RECEIVING, dep(4)) as { reason: string }).reason,
       /without a DepositCredited event for deposit 4/,
     );
-    assert.equal(checkCreditReceipt(receipt("success", [{ depositId: 5n, amount: 10n }]), RECEIVING, dep(4)).ok, false);
+    assert.equal(checkServedReceipt(receipt("success", [{ depositId: 5n, amount: 10n }]), RECEIVING, dep(4)).ok, false);
     assert.match(
       (
-        checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 11n }]), RECEIVING, dep(4)) as {
+        checkServedReceipt(receipt("success", [{ depositId: 4n, amount: 11n }]), RECEIVING, dep(4)) as {
           reason: string;
         }
       ).reason,
       /amount 11 != 10/,
     );
     assert.equal(
-      checkCreditReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), `0x${"99".repeat(20)}`, dep(4)).ok,
+      checkServedReceipt(receipt("success", [{ depositId: 4n, amount: 10n }]), `0x${"99".repeat(20)}`, dep(4)).ok,
       false,
     );
   });
-  it("creditMismatch lists every difference", () => {
-    const d = creditMismatch({ depositId: 1n, recipient: `0x${"11".repeat(20)}`, tokenId: 2, amount: 3n }, dep(1, 4n));
+  it("servedMismatch lists every difference", () => {
+    const d = servedMismatch(
+      { kind: "deposit", id: 1n, account: `0x${"11".repeat(20)}`, tokenId: 2, amount: 3n },
+      dep(1, 4n),
+    );
     assert.match(d ?? "", /recipient .* tokenId 2 != 0, amount 3 != 4/);
+    const upper = ALICE.toUpperCase().replace("0X", "0x") as never;
     assert.equal(
-      creditMismatch(
-        { depositId: 1n, recipient: ALICE.toUpperCase().replace("0X", "0x") as never, tokenId: 0, amount: 4n },
-        dep(1, 4n),
-      ),
+      servedMismatch({ kind: "deposit", id: 1n, account: upper, tokenId: 0, amount: 4n }, dep(1, 4n)),
       undefined,
+    );
+  });
+  it("a forced withdrawal: any amount (0 too) for the right owner and token; a credit event does not serve it", () => {
+    for (const amount of [0n, 77n]) {
+      assert.deepEqual(checkServedReceipt(receipt("success", [{ requestId: 4n, amount }]), RECEIVING, forced(4)), {
+        ok: true,
+        opIndex: 4,
+        amount,
+      });
+    }
+    const other = checkServedReceipt(
+      receipt("success", [{ requestId: 4n, amount: 1n, owner: ALICE }]),
+      RECEIVING,
+      forced(4),
+    );
+    assert.match((other as { reason: string }).reason, /ForcedWithdrawal .* differs .*owner/);
+    const credit = checkServedReceipt(receipt("success", [{ depositId: 4n, amount: 1n }]), RECEIVING, forced(4));
+    assert.match((credit as { reason: string }).reason, /a deposit, L1 queued a forced withdrawal request/);
+    const missing = checkServedReceipt(receipt("success", []), RECEIVING, forced(4));
+    assert.match(
+      (missing as { reason: string }).reason,
+      /without a ForcedWithdrawal event for forced withdrawal request 4/,
     );
   });
 });
@@ -98,13 +131,33 @@ describe("scan helpers and metadata cleaning", () => {
 describe("MonitorStore", () => {
   it("stores a scan atomically with its checkpoint and refuses gaps and changed records", () => {
     const store = new MonitorStore(openDatabase(":memory:"));
-    store.recordScan(10n, { deposits: [dep(0), dep(1)], tokens: [] });
+    store.recordScan(10n, { requests: [dep(0), dep(1)], tokens: [] });
     assert.equal(store.lastScannedBlock(), 10n);
-    store.recordScan(11n, { deposits: [dep(1)], tokens: [] }); // seen again, identical: fine
-    assert.throws(() => store.recordScan(12n, { deposits: [dep(3)], tokens: [] }), /jump from 1 to 3/);
-    assert.throws(() => store.recordScan(12n, { deposits: [dep(1, 99n)], tokens: [] }), MonitorStoreConflictError);
+    store.recordScan(11n, { requests: [dep(1)], tokens: [] }); // seen again, identical: fine
+    assert.throws(() => store.recordScan(12n, { requests: [dep(3)], tokens: [] }), /jump from 1 to 3/);
+    assert.throws(() => store.recordScan(12n, { requests: [dep(1, 99n)], tokens: [] }), MonitorStoreConflictError);
     assert.equal(store.lastScannedBlock(), 11n, "a refused scan leaves the checkpoint");
     assert.equal(store.maxDepositId(), 1);
+  });
+  it("stores forced withdrawal requests in the same id sequence, refuses a kind change, keeps the served amount", () => {
+    const store = new MonitorStore(openDatabase(":memory:"));
+    store.recordScan(10n, { requests: [dep(0), forced(1), dep(2)], tokens: [] });
+    assert.equal(store.request(1)?.kind, "withdrawal");
+    assert.equal(store.deposit(1), undefined, "a forced request is no deposit");
+    assert.equal(store.deposit(2)?.amount, 10n);
+    assert.throws(
+      () => store.recordScan(11n, { requests: [dep(1)], tokens: [] }),
+      /as a deposit .*kind withdrawal != deposit/,
+    );
+    assert.throws(() => store.recordScan(11n, { requests: [forced(1, ALICE)], tokens: [] }), /owner/);
+    assert.throws(() => store.recordScan(11n, { requests: [forced(4)], tokens: [] }), /jump from 2 to 4/);
+    store.markCredited(1, `0x${"cc".repeat(32)}`, 7, 1, 42n);
+    const served = store.request(1);
+    assert.equal(served?.status, "credited");
+    assert.equal(served?.forcedAmount, 42n);
+    assert.equal(store.progress().forcedRequestsSeen, 1);
+    assert.equal(store.progress().pendingForcedRequests, 0);
+    assert.equal(store.progress().pendingCredits, 2);
   });
 });
 

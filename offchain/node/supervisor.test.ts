@@ -368,6 +368,7 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
         claim.l2OpCount,
         claim.l2OpHead,
         Array.from({ length: Number(n_) }, () => slot),
+        "0x", // no op data: the batch claims an op L2 never logged, so nothing honest could be posted
         [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
         signatures,
       ],

@@ -14,8 +14,9 @@ import {
   batchAttestation,
   depositAttestation,
   exodusAttestation,
+  withdrawalRequestAttestation,
 } from "../lib/attestation.js";
-import type { DepositRecord } from "../lib/protocol.js";
+import type { DepositRecord, WithdrawalRequestRecord } from "../lib/protocol.js";
 import { AttestationShortfall, type AttestationSource, type Attested } from "./attestation-source.js";
 import { AttestationQuorumError, type AttesterSet, collectAttestations } from "./attestations.js";
 import type { Logger } from "./log.js";
@@ -24,7 +25,7 @@ export interface HttpAttestationsOptions {
   urls: readonly string[];
   /** L1 AssetStorage (checks batch attestations): needed for `batch`. */
   l1?: { client: PublicClient; assetStorage: Address };
-  /** L2 AssetReceiving (checks deposit and exodus attestations): needed for `deposit` and `exodus`. */
+  /** L2 AssetReceiving (checks queue request and exodus attestations): needed for `deposit`, `withdrawalRequest`, `exodus`. */
   l2?: { client: PublicClient; assetReceiving: Address };
   /** Per attester (default 5 s). */
   timeoutMs?: number;
@@ -80,13 +81,19 @@ export function httpAttestations(o: HttpAttestationsOptions): AttestationSource 
     }
   };
   const l2 = async () => {
-    if (!o.l2) throw new Error("httpAttestations: deposit and exodus attestations need the L2 ledger (options.l2)");
+    if (!o.l2)
+      throw new Error("httpAttestations: queue request and exodus attestations need the L2 ledger (options.l2)");
     return fromL2(o.l2.client, o.l2.assetReceiving);
   };
   return {
     async deposit(depositId: bigint, record: DepositRecord) {
       const { contracts, set } = await l2();
       return collect(`deposit ${depositId}`, depositAttestation(contracts, depositId, record), set);
+    },
+    async withdrawalRequest(requestId: bigint, record: WithdrawalRequestRecord) {
+      const { contracts, set } = await l2();
+      const attestation = withdrawalRequestAttestation(contracts, requestId, record);
+      return collect(`forced withdrawal request ${requestId}`, attestation, set);
     },
     async batch(claim: BatchClaim) {
       if (!o.l1) throw new Error("httpAttestations: batch attestations need L1 AssetStorage (options.l1)");

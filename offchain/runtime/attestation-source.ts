@@ -7,7 +7,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { BatchClaim } from "../lib/attestation.js";
-import type { DepositRecord } from "../lib/protocol.js";
+import type { DepositRecord, QueueRequest, WithdrawalRequestRecord } from "../lib/protocol.js";
 
 export type { BatchClaim };
 
@@ -21,6 +21,8 @@ export interface Attested {
 export interface AttestationSource {
   /** Signatures that deposit `depositId` of L1 has exactly `record`. */
   deposit(depositId: bigint, record: DepositRecord): Promise<Attested>;
+  /** Signatures that L1 queue request `requestId` is a forced withdrawal request with exactly `record`. */
+  withdrawalRequest(requestId: bigint, record: WithdrawalRequestRecord): Promise<Attested>;
   /** Signatures that L2's op chain, op count and head are the claim's, for batch `claim.batchNumber`. */
   batch(claim: BatchClaim): Promise<Attested>;
   /** Signatures that L1 is in exodus. */
@@ -38,4 +40,9 @@ export class AttestationShortfall extends Error {
   ) {
     super(`${what}: ${got} of ${needed} attester signatures${reasons.length ? ` (${reasons.join("; ")})` : ""}`);
   }
+}
+
+/** The signatures L2 needs to serve queue request `q`: a deposit's or a forced withdrawal request's. */
+export function attestQueueRequest(source: AttestationSource, q: QueueRequest): Promise<Attested> {
+  return q.kind === "deposit" ? source.deposit(q.id, q.record) : source.withdrawalRequest(q.id, q.record);
 }

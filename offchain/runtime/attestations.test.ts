@@ -15,6 +15,7 @@ import {
   messageToJson,
   SECP256K1_N,
   signDigest,
+  withdrawalRequestAttestation,
 } from "../lib/attestation.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { AttestationQuorumError, type CollectAttestationsParams, collectAttestations } from "./attestations.js";
@@ -210,5 +211,45 @@ describe("collectAttestations", () => {
     assert.equal(r.refused.length, 1);
     assert.equal(r.refused[0]?.retryLater, true);
     assert.match(r.refused[0]?.reason ?? "", /not-yet: L1 followed to block 3 only/);
+  });
+
+  it("asks GET /v1/withdrawal-request/{id} with the record for a forced withdrawal request, checked against the set", async () => {
+    const request = {
+      owner: "0x0000000000000000000000000000000000000b0b" as Address,
+      tokenId: 3,
+      timestamp: 1_700_000_200n,
+    };
+    const a = withdrawalRequestAttestation(C, 6n, request);
+    const p = setup(a, [
+      honest(OUTSIDER),
+      honest(KEYS[1]!, () => withdrawalRequestAttestation(C, 6n, { ...request, tokenId: 4 })),
+      honest(KEYS[1]!, () => depositAttestation(C, 6n, RECORD)),
+      refusing(409, {
+        error: "mismatch",
+        reason: "L1 queue request 6 is a deposit, not a forced withdrawal request",
+        field: "kind",
+        expected: "deposit",
+        got: "withdrawal",
+      }),
+      honest(KEYS[0]!),
+    ]);
+    const e = await quorumError(p);
+    assert.equal(e.valid, 1);
+    const reasons = e.outcomes.map((o) => (o.ok ? "ok" : o.reason));
+    assert.match(reasons[0]!, /not a member of the attester set/);
+    assert.match(reasons[1]!, /signed another message: tokenId is 4, expected 3/);
+    assert.match(reasons[2]!, /signed another message/);
+    assert.match(reasons[3]!, /field kind: attester has deposit, asked withdrawal/);
+    assert.equal(reasons[4], "ok");
+    const asked = new URL(seen[0]!.url);
+    assert.equal(asked.pathname, "/v1/withdrawal-request/6");
+    assert.deepEqual(Object.fromEntries(asked.searchParams), {
+      owner: getAddress(request.owner),
+      tokenId: "3",
+      timestamp: "1700000200",
+    });
+    const r = await collectAttestations(setup(a, [honest(KEYS[2]!), honest(KEYS[0]!)]));
+    assert.deepEqual(r.signers, [ADDR[0] as Address, ADDR[2] as Address].sort(compareAddresses));
+    assert.equal(r.digest, attestationDigest(a));
   });
 });

@@ -18,7 +18,10 @@ import {
 } from "../lib/attestation.js";
 import type { Logger } from "./log.js";
 
-/** A signature answer of `GET /v1/deposit/{id}`, `POST /v1/batch`, `GET /v1/exodus` (HTTP 200). */
+/**
+ * A signature answer of `GET /v1/deposit/{id}`, `GET /v1/withdrawal-request/{id}`, `POST /v1/batch`,
+ * `GET /v1/exodus` (HTTP 200).
+ */
 export const SignatureAnswerSchema = z.object({
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/),
@@ -57,6 +60,12 @@ export const BatchRequestSchema = z.object({
   l2OpHead: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
 });
 
+/** The record fields a courier sends as query parameters, per queue request kind (section 14.3). */
+const DEPOSIT_QUERY = ["recipient", "tokenId", "amount", "depositor", "timestamp"] as const;
+const WITHDRAWAL_REQUEST_QUERY = ["owner", "tokenId", "timestamp"] as const;
+const query = (m: Record<string, unknown>, fields: readonly string[]) =>
+  new URLSearchParams(fields.map((k) => [k, m[k] as string]));
+
 /** The HTTP request that asks an attester for `a`. */
 export function attesterRequestOf(a: Attestation): { method: "GET" | "POST"; path: string; body?: string } {
   const m = messageToJson(a);
@@ -70,12 +79,10 @@ export function attesterRequestOf(a: Attestation): { method: "GET" | "POST"; pat
       };
       return { method: "POST", path: "/v1/batch", body: JSON.stringify(claim) };
     }
-    case "DepositAttestation": {
-      const q = new URLSearchParams(
-        ["recipient", "tokenId", "amount", "depositor", "timestamp"].map((k) => [k, m[k] as string]),
-      );
-      return { method: "GET", path: `/v1/deposit/${m.depositId}?${q}` };
-    }
+    case "DepositAttestation":
+      return { method: "GET", path: `/v1/deposit/${m.depositId}?${query(m, DEPOSIT_QUERY)}` };
+    case "WithdrawalRequestAttestation":
+      return { method: "GET", path: `/v1/withdrawal-request/${m.requestId}?${query(m, WITHDRAWAL_REQUEST_QUERY)}` };
     case "ExodusAttestation":
       return { method: "GET", path: "/v1/exodus" };
   }

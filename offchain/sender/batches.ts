@@ -13,7 +13,7 @@ export interface BatchToSend {
   batchNumber: number;
   firstOp: number;
   opCount: number;
-  /** L1 deposit id of the batch's first credit op. */
+  /** L1 queue request id of the batch's first credit or forced withdrawal op. */
   firstDepositId: number;
   /** The batch's real ops in log order (at most batchSize). */
   ops: Op[];
@@ -50,8 +50,8 @@ const tableExists = (db: Db) =>
 function parseOp(raw: unknown, where: string): Op {
   const o = raw as Record<string, unknown>;
   const kind = o?.kind;
-  if (kind !== 1 && kind !== 2 && kind !== 3)
-    throw new BatchRowError(`${where}: kind ${String(kind)} is not 1, 2 or 3`);
+  if (kind !== 1 && kind !== 2 && kind !== 3 && kind !== 4)
+    throw new BatchRowError(`${where}: kind ${String(kind)} is not 1, 2, 3 or 4`);
   if (typeof o.tokenId !== "number" || !Number.isInteger(o.tokenId)) throw new BatchRowError(`${where}: bad tokenId`);
   for (const k of ["from", "to"] as const) {
     if (typeof o[k] !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(o[k] as string))

@@ -63,6 +63,8 @@ export interface SenderWorld {
   prove(k: number, ops: Op[]): void;
   /** A DepositQueued log for deposit `id`. */
   deposit(id: number, recipient: Address, amount: bigint, tokenId?: number): void;
+  /** A WithdrawalRequestQueued log for queue request `id` (timestamp 1_800_000_000 + id). */
+  requestWithdrawal(id: number, owner: Address, tokenId?: number): void;
   logs(level: string): { msg: string; [k: string]: unknown }[];
 }
 
@@ -84,6 +86,14 @@ export const credit = (to: Address, amount: bigint, tokenId = 0): Op => ({
 });
 export const transfer = (from: Address, to: Address, amount: bigint): Op => ({ kind: 2, tokenId: 0, from, to, amount });
 export const withdraw = (from: Address, to: Address, amount: bigint): Op => ({ kind: 3, tokenId: 0, from, to, amount });
+/** A forced withdrawal op (kind 4): from = to = the owner, amount what L2 withdrew (0 allowed). */
+export const forced = (owner: Address, amount: bigint, tokenId = 0): Op => ({
+  kind: 4,
+  tokenId,
+  from: owner,
+  to: owner,
+  amount,
+});
 
 export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":memory:"): SenderWorld {
   const n = ++worlds;
@@ -122,7 +132,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     storage.batchCount += 1n;
     storage.stateRoot = newRoot;
     storage.opChain = newOpChain;
-    storage.processedDeposits += BigInt(slots.filter((s) => s.kind === 1).length);
+    storage.processedDeposits += BigInt(slots.filter((s) => s.kind === 1 || s.kind === 4).length);
     storage.submitted.push(k);
     return {
       status: "success",
@@ -162,6 +172,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     claims: [],
     refuse: undefined,
     deposit: async () => ({ signatures: "0x", signers: [] }),
+    withdrawalRequest: async () => ({ signatures: "0x", signers: [] }),
     exodus: async () => ({ signatures: "0x", signers: [] }),
     batch: async (claim) => {
       attestations.claims.push(claim);
@@ -249,6 +260,15 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
           depositor: DEPOSITOR,
           timestamp: 1_700_000_000n + BigInt(id),
         },
+        blockNumber: 150n + BigInt(id),
+      });
+    },
+    requestWithdrawal: (id, owner, tokenId = 0) => {
+      l1.emit({
+        address: STORAGE,
+        abi: assetStorageAbi,
+        eventName: "WithdrawalRequestQueued",
+        args: { requestId: BigInt(id), owner, tokenId, timestamp: 1_800_000_000n + BigInt(id) },
         blockNumber: 150n + BigInt(id),
       });
     },

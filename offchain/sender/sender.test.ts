@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
+import type { Hex } from "viem";
+import { decodeOps, encodeOps } from "../lib/protocol.js";
 import { openDatabase } from "../runtime/db.js";
 import {
   ALICE,
@@ -11,6 +13,7 @@ import {
   CAROL,
   credit,
   DEPOSITOR,
+  forced,
   makeSenderWorld,
   opHeadAt,
   root,
@@ -19,7 +22,7 @@ import {
   transfer,
   withdraw,
 } from "./fixtures.js";
-import { runSender, SenderService } from "./sender.js";
+import { explainSubmitRevert, runSender, SenderService } from "./sender.js";
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: "error" }));
@@ -56,16 +59,19 @@ describe("sender", () => {
     await svc.tick();
     assert.deepEqual(w.storage.submitted, [0, 1]);
     const [tx0, tx1] = submitted(w);
-    const [newRoot, , l2OpCount, l2OpHead, slots, proof, signatures] = tx0!.args as [
+    const [newRoot, , l2OpCount, l2OpHead, slots, ops, proof, signatures] = tx0!.args as [
       bigint,
       bigint,
       bigint,
       string,
       Record<string, unknown>[],
+      Hex,
       bigint[],
       string,
     ];
     assert.equal(newRoot, root(1));
+    assert.equal(ops, encodeOps(b0), "the op data is exactly the batch's ops, in log order");
+    assert.equal(encodeOps(decodeOps(ops)), ops);
     assert.deepEqual(proof, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
     // The attested L2 op count and head after the batch's last op, and the attesters' signatures.
     assert.equal(l2OpCount, BigInt(b0.length));
@@ -223,7 +229,71 @@ describe("sender", () => {
     const svc = new SenderService(w.deps());
     await svc.tick();
     assert.equal(w.l1.sent.length, 0);
-    assert.match(w.logs("error")[0]?.msg ?? "", /L1 deposit record differs from the L2 op: recipient/);
+    assert.match(w.logs("error")[0]?.msg ?? "", /L1 request 0 differs from the L2 op: recipient/);
+  });
+
+  it("builds kind-4 slots for forced withdrawals with the request's L1 timestamp, and posts every op's data", async () => {
+    const w = world();
+    const ops = [credit(ALICE, 10n), forced(ALICE, 10n), forced(BOB, 0n), transfer(ALICE, BOB, 1n)];
+    w.deposit(0, ALICE, 10n);
+    w.requestWithdrawal(1, ALICE);
+    w.requestWithdrawal(2, BOB);
+    w.addBatch(0, ops, 0);
+    w.prove(0, ops);
+    await new SenderService(w.deps()).tick();
+    assert.deepEqual(w.storage.submitted, [0], JSON.stringify(w.logs("error")));
+    const [, , , , slots, data] = submitted(w)[0]!.args as [
+      bigint,
+      bigint,
+      bigint,
+      Hex,
+      Record<string, unknown>[],
+      Hex,
+    ];
+    const zero = "0x0000000000000000000000000000000000000000";
+    const lower = (x: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(x).map(([k, v]) => [k, typeof v === "string" ? v.toLowerCase() : v]));
+    assert.deepEqual(
+      slots.slice(1, 3).map(lower),
+      [
+        { kind: 4, tokenId: 0, account: ALICE, amount: 10n, depositor: zero, timestamp: 1_800_000_001n },
+        { kind: 4, tokenId: 0, account: BOB, amount: 0n, depositor: zero, timestamp: 1_800_000_002n },
+      ].map(lower),
+    );
+    assert.equal(data, encodeOps(ops), "the zero forced withdrawal and the transfer are posted too");
+    assert.deepEqual(
+      decodeOps(data).map((o) => [o.kind, o.amount]),
+      ops.map((o) => [o.kind, o.amount]),
+    );
+    assert.equal(w.storage.processedDeposits, 3n, "one queue counter for both kinds");
+  });
+
+  it("refuses a forced withdrawal op served for another owner than the L1 request, or a request of the other kind", async () => {
+    const w = world();
+    w.requestWithdrawal(0, BOB);
+    w.addBatch(0, [forced(ALICE, 1n)], 0);
+    w.prove(0, [forced(ALICE, 1n)]);
+    await new SenderService(w.deps()).tick();
+    assert.equal(w.l1.sent.length, 0);
+    assert.match(w.logs("error")[0]?.msg ?? "", /L1 request 0 differs from the L2 op: owner/);
+    const v = world();
+    v.deposit(0, ALICE, 1n);
+    v.addBatch(0, [forced(ALICE, 1n)], 0);
+    v.prove(0, [forced(ALICE, 1n)]);
+    await new SenderService(v.deps()).tick();
+    assert.match(v.logs("error")[0]?.msg ?? "", /L1 request 0 is a deposit, the op a forced withdrawal/);
+  });
+
+  it("explains the op data revert errors of submitBatch", async () => {
+    const w = world();
+    const { b0 } = twoBatches(w);
+    w.prove(0, b0);
+    w.storage.simulationRevert = "OpDataHeadMismatch(0x01, 0x02)";
+    await new SenderService(w.deps()).tick();
+    assert.equal(w.storage.submitted.length, 0);
+    assert.match(w.logs("error")[0]?.msg ?? "", /OpDataHeadMismatch.*does not chain to the attested l2OpHead/);
+    assert.match(explainSubmitRevert("OpDataLengthMismatch(61, 122)"), /one 61-byte record per op/);
+    assert.equal(explainSubmitRevert("InvalidProof()"), "InvalidProof()");
   });
 
   it("looks deposits up in chunks when the node refuses the whole range", async () => {

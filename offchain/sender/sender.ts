@@ -11,6 +11,7 @@
  */
 import { decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
+import { encodeOps } from "../lib/protocol.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
 import { httpAttestations } from "../runtime/attestation-http.js";
 import { AttestationShortfall, type AttestationSource, type Attested } from "../runtime/attestation-source.js";
@@ -23,8 +24,8 @@ import { runEvery } from "../runtime/scheduler.js";
 import { sendTransaction } from "../runtime/tx.js";
 import { BatchRowError, type BatchToSend, readBatchToSend } from "./batches.js";
 import type { SenderConfig } from "./config.js";
-import { fetchDepositRecords } from "./deposits.js";
-import { buildSlots, creditCount, publicSignalsMismatch, SlotBuildError } from "./slots.js";
+import { fetchQueueRequests } from "./queue.js";
+import { buildSlots, publicSignalsMismatch, queueSlotCount, SlotBuildError } from "./slots.js";
 import { SenderStore } from "./store.js";
 
 /** What the sender needs from the proof queue (offchain/prover/queue.ts). */
@@ -67,6 +68,25 @@ export function proofWords(result: Pick<ProofResult, "proof">): Proof8 | string 
     words.push(BigInt(w));
   }
   return words as unknown as Proof8;
+}
+
+/** What a submitBatch revert means for the operator, by custom error (docs/protocol.md sections 8 and 11). */
+const REVERT_HINTS: Record<string, string> = {
+  OpDataHeadMismatch:
+    "the posted op data does not chain to the attested l2OpHead: the extractor's ops of this batch are not L2's log " +
+    "(check that DATA_DIR belongs to this deployment; re-extract)",
+  OpDataLengthMismatch:
+    "the posted op data is not one 61-byte record per op from L1's l2OpCount() to the attested l2OpCount " +
+    "(the batch does not start where L1 stands)",
+  DepositRecordMismatch:
+    "a deposit or forced withdrawal slot does not match L1's queue record (requestHashes): wrong owner, token or timestamp",
+  TokenSupplyExceeded: "a token's supply bound was hit on L1",
+};
+
+/** The reason with, when it names a known custom error, what it means (pure). */
+export function explainSubmitRevert(reason: string): string {
+  const hit = Object.keys(REVERT_HINTS).find((name) => reason.includes(name));
+  return hit ? `${reason}: ${REVERT_HINTS[hit]}` : reason;
 }
 
 export class SenderService {
@@ -257,12 +277,12 @@ export class SenderService {
     }
     if (processed !== BigInt(batch.firstDepositId)) {
       return this.wait(
-        `batch ${k} starts at deposit ${batch.firstDepositId} but L1 has processed ${processed} deposits; not sending, waiting`,
+        `batch ${k} starts at queue request ${batch.firstDepositId} but L1 has processed ${processed} requests; not sending, waiting`,
         "error",
       );
     }
 
-    const deposits = await fetchDepositRecords(
+    const deposits = await fetchQueueRequests(
       {
         client: this.l1,
         assetStorage: config.assetStorage,
@@ -272,11 +292,11 @@ export class SenderService {
         signal,
       },
       batch.firstDepositId,
-      creditCount(batch.ops),
+      queueSlotCount(batch.ops),
     );
     let slots: ReturnType<typeof buildSlots>;
     try {
-      slots = buildSlots(batch.ops, deposits.records, config.batchSize);
+      slots = buildSlots(batch.ops, deposits.requests, config.batchSize);
     } catch (error) {
       if (!(error instanceof SlotBuildError)) throw error;
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "slots" });
@@ -291,6 +311,7 @@ export class SenderService {
       batch.l2OpCount,
       batch.l2OpHead,
       slots,
+      encodeOps(batch.ops), // every op's compact data, checked by L1 against l2OpHead (section 8)
       words,
       attested.signatures,
     ] as const;
@@ -307,7 +328,7 @@ export class SenderService {
       );
     } catch (error) {
       if (isRetryableRpcError(error) || signal.aborted) throw error;
-      const reason = describeError(error);
+      const reason = explainSubmitRevert(describeError(error));
       this.store.markFailed(k, "failed", `simulation: ${reason}`);
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "simulation" });
       return this.wait(`batch ${k}: submitBatch would revert (${reason}); not sending, will retry`, "error");
@@ -334,7 +355,7 @@ export class SenderService {
     if (sent.kind === "nonceTaken") return true; // re-read batchCount: it may have been this batch
     const r = sent.receipt;
     if (r.status !== "success") {
-      const why = sent.revertReason ?? "reverted";
+      const why = explainSubmitRevert(sent.revertReason ?? "reverted");
       this.store.markFailed(k, "reverted", `transaction ${sent.hash} ${why}`, sent.hash);
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "reverted" });
       blog.error("submitBatch reverted on L1: not marked landed, will retry", {
@@ -362,7 +383,7 @@ export class SenderService {
         effectiveGasPrice: r.effectiveGasPrice,
         l1Block: r.blockNumber,
       });
-      if (deposits.records.length) this.store.setDepositFromBlock(deposits.lastBlock);
+      if (deposits.requests.length) this.store.setDepositFromBlock(deposits.lastBlock);
     })();
     this.metrics.inc("sender_batches_landed_total");
     this.metrics.inc("sender_gas_used_total", Number(r.gasUsed));
@@ -375,7 +396,7 @@ export class SenderService {
       gasUsed: r.gasUsed,
       effectiveGasPrice: r.effectiveGasPrice,
       ops: batch.opCount,
-      deposits: deposits.records.length,
+      queueRequests: deposits.requests.length,
       replacements: sent.replacements,
       newRoot: batch.newRoot,
       l2OpCount: batch.l2OpCount,

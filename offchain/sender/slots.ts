@@ -6,11 +6,12 @@ import type { Address } from "viem";
 import {
   type BatchBoundary,
   batchPublicInputs,
-  type DepositRecord,
   type Op,
   OpKind,
+  type QueueRequest,
   ZERO_ADDRESS,
 } from "../lib/protocol.js";
+import { isQueueOp, queueKindName } from "../runtime/l1-queue.js";
 
 export interface BatchSlot {
   kind: number;
@@ -30,53 +31,79 @@ export const ZERO_SLOT: BatchSlot = {
   timestamp: 0n,
 };
 
-/** The batch and the L1 deposit records do not fit together. */
+/** The batch and the L1 queue records do not fit together. */
 export class SlotBuildError extends Error {
   override name = "SlotBuildError";
 }
 
-/** How many credit ops (deposit slots) `ops` holds. */
-export const creditCount = (ops: readonly Op[]) => ops.filter((o) => o.kind === OpKind.Credit).length;
+/** How many ops of `ops` serve an L1 queue request (credits and forced withdrawals: the queue slots). */
+export const queueSlotCount = (ops: readonly Op[]) => ops.filter(isQueueOp).length;
+
+/** The differences between queue op `op` and the L1 request it serves (pure). */
+function requestDiffs(op: Op, q: QueueRequest): string[] {
+  const want = op.kind === OpKind.Credit ? "deposit" : "withdrawal";
+  if (q.kind !== want)
+    return [
+      `L1 request ${q.id} is a ${queueKindName(q.kind)}, the op a ${op.kind === OpKind.Credit ? "credit" : "forced withdrawal"}`,
+    ];
+  const diffs: string[] = [];
+  if (q.kind === "deposit") {
+    if (q.record.recipient.toLowerCase() !== op.to.toLowerCase())
+      diffs.push(`recipient ${q.record.recipient} != ${op.to}`);
+    if (q.record.amount !== op.amount) diffs.push(`amount ${q.record.amount} != ${op.amount}`);
+  } else if (q.record.owner.toLowerCase() !== op.from.toLowerCase())
+    diffs.push(`owner ${q.record.owner} != ${op.from}`);
+  if (q.record.tokenId !== op.tokenId) diffs.push(`tokenId ${q.record.tokenId} != ${op.tokenId}`);
+  return diffs;
+}
+
+/** The slot of queue op `op` serving request `q` (checked to match). */
+function queueSlot(op: Op, q: QueueRequest): BatchSlot {
+  if (q.kind === "deposit") {
+    const { depositor, timestamp } = q.record;
+    return { kind: OpKind.Credit, tokenId: op.tokenId, account: op.to, amount: op.amount, depositor, timestamp };
+  }
+  // Forced withdrawal: account = owner, amount = what L2 withdrew, timestamp = the request's L1 time.
+  const { owner, timestamp } = q.record;
+  return {
+    kind: OpKind.ForcedWithdraw,
+    tokenId: op.tokenId,
+    account: owner,
+    amount: op.amount,
+    depositor: ZERO_ADDRESS,
+    timestamp,
+  };
+}
 
 /**
- * The slots of a batch: credit k -> kind 1 with deposit record k (`deposits` in deposit order, one
- * per credit op, checked to match the op); withdrawal -> kind 3 (account = L1 recipient); transfers
- * and padding -> all-zero kind 0.
+ * The slots of a batch: queue op k (a credit or a forced withdrawal) -> its L1 request k (`requests`
+ * in id order, one per queue op, checked to match the op): kind 1 with the deposit record, or kind 4
+ * with the owner and the request's timestamp; withdrawal -> kind 3 (account = L1 recipient);
+ * transfers and padding -> all-zero kind 0.
  */
-export function buildSlots(ops: readonly Op[], deposits: readonly DepositRecord[], batchSize: number): BatchSlot[] {
+export function buildSlots(ops: readonly Op[], requests: readonly QueueRequest[], batchSize: number): BatchSlot[] {
   if (ops.length > batchSize) throw new SlotBuildError(`batch has ${ops.length} ops but batchSize is ${batchSize}`);
-  const credits = creditCount(ops);
-  if (deposits.length !== credits) {
-    throw new SlotBuildError(`batch has ${credits} credit ops but ${deposits.length} deposit records were given`);
+  const queued = queueSlotCount(ops);
+  if (requests.length !== queued) {
+    throw new SlotBuildError(
+      `batch has ${queued} queue ops (credits, forced withdrawals) but ${requests.length} L1 requests were given`,
+    );
   }
   let d = 0;
   const slots = ops.map((op, i): BatchSlot => {
-    switch (op.kind) {
-      case OpKind.Credit: {
-        const r = deposits[d] as DepositRecord;
-        const diffs: string[] = [];
-        if (r.recipient.toLowerCase() !== op.to.toLowerCase()) diffs.push(`recipient ${r.recipient} != ${op.to}`);
-        if (r.tokenId !== op.tokenId) diffs.push(`tokenId ${r.tokenId} != ${op.tokenId}`);
-        if (r.amount !== op.amount) diffs.push(`amount ${r.amount} != ${op.amount}`);
-        if (diffs.length)
-          throw new SlotBuildError(
-            `slot ${i} (credit ${d} of the batch): L1 deposit record differs from the L2 op: ${diffs.join(", ")}`,
-          );
-        d += 1;
-        return {
-          kind: 1,
-          tokenId: op.tokenId,
-          account: op.to,
-          amount: op.amount,
-          depositor: r.depositor,
-          timestamp: r.timestamp,
-        };
-      }
-      case OpKind.Withdraw:
-        return { ...ZERO_SLOT, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount };
-      default:
-        return { ...ZERO_SLOT };
+    if (isQueueOp(op)) {
+      const q = requests[d] as QueueRequest;
+      const diffs = requestDiffs(op, q);
+      if (diffs.length)
+        throw new SlotBuildError(
+          `slot ${i} (queue request ${d} of the batch): L1 request ${q.id} differs from the L2 op: ${diffs.join(", ")}`,
+        );
+      d += 1;
+      return queueSlot(op, q);
     }
+    if (op.kind === OpKind.Withdraw)
+      return { ...ZERO_SLOT, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount };
+    return { ...ZERO_SLOT };
   });
   while (slots.length < batchSize) slots.push({ ...ZERO_SLOT });
   return slots;

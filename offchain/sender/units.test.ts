@@ -3,23 +3,27 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { batchPublicInputs, type DepositRecord } from "../lib/protocol.js";
+import { batchPublicInputs, type QueueRequest } from "../lib/protocol.js";
 import { ConfigError } from "../runtime/config.js";
 import { openDatabase } from "../runtime/db.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { writeDeployment } from "../testing/deploy.js";
 import { BatchRowError, readBatchToSend } from "./batches.js";
 import { loadSenderConfig } from "./config.js";
-import { ALICE, BOB, CAROL, credit, DEPOSITOR, makeSenderWorld, transfer, withdraw } from "./fixtures.js";
+import { ALICE, BOB, CAROL, credit, DEPOSITOR, forced, makeSenderWorld, transfer, withdraw } from "./fixtures.js";
 import { proofWords } from "./sender.js";
 import { buildSlots, publicSignalsMismatch, SlotBuildError, ZERO_SLOT } from "./slots.js";
 
-const record = (recipient: `0x${string}`, amount: bigint, t = 7n): DepositRecord => ({
-  recipient,
-  tokenId: 0,
-  amount,
-  depositor: DEPOSITOR,
-  timestamp: t,
+let ids = 0n;
+const record = (recipient: `0x${string}`, amount: bigint, t = 7n): QueueRequest => ({
+  kind: "deposit",
+  id: ids++,
+  record: { recipient, tokenId: 0, amount, depositor: DEPOSITOR, timestamp: t },
+});
+const request = (owner: `0x${string}`, t: bigint, tokenId = 0): QueueRequest => ({
+  kind: "withdrawal",
+  id: ids++,
+  record: { owner, tokenId, timestamp: t },
 });
 
 describe("buildSlots", () => {
@@ -56,7 +60,31 @@ describe("buildSlots", () => {
       () => buildSlots([credit(ALICE, 1n), credit(ALICE, 1n)], [record(ALICE, 1n), record(ALICE, 1n)], 1),
       /batchSize is 1/,
     );
-    assert.throws(() => buildSlots([credit(ALICE, 1n)], [], 4), /1 credit ops but 0 deposit records/);
+    assert.throws(() => buildSlots([credit(ALICE, 1n)], [], 4), /1 queue ops .* but 0 L1 requests/);
+  });
+
+  it("maps a forced withdrawal to kind 4 with the owner, the op's amount (0 too) and the request's timestamp", () => {
+    const slots = buildSlots(
+      [forced(ALICE, 9n), credit(BOB, 5n), forced(BOB, 0n, 2)],
+      [request(ALICE, 11n), record(BOB, 5n, 12n), request(BOB, 13n, 2)],
+      4,
+    );
+    assert.deepEqual(slots, [
+      { ...ZERO_SLOT, kind: 4, account: ALICE, amount: 9n, timestamp: 11n },
+      { kind: 1, tokenId: 0, account: BOB, amount: 5n, depositor: DEPOSITOR, timestamp: 12n },
+      { ...ZERO_SLOT, kind: 4, tokenId: 2, account: BOB, amount: 0n, timestamp: 13n },
+      ZERO_SLOT,
+    ]);
+    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(BOB, 1n)], 4), /owner/);
+    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(ALICE, 1n, 3)], 4), /tokenId 3 != 0/);
+    assert.throws(
+      () => buildSlots([forced(ALICE, 1n)], [record(ALICE, 1n)], 4),
+      /is a deposit, the op a forced withdrawal/,
+    );
+    assert.throws(
+      () => buildSlots([credit(ALICE, 1n)], [request(ALICE, 1n)], 4),
+      /is a forced withdrawal request, the op a credit/,
+    );
   });
 });
 

@@ -1,13 +1,13 @@
 /**
  * An in-process attestation source for tests: signs with local keys the digests the contracts
- * themselves compute (`depositDigest`, `batchDigest`, `exodusDigest`), so it shares no EIP-712 code
+ * themselves compute (`depositDigest`, `withdrawalRequestDigest`, `batchDigest`, `exodusDigest`), so it shares no EIP-712 code
  * with the attester service it stands in for. It signs whatever it is asked: a test that wants an
  * honest attester runs offchain/attester/ instead.
  */
 import { type Address, concat, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
-import type { DepositRecord } from "../lib/protocol.js";
+import type { DepositRecord, WithdrawalRequestRecord } from "../lib/protocol.js";
 import type { AttestationSource, Attested, BatchClaim } from "../runtime/attestation-source.js";
 import { ANVIL_KEYS } from "./anvil.js";
 
@@ -52,6 +52,15 @@ export function localAttesters(o: LocalAttestersOptions): AttestationSource {
         abi: assetReceivingAbi,
         functionName: "depositDigest",
         args: [depositId, record],
+      });
+      return packedSignaturesOf(keys, digest);
+    },
+    async withdrawalRequest(requestId: bigint, record: WithdrawalRequestRecord) {
+      const digest = await o.l2.readContract({
+        address: o.assetReceiving,
+        abi: assetReceivingAbi,
+        functionName: "withdrawalRequestDigest",
+        args: [requestId, record],
       });
       return packedSignaturesOf(keys, digest);
     },

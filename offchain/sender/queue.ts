@@ -1,17 +1,16 @@
 /**
- * The L1 deposit records a batch consumes, read from `DepositQueued` logs by their indexed deposit
- * id (the sender never trusts another service's copy of them). Ids are queued in block order, so
- * the search starts at the block of the last record used before.
+ * The L1 queue records a batch consumes (deposits and forced withdrawal requests, one id sequence),
+ * read from `DepositQueued` / `WithdrawalRequestQueued` logs by their indexed id (the sender never
+ * trusts another service's copy of them). Ids are queued in block order, so the search starts at the
+ * block of the last record used before.
  */
-import { type Address, getAbiItem, type PublicClient } from "viem";
-import { assetStorageAbi } from "../lib/abi.js";
-import type { DepositRecord } from "../lib/protocol.js";
+import type { Address, PublicClient } from "viem";
+import type { QueueRequest } from "../lib/protocol.js";
+import { fetchQueueLogs, type QueuedRequest } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
 import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 
-const DEPOSIT_QUEUED = getAbiItem({ abi: assetStorageAbi, name: "DepositQueued" });
-
-export interface DepositLookup {
+export interface QueueLookup {
   client: PublicClient;
   assetStorage: Address;
   /** Search from this block (the AssetStorage deploy block, or the block of an earlier record). */
@@ -22,31 +21,23 @@ export interface DepositLookup {
   signal: AbortSignal;
 }
 
-/** Deposit records `firstId .. firstId + count - 1`, in id order, and the block of the last one. */
-export async function fetchDepositRecords(
-  ctx: DepositLookup,
+/** Queue requests `firstId .. firstId + count - 1`, in id order, and the block of the last one. */
+export async function fetchQueueRequests(
+  ctx: QueueLookup,
   firstId: number,
   count: number,
-): Promise<{ records: DepositRecord[]; lastBlock: bigint }> {
-  if (count === 0) return { records: [], lastBlock: ctx.fromBlock };
+): Promise<{ requests: QueueRequest[]; lastBlock: bigint }> {
+  if (count === 0) return { requests: [], lastBlock: ctx.fromBlock };
   const ids = Array.from({ length: count }, (_, i) => BigInt(firstId + i));
   const retry = <T>(what: string, fn: () => Promise<T>) => rpcRetry(what, fn, { log: ctx.log, signal: ctx.signal });
   const head = await retry("eth_blockNumber", () => ctx.client.getBlockNumber({ cacheTime: 0 }));
   const query = (fromBlock: bigint, toBlock: bigint) =>
     rpcRetry(
-      `eth_getLogs DepositQueued ${fromBlock}-${toBlock}`,
-      () =>
-        ctx.client.getLogs({
-          address: ctx.assetStorage,
-          event: DEPOSIT_QUEUED,
-          args: { depositId: ids },
-          fromBlock,
-          toBlock,
-          strict: true,
-        }),
+      `eth_getLogs DepositQueued/WithdrawalRequestQueued ${fromBlock}-${toBlock}`,
+      () => fetchQueueLogs(ctx.client, ctx.assetStorage, fromBlock, toBlock, ids),
       { log: ctx.log, signal: ctx.signal, retryable: (e) => isRetryableRpcError(e) && !isRangeRefused(e) },
     );
-  let logs: Awaited<ReturnType<typeof query>>;
+  let logs: QueuedRequest[];
   try {
     logs = await query(ctx.fromBlock, head);
   } catch (error) {
@@ -60,24 +51,18 @@ export async function fetchDepositRecords(
       logs.push(...(await query(from, to)));
     }
   }
-  const records: DepositRecord[] = [];
+  const requests: QueueRequest[] = [];
   let lastBlock = ctx.fromBlock;
   for (const id of ids) {
-    const l = logs.find((x) => x.args.depositId === id);
+    const l = logs.find((x) => x.request.id === id);
     if (!l) {
       throw new Error(
-        `DepositQueued for deposit ${id} not found on L1 (blocks ${ctx.fromBlock}-${head}, AssetStorage ${ctx.assetStorage}); ` +
+        `DepositQueued or WithdrawalRequestQueued for queue request ${id} not found on L1 (blocks ${ctx.fromBlock}-${head}, AssetStorage ${ctx.assetStorage}); ` +
           "check L1_RPC_URL and deployBlock in the deployment file",
       );
     }
-    records.push({
-      recipient: l.args.recipient,
-      tokenId: l.args.tokenId,
-      amount: l.args.amount,
-      depositor: l.args.depositor,
-      timestamp: l.args.timestamp,
-    });
-    if (l.blockNumber !== null && l.blockNumber > lastBlock) lastBlock = l.blockNumber;
+    requests.push(l.request);
+    if (l.blockNumber > lastBlock) lastBlock = l.blockNumber;
   }
-  return { records, lastBlock };
+  return { requests, lastBlock };
 }
