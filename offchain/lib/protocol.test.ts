@@ -365,6 +365,7 @@ describe("op data on L1 (section 8)", () => {
     const kind5 = `${data.slice(0, 2 + 2 * 61 * 3)}05${data.slice(4 + 2 * 61 * 3)}` as `0x${string}`;
     assert.throws(() => decodeOps(kind5), /posted op 3: op kind 5 is not 1, 2, 3 or 4/);
     assert.throws(() => encodeOps([{ ...forced(A, 0, 1n), to: B }]), /to = from/);
+    assert.throws(() => decodeOps(`0x${"zz".repeat(61)}` as `0x${string}`), /not 0x-prefixed hex/);
   });
 });
 

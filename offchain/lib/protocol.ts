@@ -171,6 +171,7 @@ export function encodeOps(ops: readonly Op[]): Hex {
 
 /** Decodes posted op data; throws (naming the op) on a length that is not a multiple of 61 or on an op L2 could not log. */
 export function decodeOps(data: Hex): Op[] {
+  if (!/^0x[0-9a-fA-F]*$/.test(data)) throw new Error("op data is not 0x-prefixed hex");
   const bytes = (data.length - 2) / 2;
   if (!Number.isInteger(bytes) || bytes % OP_RECORD_BYTES !== 0) {
     throw new Error(`op data of ${bytes} bytes is not a multiple of ${OP_RECORD_BYTES}`);
