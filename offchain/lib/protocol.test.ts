@@ -77,7 +77,7 @@ describe("Poseidon known answers (values not computed by poseidon-lite)", () => 
   });
 
   it("nextOpChain(1, op with head 2, to 3, amount 4) matches poseidon-solidity PoseidonT5", () => {
-    // A transfer of token 0 from 0x0 has head 2 + (0 << 2) + (0 << 34) = 2.
+    // A transfer of token 0 from 0x0 has head 2 + (0 << 3) + (0 << 35) = 2.
     // Computed with poseidon-solidity PoseidonT5.hash([1, 2, 3, 4]) in a one-off forge script.
     const op = transfer(ZERO_ADDRESS, "0x0000000000000000000000000000000000000003", 0, 4n);
     assert.equal(opHead(op), 2n);
