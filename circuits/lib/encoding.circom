@@ -22,14 +22,14 @@ template LeafHash() {
     out <== Poseidon(3)([owner, tokenId, balance]);
 }
 
-// kind + (tokenId << 2) + (account << 34). Injective (and < 2^194 < r) only when the caller has
-// range-checked kind to 2 bits, tokenId to 32 bits and account to 160 bits.
+// kind + (tokenId << 3) + (account << 35). Injective (and < 2^195 < r) only when the caller has
+// range-checked kind to 3 bits, tokenId to 32 bits and account to 160 bits.
 template PackHead() {
     signal input kind;
     signal input tokenId;
     signal input account;
     signal output out;
-    out <== kind + tokenId * 4 + account * 17179869184; // 2^34
+    out <== kind + tokenId * 8 + account * 34359738368; // 2^35
 }
 
 // opChain' = Poseidon(opChain, head, to, amount).
@@ -42,27 +42,35 @@ template OpChainStep() {
     out <== Poseidon(4)([chain, head, to, amount]);
 }
 
-// Decodes an op kind (0 no-op, 1 credit, 2 transfer, 3 withdrawal) and rejects anything else.
+// Decodes an op kind (0 no-op, 1 credit, 2 transfer, 3 withdrawal, 4 forced withdrawal) and
+// rejects anything else (5, 6, 7 and anything that is not 3 bits). `amountIsZero` must be boolean
+// (the caller's IsZero of the op's amount): a forced withdrawal of 0 debits no leaf.
 template KindDecode() {
     signal input kind;
+    signal input amountIsZero;
     signal output isNoop;
     signal output isCredit;
     signal output isTransfer;
     signal output isWithdraw;
+    signal output isForced;  // kind 4
     signal output isReal;    // kind != 0
-    signal output hasSource; // transfer or withdrawal: a leaf is debited
+    signal output hasSource; // transfer, withdrawal, or forced withdrawal of a non-zero amount: a leaf is debited
     signal output hasDest;   // credit or transfer: a leaf is credited
-    signal output isPublic;  // credit or withdrawal: the slot exposes (a, b) to L1
+    signal output isPublic;  // credit, withdrawal or forced withdrawal: the slot exposes (a, b) to L1
 
-    signal bits[2] <== Num2Bits(2)(kind); // kind in {0, 1, 2, 3}
+    signal bits[3] <== Num2Bits(3)(kind);
+    // Kind 4 = bits (0, 0, 1); 5, 6, 7 set bit 2 with bit 0 or 1 (their sum is 0, 1 or 2).
+    bits[2] * (bits[0] + bits[1]) === 0;
     signal both <== bits[0] * bits[1];
 
     isWithdraw <== both;
     isCredit <== bits[0] - both;
     isTransfer <== bits[1] - both;
-    isNoop <== 1 - bits[0] - bits[1] + both;
-    isReal <== bits[0] + bits[1] - both;
-    hasSource <== bits[1];
+    isForced <== bits[2];
+    isNoop <== 1 - bits[0] - bits[1] + both - bits[2];
+    isReal <== bits[0] + bits[1] - both + bits[2];
+    signal forcedZero <== bits[2] * amountIsZero;
+    hasSource <== bits[1] + bits[2] - forcedZero;
     hasDest <== bits[0] + bits[1] - 2 * both;
-    isPublic <== bits[0];
+    isPublic <== bits[0] + bits[2];
 }

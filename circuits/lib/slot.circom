@@ -38,8 +38,10 @@ template OpSlot(DEPTH) {
     signal output isReal;
 
     // 1. Kind, ranges, no-op shape.
+    signal amountIsZero <== IsZero()(amount);
     component k = KindDecode();
     k.kind <== kind;
+    k.amountIsZero <== amountIsZero;
     isNoop <== k.isNoop;
     isReal <== k.isReal;
 
@@ -48,18 +50,25 @@ template OpSlot(DEPTH) {
     RangeCheck(160)(to);
     RangeCheck(128)(amount);
 
-    signal amountIsZero <== IsZero()(amount);
-    k.isReal * amountIsZero === 0;
+    // Real ops move a non-zero amount, except a forced withdrawal (the owner's balance, maybe 0).
+    (k.isReal - k.isForced) * amountIsZero === 0;
 
     k.isNoop * tokenId === 0;
     k.isNoop * from === 0;
     k.isNoop * to === 0;
     k.isNoop * amount === 0;
 
-    // A credit comes from nobody (section 6: from = 0).
+    // A credit comes from nobody (section 6: from = 0); a forced withdrawal pays its owner.
     k.isCredit * from === 0;
+    k.isForced * (to - from) === 0;
 
-    // 2-3. Source update: (from, tokenId, srcBalance) -> (from, tokenId, srcBalance - amount).
+    // Every real op has to != 0: to * toInv = isReal has no solution for to = 0 and isReal = 1
+    // (no-ops have to = 0 and toInv = 0).
+    signal toInv <-- to != 0 ? 1 / to : 0;
+    to * toInv === k.isReal;
+
+    // 2-3. Source update (transfers, withdrawals, non-zero forced withdrawals):
+    // (from, tokenId, srcBalance) -> (from, tokenId, srcBalance - amount).
     // Both balances are 128-bit, so srcBalance >= amount (a wrapped difference is >= r - 2^128).
     signal srcNewBalance <== srcBalance - k.hasSource * amount;
     RangeCheck(128)(srcBalance);
@@ -85,8 +94,8 @@ template OpSlot(DEPTH) {
     signal chainNext <== OpChainStep()(chainIn, head, to, amount);
     chainOut <== chainIn + k.isReal * (chainNext - chainIn);
 
-    // 5. Public pair: (kind + tokenId << 2 + to << 34, amount) for credits and withdrawals,
-    // (0, 0) for transfers and no-ops.
+    // 5. Public pair: (kind + tokenId << 3 + to << 35, amount) for credits, withdrawals and forced
+    // withdrawals (to = the owner), (0, 0) for transfers and no-ops.
     signal packed <== PackHead()(kind, tokenId, to);
     a <== k.isPublic * packed;
     b <== k.isPublic * amount;

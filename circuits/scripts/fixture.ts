@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { groth16, type VerificationKey } from "snarkjs";
 import { bigIntToAddress } from "../../offchain/lib/field.js";
-import { type Op, ZERO_ADDRESS } from "../../offchain/lib/protocol.js";
+import { encodeOps, nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../../offchain/lib/protocol.js";
 import { BridgeState } from "../../offchain/lib/state.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
 import { BUILD_DIR, batchName, ROOT } from "./build.js";
@@ -67,6 +67,11 @@ export interface BatchFixture {
   tokenId: number;
   deposits: FixtureDeposit[];
   ops: { kind: number; tokenId: number; from: string; to: string; amount: string }[];
+  /** `bytes ops` of submitBatch: encodeOps(ops) (docs/protocol.md section 8, "Op data on L1"). */
+  opData: `0x${string}`;
+  /** The attested L2 op count and keccak op head after the batch (section 6), from the genesis head 0. */
+  l2OpCount: number;
+  l2OpHead: `0x${string}`;
   slots: FixtureSlot[];
   publicSignals: string[];
   /** pA0, pA1, pB00, pB01, pB10, pB11, pC0, pC1 as printed by snarkjs exportSolidityCallData. */
@@ -114,6 +119,8 @@ export function l1Slots(ops: readonly Op[], deposits: readonly FixtureDeposit[],
     const op = ops[i];
     if (op === undefined || op.kind === 2) return zero;
     if (op.kind === 3) return { ...zero, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount.toString() };
+    if (op.kind === 4)
+      throw new Error(`op ${i}: the fixture's queue holds deposits only, not forced withdrawal requests`);
     const dep = deposits[d++];
     if (!dep || dep.recipient !== op.to || dep.tokenId !== op.tokenId || BigInt(dep.amount) !== op.amount) {
       throw new Error(`credit ${i} does not match deposit ${d - 1}`);
@@ -193,6 +200,9 @@ async function main(): Promise<void> {
     tokenId: 1,
     deposits,
     ops: ops.map((o) => ({ kind: o.kind, tokenId: o.tokenId, from: o.from, to: o.to, amount: o.amount.toString() })),
+    opData: encodeOps(ops),
+    l2OpCount: ops.length,
+    l2OpHead: ops.reduce(nextOpLogHead, ZERO_HEAD),
     slots,
     publicSignals,
     proof: call.proof,

@@ -20,7 +20,7 @@ import { type AttesterProcess, startAttesters, untilFollowed } from "../../offch
 import { ProcessGroup } from "../../offchain/e2e/processes.js";
 import { assetReceivingAbi, assetStorageAbi } from "../../offchain/lib/abi.js";
 import { attestationDigest, type BridgeContracts, batchAttestation } from "../../offchain/lib/attestation.js";
-import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../../offchain/lib/protocol.js";
+import { encodeOps, nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../../offchain/lib/protocol.js";
 import { BridgeState } from "../../offchain/lib/state.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
 import { AttestationQuorumError, collectAttestations } from "../../offchain/runtime/attestations.js";
@@ -143,7 +143,7 @@ describe("attack: a proven batch with a transfer that never happened on L2", () 
         address: bridge.assetStorage,
         abi: assetStorageAbi,
         functionName: "submitBatch",
-        args: [w.newRoot, w.newOpChain, 3n, fakeHead, slots, words as never, signatures],
+        args: [w.newRoot, w.newOpChain, 3n, fakeHead, slots, encodeOps(fake), words as never, signatures],
       });
 
     // 1. The honest attesters follow L2 themselves and refuse, naming what differs.

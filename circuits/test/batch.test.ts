@@ -1,7 +1,8 @@
 /**
- * Batch circuit at small parameters (DEPTH 4, BATCH 4): honest batches of every shape through the
- * TypeScript witness builder, then one cheating input per rule, each otherwise consistent (see
- * raw.ts), which the circuit must reject in the template that enforces that rule.
+ * Batch circuit at small parameters (DEPTH 4, BATCH 4): honest batches of every shape (forced
+ * withdrawals included) through the TypeScript witness builder, then one cheating input per rule,
+ * each otherwise consistent (see raw.ts), which the circuit must reject in the template that
+ * enforces that rule.
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
@@ -10,7 +11,7 @@ import { batchPublicInputs, type Op, packHead } from "../../offchain/lib/protoco
 import { BridgeState } from "../../offchain/lib/state.js";
 import { emptyRoot, type StateTree } from "../../offchain/lib/tree.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
-import { credit, transfer, withdraw } from "../../offchain/testing/ops.js";
+import { credit, forcedWithdraw, transfer, withdraw } from "../../offchain/testing/ops.js";
 import { assertRejects, batchCircuit, copyInput, type LoadedCircuit, publicOf, R, rejection } from "./helpers.js";
 import { type RawSlot, rawBatchInput } from "./raw.js";
 
@@ -78,6 +79,8 @@ const honest = {
   },
   creditB: { kind: 1n, to: B, tokenId: 0n, amount: 5n, dstSlot: 1n, dstBalance: 50n },
   creditNew: { kind: 1n, to: L1, tokenId: 2n, amount: 9n, dstSlot: 4n, dstEmpty: 1n },
+  forcedA: { kind: 4n, from: A, to: A, tokenId: 0n, amount: 100n, srcSlot: 0n, srcBalance: 100n },
+  forcedZero: { kind: 4n, from: L1, to: L1, tokenId: 0n, amount: 0n },
 } satisfies Record<string, RawSlot>;
 
 describe("honest batches", () => {
@@ -154,6 +157,120 @@ describe("honest batches", () => {
   });
 });
 
+describe("forced withdrawals (kind 4)", () => {
+  test("the raw model agrees with the witness builder on forced withdrawals (full, partial, zero)", async () => {
+    const s = baseState();
+    const expected = buildBatch(
+      s.clone(),
+      [forcedWithdraw(A, 0, 100n), forcedWithdraw(B, 0, 20n), forcedWithdraw(L1, 0, 0n), forcedWithdraw(A, 0, 0n)],
+      N,
+    );
+    const got = raw([
+      honest.forcedA,
+      { kind: 4n, from: B, to: B, tokenId: 0n, amount: 20n, srcSlot: 1n, srcBalance: 50n },
+      honest.forcedZero,
+      { kind: 4n, from: A, to: A, tokenId: 0n, amount: 0n },
+    ]);
+    assert.deepEqual(got.input, expected.input);
+    await c.witness(got.input);
+  });
+
+  test("a forced withdrawal of the whole balance, of part of it, and of 0 with and without a leaf", async () => {
+    const s = baseState();
+    const untouched = s.tree.leaf(2);
+    const pub = await accept(s, [
+      forcedWithdraw(A, 0, 100n),
+      forcedWithdraw(B, 0, 1n),
+      forcedWithdraw(A, 0, 0n),
+      forcedWithdraw(L1, 7, 0n),
+    ]);
+    assert.equal(s.balanceOf(A, 0), 0n);
+    assert.equal(s.balanceOf(B, 0), 49n);
+    assert.equal(s.slotOf(A, 0), 0, "a drained slot stays bound");
+    assert.equal(s.slotOf(L1, 7), undefined, "a zero forced withdrawal assigns no slot");
+    assert.equal(s.slotCount, 4);
+    assert.equal(s.tree.leaf(2), untouched);
+    // Public pairs: (4 + tokenId << 3 + owner << 35, amount), also for amount 0.
+    assert.deepEqual(pub.slice(4), [
+      packHead(4, 0n, A),
+      100n,
+      packHead(4, 0n, B),
+      1n,
+      packHead(4, 0n, A),
+      0n,
+      packHead(4, 7n, L1),
+      0n,
+    ]);
+  });
+
+  test("forced withdrawals mixed with every other kind, the max token and amount", async () => {
+    const s = new BridgeState(D);
+    await accept(s, [credit(A, 0xffffffff, MAX_UINT128), transfer(A, B, 0xffffffff, 1n)]);
+    await accept(s, [
+      forcedWithdraw(A, 0xffffffff, MAX_UINT128 - 1n),
+      credit(A, 0xffffffff, 5n),
+      forcedWithdraw(B, 0xffffffff, 1n),
+      withdraw(A, L1, 0xffffffff, 5n),
+    ]);
+    assert.equal(s.balanceOf(A, 0xffffffff), 0n);
+    assert.equal(s.balanceOf(B, 0xffffffff), 0n);
+  });
+
+  test("owner and token come from the public input: another owner, token or amount in (a, b) is refused", async () => {
+    const cases: [string, RawSlot, (pub: string[]) => void][] = [
+      ["owner B exposed for A's withdrawal", honest.forcedA, (p) => (p[0] = packHead(4, 0n, B).toString())],
+      ["token 1 exposed", honest.forcedA, (p) => (p[0] = packHead(4, 1n, A).toString())],
+      ["shown as a regular withdrawal", honest.forcedA, (p) => (p[0] = packHead(3, 0n, A).toString())],
+      ["another amount", honest.forcedA, (p) => (p[1] = "99")],
+      ["a zero forced withdrawal shown as a transfer slot", honest.forcedZero, (p) => (p[0] = "0")],
+      ["a zero forced withdrawal claiming an amount", honest.forcedZero, (p) => (p[1] = "1")],
+    ];
+    for (const [what, slot, tamper] of cases) {
+      const input = raw([slot]).input;
+      tamper((input.slotPub as string[][])[0] as string[]);
+      await assertRejects(c, input, "Batch", what);
+    }
+  });
+
+  test("amount above the leaf's balance", async () => {
+    await assertRejects(c, raw([{ ...honest.forcedA, amount: 101n }]).input, "Num2Bits", "forced 101 of 100");
+    const maxed = { kind: 4n, from: B, to: B, tokenId: 0n, amount: MAX_UINT128, srcSlot: 1n, srcBalance: 50n };
+    await assertRejects(c, raw([maxed]).input, "Num2Bits", "forced 2^128 - 1 of 50");
+  });
+
+  test("a non-zero amount from an owner without a leaf (the empty slot cannot be debited)", async () => {
+    const input = raw([{ kind: 4n, from: L1, to: L1, tokenId: 0n, amount: 1n, srcSlot: 4n, srcBalance: 1n }]).input;
+    await assertRejects(c, input, "LeafUpdate", "forced 1 from an empty slot");
+  });
+
+  test("another owner's leaf, another token's leaf, a wrong claimed balance", async () => {
+    await assertRejects(c, raw([{ ...honest.forcedA, from: B, to: B }]).input, "LeafUpdate", "B drains A's slot");
+    await assertRejects(c, raw([{ ...honest.forcedA, tokenId: 1n }]).input, "LeafUpdate", "token 1 from slot 0");
+    await assertRejects(c, raw([{ ...honest.forcedA, srcBalance: 200n }]).input, "LeafUpdate", "claims 200");
+  });
+
+  test("to != from: paying another L1 address than the owner", async () => {
+    for (const to of [B, L1, 0n]) {
+      await assertRejects(c, raw([{ ...honest.forcedA, to }]).input, "OpSlot", `forced withdrawal to ${to}`);
+    }
+    await assertRejects(c, raw([{ ...honest.forcedZero, to: A }]).input, "OpSlot", "zero forced withdrawal to A");
+  });
+
+  test("a zero forced withdrawal cannot write a leaf (both sides pass through)", async () => {
+    // The cheater's tree holds (A, 0, 40) at slot 0: a write of "40 - 0" the circuit never makes.
+    const debit = raw([{ ...honest.forcedZero, from: A, to: A, srcSlot: 0n, srcBalance: 40n, forceSource: true }]);
+    debit.input.newRoot = debit.tree.root.toString();
+    await assertRejects(c, debit.input, "Batch", "zero forced withdrawal rewriting slot 0");
+    const credit = raw([{ ...honest.forcedA, dstSlot: 0n, dstBalance: 0n, forceDest: true }]);
+    credit.input.newRoot = credit.tree.root.toString();
+    await assertRejects(c, credit.input, "Batch", "forced withdrawal crediting its owner back");
+  });
+
+  test("a forced withdrawal of 0 from owner 0 (to = 0) is refused", async () => {
+    await assertRejects(c, raw([{ kind: 4n, tokenId: 0n, amount: 0n }]).input, "OpSlot", "forced 0 by address 0");
+  });
+});
+
 describe("rejected: balances and amounts", () => {
   test("underflow: a withdrawal above the balance", async () => {
     await assertRejects(c, raw([{ ...honest.withdrawA, amount: 101n }]).input, "Num2Bits", "withdraw 101 of 100");
@@ -177,7 +294,7 @@ describe("rejected: balances and amounts", () => {
     await assertRejects(c, raw([{ ...honest.creditB, amount: R - 1n }]).input, "Num2Bits", "amount r - 1");
   });
 
-  test("zero amount in a credit, a transfer and a withdrawal", async () => {
+  test("zero amount in a credit, a transfer and a withdrawal (only kind 4 may move 0)", async () => {
     for (const s of [honest.creditB, honest.transferAB, honest.withdrawA]) {
       await assertRejects(c, raw([{ ...s, amount: 0n }]).input, "OpSlot", `zero amount, kind ${s.kind}`);
     }
@@ -261,10 +378,22 @@ describe("rejected: slots, owners, tokens, paths", () => {
 });
 
 describe("rejected: kinds, no-ops, public pairs", () => {
-  test("kind outside 0..3", async () => {
-    for (const kind of [4n, 5n, R - 1n]) {
+  test("kinds 5, 6, 7 (3 bits, not a kind) and kinds past 3 bits", async () => {
+    for (const base of [honest.creditB, honest.forcedA, honest.withdrawA]) {
+      for (const kind of [5n, 6n, 7n]) {
+        await assertRejects(c, raw([{ ...base, kind }]).input, "KindDecode", `kind ${kind} (${base.kind} fields)`);
+      }
+    }
+    for (const kind of [8n, 12n, R - 1n]) {
       await assertRejects(c, raw([{ ...honest.creditB, kind }]).input, "Num2Bits", `kind ${kind}`);
     }
+  });
+
+  test("a real op to address 0: credit, transfer, withdrawal", async () => {
+    await assertRejects(c, raw([{ ...honest.creditNew, to: 0n }]).input, "OpSlot", "credit to 0");
+    const toZero = { ...honest.transferAB, to: 0n, dstSlot: 4n, dstBalance: 0n, dstEmpty: 1n };
+    await assertRejects(c, raw([toZero]).input, "OpSlot", "transfer to 0");
+    await assertRejects(c, raw([{ ...honest.withdrawA, to: 0n }]).input, "OpSlot", "withdrawal to 0");
   });
 
   test("a credit with a non-zero from", async () => {

@@ -202,7 +202,7 @@ export interface BatchVectors {
       oldOpChain: string;
       newOpChain: string;
       ops: {
-        kind: 1 | 2 | 3;
+        kind: 1 | 2 | 3 | 4;
         tokenId: string;
         from: `0x${string}`;
         to: `0x${string}`;
@@ -213,6 +213,14 @@ export interface BatchVectors {
       publicInputs: string[];
       stateAfter: { slot: number; owner: string; tokenId: string; balance: string }[];
     }[];
+  }[];
+  refused: {
+    note: string;
+    depth: number;
+    batchSize: number;
+    rule: "kind" | "toZero" | "forcedTo" | "balance" | "zeroAmount";
+    setup: { kind: 1 | 2 | 3 | 4; tokenId: string; from: `0x${string}`; to: `0x${string}`; amount: string }[];
+    op: { kind: number; tokenId: string; from: `0x${string}`; to: `0x${string}`; amount: string };
   }[];
 }
 

@@ -41,17 +41,20 @@ after(async () => {
 const addr = (x: bigint): `0x${string}` => `0x${x.toString(16).padStart(40, "0")}`;
 
 describe("Groth16 at the dev parameters", () => {
-  test("a proof of a mixed batch verifies; any changed public signal or proof element does not", async () => {
+  test("a proof of a batch of every kind (forced withdrawal included) verifies; any changed public signal or proof element does not", async () => {
     const s = new BridgeState(DEPTH);
     s.applyAll([{ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: addr(0xaaan), amount: 50n }]);
     const ops: Op[] = [
       { kind: 2, tokenId: 0, from: addr(0xaaan), to: addr(0xbbbn), amount: 20n },
       { kind: 1, tokenId: 7, from: ZERO_ADDRESS, to: addr(0xbbbn), amount: 3n },
       { kind: 3, tokenId: 0, from: addr(0xbbbn), to: addr(0xcccn), amount: 20n },
+      { kind: 4, tokenId: 0, from: addr(0xaaan), to: addr(0xaaan), amount: 30n },
     ];
     const w = buildBatch(s, ops, BATCH);
+    assert.equal(s.balanceOf(0xaaan, 0), 0n, "the forced withdrawal drained the owner's leaf");
     const { proof, publicSignals } = await groth16.fullProve(w.input as Record<string, string>, wasm, zkey);
     assert.deepEqual(publicSignals, w.publicSignals.map(String));
+    assert.equal(publicSignals[11], "30", "b of the forced withdrawal slot");
     assert.equal(await groth16.verify(vkey, publicSignals, proof), true);
 
     for (let i = 0; i < publicSignals.length; i++) {
@@ -86,7 +89,7 @@ describe("committed artifacts", () => {
     // What submitBatch computes: stored root and chain, the sender's newRoot/newOpChain, slot pairs.
     const l1 = [BigInt(fixture.genesisRoot), BigInt(fixture.newRoot), 0n, BigInt(fixture.newOpChain)];
     for (const slot of fixture.slots) {
-      const pub = slot.kind === 1 || slot.kind === 3;
+      const pub = slot.kind === 1 || slot.kind === 3 || slot.kind === 4;
       l1.push(pub ? packHead(slot.kind, BigInt(slot.tokenId), addressToBigInt(slot.account)) : 0n);
       l1.push(pub ? BigInt(slot.amount) : 0n);
     }

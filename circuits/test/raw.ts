@@ -74,9 +74,11 @@ export function rawBatchInput(
     const dstSlot = s.dstSlot ?? 0n;
     const dstBalance = s.dstBalance ?? 0n;
     const dstEmpty = s.dstEmpty ?? 0n;
-    const hasSource = kind === 2n || kind === 3n;
+    // The circuit's decoding of kinds 0..4 (kinds above 4 get kind 4's sides; the circuit refuses them).
+    const forced = kind >= 4n;
+    const hasSource = kind === 2n || kind === 3n || (forced && amount !== 0n);
     const hasDest = kind === 1n || kind === 2n;
-    const isPublic = kind === 1n || kind === 3n;
+    const isPublic = kind === 1n || kind === 3n || forced;
     const isReal = kind !== 0n;
 
     let srcSiblings = Array.from({ length: depth }, () => 0n);
@@ -103,8 +105,8 @@ export function rawBatchInput(
       dstSiblings = tree.path(Number(dstSlot)).siblings;
       tree.set(Number(dstSlot), dstLeaf);
     }
-    if (isReal) chain = poseidon4([chain, mod(kind + tokenId * 4n + from * 2n ** 34n), mod(to), mod(amount)]);
-    const pub = isPublic ? [mod(kind + tokenId * 4n + to * 2n ** 34n), mod(amount)] : [0n, 0n];
+    if (isReal) chain = poseidon4([chain, mod(kind + tokenId * 8n + from * 2n ** 35n), mod(to), mod(amount)]);
+    const pub = isPublic ? [mod(kind + tokenId * 8n + to * 2n ** 35n), mod(amount)] : [0n, 0n];
 
     push("kind", dec(kind));
     push("tokenId", dec(tokenId));

@@ -9,7 +9,8 @@ import { addressToBigInt } from "../../offchain/lib/field.js";
 import { BridgeState } from "../../offchain/lib/state.js";
 import { opFromJson } from "../../offchain/lib/vectors/schema.js";
 import { buildBatch } from "../../offchain/lib/witness.js";
-import { batchCircuit, harnessCircuit, type LoadedCircuit, publicOf, readBatchVectors } from "./helpers.js";
+import { batchCircuit, harnessCircuit, type LoadedCircuit, publicOf, readBatchVectors, rejection } from "./helpers.js";
+import { type RawSlot, rawBatchInput } from "./raw.js";
 
 const vectors = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../test/vectors/${name}.json`, import.meta.url), "utf8"));
@@ -109,7 +110,7 @@ describe("hash and encoding templates against test/vectors", () => {
     assert.ok((byArity.get(2) ?? 0) > 0 && (byArity.get(3) ?? 0) > 0 && (byArity.get(4) ?? 0) > 0);
   });
 
-  test("packing.json: kind + tokenId << 2 + account << 34", async () => {
+  test("packing.json: kind + tokenId << 3 + account << 35 (kinds 0..4)", async () => {
     const h = await getHarness();
     const cases = vectors("packing").cases as {
       kind: number;
@@ -117,7 +118,7 @@ describe("hash and encoding templates against test/vectors", () => {
       account: `0x${string}`;
       packed: string;
     }[];
-    assert.ok(cases.length > 0);
+    assert.ok(cases.some((c) => c.kind === 4));
     for (const c of cases) {
       const input = {
         ...blankInput(),
@@ -207,6 +208,45 @@ describe("batch.json through the batch circuit", () => {
         const pub = publicOf(c, await c.witness(w.input));
         assert.deepEqual(pub.map(String), b.publicInputs, b.note);
       }
+    }
+  });
+
+  test("refused: every op of the vectors is unsatisfiable, given as a cheating prover would (paths of the real tree)", async () => {
+    const v = readBatchVectors();
+    // The template that enforces each rule (a kind past 3 bits fails Num2Bits before KindDecode).
+    const where: Record<string, string[]> = {
+      kind: ["KindDecode", "Num2Bits"],
+      toZero: ["OpSlot"],
+      forcedTo: ["OpSlot"],
+      balance: ["Num2Bits", "LeafUpdate"],
+      zeroAmount: ["OpSlot"],
+    };
+    assert.ok(v.refused.length >= 10);
+    for (const c of v.refused) {
+      const circuit = await batchCircuit(c.depth, c.batchSize);
+      const s = new BridgeState(c.depth);
+      s.applyAll(c.setup.map(opFromJson));
+      const [kind, tokenId] = [BigInt(c.op.kind), Number(c.op.tokenId)];
+      const [from, to, amount] = [addressToBigInt(c.op.from), addressToBigInt(c.op.to), BigInt(c.op.amount)];
+      const srcSlot = s.slotOf(from, tokenId);
+      const dstSlot = s.slotOf(to, tokenId);
+      const slot: RawSlot = {
+        kind,
+        tokenId: BigInt(tokenId),
+        from,
+        to,
+        amount,
+        // A pair without a leaf: the cheater points at the next empty slot and claims the amount.
+        srcSlot: BigInt(srcSlot ?? s.slotCount),
+        srcBalance: srcSlot === undefined ? amount : s.balanceOf(from, tokenId),
+        dstSlot: BigInt(dstSlot ?? s.slotCount),
+        dstBalance: s.balanceOf(to, tokenId),
+        dstEmpty: dstSlot === undefined ? 1n : 0n,
+      };
+      const input = rawBatchInput(s.tree.clone(), s.opChain, [slot], c.batchSize).input;
+      const got = await rejection(circuit, input);
+      assert.notEqual(got, null, `${c.note}: the circuit accepted it`);
+      assert.ok(where[c.rule]?.includes(got as string), `${c.note}: rejected in ${got}, expected ${where[c.rule]}`);
     }
   });
 });

@@ -46,6 +46,27 @@ describe("verifyOpLog", () => {
     assert.equal(cursor.head, events[2]?.head);
   });
 
+  it("accepts forced withdrawals (kind 4), also of amount 0, and refuses kind 5 and a kind 4 to another address", () => {
+    const forced: Op[] = [
+      ...OPS,
+      { kind: 4, tokenId: 0, from: alice, to: alice, amount: 60n },
+      { kind: 4, tokenId: 0, from: bob, to: bob, amount: 0n },
+    ];
+    const { cursor } = verifyOpLog(GENESIS_CURSOR, eventsOf(forced));
+    assert.equal(cursor.nextIndex, 5);
+    for (const bad of [
+      { kind: 5 as 4, tokenId: 0, from: alice, to: alice, amount: 1n },
+      { kind: 4 as const, tokenId: 0, from: alice, to: bob, amount: 0n },
+    ]) {
+      const events = eventsOf(OPS);
+      events.push({ ...(events[2] as OpLogEvent), opIndex: 3, op: bad });
+      assert.throws(
+        () => verifyOpLog(GENESIS_CURSOR, events),
+        (e: unknown) => e instanceof MalformedOpError && e.opIndex === 3,
+      );
+    }
+  });
+
   it("continues from a cursor (events in two windows)", () => {
     const all = eventsOf(OPS);
     const first = verifyOpLog(GENESIS_CURSOR, all.slice(0, 1));

@@ -4,18 +4,24 @@ import { poseidon4 } from "poseidon-lite";
 import { FIELD_MODULUS, MAX_UINT32, MAX_UINT64, MAX_UINT128, MAX_UINT160 } from "./field.js";
 import {
   batchPublicInputs,
+  checkOp,
   type DepositRecord,
-  depositRecordHash,
-  depositWord,
+  decodeOps,
+  depositHash,
+  encodeOps,
   leafHash,
   nextOpChain,
   nextOpLogHead,
   nodeHash,
+  OP_RECORD_BYTES,
   type Op,
   opChainOf,
   opHead,
   packHead,
+  queueRequestHash,
   slotPublicPair,
+  type WithdrawalRequestRecord,
+  withdrawalRequestHash,
   ZERO_ADDRESS,
   ZERO_HEAD,
 } from "./protocol.js";
@@ -47,6 +53,13 @@ const withdraw = (from: `0x${string}`, to: `0x${string}`, tokenId: number, amoun
   to,
   amount,
 });
+const forced = (owner: `0x${string}`, tokenId: number, amount: bigint): Op => ({
+  kind: 4,
+  tokenId,
+  from: owner,
+  to: owner,
+  amount,
+});
 
 describe("Poseidon known answers (values not computed by poseidon-lite)", () => {
   it("nodeHash(1, 2) is the value of docs/protocol.md section 3", () => {
@@ -64,7 +77,7 @@ describe("Poseidon known answers (values not computed by poseidon-lite)", () => 
   });
 
   it("nextOpChain(1, op with head 2, to 3, amount 4) matches poseidon-solidity PoseidonT5", () => {
-    // A transfer of token 0 from 0x0 has head 2 + (0 << 2) + (0 << 34) = 2.
+    // A transfer of token 0 from 0x0 has head 2 + (0 << 3) + (0 << 35) = 2.
     // Computed with poseidon-solidity PoseidonT5.hash([1, 2, 3, 4]) in a one-off forge script.
     const op = transfer(ZERO_ADDRESS, "0x0000000000000000000000000000000000000003", 0, 4n);
     assert.equal(opHead(op), 2n);
@@ -101,28 +114,33 @@ describe("nodeHash / leafHash ranges", () => {
 });
 
 describe("packHead", () => {
-  it("packs by hand-checked values", () => {
+  it("packs by hand-checked values (3-bit kind)", () => {
     assert.equal(packHead(0, 0n, 0n), 0n);
-    assert.equal(packHead(2, 1n, 1n), 2n + 4n + 17179869184n); // 2 + (1 << 2) + (1 << 34)
-    // kind 3, every tokenId and account bit set: all 194 low bits set.
-    assert.equal(packHead(3, MAX_UINT32, MAX_UINT160), (1n << 194n) - 1n);
-    assert.equal(packHead(1, MAX_UINT32, MAX_UINT160), (1n << 194n) - 3n);
-    assert.equal(packHead(0, MAX_UINT32, 0n), 0x3fffffffcn);
-    assert.equal(packHead(1, 0n, MAX_UINT160), (MAX_UINT160 << 34n) + 1n);
+    assert.equal(packHead(2, 1n, 1n), 2n + 8n + 34359738368n); // 2 + (1 << 3) + (1 << 35)
+    assert.equal(packHead(4, 0n, 1n), 4n + 34359738368n);
+    // every tokenId and account bit set: bits 3..194; kind in the low 3 bits.
+    assert.equal(packHead(3, MAX_UINT32, MAX_UINT160), (1n << 195n) - 8n + 3n);
+    assert.equal(packHead(4, MAX_UINT32, MAX_UINT160), (1n << 195n) - 4n);
+    assert.equal(packHead(0, MAX_UINT32, 0n), 0x7fffffff8n);
+    assert.equal(packHead(1, 0n, MAX_UINT160), (MAX_UINT160 << 35n) + 1n);
   });
 
   it("keeps the fields apart: no carry from one field into the next", () => {
-    const x = packHead(3, MAX_UINT32, MAX_UINT160);
-    assert.equal(x & 3n, 3n);
-    assert.equal((x >> 2n) & MAX_UINT32, MAX_UINT32);
-    assert.equal(x >> 34n, MAX_UINT160);
-    assert.ok(x < r);
+    for (const kind of [0, 1, 2, 3, 4]) {
+      const x = packHead(kind, MAX_UINT32, MAX_UINT160);
+      assert.equal(x & 7n, BigInt(kind));
+      assert.equal((x >> 3n) & MAX_UINT32, MAX_UINT32);
+      assert.equal(x >> 35n, MAX_UINT160);
+      assert.ok(x < 1n << 195n && x < r);
+    }
   });
 
   it("rejects bad kinds, tokenIds and accounts", () => {
-    assert.throws(() => packHead(4, 0n, 0n), /kind 4 is not in 0..3/);
-    assert.throws(() => packHead(-1, 0n, 0n), /kind -1 is not in 0..3/);
-    assert.throws(() => packHead(1.5, 0n, 0n), /kind 1.5 is not in 0..3/);
+    assert.throws(() => packHead(5, 0n, 0n), /kind 5 is not in 0..4/);
+    assert.throws(() => packHead(7, 0n, 0n), /kind 7 is not in 0..4/);
+    assert.throws(() => packHead(8, 0n, 0n), /kind 8 is not in 0..4/);
+    assert.throws(() => packHead(-1, 0n, 0n), /kind -1 is not in 0..4/);
+    assert.throws(() => packHead(1.5, 0n, 0n), /kind 1.5 is not in 0..4/);
     assert.throws(() => packHead(1, MAX_UINT32 + 1n, 0n), /tokenId = 4294967296/);
     assert.throws(() => packHead(1, -1n, 0n), /tokenId = -1/);
     assert.throws(() => packHead(1, 0n, MAX_UINT160 + 1n), /is not a 160-bit number/);
@@ -132,32 +150,43 @@ describe("packHead", () => {
 
 describe("opHead and op checks", () => {
   it("uses kind, tokenId and from (not to)", () => {
-    assert.equal(opHead(credit(A, 7, 1n)), 1n + (7n << 2n));
-    assert.equal(opHead(transfer(A, B, 0, 1n)), 2n + (BigInt(A) << 34n));
+    assert.equal(opHead(credit(A, 7, 1n)), 1n + (7n << 3n));
+    assert.equal(opHead(transfer(A, B, 0, 1n)), 2n + (BigInt(A) << 35n));
     assert.equal(
       opHead(withdraw(A, MAX_ADDRESS, 4294967295, MAX_UINT128)),
-      3n + (MAX_UINT32 << 2n) + (BigInt(A) << 34n),
+      3n + (MAX_UINT32 << 3n) + (BigInt(A) << 35n),
     );
+    assert.equal(opHead(forced(C, 9, 0n)), 4n + (9n << 3n) + (BigInt(C) << 35n));
   });
 
-  it("accepts the edge amounts 1 and 2^128 - 1", () => {
+  it("accepts the edge amounts 1 and 2^128 - 1, and 0 for a forced withdrawal only", () => {
     assert.doesNotThrow(() => opHead(credit(A, 0, 1n)));
     assert.doesNotThrow(() => opHead(credit(A, 0, MAX_UINT128)));
+    assert.doesNotThrow(() => opHead(forced(A, 0, 0n)));
+    assert.doesNotThrow(() => opHead(forced(A, 4294967295, MAX_UINT128)));
   });
 
   it("rejects malformed ops with a clear message", () => {
     const bad: [Op, RegExp][] = [
-      [{ ...credit(A, 0, 1n), kind: 0 as 1 }, /op kind 0 is not 1, 2 or 3/],
-      [{ ...credit(A, 0, 1n), kind: 4 as 1 }, /op kind 4 is not 1, 2 or 3/],
+      [{ ...credit(A, 0, 1n), kind: 0 as 1 }, /op kind 0 is not 1, 2, 3 or 4/],
+      [{ ...credit(A, 0, 1n), kind: 5 as 1 }, /op kind 5 is not 1, 2, 3 or 4/],
+      [{ ...forced(A, 0, 1n), kind: 7 as 1 }, /op kind 7 is not 1, 2, 3 or 4/],
       [credit(A, 0, 0n), /op amount must be non-zero/],
+      [transfer(A, B, 0, 0n), /op amount must be non-zero/],
+      [withdraw(A, B, 0, 0n), /op amount must be non-zero/],
       [credit(A, 0, MAX_UINT128 + 1n), /amount = 340282366920938463463374607431768211456/],
+      [forced(A, 0, MAX_UINT128 + 1n), /amount = 340282366920938463463374607431768211456/],
       [credit(A, 0, -1n), /amount = -1/],
       [credit(A, 4294967296, 1n), /tokenId = 4294967296/],
       [credit(A, -1, 1n), /tokenId = -1/],
       [credit(A, 0.5, 1n), /tokenId 0.5 is not an integer/],
       [{ ...credit(A, 0, 1n), from: B }, /a credit op must have from = 0x0/],
+      [credit(ZERO_ADDRESS, 0, 1n), /a credit op must have to != 0x0/],
       [transfer(A, ZERO_ADDRESS, 0, 1n), /a transfer op must have to != 0x0/],
       [withdraw(A, ZERO_ADDRESS, 0, 1n), /a withdrawal op must have to != 0x0/],
+      [{ ...forced(A, 0, 1n), to: B }, /a forced withdrawal op must have to = from/],
+      [{ ...forced(A, 0, 0n), to: B }, /a forced withdrawal op must have to = from/],
+      [forced(ZERO_ADDRESS, 0, 0n), /a forced withdrawal op must have to != 0x0/],
       [transfer(A, "0x1234" as `0x${string}`, 0, 1n), /"0x1234" is not an address/],
       [transfer("0xnothex" as `0x${string}`, B, 0, 1n), /"0xnothex" is not an address/],
     ];
@@ -169,6 +198,7 @@ describe("opHead and op checks", () => {
       );
       assert.throws(() => nextOpLogHead(ZERO_HEAD, op), message);
       assert.throws(() => nextOpChain(0n, op), message);
+      assert.throws(() => checkOp(op), message);
     }
   });
 });
@@ -230,7 +260,7 @@ describe("op-log head (section 6)", () => {
   });
 });
 
-describe("deposit record hash and word (section 5)", () => {
+describe("queue request hashes (section 5)", () => {
   const rec1: DepositRecord = {
     recipient: B,
     tokenId: 4294967295,
@@ -245,35 +275,38 @@ describe("deposit record hash and word (section 5)", () => {
     depositor: MAX_ADDRESS,
     timestamp: MAX_UINT64,
   };
+  const req1: WithdrawalRequestRecord = { owner: B, tokenId: 4294967295, timestamp: 1700000000n };
 
-  it("matches keccak256(abi.encode(...)) computed with cast", () => {
+  it("depositHash matches keccak256(abi.encode(...)) computed with cast", () => {
     // cast keccak $(cast abi-encode "f(address,uint32,uint128,address,uint64)" \
     //   0x2222222222222222222222222222222222222222 4294967295 340282366920938463463374607431768211455 \
     //   0x3333333333333333333333333333333333333333 1700000000)
-    assert.equal(depositRecordHash(rec1), "0x580706d4156892761fd2709a9f914ea9a2d40b9c9373c105ad925d4416d68b48");
+    assert.equal(depositHash(rec1), "0x580706d4156892761fd2709a9f914ea9a2d40b9c9373c105ad925d4416d68b48");
     // cast keccak $(cast abi-encode "f(address,uint32,uint128,address,uint64)" \
     //   0x0000000000000000000000000000000000000000 0 1 0xffffffffffffffffffffffffffffffffffffffff 18446744073709551615)
-    assert.equal(depositRecordHash(rec2), "0xe2a3c5d613498a1fa4fe26b9a570272c07498862c141cb322964e86782db4129");
+    assert.equal(depositHash(rec2), "0xe2a3c5d613498a1fa4fe26b9a570272c07498862c141cb322964e86782db4129");
   });
 
-  it("word = top 192 bits of the hash | timestamp (values from cast to-dec)", () => {
-    // cast to-dec 0x580706d4156892761fd2709a9f914ea9a2d40b9c9373c105000000006553f100
-    assert.equal(depositWord(rec1), 39815945733022241644440763045545421262395420692917696641885464651374240461056n);
-    // cast to-dec 0xe2a3c5d613498a1fa4fe26b9a570272c07498862c141cb32ffffffffffffffff
-    assert.equal(depositWord(rec2), 102512065266867170885355949651177939533468310646055154173265881074187074797567n);
+  it("withdrawalRequestHash is keccak256 of the four words uint8(4), owner, tokenId, timestamp", () => {
+    // keccak256 of the 128 bytes 0x..04 ‖ 0x..2222...22 ‖ 0x..ffffffff ‖ 0x..6553f100 (hand-padded words).
+    assert.equal(withdrawalRequestHash(req1), "0x578e9369e9107515c610488319a8cd709bb6f656ddf675e751161c9f119f67d8");
+    assert.equal(
+      withdrawalRequestHash({ owner: ZERO_ADDRESS, tokenId: 0, timestamp: 0n }),
+      "0x63e2b1d93dc0aebd29be29c0a2f85f4ea6958ad12774d74f3d77c40474df7ba4",
+    );
+    assert.equal(
+      withdrawalRequestHash({ owner: MAX_ADDRESS, tokenId: 1, timestamp: MAX_UINT64 }),
+      "0x99d8d10b16a681a7b47f5bccd55b4ec539fbe4bb28136b38a5882d9a3b6d2543",
+    );
   });
 
-  it("keeps the timestamp in the low 64 bits", () => {
-    for (const timestamp of [0n, 1n, 1700000000n, MAX_UINT64]) {
-      const rec = { ...rec1, timestamp };
-      const word = depositWord(rec);
-      assert.equal(word & MAX_UINT64, timestamp);
-      assert.equal(word >> 64n, BigInt(depositRecordHash(rec)) >> 64n);
-    }
+  it("queueRequestHash picks the hash of the request's kind", () => {
+    assert.equal(queueRequestHash({ kind: "deposit", id: 0n, record: rec1 }), depositHash(rec1));
+    assert.equal(queueRequestHash({ kind: "withdrawal", id: 1n, record: req1 }), withdrawalRequestHash(req1));
   });
 
   it("changes with every field", () => {
-    const base = depositRecordHash(rec1);
+    const base = depositHash(rec1);
     const variants: DepositRecord[] = [
       { ...rec1, recipient: A },
       { ...rec1, tokenId: 0 },
@@ -281,26 +314,75 @@ describe("deposit record hash and word (section 5)", () => {
       { ...rec1, depositor: A },
       { ...rec1, timestamp: 1700000001n },
     ];
-    for (const v of variants) assert.notEqual(depositRecordHash(v), base);
+    for (const v of variants) assert.notEqual(depositHash(v), base);
+    const requests: WithdrawalRequestRecord[] = [
+      { ...req1, owner: A },
+      { ...req1, tokenId: 0 },
+      { ...req1, timestamp: 1700000001n },
+    ];
+    for (const v of requests) assert.notEqual(withdrawalRequestHash(v), withdrawalRequestHash(req1));
   });
 
   it("rejects out-of-range fields", () => {
-    assert.throws(() => depositRecordHash({ ...rec1, tokenId: 4294967296 }), /tokenId = 4294967296/);
-    assert.throws(() => depositRecordHash({ ...rec1, amount: MAX_UINT128 + 1n }), /amount = /);
-    assert.throws(() => depositRecordHash({ ...rec1, timestamp: MAX_UINT64 + 1n }), /timestamp = 18446744073709551616/);
-    assert.throws(() => depositWord({ ...rec1, timestamp: -1n }), /timestamp = -1/);
+    assert.throws(() => depositHash({ ...rec1, tokenId: 4294967296 }), /tokenId = 4294967296/);
+    assert.throws(() => depositHash({ ...rec1, amount: MAX_UINT128 + 1n }), /amount = /);
+    assert.throws(() => depositHash({ ...rec1, timestamp: MAX_UINT64 + 1n }), /timestamp = 18446744073709551616/);
+    assert.throws(() => depositHash({ ...rec1, timestamp: -1n }), /timestamp = -1/);
+    assert.throws(() => withdrawalRequestHash({ ...req1, tokenId: 4294967296 }), /tokenId = 4294967296/);
+    assert.throws(() => withdrawalRequestHash({ ...req1, timestamp: MAX_UINT64 + 1n }), /timestamp = /);
+  });
+});
+
+describe("op data on L1 (section 8)", () => {
+  const ops = [
+    credit(A, 7, 1000n),
+    transfer(A, B, 0, 1n),
+    withdraw(B, MAX_ADDRESS, 4294967295, MAX_UINT128),
+    forced(C, 1, 0n),
+  ];
+
+  it("is 61 bytes per op: kind ‖ tokenId ‖ from ‖ to ‖ amount, big-endian", () => {
+    const data = encodeOps(ops);
+    assert.equal(OP_RECORD_BYTES, 61);
+    assert.equal(data.length, 2 + 2 * 61 * ops.length);
+    assert.equal(
+      encodeOps([credit(A, 7, 1000n)]),
+      `0x01${"00000007"}${"00".repeat(20)}${"11".repeat(20)}${"0".repeat(29)}3e8`,
+    );
+    assert.equal(encodeOps([]), "0x");
+  });
+
+  it("decodes back to the same ops", () => {
+    const lower = (o: Op) => ({ ...o, from: o.from.toLowerCase(), to: o.to.toLowerCase() });
+    assert.deepEqual(decodeOps(encodeOps(ops)).map(lower), ops.map(lower));
+    assert.deepEqual(decodeOps("0x"), []);
+  });
+
+  it("refuses lengths that are not a multiple of 61 and records L2 could not log, naming the op", () => {
+    const data = encodeOps(ops);
+    assert.throws(() => decodeOps(data.slice(0, -2) as `0x${string}`), /not a multiple of 61/);
+    assert.throws(() => decodeOps(`${data}00`), /not a multiple of 61/);
+    const kind5 = `${data.slice(0, 2 + 2 * 61 * 3)}05${data.slice(4 + 2 * 61 * 3)}` as `0x${string}`;
+    assert.throws(() => decodeOps(kind5), /posted op 3: op kind 5 is not 1, 2, 3 or 4/);
+    assert.throws(() => encodeOps([{ ...forced(A, 0, 1n), to: B }]), /to = from/);
+    assert.throws(() => decodeOps(`0x${"zz".repeat(61)}` as `0x${string}`), /not 0x-prefixed hex/);
   });
 });
 
 describe("slot public pairs and batch public inputs (section 8)", () => {
   const boundary = { oldRoot: 11n, newRoot: 22n, oldOpChain: 33n, newOpChain: 44n };
 
-  it("credit: a = 1 + (tokenId << 2) + (recipient << 34), b = amount", () => {
-    assert.deepEqual(slotPublicPair(credit(B, 5, 9n)), [1n + (5n << 2n) + (BigInt(B) << 34n), 9n]);
+  it("credit: a = 1 + (tokenId << 3) + (recipient << 35), b = amount", () => {
+    assert.deepEqual(slotPublicPair(credit(B, 5, 9n)), [1n + (5n << 3n) + (BigInt(B) << 35n), 9n]);
   });
 
   it("withdrawal: a uses the L1 recipient (to), not the owner", () => {
-    assert.deepEqual(slotPublicPair(withdraw(A, C, 3, 7n)), [3n + (3n << 2n) + (BigInt(C) << 34n), 7n]);
+    assert.deepEqual(slotPublicPair(withdraw(A, C, 3, 7n)), [3n + (3n << 3n) + (BigInt(C) << 35n), 7n]);
+  });
+
+  it("forced withdrawal: a = 4 + (tokenId << 3) + (owner << 35), b = amount, also for 0", () => {
+    assert.deepEqual(slotPublicPair(forced(C, 2, 7n)), [4n + (2n << 3n) + (BigInt(C) << 35n), 7n]);
+    assert.deepEqual(slotPublicPair(forced(A, 0, 0n)), [4n + (BigInt(A) << 35n), 0n]);
   });
 
   it("transfers (also self-transfers) and no-ops give (0, 0)", () => {
@@ -315,7 +397,7 @@ describe("slot public pairs and batch public inputs (section 8)", () => {
 
   it("pads with no-ops to 4 + 2N inputs", () => {
     const inputs = batchPublicInputs(boundary, [credit(B, 0, 9n)], 4);
-    assert.deepEqual(inputs, [11n, 22n, 33n, 44n, 1n + (BigInt(B) << 34n), 9n, 0n, 0n, 0n, 0n, 0n, 0n]);
+    assert.deepEqual(inputs, [11n, 22n, 33n, 44n, 1n + (BigInt(B) << 35n), 9n, 0n, 0n, 0n, 0n, 0n, 0n]);
     assert.deepEqual(batchPublicInputs(boundary, [], 2), [11n, 22n, 33n, 44n, 0n, 0n, 0n, 0n]);
   });
 
@@ -324,11 +406,11 @@ describe("slot public pairs and batch public inputs (section 8)", () => {
     const inputs = batchPublicInputs(boundary, ops, 4);
     assert.equal(inputs.length, 12);
     assert.deepEqual(inputs.slice(4), [
-      3n + (1n << 2n) + (BigInt(C) << 34n),
+      3n + (1n << 3n) + (BigInt(C) << 35n),
       2n,
       0n,
       0n,
-      1n + (MAX_UINT32 << 2n) + (BigInt(B) << 34n),
+      1n + (MAX_UINT32 << 3n) + (BigInt(B) << 35n),
       MAX_UINT128,
       0n,
       0n,

@@ -5,14 +5,7 @@
  */
 import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
 import { concatHex, encodeAbiParameters, getAddress, type Hex, keccak256, numberToHex, sliceHex } from "viem";
-import {
-  addressToBigInt,
-  assertBits,
-  assertField,
-  assertUint32,
-  assertUint64,
-  assertUint128,
-} from "./field.js";
+import { addressToBigInt, assertBits, assertField, assertUint32, assertUint64, assertUint128 } from "./field.js";
 
 /** Op kinds (sections 6 and 8). Kind 0 is a no-op slot (and, on L1, a transfer slot). */
 export const OpKind = { None: 0, Credit: 1, Transfer: 2, Withdraw: 3, ForcedWithdraw: 4 } as const;
@@ -178,13 +171,15 @@ export function encodeOps(ops: readonly Op[]): Hex {
 
 /** Decodes posted op data; throws (naming the op) on a length that is not a multiple of 61 or on an op L2 could not log. */
 export function decodeOps(data: Hex): Op[] {
+  if (!/^0x[0-9a-fA-F]*$/.test(data)) throw new Error("op data is not 0x-prefixed hex");
   const bytes = (data.length - 2) / 2;
   if (!Number.isInteger(bytes) || bytes % OP_RECORD_BYTES !== 0) {
     throw new Error(`op data of ${bytes} bytes is not a multiple of ${OP_RECORD_BYTES}`);
   }
   const ops: Op[] = [];
   for (let at = 0; at < bytes; at += OP_RECORD_BYTES) {
-    const field = (offset: number, size: number): Hex => sliceHex(data, at + offset, at + offset + size, { strict: true });
+    const field = (offset: number, size: number): Hex =>
+      sliceHex(data, at + offset, at + offset + size, { strict: true });
     const op: Op = {
       kind: Number(BigInt(field(0, 1))) as RealOpKind,
       tokenId: Number(BigInt(field(1, 4))),

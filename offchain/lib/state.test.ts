@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { credit, transfer, withdraw } from "../testing/ops.js";
+import { credit, forcedWithdraw, transfer, withdraw } from "../testing/ops.js";
 import { bigIntToAddress, MAX_UINT128 } from "./field.js";
 import { leafHash, type Op, opChainOf } from "./protocol.js";
 import { BridgeState, StateError } from "./state.js";
@@ -118,7 +118,15 @@ describe("BridgeState", () => {
       [credit(A, 0, 0n), /non-zero/],
       [credit(A, 0, MAX_UINT128 + 1n), /out of range/],
       [{ ...credit(A, 0, 1n), from: bigIntToAddress(B) }, /from = 0x0/],
-      [{ ...credit(A, 0, 1n), kind: 4 as 1 }, /kind/],
+      [{ ...credit(A, 0, 1n), kind: 5 as 1 }, /kind 5/],
+      [{ ...credit(A, 0, 1n), kind: 0 as 1 }, /kind 0/],
+      [forcedWithdraw(A, 0, 101n), /insufficient balance: .* holds 100 of token 0, op moves 101/],
+      [forcedWithdraw(A, 1, 1n), /forced withdrawal of 1 of token 1 from .*, which has no slot/],
+      [forcedWithdraw(B, 0, 1n), /which has no slot/],
+      [{ ...forcedWithdraw(A, 0, 100n), to: bigIntToAddress(B) }, /forced withdrawal op must have to = from/],
+      [{ ...forcedWithdraw(B, 0, 0n), to: bigIntToAddress(A) }, /forced withdrawal op must have to = from/],
+      [forcedWithdraw(0n, 0, 0n), /forced withdrawal op must have to != 0x0/],
+      [forcedWithdraw(A, 0, MAX_UINT128 + 1n), /out of range/],
       [{ ...credit(A, 0, 1n), tokenId: 2 ** 32 }, /out of range/],
       [transfer(A, 0n, 0, 1n), /transfer op must have to != 0x0/],
       [withdraw(A, 0n, 0, 1n), /withdrawal op must have to != 0x0/],
@@ -135,6 +143,67 @@ describe("BridgeState", () => {
       );
       assert.equal(snapshot(s), before);
     }
+  });
+
+  test("a forced withdrawal debits the owner's leaf; one of 0 touches no leaf and assigns no slot", () => {
+    const s = new BridgeState(6);
+    s.applyAll([credit(A, 0, 100n), credit(B, 1, 5n)]);
+    const r0 = s.root;
+    const partial = s.apply(forcedWithdraw(A, 0, 30n));
+    assert.equal(partial.source?.slot, 0);
+    assert.equal(partial.source?.oldBalance, 100n);
+    assert.equal(partial.source?.newBalance, 70n);
+    assert.equal(partial.destination, undefined, "no destination");
+    assert.equal(s.balanceOf(A, 0), 70n);
+    assert.equal(
+      s.root,
+      rootOf(6, [
+        [A, 0, 70n],
+        [B, 1, 5n],
+      ]),
+    );
+    assert.notEqual(s.root, r0);
+
+    const zeros = [forcedWithdraw(C, 0, 0n), forcedWithdraw(A, 0, 0n), forcedWithdraw(B, 7, 0n)];
+    for (const op of zeros) {
+      const before = { root: s.root, slots: s.slotCount, chain: s.opChain, count: s.opCount };
+      const a = s.apply(op);
+      assert.equal(a.source, undefined);
+      assert.equal(a.destination, undefined);
+      assert.equal(s.root, before.root, "root unchanged");
+      assert.equal(s.slotCount, before.slots, "no slot assigned");
+      assert.notEqual(s.opChain, before.chain, "the op chain moves");
+      assert.equal(s.opChain, opChainOf([op], before.chain));
+      assert.equal(s.opCount, before.count + 1);
+    }
+    assert.equal(s.slotOf(C, 0), undefined);
+
+    s.apply(forcedWithdraw(A, 0, 70n));
+    assert.equal(s.balanceOf(A, 0), 0n);
+    assert.equal(s.slotOf(A, 0), 0, "the drained slot stays bound");
+    s.apply(forcedWithdraw(A, 0, 0n));
+    assert.equal(
+      s.root,
+      rootOf(6, [
+        [A, 0, 0n],
+        [B, 1, 5n],
+      ]),
+    );
+    // A later credit to the drained pair reuses its slot; one to C (never assigned) takes the next.
+    s.applyAll([credit(A, 0, 1n), credit(C, 0, 2n)]);
+    assert.equal(s.slotOf(A, 0), 0);
+    assert.equal(s.slotOf(C, 0), 2);
+  });
+
+  test("validate sees earlier ops of the same batch: a forced withdrawal after a credit of the batch", () => {
+    const s = new BridgeState(4);
+    s.validate([credit(A, 0, 5n), forcedWithdraw(A, 0, 5n), forcedWithdraw(A, 0, 0n)]);
+    assert.throws(
+      () => s.validate([credit(A, 0, 5n), forcedWithdraw(A, 0, 5n), forcedWithdraw(A, 0, 1n)]),
+      /op 2 of 3: insufficient balance/,
+    );
+    assert.throws(() => s.validate([forcedWithdraw(A, 0, 1n), credit(A, 0, 5n)]), /op 0 of 2: .*which has no slot/);
+    assert.equal(s.slotCount, 0);
   });
 
   test("the tree capacity bounds new slots, existing slots keep working", () => {
@@ -240,22 +309,35 @@ describe("BridgeState", () => {
     };
     const applied: Op[] = [];
     for (let i = 0; i < 200; i++) {
-      const kind = 1 + rnd(3);
+      const kind = 1 + rnd(4);
       const t = rnd(2);
       const from = owners[rnd(4)] as bigint;
       const to = owners[rnd(4)] as bigint;
       const amount = BigInt(1 + rnd(50));
-      const op =
-        kind === 1 ? credit(to, t, amount) : kind === 2 ? transfer(from, to, t, amount) : withdraw(from, L1, t, amount);
       const has = model.get(key(from, t)) ?? 0n;
-      if (kind !== 1 && has < amount) {
+      // A forced withdrawal takes the owner's whole balance (as L2 does), sometimes more (refused).
+      const forcedAmount = rnd(5) === 0 ? has + 1n : has;
+      const op =
+        kind === 1
+          ? credit(to, t, amount)
+          : kind === 2
+            ? transfer(from, to, t, amount)
+            : kind === 3
+              ? withdraw(from, L1, t, amount)
+              : forcedWithdraw(from, t, forcedAmount);
+      if ((kind === 2 || kind === 3) && has < amount) {
         assert.throws(() => s.apply(op), /insufficient balance/);
+        continue;
+      }
+      if (kind === 4 && forcedAmount > has) {
+        assert.throws(() => s.apply(op), model.has(key(from, t)) ? /insufficient balance/ : /has no slot/);
         continue;
       }
       s.apply(op);
       applied.push(op);
-      if (kind !== 1) model.set(key(from, t), has - amount);
-      if (kind !== 3) {
+      if (kind === 2 || kind === 3) model.set(key(from, t), has - amount);
+      if (kind === 4 && forcedAmount > 0n) model.set(key(from, t), 0n);
+      if (kind === 1 || kind === 2) {
         touch(to, t);
         model.set(key(to, t), (model.get(key(to, t)) as bigint) + amount);
       }

@@ -40,7 +40,10 @@ export interface LeafChange {
   rootAfter: bigint;
 }
 
-/** The result of applying one op: the source update (transfers, withdrawals), then the destination one. */
+/**
+ * The result of applying one op: the source update (transfers, withdrawals, non-zero forced
+ * withdrawals), then the destination one (credits, transfers).
+ */
 export interface AppliedOp {
   op: Op;
   source?: LeafChange;
@@ -83,6 +86,20 @@ interface SlotView {
   slotOf(owner: bigint, tokenId: number): number | undefined;
   balanceAt(slot: number): bigint;
   slotCount(): number;
+}
+
+/**
+ * Whether an op debits its source leaf (from, tokenId): transfers, withdrawals and forced withdrawals
+ * of a non-zero amount. A forced withdrawal of 0 touches no leaf (section 8: a pass-through on both sides).
+ */
+export function debitsSource(op: Op): boolean {
+  if (op.kind === OpKind.ForcedWithdraw) return op.amount !== 0n;
+  return op.kind === OpKind.Transfer || op.kind === OpKind.Withdraw;
+}
+
+/** Whether an op credits its destination leaf (to, tokenId): credits and transfers. */
+export function creditsDestination(op: Op): boolean {
+  return op.kind === OpKind.Credit || op.kind === OpKind.Transfer;
 }
 
 const pairKey = (owner: bigint, tokenId: number): string => `${owner.toString(16)}:${tokenId}`;
@@ -175,8 +192,10 @@ export class BridgeState {
 
   /**
    * Applies one L2 op: assigns slots (first appearance, section 4), updates the source leaf then the
-   * destination leaf, extends the op chain. Throws a StateError (and changes nothing) if the op is
-   * malformed, a balance would go negative or above 2^128 - 1, or the tree is full.
+   * destination leaf, extends the op chain. A forced withdrawal debits the owner's leaf by its amount;
+   * one of 0 touches no leaf and assigns no slot. Throws a StateError (and changes nothing) if the op
+   * is malformed, a balance would go negative or above 2^128 - 1, a non-zero forced withdrawal names a
+   * pair without a slot, or the tree is full.
    */
   apply(op: Op): AppliedOp {
     const oldRoot = this.tree.root;
@@ -213,9 +232,15 @@ export class BridgeState {
     const plan: Plan = { newOpChain };
 
     let fresh = 0;
-    if (op.kind === OpKind.Transfer || op.kind === OpKind.Withdraw) {
+    if (debitsSource(op)) {
       const slot = view.slotOf(from, op.tokenId);
       const balance = slot === undefined ? 0n : view.balanceAt(slot);
+      if (slot === undefined && op.kind === OpKind.ForcedWithdraw) {
+        throw new StateError(
+          `forced withdrawal of ${op.amount} of token ${op.tokenId} from ${bigIntToAddress(from)}, which has no slot ` +
+            "(an owner without a leaf can only be force-withdrawn 0)",
+        );
+      }
       if (slot === undefined || balance < op.amount) {
         throw new StateError(
           `insufficient balance: ${bigIntToAddress(from)} holds ${balance} of token ${op.tokenId}, op moves ${op.amount}`,
@@ -230,7 +255,7 @@ export class BridgeState {
         fresh: false,
       };
     }
-    if (op.kind === OpKind.Credit || op.kind === OpKind.Transfer) {
+    if (creditsDestination(op)) {
       let slot = view.slotOf(to, op.tokenId);
       let balance: bigint;
       let isFresh = false;

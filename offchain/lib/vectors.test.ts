@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
-import { type Address, getAddress, type Hex, keccak256, toHex } from "viem";
+import { type Address, getAddress, type Hex, hashTypedData, keccak256, toHex } from "viem";
 import type { z } from "zod";
 import {
   type Attestation,
@@ -18,21 +18,28 @@ import {
   domainSeparatorOf,
   exodusAttestation,
   signDigest,
+  withdrawalRequestAttestation,
+  withdrawalRequestAttestationTypes,
 } from "./attestation.js";
 import { addressToBigInt, FIELD_MODULUS, MAX_UINT32, MAX_UINT128, MAX_UINT160 } from "./field.js";
 import {
   batchPublicInputs,
-  depositRecordHash,
-  depositWord,
+  checkOp,
+  decodeOps,
+  depositHash,
+  encodeOps,
   leafHash,
   nextOpChain,
   nextOpLogHead,
+  OP_RECORD_BYTES,
   type Op,
   opChainOf,
   opHead,
   packHead,
+  withdrawalRequestHash,
   ZERO_HEAD,
 } from "./protocol.js";
+import { BridgeState, StateError } from "./state.js";
 import { emptyRoot, rootFromPath, StateTree } from "./tree.js";
 import { buildVectorFiles } from "./vectors/build.js";
 import {
@@ -40,6 +47,7 @@ import {
   AttestationsFile,
   BatchFile,
   DepositsFile,
+  OpDataFile,
   OplogFile,
   opFromJson,
   PackingFile,
@@ -111,10 +119,20 @@ describe("packing.json", () => {
     }
   });
 
-  it("covers kinds 0..3 with tokenId 0 and 2^32 - 1 and account 0 and 2^160 - 1", () => {
+  it("covers kinds 0..4 with tokenId 0 and 2^32 - 1 and account 0 and 2^160 - 1", () => {
     const keys = new Set(v.cases.map((c) => `${c.kind}:${c.tokenId}:${addressToBigInt(c.account)}`));
-    for (let kind = 0; kind <= 3; kind++) {
+    for (let kind = 0; kind <= 4; kind++) {
       for (const t of [0n, MAX_UINT32]) for (const a of [0n, MAX_UINT160]) assert.ok(keys.has(`${kind}:${t}:${a}`));
+    }
+  });
+
+  it("packs with a 3-bit kind: the fields are disjoint and the largest value is below 2^195", () => {
+    for (const c of v.cases) {
+      const packed = BigInt(c.packed);
+      assert.equal(packed & 7n, BigInt(c.kind));
+      assert.equal((packed >> 3n) & MAX_UINT32, BigInt(c.tokenId));
+      assert.equal(packed >> 35n, addressToBigInt(c.account));
+      assert.ok(packed < 1n << 195n);
     }
   });
 });
@@ -139,9 +157,17 @@ describe("oplog.json", () => {
     assert.equal(opChainOf(v.ops.map(opFromJson)), chain);
   });
 
-  it("covers credits, transfers (with a self-transfer), withdrawals, amounts 1 and 2^128 - 1, token 2^32 - 1", () => {
+  it("is a valid history: it replays from the empty state", () => {
+    const state = new BridgeState(16);
+    state.applyAll(v.ops.map(opFromJson));
+    assert.equal(state.opChain, BigInt(v.ops.at(-1)?.opChain ?? ""));
+  });
+
+  it("covers every kind, a self-transfer, forced withdrawals of 0 and of a whole balance, amounts 1 and 2^128 - 1, token 2^32 - 1", () => {
     const ops = v.ops.map(opFromJson);
-    for (const kind of [1, 2, 3])
+    assert.ok(ops.some((o) => o.kind === 4 && o.amount === 0n));
+    assert.ok(ops.some((o) => o.kind === 4 && o.amount > 0n));
+    for (const kind of [1, 2, 3, 4])
       assert.ok(
         ops.some((o) => o.kind === kind),
         `kind ${kind}`,
@@ -159,7 +185,7 @@ describe("oplog.json", () => {
 describe("deposits.json", () => {
   const v = load("deposits.json", DepositsFile);
 
-  it("matches the record hash and deposit word of every record", () => {
+  it("matches depositHash for every deposit record", () => {
     assert.ok(v.records.length >= 4);
     for (const [i, rec] of v.records.entries()) {
       const record = {
@@ -169,9 +195,26 @@ describe("deposits.json", () => {
         depositor: rec.depositor as `0x${string}`,
         timestamp: BigInt(rec.timestamp),
       };
-      assert.equal(depositRecordHash(record), rec.recordHash, `record ${i} hash`);
-      assert.equal(depositWord(record), BigInt(rec.depositWord), `record ${i} word`);
+      assert.equal(depositHash(record), rec.hash, `record ${i} hash`);
     }
+  });
+
+  it("matches withdrawalRequestHash for every forced withdrawal request, edges included", () => {
+    assert.ok(v.requests.length >= 3);
+    for (const [i, req] of v.requests.entries()) {
+      const record = {
+        owner: req.owner as `0x${string}`,
+        tokenId: Number(req.tokenId),
+        timestamp: BigInt(req.timestamp),
+      };
+      assert.equal(withdrawalRequestHash(record), req.hash, `request ${i} hash`);
+    }
+    assert.ok(v.requests.some((q) => q.timestamp === "18446744073709551615" && BigInt(q.tokenId) === MAX_UINT32));
+  });
+
+  it("gives every record its own hash: no deposit hash equals a request hash", () => {
+    const hashes = [...v.records.map((x) => x.hash), ...v.requests.map((x) => x.hash)];
+    assert.equal(new Set(hashes).size, hashes.length);
   });
 });
 
@@ -236,13 +279,16 @@ describe("batch.json", () => {
         const t = BigInt(op.tokenId);
         let srcSlot: number | null = null;
         let dstSlot: number | null = null;
-        if (op.kind !== 1) {
+        const zeroForced = op.kind === 4 && op.amount === 0n;
+        if (op.kind !== 1 && !zeroForced) {
+          const known = slots.some((s) => s.key === `${BigInt(op.from)}:${t}`);
+          assert.ok(known || op.kind === 2 || op.kind === 3, "a forced withdrawal debits an existing leaf");
           srcSlot = slotOf(BigInt(op.from), t);
           const s = slots[srcSlot]!;
           assert.ok(s.balance >= op.amount, "no underflow");
           s.balance -= op.amount;
         }
-        if (op.kind !== 3) {
+        if (op.kind === 1 || op.kind === 2) {
           dstSlot = slotOf(BigInt(op.to), t);
           const d = slots[dstSlot]!;
           d.balance += op.amount;
@@ -259,12 +305,13 @@ describe("batch.json", () => {
     };
   }
 
-  it("has sequences of batch size 4 and 2 at depth 16", () => {
+  it("has sequences of batch size 4, 2 and 4 (forced withdrawals) at depth 16", () => {
     assert.deepEqual(
       v.sequences.map((s) => [s.depth, s.batchSize]),
       [
         [16, 4],
         [16, 2],
+        [16, 4],
       ],
     );
   });
@@ -331,8 +378,91 @@ describe("batch.json", () => {
     assert.ok(batches.some((b) => b.ops.length > 0 && b.ops.length < b.n));
     assert.ok(batches.some((b) => b.ops.length === 0));
     const ops = batches.flatMap((b) => b.ops);
-    for (const kind of [1, 2, 3]) assert.ok(ops.some((o) => o.kind === kind));
+    for (const kind of [1, 2, 3, 4]) assert.ok(ops.some((o) => o.kind === kind));
     assert.ok(ops.some((o) => o.kind === 2 && o.from === o.to));
+    assert.ok(ops.some((o) => o.kind === 4 && o.amount === 0n));
+    assert.ok(ops.some((o) => o.kind === 4 && o.amount === MAX_UINT128));
+    assert.ok(batches.some((b) => b.ops.length > 0 && b.ops.every((o) => o.kind === 4 && o.amount === 0n)));
+  });
+
+  it("replays through BridgeState: the same slots, roots and op chains (the extractor's and exit rebuild's model)", () => {
+    for (const seq of v.sequences) {
+      const state = new BridgeState(seq.depth);
+      for (const batch of seq.batches) {
+        const applied = state.applyAll(batch.ops.map(opFromJson));
+        applied.forEach((a, i) => {
+          assert.equal(a.source?.slot ?? null, batch.ops[i]!.srcSlot, `${batch.note} op ${i} source`);
+          assert.equal(a.destination?.slot ?? null, batch.ops[i]!.dstSlot, `${batch.note} op ${i} destination`);
+        });
+        assert.equal(state.root, BigInt(batch.newRoot), batch.note);
+        assert.equal(state.opChain, BigInt(batch.newOpChain), batch.note);
+      }
+    }
+  });
+
+  it("refused: each op is refused by checkOp or BridgeState after its setup, and by the replay model", () => {
+    const rules = new Set(v.refused.map((c) => c.rule));
+    assert.deepEqual([...rules].sort(), ["balance", "forcedTo", "kind", "toZero", "zeroAmount"]);
+    for (const c of v.refused) {
+      const state = new BridgeState(c.depth);
+      state.applyAll(c.setup.map(opFromJson));
+      const before = { root: state.root, chain: state.opChain, slots: state.slotCount };
+      const op = { ...c.op, tokenId: Number(c.op.tokenId), amount: BigInt(c.op.amount) } as unknown as Op;
+      assert.throws(() => state.apply(op), StateError, c.note);
+      assert.deepEqual({ root: state.root, chain: state.opChain, slots: state.slotCount }, before, c.note);
+      if (c.rule !== "balance") assert.throws(() => checkOp(op), c.note);
+      else checkOp(op); // well-formed: only the owner's leaf refuses it
+    }
+  });
+});
+
+describe("opdata.json", () => {
+  const v = load("opdata.json", OpDataFile);
+  const o = load("oplog.json", OplogFile);
+
+  it("encodes every op as its 61-byte record, the batch as their concatenation, and decodes it back", () => {
+    assert.equal(v.recordBytes, OP_RECORD_BYTES);
+    for (const b of v.batches) {
+      const ops = b.ops.map(opFromJson);
+      assert.equal(encodeOps(ops), b.data, b.note);
+      assert.equal((b.data.length - 2) / 2, OP_RECORD_BYTES * ops.length, b.note);
+      assert.equal(b.data, `0x${b.ops.map((x) => x.record.slice(2)).join("")}`, b.note);
+      for (const [i, x] of b.ops.entries()) {
+        const op = ops[i]!;
+        const expected =
+          `0x${op.kind.toString(16).padStart(2, "0")}${op.tokenId.toString(16).padStart(8, "0")}` +
+          `${op.from.slice(2)}${op.to.slice(2)}${op.amount.toString(16).padStart(32, "0")}`;
+        assert.equal(x.record, expected, `${b.note} op ${i} record layout`);
+      }
+      assert.deepEqual(
+        decodeOps(b.data as Hex).map((x) => ({ ...x, from: x.from.toLowerCase(), to: x.to.toLowerCase() })),
+        ops,
+        b.note,
+      );
+    }
+  });
+
+  it("chains the keccak op-log head from startHead to endHead, and the oplog batches continue each other", () => {
+    let prevEnd: string = ZERO_HEAD;
+    for (const b of v.batches) {
+      let head = b.startHead as Hex;
+      for (const x of b.ops) {
+        head = nextOpLogHead(head, opFromJson(x));
+        assert.equal(x.head, head, b.note);
+      }
+      assert.equal(b.endHead, head, b.note);
+      if (b.note.includes("oplog.json")) {
+        assert.equal(b.startHead, prevEnd, `${b.note} starts at the previous batch's head`);
+        assert.equal(b.endHead, o.ops[b.firstOpIndex + b.ops.length - 1]?.logHead, b.note);
+        prevEnd = b.endHead;
+      }
+    }
+    assert.equal(prevEnd, o.ops.at(-1)?.logHead, "the batches cover the whole op log");
+  });
+
+  it("has the invalid data that decodeOps refuses", () => {
+    assert.ok(v.invalid.length >= 5);
+    for (const c of v.invalid) assert.throws(() => decodeOps(c.data as Hex), c.note);
   });
 });
 
@@ -370,10 +500,14 @@ describe("attestations.json", () => {
       };
       return depositAttestation(contracts, BigInt(m.depositId ?? ""), record);
     }
+    if (c.primaryType === "WithdrawalRequestAttestation") {
+      const record = { owner: m.owner as Address, tokenId: Number(m.tokenId), timestamp: BigInt(m.timestamp ?? "") };
+      return withdrawalRequestAttestation(contracts, BigInt(m.requestId ?? ""), record);
+    }
     return exodusAttestation(contracts);
   }
 
-  const cases = [...v.batch, ...v.deposit, ...v.exodus];
+  const cases = [...v.batch, ...v.deposit, ...v.withdrawalRequest, ...v.exodus];
 
   it("matches the domain separator, struct hash and digest of every case, and the domain names the right contract", () => {
     for (const c of cases) {
@@ -418,6 +552,35 @@ describe("attestations.json", () => {
       v.typeHashes.ExodusAttestation,
       keccak256(toHex("ExodusAttestation(uint256 l1ChainId,address l1Storage)")),
     );
+    assert.equal(
+      v.typeHashes.WithdrawalRequestAttestation,
+      keccak256(
+        toHex(
+          "WithdrawalRequestAttestation(uint256 l1ChainId,address l1Storage,uint64 requestId,address owner,uint32 tokenId,uint64 timestamp)",
+        ),
+      ),
+    );
     assert.equal(new Set(cases.map((c) => c.digest)).size, cases.length, "every case has its own digest");
+  });
+
+  it("withdrawalRequest: same shape as deposit, message fields in the type's order, digest = viem's EIP-712 hash", () => {
+    assert.ok(v.withdrawalRequest.length >= 2);
+    const fields = withdrawalRequestAttestationTypes.WithdrawalRequestAttestation.map((f) => f.name);
+    for (const c of v.withdrawalRequest) {
+      assert.equal(c.primaryType, "WithdrawalRequestAttestation");
+      assert.deepEqual(Object.keys(c.message), fields, c.note);
+      assert.deepEqual(Object.keys(c).sort(), Object.keys(v.deposit[0]!).sort(), c.note);
+      const a = attestationOf(c);
+      assert.equal(
+        hashTypedData({
+          domain: a.domain,
+          types: withdrawalRequestAttestationTypes,
+          primaryType: "WithdrawalRequestAttestation",
+          message: a.message as never,
+        }),
+        c.digest,
+        c.note,
+      );
+    }
   });
 });

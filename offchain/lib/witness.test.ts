@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { batchCircuit, publicOf, readBatchVectors } from "../../circuits/test/helpers.js";
-import { credit, transfer, withdraw } from "../testing/ops.js";
+import { credit, forcedWithdraw, transfer, withdraw } from "../testing/ops.js";
 import { MAX_UINT128 } from "./field.js";
-import { batchPublicInputs, opChainOf } from "./protocol.js";
+import { batchPublicInputs, opChainOf, packHead } from "./protocol.js";
 import { BridgeState } from "./state.js";
 import { emptyRoot, rootFromPath } from "./tree.js";
 import { opFromJson } from "./vectors/schema.js";
@@ -101,6 +101,43 @@ describe("buildBatch", () => {
     assert.equal(JSON.stringify(s.toJSON()), before);
   });
 
+  test("forced withdrawals: the source side only, and a zero one with both sides zero like a no-op's", () => {
+    const s = new BridgeState(4);
+    s.applyAll([credit(A, 0, 10n), credit(B, 1, 5n)]);
+    const w = buildBatch(s, [forcedWithdraw(A, 0, 4n), forcedWithdraw(L1, 3, 0n), forcedWithdraw(B, 1, 5n)], 4);
+    const col = (k: string) => w.input[k] as unknown[];
+    assert.deepEqual(col("kind"), ["4", "4", "4", "0"]);
+    assert.deepEqual(col("from"), col("to"));
+    assert.deepEqual(col("amount"), ["4", "0", "5", "0"]);
+    assert.deepEqual(col("srcSlot"), ["0", "0", "1", "0"]);
+    assert.deepEqual(col("srcBalance"), ["10", "0", "5", "0"]);
+    assert.deepEqual(col("dstBalance"), ["0", "0", "0", "0"]);
+    assert.deepEqual(col("dstEmpty"), ["0", "0", "0", "0"]);
+    const zeroSiblings = (col("srcSiblings")[1] as string[]).concat(col("dstSiblings")[1] as string[]);
+    assert.ok(
+      zeroSiblings.every((x) => x === "0"),
+      "the zero forced withdrawal carries no path",
+    );
+    assert.ok(
+      (col("srcSiblings")[0] as string[]).some((x) => x !== "0"),
+      "the non-zero one carries its path",
+    );
+    assert.equal(w.applied[1]?.source, undefined);
+    assert.deepEqual(w.publicSignals.slice(4, 10), [
+      packHead(4, 0n, A),
+      4n,
+      packHead(4, 3n, L1),
+      0n,
+      packHead(4, 1n, B),
+      5n,
+    ]);
+    assert.equal(s.balanceOf(A, 0), 6n);
+    assert.equal(s.balanceOf(B, 1), 0n);
+    assert.equal(s.slotOf(L1, 3), undefined);
+    assert.throws(() => buildBatch(s, [forcedWithdraw(L1, 3, 1n)], 4), /which has no slot/);
+    assert.throws(() => buildBatch(s, [forcedWithdraw(A, 0, 7n)], 4), /holds 6 of token 0, op moves 7/);
+  });
+
   test("an empty batch is all no-ops and keeps root and op chain", () => {
     const s = new BridgeState(4);
     s.apply(credit(A, 0, 10n));
@@ -116,6 +153,7 @@ describe("buildBatch", () => {
     const batches = [
       [credit(A, 0, 10n), credit(B, 1, 5n)],
       [transfer(A, B, 0, 4n), withdraw(B, L1, 1, 5n), transfer(B, A, 0, 1n), credit(A, 1, 1n)],
+      [forcedWithdraw(A, 0, 7n), forcedWithdraw(B, 1, 0n), forcedWithdraw(L1, 0, 0n), forcedWithdraw(A, 1, 1n)],
       [],
     ];
     for (const ops of batches) {

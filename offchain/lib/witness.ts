@@ -2,8 +2,15 @@
  * Batch witness builder: real ops -> the batch circuit's input JSON (circuits/batch.circom) and its
  * public signals (docs/protocol.md section 8).
  */
-import { type BatchBoundary, batchPublicInputs, type Op, OpKind } from "./protocol.js";
-import { type AppliedOp, type BridgeState, type LeafChange, StateError } from "./state.js";
+import { type BatchBoundary, batchPublicInputs, type Op } from "./protocol.js";
+import {
+  type AppliedOp,
+  type BridgeState,
+  creditsDestination,
+  debitsSource,
+  type LeafChange,
+  StateError,
+} from "./state.js";
 
 /** Everything a prover job needs for one batch. */
 export interface BatchWitness {
@@ -93,8 +100,8 @@ function slotInput(a: AppliedOp, depth: number): SlotInput {
     s.dstEmpty = dst.wasEmpty ? 1n : 0n;
     s.dstSiblings = [...dst.siblings];
   }
-  const wantSource = a.op.kind === OpKind.Transfer || a.op.kind === OpKind.Withdraw;
-  const wantDest = a.op.kind === OpKind.Credit || a.op.kind === OpKind.Transfer;
+  const wantSource = debitsSource(a.op);
+  const wantDest = creditsDestination(a.op);
   if (wantSource !== (src !== undefined) || wantDest !== (dst !== undefined)) {
     throw new Error(`internal: op of kind ${a.op.kind} has the wrong leaf updates`);
   }

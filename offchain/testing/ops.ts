@@ -30,3 +30,12 @@ export const withdraw = (from: bigint, to: bigint, tokenId: number, amount: bigi
   to: bigIntToAddress(to),
   amount,
 });
+
+/** A relayed forced withdrawal of `owner`'s balance of `tokenId` (from = to = owner; amount may be 0). */
+export const forcedWithdraw = (owner: bigint, tokenId: number, amount: bigint): Op => ({
+  kind: 4,
+  tokenId,
+  from: bigIntToAddress(owner),
+  to: bigIntToAddress(owner),
+  amount,
+});

@@ -2,7 +2,8 @@
  * A small, self-contained state model for the vector generator: applies ops to a StateTree with
  * the slot rules of docs/protocol.md section 4 (slots by first appearance of an (owner, tokenId)
  * pair; a withdrawal touches (from, tokenId), a credit (to, tokenId), a transfer (from, tokenId)
- * then (to, tokenId)) and the balance rules of section 8 (no underflow, balances < 2^128).
+ * then (to, tokenId), a forced withdrawal (from, tokenId) when its amount is non-zero and nothing
+ * otherwise) and the balance rules of section 8 (no underflow, balances < 2^128).
  * It is deliberately independent of offchain/lib/state.ts so the vectors check that module too.
  */
 import { addressToBigInt, MAX_UINT128 } from "../field.js";
@@ -44,9 +45,19 @@ export class VectorState {
     const tokenId = BigInt(op.tokenId);
     const from = addressToBigInt(op.from);
     const to = addressToBigInt(op.to);
-    const srcKey = op.kind === OpKind.Credit ? null : { owner: from, tokenId };
-    const dstKey = op.kind === OpKind.Withdraw ? null : { owner: to, tokenId };
+    if (![1, 2, 3, 4].includes(op.kind)) throw new Error(`op kind ${op.kind} is not 1..4`);
+    const forced = op.kind === OpKind.ForcedWithdraw;
+    if (forced && from !== to) throw new Error(`forced withdrawal pays ${op.to}, not its owner ${op.from}`);
+    if (to === 0n) throw new Error("op to the zero address");
+    if (op.amount === 0n && !forced) throw new Error("zero amount");
+    // A forced withdrawal of 0 touches nothing; a credit has no source; (forced) withdrawals no destination.
+    const noSource = op.kind === OpKind.Credit || (forced && op.amount === 0n);
+    const srcKey = noSource ? null : { owner: from, tokenId };
+    const dstKey = op.kind === OpKind.Withdraw || forced ? null : { owner: to, tokenId };
     // Check before writing, so a failed op leaves the state as it was.
+    if (srcKey !== null && this.find(srcKey) === undefined) {
+      throw new Error(`op debits ${op.from}, which has no slot for token ${op.tokenId}`);
+    }
     const srcBalance = srcKey === null ? 0n : (this.find(srcKey)?.balance ?? 0n);
     if (srcKey !== null && srcBalance < op.amount) {
       throw new Error(`op underflows: ${op.from} holds ${srcBalance} of token ${op.tokenId}, needs ${op.amount}`);

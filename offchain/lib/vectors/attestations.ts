@@ -1,6 +1,6 @@
 /**
  * test/vectors/attestations.json (docs/protocol.md section 14.2): domains, messages, domain
- * separators, struct hashes and digests of the three attestations, each signed by three fixed
+ * separators, struct hashes and digests of the four attestations, each signed by three fixed
  * public test keys (anvil's dev keys), and the packed `signatures` of all three.
  * Signatures are RFC 6979 (deterministic), so the file is the same on every run.
  */
@@ -17,9 +17,17 @@ import {
   exodusAttestation,
   packSignatures,
   signDigest,
+  withdrawalRequestAttestation,
 } from "../attestation.js";
 import { FIELD_MODULUS, MAX_UINT32, MAX_UINT64, MAX_UINT128 } from "../field.js";
-import { type DepositRecord, nextOpLogHead, type Op, opChainOf, ZERO_HEAD } from "../protocol.js";
+import {
+  type DepositRecord,
+  nextOpLogHead,
+  type Op,
+  opChainOf,
+  type WithdrawalRequestRecord,
+  ZERO_HEAD,
+} from "../protocol.js";
 import type { AttestationCase, AttestationsFile } from "./schema.js";
 
 /** Anvil's first three dev keys: public, for test vectors only. */
@@ -139,6 +147,24 @@ function depositCases(): [string, Attestation][] {
   ];
 }
 
+const REQUESTS: WithdrawalRequestRecord[] = [
+  { owner: "0xa11ce00000000000000000000000000000000001", tokenId: 0, timestamp: 1_700_000_000n },
+  { owner: "0xffffffffffffffffffffffffffffffffffffffff", tokenId: Number(MAX_UINT32), timestamp: MAX_UINT64 },
+];
+
+function withdrawalRequestCases(): [string, Attestation][] {
+  return [
+    [
+      "forced withdrawal request 1 on anvil (after deposit 0)",
+      withdrawalRequestAttestation(ANVIL, 1n, REQUESTS[0] as WithdrawalRequestRecord),
+    ],
+    [
+      "edges: every field at its maximum",
+      withdrawalRequestAttestation(MAINNETISH, MAX_UINT64, REQUESTS[1] as WithdrawalRequestRecord),
+    ],
+  ];
+}
+
 function exodusCases(): [string, Attestation][] {
   return [
     ["exodus on anvil", exodusAttestation(ANVIL)],
@@ -168,6 +194,11 @@ export async function buildAttestations(ops: readonly Op[]): Promise<Attestation
           "DepositAttestation(uint256 l1ChainId,address l1Storage,uint64 depositId,address recipient,uint32 tokenId,uint128 amount,address depositor,uint64 timestamp)",
         ),
       ),
+      WithdrawalRequestAttestation: keccak256(
+        toHex(
+          "WithdrawalRequestAttestation(uint256 l1ChainId,address l1Storage,uint64 requestId,address owner,uint32 tokenId,uint64 timestamp)",
+        ),
+      ),
       ExodusAttestation: keccak256(toHex("ExodusAttestation(uint256 l1ChainId,address l1Storage)")),
     },
     signers: VECTOR_SIGNER_KEYS.map((privateKey) => ({
@@ -176,6 +207,7 @@ export async function buildAttestations(ops: readonly Op[]): Promise<Attestation
     })),
     batch: await all(batchCases(ops)),
     deposit: await all(depositCases()),
+    withdrawalRequest: await all(withdrawalRequestCases()),
     exodus: await all(exodusCases()),
   };
 }

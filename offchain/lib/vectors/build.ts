@@ -8,16 +8,19 @@ import { bigIntToAddress, FIELD_MODULUS, MAX_UINT32, MAX_UINT64, MAX_UINT128, MA
 import {
   batchPublicInputs,
   type DepositRecord,
-  depositRecordHash,
-  depositWord,
+  depositHash,
+  encodeOps,
   leafHash,
   nextOpChain,
   nextOpLogHead,
+  OP_RECORD_BYTES,
   type Op,
   OpKind,
   opChainOf,
   opHead,
   packHead,
+  type WithdrawalRequestRecord,
+  withdrawalRequestHash,
   ZERO_ADDRESS,
   ZERO_HEAD,
 } from "../protocol.js";
@@ -27,10 +30,12 @@ import { buildAttestations } from "./attestations.js";
 import type {
   BatchFile,
   DepositsFile,
+  OpDataFile,
   OpJson,
   OplogFile,
   PackingFile,
   PoseidonFile,
+  RawOpJson,
   TreeFile,
   VectorFileName,
 } from "./schema.js";
@@ -67,6 +72,15 @@ const withdraw = (from: Address, to: Address, tokenId: number, amount: bigint): 
   tokenId,
   from,
   to,
+  amount,
+});
+
+/** A relayed forced withdrawal: from = to = owner, amount = the owner's spendable balance (maybe 0). */
+const forced = (owner: Address, tokenId: number, amount: bigint): Op => ({
+  kind: 4,
+  tokenId,
+  from: owner,
+  to: owner,
   amount,
 });
 
@@ -118,13 +132,16 @@ export function buildPoseidon(): PoseidonFile {
 
 export function buildPacking(): PackingFile {
   const cases: [number, bigint, bigint][] = [];
-  for (let kind = 0; kind <= 3; kind++) {
+  for (let kind = 0; kind <= 4; kind++) {
     for (const tokenId of [0n, MAX_UINT32])
       for (const account of [0n, MAX_UINT160]) cases.push([kind, tokenId, account]);
   }
   cases.push([1, 1n, BigInt(ALICE)], [3, 7n, BigInt(DAVE)], [2, 0n, BigInt(BOB)], [0, 123456n, BigInt(CAROL)]);
+  cases.push([4, 0n, BigInt(ALICE)], [4, 1n, 1n], [4, 7n, BigInt(DAVE)]);
   return {
-    description: "head(op) and the public a of a slot: kind + (tokenId << 2) + (account << 34).",
+    description:
+      "head(op) and the public a of a slot: kind + (tokenId << 3) + (account << 35), kind 3 bits (0..4), " +
+      "tokenId 32 bits, account 160 bits (< 2^195).",
     spec: "docs/protocol.md sections 7 and 8",
     cases: cases.map(([kind, tokenId, account]) => ({
       kind,
@@ -149,6 +166,11 @@ export const OPLOG_OPS: readonly Op[] = [
   credit(CAROL, MAX_TOKEN, 5n),
   transfer(CAROL, ALICE, MAX_TOKEN, 5n),
   credit(ONE_ADDRESS, 2, 2n),
+  forced(ALICE, 1, 600n),
+  forced(ALICE, 1, 0n),
+  forced(DAVE, 9, 0n),
+  forced(ALICE, MAX_TOKEN, 5n),
+  forced(ONE_ADDRESS, 2, 1n),
 ];
 
 export function buildOplog(): OplogFile {
@@ -178,10 +200,18 @@ export function buildDeposits(): DepositsFile {
     { recipient: CAROL, tokenId: 7, amount: 12345n, depositor: DAVE, timestamp: 1700000000n },
     { recipient: ALICE, tokenId: 0, amount: MAX_UINT128, depositor: ALICE, timestamp: MAX_UINT64 - 1n },
   ];
+  const requests: WithdrawalRequestRecord[] = [
+    { owner: ALICE, tokenId: 0, timestamp: 1700000000n },
+    { owner: MAX_ADDRESS, tokenId: MAX_TOKEN, timestamp: MAX_UINT64 },
+    { owner: ONE_ADDRESS, tokenId: 1, timestamp: 0n },
+    { owner: ZERO_ADDRESS, tokenId: 0, timestamp: 0n },
+    { owner: DAVE, tokenId: 7, timestamp: 1700000000n },
+  ];
   return {
     description:
-      "L1 deposit records: recordHash = keccak256(abi.encode(recipient, tokenId, amount, depositor, timestamp)); " +
-      "depositWord = top 192 bits of recordHash | timestamp.",
+      "L1 priority queue records: deposits, hash = depositHash = keccak256(abi.encode(recipient, tokenId, amount, " +
+      "depositor, timestamp)) (five words); forced withdrawal requests, hash = withdrawalRequestHash = " +
+      "keccak256(abi.encode(uint8(4), owner, tokenId, timestamp)) (four words). requestHashes(id) stores the whole hash.",
     spec: "docs/protocol.md section 5",
     records: records.map((rec) => ({
       recipient: rec.recipient,
@@ -189,8 +219,13 @@ export function buildDeposits(): DepositsFile {
       amount: dec(rec.amount),
       depositor: rec.depositor,
       timestamp: dec(rec.timestamp),
-      recordHash: depositRecordHash(rec),
-      depositWord: dec(depositWord(rec)),
+      hash: depositHash(rec),
+    })),
+    requests: requests.map((req) => ({
+      owner: req.owner,
+      tokenId: dec(req.tokenId),
+      timestamp: dec(req.timestamp),
+      hash: withdrawalRequestHash(req),
     })),
   };
 }
@@ -365,14 +400,157 @@ export function buildBatch(): BatchFile {
       ],
     },
   ];
+  sequences.push({
+    depth: 16,
+    batchSize: 4,
+    batches: [
+      {
+        note: "forced withdrawals: part of a balance, 0 by an owner without a leaf (no slot assigned), after credits",
+        ops: [credit(ALICE, 0, 100n), credit(BOB, 0, 50n), forced(ALICE, 0, 30n), forced(CAROL, 0, 0n)],
+      },
+      {
+        note: "forced withdrawal draining a leaf, then 0 from the drained leaf, a transfer, 0 from a funded leaf",
+        ops: [forced(ALICE, 0, 70n), forced(ALICE, 0, 0n), transfer(BOB, ALICE, 0, 50n), forced(BOB, 0, 0n)],
+      },
+      {
+        note: "only zero forced withdrawals: the root stays, the op chain moves, (a, b) = (packed, 0)",
+        ops: [forced(DAVE, 0, 0n), forced(ALICE, MAX_TOKEN, 0n)],
+      },
+      {
+        note: "max token and amount: credit 2^128 - 1, forced withdrawal of all of it, a withdrawal, 1 no-op",
+        ops: [
+          credit(MAX_ADDRESS, MAX_TOKEN, MAX_UINT128),
+          forced(MAX_ADDRESS, MAX_TOKEN, MAX_UINT128),
+          withdraw(ALICE, DAVE, 0, 50n),
+        ],
+      },
+    ],
+  });
   return {
     description:
       "Batches applied in order from the genesis (empty) tree, slots assigned by first appearance. publicInputs = " +
       "oldRoot, newRoot, oldOpChain, newOpChain, then (a_i, b_i) per slot; l1Slots are what submitBatch receives " +
-      "(kind 0 for transfers and no-ops); stateAfter lists every assigned slot after the batch.",
+      "(kind 0 for transfers and no-ops; kind 4 with account = the owner for forced withdrawals); stateAfter lists " +
+      "every assigned slot after the batch. refused: ops that no batch may contain, each after its setup ops " +
+      "(applied from genesis); rule names what refuses it.",
     spec: "docs/protocol.md sections 4, 7 and 8",
     sequences: sequences.map(buildSequence),
+    refused: buildRefused(),
   };
+}
+
+/** Ops the circuit, L2 and the off-chain state refuse, each after a valid setup (docs/protocol.md section 8). */
+function buildRefused(): BatchFile["refused"] {
+  const setup = [credit(ALICE, 0, 100n), credit(BOB, 1, 7n)];
+  const raw = (kind: number, from: Address, to: Address, tokenId: number, amount: bigint): RawOpJson => ({
+    kind,
+    tokenId: dec(tokenId),
+    from,
+    to,
+    amount: dec(amount),
+  });
+  const cases: [string, BatchFile["refused"][number]["rule"], RawOpJson][] = [
+    ["kind 5 (3 bits, not a kind)", "kind", raw(5, ALICE, ALICE, 0, 10n)],
+    ["kind 6", "kind", raw(6, ALICE, BOB, 0, 10n)],
+    ["kind 7", "kind", raw(7, ZERO_ADDRESS, ALICE, 0, 10n)],
+    ["kind 8 (does not fit 3 bits)", "kind", raw(8, ZERO_ADDRESS, ALICE, 0, 10n)],
+    ["transfer to address 0", "toZero", raw(2, ALICE, ZERO_ADDRESS, 0, 10n)],
+    ["withdrawal to L1 address 0", "toZero", raw(3, ALICE, ZERO_ADDRESS, 0, 10n)],
+    ["credit to address 0", "toZero", raw(1, ZERO_ADDRESS, ZERO_ADDRESS, 0, 10n)],
+    ["forced withdrawal by address 0, amount 0", "toZero", raw(4, ZERO_ADDRESS, ZERO_ADDRESS, 0, 0n)],
+    ["forced withdrawal paid to another address than its owner (to != from)", "forcedTo", raw(4, ALICE, BOB, 0, 100n)],
+    ["forced withdrawal of 0 paid to another address", "forcedTo", raw(4, CAROL, BOB, 0, 0n)],
+    ["forced withdrawal above the owner's balance (101 of 100)", "balance", raw(4, ALICE, ALICE, 0, 101n)],
+    ["forced withdrawal of 2^128 - 1 from a balance of 7", "balance", raw(4, BOB, BOB, 1, MAX_UINT128)],
+    ["forced withdrawal of 1 by an owner without a leaf", "balance", raw(4, CAROL, CAROL, 0, 1n)],
+    ["forced withdrawal of another token than the leaf's", "balance", raw(4, ALICE, ALICE, 1, 1n)],
+    ["transfer of amount 0 (only kind 4 may move 0)", "zeroAmount", raw(2, ALICE, BOB, 0, 0n)],
+    ["withdrawal of amount 0", "zeroAmount", raw(3, ALICE, ALICE, 0, 0n)],
+  ];
+  return cases.map(([note, rule, op]) => {
+    const state = new VectorState(16);
+    for (const o of setup) state.apply(o);
+    let refused = false;
+    try {
+      state.apply({ ...op, kind: op.kind as Op["kind"], tokenId: Number(op.tokenId), amount: BigInt(op.amount) } as Op);
+    } catch {
+      refused = true;
+    }
+    if (!refused) throw new Error(`refused vector "${note}" is accepted by the vector model`);
+    return { note, depth: 16, batchSize: 4, rule, setup: setup.map(opJson), op };
+  });
+}
+
+/**
+ * opdata.json: the compact op data of section 8 ("Op data on L1") over oplog.json's ops, split into
+ * batches, with the keccak head chain L1 recomputes from the stored head.
+ */
+export function buildOpData(): OpDataFile {
+  const cuts = [0, 4, 8, 12, OPLOG_OPS.length];
+  let head = ZERO_HEAD;
+  const batches: OpDataFile["batches"] = [];
+  for (let b = 0; b + 1 < cuts.length; b++) {
+    const first = cuts[b] as number;
+    const ops = OPLOG_OPS.slice(first, cuts[b + 1]);
+    const startHead = head;
+    const rows = ops.map((op) => {
+      head = nextOpLogHead(head, op);
+      return { ...opJson(op), record: encodeOps([op]), head };
+    });
+    batches.push({
+      note: `ops ${first}..${first + ops.length - 1} of oplog.json`,
+      firstOpIndex: first,
+      startHead,
+      ops: rows,
+      data: encodeOps(ops),
+      endHead: head,
+    });
+  }
+  const edge = [forced(MAX_ADDRESS, MAX_TOKEN, MAX_UINT128), forced(ONE_ADDRESS, 0, 0n)];
+  const edgeStart = `0x${"ff".repeat(32)}` as const;
+  let edgeHead: `0x${string}` = edgeStart;
+  batches.push({
+    note: "edges from a head of all ones: every field at its maximum, then a zero forced withdrawal",
+    firstOpIndex: 0,
+    startHead: edgeStart,
+    ops: edge.map((op) => {
+      edgeHead = nextOpLogHead(edgeHead, op);
+      return { ...opJson(op), record: encodeOps([op]), head: edgeHead };
+    }),
+    data: encodeOps(edge),
+    endHead: edgeHead,
+  });
+  return {
+    description:
+      "Posted op data: one 61-byte record per op, kind (1) ‖ tokenId (4) ‖ from (20) ‖ to (20) ‖ amount (16), " +
+      "big-endian, concatenated in log order (data = encodeOps(ops)); record is each op's own 61 bytes and head the " +
+      "keccak op-log head h_{k+1} = keccak256(abi.encode(h_k, kind, tokenId, from, to, amount)) after it, from startHead " +
+      "(the stored l2OpHead) to endHead (the attested l2OpHead). invalid: data that decodeOps refuses.",
+    spec: "docs/protocol.md sections 6 and 8 (Op data on L1)",
+    recordBytes: OP_RECORD_BYTES,
+    batches,
+    invalid: buildInvalidOpData(),
+  };
+}
+
+function buildInvalidOpData(): OpDataFile["invalid"] {
+  const good = encodeOps([credit(ALICE, 0, 1n)]);
+  const withKind = (kind: number) => `0x${kind.toString(16).padStart(2, "0")}${good.slice(4)}` as const;
+  return [
+    { note: "one byte short of a record", data: good.slice(0, -2) as `0x${string}` },
+    { note: "one byte past a record", data: `${good}00` as `0x${string}` },
+    { note: "kind 0 (a no-op is never posted)", data: withKind(0) },
+    { note: "kind 5", data: withKind(5) },
+    { note: "a credit to address 0", data: encodeOpsUnchecked(1, 0n, 0n, 1n) },
+    { note: "a transfer of amount 0", data: encodeOpsUnchecked(2, BigInt(ALICE), BigInt(BOB), 0n) },
+    { note: "a forced withdrawal with to != from", data: encodeOpsUnchecked(4, BigInt(ALICE), BigInt(BOB), 1n) },
+  ];
+}
+
+/** One 61-byte record without the op checks of encodeOps (for the invalid cases). */
+function encodeOpsUnchecked(kind: number, from: bigint, to: bigint, amount: bigint): `0x${string}` {
+  const hex = (x: bigint, bytes: number) => x.toString(16).padStart(2 * bytes, "0");
+  return `0x${hex(BigInt(kind), 1)}${hex(0n, 4)}${hex(from, 20)}${hex(to, 20)}${hex(amount, 16)}`;
 }
 
 /** Every vector file as the exact text written to disk (2-space JSON, trailing newline). */
@@ -385,6 +563,7 @@ export async function buildVectorFiles(): Promise<Map<VectorFileName, string>> {
     ["deposits.json", json(buildDeposits())],
     ["tree.json", json(buildTreeFile())],
     ["batch.json", json(buildBatch())],
+    ["opdata.json", json(buildOpData())],
     ["attestations.json", json(await buildAttestations(OPLOG_OPS))],
   ]);
 }
