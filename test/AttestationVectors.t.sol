@@ -147,7 +147,9 @@ contract AttestationVectorsTest is Test {
             vm.expectRevert(
                 abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 61 * uint256(c.count), 0)
             );
-            store.submitBatch(1, c.chain, c.count, c.head, new IAssetStorage.BatchSlot[](1), "", proof, packed);
+            store.submitBatch(
+                1, c.chain, c.count, c.head, new IAssetStorage.BatchSlot[](1), "", proof, packed
+            );
         }
         vm.revertToState(snapshot);
     }

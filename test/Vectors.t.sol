@@ -219,7 +219,9 @@ contract VectorsTest is Test {
             );
             assertEq(ops.length, BridgeProtocol.OP_RECORD_BYTES * (i + 1));
             assertEq(
-                this.foldOps(bytes32(0), ops), vm.parseJsonBytes32(json, _key(".ops", i, "logHead")), _at(".ops", i)
+                this.foldOps(bytes32(0), ops),
+                vm.parseJsonBytes32(json, _key(".ops", i, "logHead")),
+                _at(".ops", i)
             );
         }
         assertTrue(sawForced, "oplog.json has a forced withdrawal (kind 4) op");

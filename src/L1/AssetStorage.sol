@@ -528,8 +528,8 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     function _enqueue(bytes32 hash, uint64 timestamp) private returns (uint64 requestId) {
         requestId = depositCount;
         requestHashes[requestId] = hash;
-        _requestTimes[requestId / uint64(_TIMES_PER_WORD)] |=
-            uint256(timestamp) << (64 * (requestId % _TIMES_PER_WORD));
+        _requestTimes[requestId / uint64(_TIMES_PER_WORD)] |= uint256(timestamp)
+        << (64 * (requestId % _TIMES_PER_WORD));
         depositCount = requestId + 1;
     }
 
@@ -668,8 +668,10 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
             BatchSlot calldata slot = slots[i];
             uint8 kind = slot.kind;
             uint128 amount = slot.amount;
-            if ((kind == BridgeProtocol.KIND_WITHDRAW || kind == BridgeProtocol.KIND_FORCED_WITHDRAW) && amount != 0)
-            {
+            if (
+                (kind == BridgeProtocol.KIND_WITHDRAW || kind == BridgeProtocol.KIND_FORCED_WITHDRAW)
+                    && amount != 0
+            ) {
                 tokenSupply[slot.tokenId] -= amount;
                 pendingWithdrawals[slot.account][slot.tokenId] += amount;
                 emit WithdrawalQueued(batchNumber, slot.account, slot.tokenId, amount);

@@ -11,8 +11,8 @@ import {IAttesterSet} from "../universal/IAttesterSet.sol";
 /// @title IAssetStorage
 /// @notice The L1 side of the bridge: holds ETH and docked ERC-20s, queues deposits and forced withdrawal
 ///         requests, verifies batch proofs and their posted op data, pays withdrawals by pull payment and
-///         runs exodus (docs/protocol.md sections 2, 5, 8, 9, 10, 11 and 14). Batches are authorised by M-of-N attester signatures (IAttesterSet), not by a
-///         role: anyone may submit a proven, attested batch.
+///         runs exodus (docs/protocol.md sections 2, 5, 8, 9, 10, 11 and 14). Batches are authorised by M-of-N
+///         attester signatures (IAttesterSet), not by a role: anyone may submit a proven, attested batch.
 interface IAssetStorage is IAttesterSet {
     /*//////////////////////////////////////////////////////////////
                                  TYPES

@@ -10,8 +10,8 @@ import {IAttesterSet} from "../universal/IAttesterSet.sol";
 
 /// @title IAssetReceiving
 /// @notice The L2 ledger of bridged assets beyond ERC-6909 (docs/protocol.md sections 6, 11 and 14): credits
-///         of L1 deposits, forced withdrawals requested on L1 and the exodus halt, all authorised by M-of-N attester signatures (IAttesterSet),
-///         withdrawals, the op log and token metadata.
+///         of L1 deposits, forced withdrawals requested on L1 and the exodus halt, all authorised by M-of-N
+///         attester signatures (IAttesterSet), withdrawals, the op log and token metadata.
 interface IAssetReceiving is IAttesterSet {
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -49,7 +49,11 @@ interface IAssetReceiving is IAttesterSet {
     /// @notice L1 forced withdrawal request `requestId` burnt `owner`'s whole spendable balance of `tokenId`,
     ///         `amount` (possibly zero), as op `opIndex` (kind 4, `from = to = owner`).
     event ForcedWithdrawal(
-        uint64 indexed requestId, address indexed owner, uint32 indexed tokenId, uint128 amount, uint64 opIndex
+        uint64 indexed requestId,
+        address indexed owner,
+        uint32 indexed tokenId,
+        uint128 amount,
+        uint64 opIndex
     );
 
     /// @notice The metadata of `tokenId` was set.

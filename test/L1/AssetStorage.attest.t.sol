@@ -45,7 +45,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
 
     function test_submitBatch_acceptsMoreThanThreshold() public {
         bytes memory all = _signBy(_digest(CHAIN_1), _range(0, 3));
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, all);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, all
+        );
         assertEq(bridge.batchCount(), 1);
     }
 
@@ -75,7 +77,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
         if (n < THRESHOLD) {
             vm.expectRevert(abi.encodeWithSelector(IAttesterSet.TooFewSignatures.selector, n, THRESHOLD));
         }
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+        );
         assertEq(bridge.batchCount(), n < THRESHOLD ? 0 : 1);
     }
 
@@ -178,10 +182,21 @@ contract AssetStorageAttestTest is AssetStorageBase {
 
     function test_submitBatch_revertsOnReplayOfThePreviousBatchSignatures() public {
         bytes memory first = _attested(bridge, CHAIN_1);
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, first);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, first
+        );
         // Same op chain, count and head moved on: the batch number in the message differs.
         vm.expectRevert(); // SignerNotAttester of some recovered address
-        bridge.submitBatch(ROOT_1 + 1, CHAIN_1, 2, _headAt(2), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 2), proof, first);
+        bridge.submitBatch(
+            ROOT_1 + 1,
+            CHAIN_1,
+            2,
+            _headAt(2),
+            _noops(BATCH),
+            _fillerOps(_nextCount(bridge) - 1, 2),
+            proof,
+            first
+        );
         assertEq(bridge.batchCount(), 1);
     }
 
@@ -189,7 +204,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
         _submit(ROOT_1, CHAIN_1, _noops(BATCH)); // l2OpCount = 1
         bytes memory same = _attest(_batchDigest(bridge, 1, CHAIN_2, 1, _headAt(1)));
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.L2OpCountNotIncreasing.selector, 1, 1));
-        bridge.submitBatch(ROOT_1, CHAIN_2, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, same);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_2, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, same
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -325,7 +342,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
     /// @dev Submits the first batch (CHAIN_1, count 1) with `sigs` and expects `reason`.
     function _expectRejected(bytes memory sigs, bytes memory reason) internal {
         vm.expectRevert(reason);
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+        );
         assertEq(bridge.batchCount(), 0);
     }
 

@@ -91,7 +91,9 @@ contract AssetStorageForcedTest is AssetStorageBase {
         bridge.requestWithdrawal(tokenId);
         vm.warp(START_TIME + 5 + DEADLINE - 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IAssetStorage.PriorityDeadlineNotReached.selector, 0, START_TIME + 5 + DEADLINE)
+            abi.encodeWithSelector(
+                IAssetStorage.PriorityDeadlineNotReached.selector, 0, START_TIME + 5 + DEADLINE
+            )
         );
         bridge.activateExodus();
 
@@ -344,7 +346,9 @@ contract AssetStorageForcedTest is AssetStorageBase {
         _submitTampered(
             ops,
             abi.encodeWithSelector(
-                IAssetStorage.OpDataHeadMismatch.selector, _foldOps(bytes32(0), ops), _foldOps(bytes32(0), _threeOps())
+                IAssetStorage.OpDataHeadMismatch.selector,
+                _foldOps(bytes32(0), ops),
+                _foldOps(bytes32(0), _threeOps())
             )
         );
     }
@@ -356,14 +360,16 @@ contract AssetStorageForcedTest is AssetStorageBase {
             dropped[i] = honest[i < OP_BYTES ? i : i + OP_BYTES]; // the middle op left out
         }
         _submitTampered(
-            dropped, abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, 2 * OP_BYTES)
+            dropped,
+            abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, 2 * OP_BYTES)
         );
     }
 
     function test_submitBatch_opData_opAddedReverts() public {
         bytes memory added = bytes.concat(_threeOps(), _fillerOp(3));
         _submitTampered(
-            added, abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, 4 * OP_BYTES)
+            added,
+            abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, 4 * OP_BYTES)
         );
     }
 
@@ -375,7 +381,9 @@ contract AssetStorageForcedTest is AssetStorageBase {
         _submitTampered(
             replaced,
             abi.encodeWithSelector(
-                IAssetStorage.OpDataHeadMismatch.selector, _foldOps(bytes32(0), replaced), _foldOps(bytes32(0), honest)
+                IAssetStorage.OpDataHeadMismatch.selector,
+                _foldOps(bytes32(0), replaced),
+                _foldOps(bytes32(0), honest)
             )
         );
     }
@@ -384,7 +392,8 @@ contract AssetStorageForcedTest is AssetStorageBase {
         len = bound(len, 0, 4 * OP_BYTES);
         vm.assume(len != 3 * OP_BYTES);
         _submitTampered(
-            new bytes(len), abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, len)
+            new bytes(len),
+            abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 3 * OP_BYTES, len)
         );
     }
 

@@ -178,7 +178,14 @@ contract AssetStorageProofTest is AssetStorageBase {
         bytes memory sigs = _attested(bridge, fixtureNewOpChain);
         vm.prank(stranger);
         bridge.submitBatch{gas: PROOF_GAS}(
-            fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), _fixtureSlots(), _fillerOps(0, 1), realProof, sigs
+            fixtureNewRoot,
+            fixtureNewOpChain,
+            1,
+            _headAt(1),
+            _fixtureSlots(),
+            _fillerOps(0, 1),
+            realProof,
+            sigs
         );
         assertEq(bridge.batchCount(), 1);
     }

@@ -379,7 +379,12 @@ abstract contract AssetStorageBase is Attesters {
         returns (IAssetStorage.BatchSlot memory)
     {
         return IAssetStorage.BatchSlot({
-            kind: 4, tokenId: tokenId_, account: owner, amount: amount, depositor: address(0), timestamp: timestamp
+            kind: 4,
+            tokenId: tokenId_,
+            account: owner,
+            amount: amount,
+            depositor: address(0),
+            timestamp: timestamp
         });
     }
 

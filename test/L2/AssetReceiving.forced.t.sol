@@ -14,8 +14,14 @@ import {L2Base} from "./L2Base.sol";
 contract AssetReceivingForcedTest is L2Base {
     uint8 internal constant FORCED = 4;
 
-    function _request(address owner, uint32 tokenId) internal pure returns (BridgeProtocol.WithdrawalRequestRecord memory) {
-        return BridgeProtocol.WithdrawalRequestRecord({owner: owner, tokenId: tokenId, timestamp: DEPOSIT_TIME + 99});
+    function _request(address owner, uint32 tokenId)
+        internal
+        pure
+        returns (BridgeProtocol.WithdrawalRequestRecord memory)
+    {
+        return BridgeProtocol.WithdrawalRequestRecord({
+            owner: owner, tokenId: tokenId, timestamp: DEPOSIT_TIME + 99
+        });
     }
 
     /// @dev docs/protocol.md section 14.2, written out: the digest of a WithdrawalRequestAttestation.
@@ -48,7 +54,9 @@ contract AssetReceivingForcedTest is L2Base {
     function test_withdrawalRequestDigest_matchesSpec() public view {
         BridgeProtocol.WithdrawalRequestRecord memory rec = _request(alice, USDC);
         assertEq(ledger.withdrawalRequestDigest(7, rec), _requestDigest(7, rec));
-        assertNotEq(ledger.withdrawalRequestDigest(7, rec), ledger.depositDigest(7, _record(7, alice, USDC, 0)));
+        assertNotEq(
+            ledger.withdrawalRequestDigest(7, rec), ledger.depositDigest(7, _record(7, alice, USDC, 0))
+        );
     }
 
     function test_forceWithdrawal_burnsWholeBalanceAndLogsKind4() public {
@@ -64,7 +72,12 @@ contract AssetReceivingForcedTest is L2Base {
         assertEq(
             ledger.opHead(),
             BridgeProtocol.nextOpHead(
-                BridgeProtocol.nextOpHead(bytes32(0), 1, USDC, address(0), alice, 1000), 4, USDC, alice, alice, 1000
+                BridgeProtocol.nextOpHead(bytes32(0), 1, USDC, address(0), alice, 1000),
+                4,
+                USDC,
+                alice,
+                alice,
+                1000
             ),
             "op head = BridgeProtocol.nextOpHead with kind 4"
         );

@@ -15,7 +15,9 @@ contract SupplyBoundCrossChainTest is AssetStorageBase {
 
     function setUp() public override {
         super.setUp();
-        ledger = new AssetReceiving(governor, block.chainid, address(bridge), attesterSet, THRESHOLD, GOVERNANCE_DELAY);
+        ledger = new AssetReceiving(
+            governor, block.chainid, address(bridge), attesterSet, THRESHOLD, GOVERNANCE_DELAY
+        );
     }
 
     /// @dev Up to 8 deposits of fuzzed amounts (many near 2^127) to at most two recipients, each credited
@@ -25,7 +27,8 @@ contract SupplyBoundCrossChainTest is AssetStorageBase {
         uint256 total;
         for (uint256 i = 0; i < n; i++) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
-            uint128 amount = r % 2 == 0 ? uint128(2 ** 127 + (r >> 200)) : uint128(bound(r >> 8, 1, type(uint128).max));
+            uint128 amount =
+                r % 2 == 0 ? uint128(2 ** 127 + (r >> 200)) : uint128(bound(r >> 8, 1, type(uint128).max));
             address recipient = (r >> 100) % 2 == 0 ? alice : bob;
             vm.deal(carol, amount);
             vm.prank(carol);
@@ -34,11 +37,17 @@ contract SupplyBoundCrossChainTest is AssetStorageBase {
                 BridgeProtocol.DepositRecord memory rec = _record(recipient, ETH, amount, carol);
                 ledger.creditDeposit(id, rec, _attest(ledger.depositDigest(id, rec)));
             } catch (bytes memory err) {
-                assertEq(bytes4(err), IAssetStorage.TokenSupplyExceeded.selector, "only the supply bound refuses");
+                assertEq(
+                    bytes4(err), IAssetStorage.TokenSupplyExceeded.selector, "only the supply bound refuses"
+                );
                 assertGt(total + amount, type(uint128).max, "refused only above the bound");
             }
             assertEq(bridge.tokenSupply(ETH), total);
-            assertEq(ledger.balanceOf(alice, ETH) + ledger.balanceOf(bob, ETH), total, "every accepted deposit credited");
+            assertEq(
+                ledger.balanceOf(alice, ETH) + ledger.balanceOf(bob, ETH),
+                total,
+                "every accepted deposit credited"
+            );
             assertEq(ledger.nextDepositId(), bridge.depositCount(), "the queue never stalls");
         }
     }
@@ -51,7 +60,9 @@ contract SupplyBoundCrossChainTest is AssetStorageBase {
         ledger.creditDeposit(id0, r0, _attest(ledger.depositDigest(id0, r0)));
         vm.deal(alice, 2 ** 127);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.TokenSupplyExceeded.selector, ETH, 2 ** 127, 2 ** 127));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.TokenSupplyExceeded.selector, ETH, 2 ** 127, 2 ** 127)
+        );
         bridge.depositETH{value: 2 ** 127}(bob);
         // what L2 would have said to the second credit
         BridgeProtocol.DepositRecord memory r1 = _record(bob, ETH, 2 ** 127, alice);

@@ -429,8 +429,15 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         BridgeProtocol.DepositRecord memory rec = _records[id];
         if (!_forced[id]) {
             _addTo(_slotFor(rec.recipient, rec.tokenId), rec.amount);
-            slot_ = IAssetStorage.BatchSlot(1, rec.tokenId, rec.recipient, rec.amount, rec.depositor, rec.timestamp);
-            return (slot_, bytes.concat(ops, abi.encodePacked(uint8(1), rec.tokenId, address(0), rec.recipient, rec.amount)));
+            slot_ = IAssetStorage.BatchSlot(
+                1, rec.tokenId, rec.recipient, rec.amount, rec.depositor, rec.timestamp
+            );
+            return (
+                slot_,
+                bytes.concat(
+                    ops, abi.encodePacked(uint8(1), rec.tokenId, address(0), rec.recipient, rec.amount)
+                )
+            );
         }
         uint128 amount;
         uint256 plusOne = _slotOf[rec.recipient][rec.tokenId];
@@ -446,7 +453,10 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         if (amount != 0) succeeded["forcedWithdrawalPaid"]++;
         else succeeded["forcedWithdrawalZero"]++;
         slot_ = IAssetStorage.BatchSlot(4, rec.tokenId, rec.recipient, amount, address(0), rec.timestamp);
-        return (slot_, bytes.concat(ops, abi.encodePacked(uint8(4), rec.tokenId, rec.recipient, rec.recipient, amount)));
+        return (
+            slot_,
+            bytes.concat(ops, abi.encodePacked(uint8(4), rec.tokenId, rec.recipient, rec.recipient, amount))
+        );
     }
 
     function _slotFor(address owner, uint32 tokenId) internal returns (uint256 s) {
