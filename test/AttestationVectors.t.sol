@@ -209,6 +209,45 @@ contract AttestationVectorsTest is Test {
         }
     }
 
+    /// @dev `.withdrawalRequest[i]`: domain, message {l1ChainId, l1Storage, requestId, owner, tokenId,
+    ///      timestamp}, structHash, digest, packed (the deposit cases' shape).
+    function test_withdrawalRequestVectors() public {
+        uint256 n = _count("withdrawalRequest");
+        assertGt(n, 0);
+        for (uint256 i = 0; i < n; i++) {
+            BridgeProtocol.WithdrawalRequestRecord memory rec = BridgeProtocol.WithdrawalRequestRecord({
+                owner: vm.parseJsonAddress(json, _k("withdrawalRequest", i, "message.owner")),
+                tokenId: uint32(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.tokenId"))),
+                timestamp: uint64(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.timestamp")))
+            });
+            uint64 id = uint64(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.requestId")));
+            bytes32 structHash = keccak256(
+                abi.encode(
+                    keccak256(
+                        "WithdrawalRequestAttestation(uint256 l1ChainId,address l1Storage,uint64 requestId,address owner,uint32 tokenId,uint64 timestamp)"
+                    ),
+                    vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.l1ChainId")),
+                    vm.parseJsonAddress(json, _k("withdrawalRequest", i, "message.l1Storage")),
+                    id,
+                    rec.owner,
+                    rec.tokenId,
+                    rec.timestamp
+                )
+            );
+            bytes32 digest = _digest("withdrawalRequest", i, structHash);
+            if (!_onAnvilAddress("withdrawalRequest", i)) continue;
+
+            uint256 snapshot = vm.snapshotState();
+            AssetReceiving ledger = _deployLedger("withdrawalRequest", i);
+            assertEq(ledger.withdrawalRequestDigest(id, rec), digest, "contract withdrawal request digest");
+            if (id == 0) {
+                ledger.forceWithdrawal(id, rec, vm.parseJsonBytes(json, _k("withdrawalRequest", i, "packed")));
+                assertEq(ledger.nextDepositId(), 1, "packed signatures accepted (a zero forced withdrawal)");
+            }
+            vm.revertToState(snapshot);
+        }
+    }
+
     function test_exodusVectors() public {
         uint256 n = _count("exodus");
         assertGt(n, 0);
