@@ -143,8 +143,13 @@ contract AttestationVectorsTest is Test {
         if (c.batchNumber == 0 && c.chain < BridgeProtocol.FIELD_MODULUS) {
             bytes memory packed = vm.parseJsonBytes(json, _k("batch", i, "packed"));
             uint256[8] memory proof;
-            store.submitBatch(1, c.chain, c.count, c.head, new IAssetStorage.BatchSlot[](1), proof, packed);
-            assertEq(store.l2OpHead(), c.head, "the vector's packed signatures were accepted");
+            // The op data is checked after the signatures: reaching its length check shows they were accepted.
+            vm.expectRevert(
+                abi.encodeWithSelector(IAssetStorage.OpDataLengthMismatch.selector, 61 * uint256(c.count), 0)
+            );
+            store.submitBatch(
+                1, c.chain, c.count, c.head, new IAssetStorage.BatchSlot[](1), "", proof, packed
+            );
         }
         vm.revertToState(snapshot);
     }
@@ -199,6 +204,45 @@ contract AttestationVectorsTest is Test {
                 assertEq(
                     ledger.balanceOf(rec.recipient, rec.tokenId), rec.amount, "packed signatures accepted"
                 );
+            }
+            vm.revertToState(snapshot);
+        }
+    }
+
+    /// @dev `.withdrawalRequest[i]`: domain, message {l1ChainId, l1Storage, requestId, owner, tokenId,
+    ///      timestamp}, structHash, digest, packed (the deposit cases' shape).
+    function test_withdrawalRequestVectors() public {
+        uint256 n = _count("withdrawalRequest");
+        assertGt(n, 0);
+        for (uint256 i = 0; i < n; i++) {
+            BridgeProtocol.WithdrawalRequestRecord memory rec = BridgeProtocol.WithdrawalRequestRecord({
+                owner: vm.parseJsonAddress(json, _k("withdrawalRequest", i, "message.owner")),
+                tokenId: uint32(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.tokenId"))),
+                timestamp: uint64(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.timestamp")))
+            });
+            uint64 id = uint64(vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.requestId")));
+            bytes32 structHash = keccak256(
+                abi.encode(
+                    keccak256(
+                        "WithdrawalRequestAttestation(uint256 l1ChainId,address l1Storage,uint64 requestId,address owner,uint32 tokenId,uint64 timestamp)"
+                    ),
+                    vm.parseJsonUint(json, _k("withdrawalRequest", i, "message.l1ChainId")),
+                    vm.parseJsonAddress(json, _k("withdrawalRequest", i, "message.l1Storage")),
+                    id,
+                    rec.owner,
+                    rec.tokenId,
+                    rec.timestamp
+                )
+            );
+            bytes32 digest = _digest("withdrawalRequest", i, structHash);
+            if (!_onAnvilAddress("withdrawalRequest", i)) continue;
+
+            uint256 snapshot = vm.snapshotState();
+            AssetReceiving ledger = _deployLedger("withdrawalRequest", i);
+            assertEq(ledger.withdrawalRequestDigest(id, rec), digest, "contract withdrawal request digest");
+            if (id == 0) {
+                ledger.forceWithdrawal(id, rec, vm.parseJsonBytes(json, _k("withdrawalRequest", i, "packed")));
+                assertEq(ledger.nextDepositId(), 1, "packed signatures accepted (a zero forced withdrawal)");
             }
             vm.revertToState(snapshot);
         }

@@ -159,12 +159,12 @@ contract VectorsTest is Test {
         assertGe(n, 16);
         for (uint256 i = 0; i < n; ++i) {
             uint8 kind = _u8(json, _key(".cases", i, "kind"));
-            assertLe(kind, 3);
+            assertLe(kind, 4);
             uint256 packed = BridgeProtocol.slotA(
                 kind, _u32(json, _key(".cases", i, "tokenId")), _addr(json, _key(".cases", i, "account"))
             );
             assertEq(packed, _uint(json, _key(".cases", i, "packed")), _at(".cases", i));
-            assertLt(packed, 1 << 194);
+            assertLt(packed, 1 << 195);
         }
     }
 
@@ -190,6 +190,41 @@ contract VectorsTest is Test {
             );
             assertEq(head, vm.parseJsonBytes32(json, _key(".ops", i, "logHead")), _at(".ops", i));
         }
+    }
+
+    /// @notice BridgeProtocol.foldOps over calldata, as submitBatch runs it.
+    function foldOps(bytes32 head, bytes calldata ops) external pure returns (bytes32) {
+        return BridgeProtocol.foldOps(head, ops);
+    }
+
+    /// @dev The op data L1 receives (61-byte records) folds to the same keccak heads as the op log, after
+    ///      every prefix; it includes kind-4 (forced withdrawal) ops.
+    function test_foldOps_matchesOplog() public view {
+        string memory json = _read("oplog.json");
+        uint256 n = _count(json, ".ops");
+        bytes memory ops;
+        bool sawForced;
+        for (uint256 i = 0; i < n; ++i) {
+            uint8 kind = _u8(json, _key(".ops", i, "kind"));
+            if (kind == BridgeProtocol.KIND_FORCED_WITHDRAW) sawForced = true;
+            ops = bytes.concat(
+                ops,
+                abi.encodePacked(
+                    kind,
+                    _u32(json, _key(".ops", i, "tokenId")),
+                    _addr(json, _key(".ops", i, "from")),
+                    _addr(json, _key(".ops", i, "to")),
+                    _u128(json, _key(".ops", i, "amount"))
+                )
+            );
+            assertEq(ops.length, BridgeProtocol.OP_RECORD_BYTES * (i + 1));
+            assertEq(
+                this.foldOps(bytes32(0), ops),
+                vm.parseJsonBytes32(json, _key(".ops", i, "logHead")),
+                _at(".ops", i)
+            );
+        }
+        assertTrue(sawForced, "oplog.json has a forced withdrawal (kind 4) op");
     }
 
     /// @dev The circuit's op chain, on chain with PoseidonT5: what an L2 attestation would recompute.
@@ -236,38 +271,53 @@ contract VectorsTest is Test {
         });
     }
 
-    function test_recordHash_matchesDepositVectors() public view {
+    function test_depositHash_matchesDepositVectors() public view {
         string memory json = _read("deposits.json");
         uint256 n = _count(json, ".records");
         assertGe(n, 4);
         for (uint256 i = 0; i < n; ++i) {
             BridgeProtocol.DepositRecord memory rec = _record(json, i);
             assertEq(
-                BridgeProtocol.recordHash(rec),
-                vm.parseJsonBytes32(json, _key(".records", i, "recordHash")),
+                BridgeProtocol.depositHash(rec),
+                vm.parseJsonBytes32(json, _key(".records", i, "hash")),
                 _at(".records", i)
             );
         }
     }
 
-    function test_depositWord_matchesDepositVectors() public view {
-        string memory json = _read("deposits.json");
-        uint256 n = _count(json, ".records");
-        assertGe(n, 4);
-        for (uint256 i = 0; i < n; ++i) {
-            BridgeProtocol.DepositRecord memory rec = _record(json, i);
-            uint256 word = BridgeProtocol.depositWord(rec);
-            assertEq(word, _uint(json, _key(".records", i, "depositWord")), _at(".records", i));
-            assertEq(BridgeProtocol.wordTimestamp(word), rec.timestamp);
-        }
-    }
-
-    function test_depositWord_changesWhenAmountChanges() public view {
+    function test_depositHash_changesWhenAmountChanges() public view {
         string memory json = _read("deposits.json");
         BridgeProtocol.DepositRecord memory rec = _record(json, 0);
-        uint256 word = _uint(json, _key(".records", 0, "depositWord"));
+        bytes32 hash = vm.parseJsonBytes32(json, _key(".records", 0, "hash"));
         rec.amount += 1;
-        assertNotEq(BridgeProtocol.depositWord(rec), word);
+        assertNotEq(BridgeProtocol.depositHash(rec), hash);
+    }
+
+    function _request(string memory json, uint256 i)
+        internal
+        pure
+        returns (BridgeProtocol.WithdrawalRequestRecord memory)
+    {
+        return BridgeProtocol.WithdrawalRequestRecord({
+            owner: _addr(json, _key(".requests", i, "owner")),
+            tokenId: _u32(json, _key(".requests", i, "tokenId")),
+            timestamp: _u64(json, _key(".requests", i, "timestamp"))
+        });
+    }
+
+    /// @dev Forced withdrawal request hashes; none equals a deposit hash of the file.
+    function test_requestHash_matchesRequestVectors() public view {
+        string memory json = _read("deposits.json");
+        uint256 n = _count(json, ".requests");
+        assertGe(n, 2);
+        uint256 deposits = _count(json, ".records");
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32 hash = BridgeProtocol.requestHash(_request(json, i));
+            assertEq(hash, vm.parseJsonBytes32(json, _key(".requests", i, "hash")), _at(".requests", i));
+            for (uint256 k = 0; k < deposits; ++k) {
+                assertNotEq(hash, vm.parseJsonBytes32(json, _key(".records", k, "hash")));
+            }
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -489,7 +539,11 @@ contract VectorsTest is Test {
                 assertEq(pub[4 + 2 * i], 0, l1Slot);
                 assertEq(pub[5 + 2 * i], 0, l1Slot);
             } else {
-                assertTrue(kind == BridgeProtocol.KIND_CREDIT || kind == BridgeProtocol.KIND_WITHDRAW, l1Slot);
+                assertTrue(
+                    kind == BridgeProtocol.KIND_CREDIT || kind == BridgeProtocol.KIND_WITHDRAW
+                        || kind == BridgeProtocol.KIND_FORCED_WITHDRAW,
+                    l1Slot
+                );
                 assertEq(pub[4 + 2 * i], BridgeProtocol.slotA(kind, tokenId, account), l1Slot);
                 assertEq(pub[5 + 2 * i], amount, l1Slot);
             }

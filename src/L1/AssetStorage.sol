@@ -19,9 +19,11 @@ import {IAssetStorage} from "./IAssetStorage.sol";
 
 /// @title AssetStorage
 /// @notice The L1 side of the bridge (docs/protocol.md sections 5, 8, 9, 10, 11, 14). It holds ETH and
-///         docked ERC-20s, keeps a queue of deposits (one word each), accepts batches proven by a Groth16
-///         verifier and attested by M-of-N attesters (anyone may submit them), pays withdrawals by pull
-///         payment and, when batches stop, runs exodus.
+///         docked ERC-20s, keeps one priority queue of deposits and forced withdrawal requests (the full
+///         record hash of each, timestamps four to a word), bounds every token's supply to what L2 can hold,
+///         accepts batches proven by a Groth16 verifier and attested by M-of-N attesters (anyone may submit
+///         them) together with the data of every op they prove, pays withdrawals by pull payment and, when
+///         a request waits past its deadline, runs exodus.
 /// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps and pauses, and changes the
 ///      attester set only through a delay of at least `priorityDeadline`; it can neither move user funds nor
 ///      change the state root. Hot paths hash with keccak only; Poseidon (StateTree, over the public
@@ -30,8 +32,10 @@ import {IAssetStorage} from "./IAssetStorage.sol";
 /// @custom:invariant For every token, the contract holds at least its pending withdrawals, plus its
 ///                   unconsumed and uncancelled deposits, plus its balances in the last proven root that
 ///                   have not exited.
-/// @custom:invariant A deposit word never changes once written; `processedDeposits` and `batchCount`
+/// @custom:invariant A request hash never changes once written; `processedDeposits` and `batchCount`
 ///                   never decrease; no deposit is both consumed and cancelled; no slot exits twice.
+/// @custom:invariant For every token, `tokenSupply` equals the deposits queued minus the withdrawals
+///                   (regular and forced) proven, and never exceeds `2^128 - 1`.
 // Immutables count as states for solhint; every one of them is a deployment parameter auditors expect to read.
 // solhint-disable-next-line max-states-count
 contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
@@ -49,6 +53,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
 
     /// @dev Public inputs before the slot pairs: oldRoot, newRoot, oldOpChain, newOpChain.
     uint256 private constant _HEADER_INPUTS = 4;
+
+    /// @dev Request timestamps per storage word of `_requestTimes` (64 bits each).
+    uint256 private constant _TIMES_PER_WORD = 4;
 
     /// @dev EIP-712 type hash of the batch attestation (docs/protocol.md section 14.2).
     // solhint-disable-next-line gas-small-strings
@@ -130,7 +137,13 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     bool public exodusMode;
 
     /// @inheritdoc IAssetStorage
-    mapping(uint64 depositId => uint256 word) public depositWords;
+    mapping(uint64 requestId => bytes32 hash) public requestHashes;
+
+    /// @dev Request timestamps, four per word: request `id` in bits `64 * (id % 4)` of word `id / 4`.
+    mapping(uint64 wordIndex => uint256 times) private _requestTimes;
+
+    /// @inheritdoc IAssetStorage
+    mapping(uint32 tokenId => uint128 supply) public tokenSupply;
 
     /// @inheritdoc IAssetStorage
     mapping(address account => mapping(uint32 tokenId => uint256 amount)) public pendingWithdrawals;
@@ -275,20 +288,42 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     }
 
     /*//////////////////////////////////////////////////////////////
+                      FORCED WITHDRAWAL REQUESTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    /// @dev No pause, no cap: no governor setting can refuse the request or stop its deadline.
+    function requestWithdrawal(uint32 tokenId) external whenNotExodus returns (uint64 requestId) {
+        if (tokenId >= tokenCount) revert UnknownToken(tokenId);
+        uint64 timestamp = _now();
+        requestId = _enqueue(
+            BridgeProtocol.requestHash(
+                BridgeProtocol.WithdrawalRequestRecord({
+                    owner: msg.sender, tokenId: tokenId, timestamp: timestamp
+                })
+            ),
+            timestamp
+        );
+        emit WithdrawalRequestQueued(requestId, msg.sender, tokenId, timestamp);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                 BATCHES
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IAssetStorage
-    /// @dev Checks the attestation first (cheap, and it names the batch number), then every slot while
-    ///      building the public inputs, then verifies the proof (a static call), then applies the batch.
-    ///      Replays fail: the batch number is in the signed message, the old root and op chain are read from
-    ///      storage and the deposits a batch consumed are behind the processed pointer.
+    /// @dev Cheap checks first, then the attestation (it names the batch number), then every slot while
+    ///      building the public inputs, then the op data against the attested head, then the proof (a static
+    ///      call), then the effects. Replays fail: the batch number is in the signed message, the old root
+    ///      and op chain are read from storage and the requests a batch consumed are behind the processed
+    ///      pointer.
     function submitBatch(
         uint256 newRoot,
         uint256 newOpChain,
         uint64 l2OpCount_,
         bytes32 l2OpHead_,
         BatchSlot[] calldata slots,
+        bytes calldata ops,
         uint256[8] calldata proof,
         bytes calldata signatures
     ) external {
@@ -296,22 +331,20 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (slots.length != batchSize) revert BatchSizeMismatch(batchSize, slots.length);
         if (newRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newRoot);
         if (newOpChain >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newOpChain);
-        uint64 batchNumber = batchCount;
-        _checkBatchAttestation(batchNumber, newOpChain, l2OpCount_, l2OpHead_, signatures);
+        _checkBatchAttestation(batchCount, newOpChain, l2OpCount_, l2OpHead_, signatures);
 
-        (uint256[] memory inputs, uint64 nextDeposit, bool hasWithdrawals) =
-            _publicInputs(newRoot, newOpChain, slots);
-        _verifyProof(proof, inputs);
+        // Scoped so that the inputs leave the stack before the effects (the parameters fill most of it).
+        uint64 nextDeposit;
+        bool hasWithdrawals;
+        {
+            uint256[] memory inputs;
+            (inputs, nextDeposit, hasWithdrawals) = _publicInputs(newRoot, newOpChain, slots);
+            _checkOpData(l2OpCount_, l2OpHead_, ops);
+            _verifyProof(proof, inputs);
+        }
 
-        stateRoot = newRoot;
-        opChain = newOpChain;
-        processedDeposits = nextDeposit;
-        batchCount = batchNumber + 1;
-        l2OpCount = l2OpCount_;
-        l2OpHead = l2OpHead_;
-        emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
-
-        if (hasWithdrawals) _queueWithdrawals(batchNumber, slots);
+        uint64 batchNumber = _applyBatch(newRoot, newOpChain, l2OpCount_, l2OpHead_, nextDeposit, ops);
+        if (hasWithdrawals) _applyWithdrawals(batchNumber, slots);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -336,7 +369,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     function activateExodus() external whenNotExodus {
         uint64 oldest = processedDeposits;
         if (oldest >= depositCount) revert NoPendingDeposit();
-        uint64 queuedAt = BridgeProtocol.wordTimestamp(depositWords[oldest]);
+        uint64 queuedAt = requestTimestamp(oldest);
         uint256 openAt = uint256(queuedAt) + priorityDeadline;
         // The deadline is hours to days long: a few seconds of validator drift do not matter.
         // forge-lint: disable-next-line(block-timestamp)
@@ -372,7 +405,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         whenExodus
     {
         if (depositId < processedDeposits) revert DepositAlreadyProcessed(depositId);
-        _checkQueuedRecord(depositId, depositCount, record);
+        _checkQueued(depositId, depositCount, BridgeProtocol.depositHash(record));
         if (depositCancelled[depositId]) revert DepositAlreadyCancelled(depositId);
 
         depositCancelled[depositId] = true;
@@ -383,6 +416,14 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAssetStorage
+    function requestTimestamp(uint64 requestId) public view returns (uint64) {
+        uint256 word = _requestTimes[requestId / uint64(_TIMES_PER_WORD)];
+        // casting to uint64 keeps the 64-bit lane of this request, which is what is wanted
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint64(word >> (64 * (requestId % _TIMES_PER_WORD)));
+    }
 
     /// @inheritdoc IAssetStorage
     function depositCap(uint32 tokenId) external view returns (uint128) {
@@ -454,41 +495,70 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         return uint128(amount);
     }
 
-    /// @dev Writes the word of the next deposit and emits its record.
+    /// @dev Raises the token's supply by `amount` (section 2, supply bound), queues the deposit's hash and
+    ///      emits its record.
     function _queueDeposit(uint32 tokenId, uint128 amount, address l2Recipient)
         private
         returns (uint64 depositId)
     {
-        depositId = depositCount;
-        // casting to uint64 is safe until the year 584 billion
+        uint256 supply = tokenSupply[tokenId];
+        if (supply + amount > type(uint128).max) revert TokenSupplyExceeded(tokenId, supply, amount);
+        // casting to uint128 is safe: checked just above
         // forge-lint: disable-next-line(unsafe-typecast)
-        uint64 timestamp = uint64(block.timestamp);
-        depositWords[depositId] = BridgeProtocol.depositWord(
-            BridgeProtocol.DepositRecord({
-                recipient: l2Recipient,
-                tokenId: tokenId,
-                amount: amount,
-                depositor: msg.sender,
-                timestamp: timestamp
-            })
+        tokenSupply[tokenId] = uint128(supply + amount);
+
+        uint64 timestamp = _now();
+        depositId = _enqueue(
+            BridgeProtocol.depositHash(
+                BridgeProtocol.DepositRecord({
+                    recipient: l2Recipient,
+                    tokenId: tokenId,
+                    amount: amount,
+                    depositor: msg.sender,
+                    timestamp: timestamp
+                })
+            ),
+            timestamp
         );
-        depositCount = depositId + 1;
         emit DepositQueued(depositId, l2Recipient, tokenId, amount, msg.sender, timestamp);
     }
 
-    /// @dev Reverts unless deposit `depositId` was queued (`< queued`) with exactly this record.
-    function _checkQueuedRecord(uint64 depositId, uint64 queued, BridgeProtocol.DepositRecord memory record)
-        private
-        view
-    {
-        if (depositId >= queued) revert DepositNotQueued(depositId);
-        if (BridgeProtocol.depositWord(record) != depositWords[depositId]) {
-            revert DepositRecordMismatch(depositId);
-        }
+    /// @dev Appends a request to the queue: its full hash, and its timestamp in its 64-bit lane (ids are
+    ///      written once, in order, so the lane is still zero).
+    function _enqueue(bytes32 hash, uint64 timestamp) private returns (uint64 requestId) {
+        requestId = depositCount;
+        requestHashes[requestId] = hash;
+        _requestTimes[requestId / uint64(_TIMES_PER_WORD)] |= uint256(timestamp)
+        << (64 * (requestId % _TIMES_PER_WORD));
+        depositCount = requestId + 1;
+    }
+
+    /// @dev `block.timestamp` as a request timestamp.
+    function _now() private view returns (uint64) {
+        // casting to uint64 is safe until the year 584 billion
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint64(block.timestamp);
+    }
+
+    /// @dev Reverts unless request `requestId` was queued (`< queued`) with exactly this hash.
+    function _checkQueued(uint64 requestId, uint64 queued, bytes32 hash) private view {
+        if (requestId >= queued) revert DepositNotQueued(requestId);
+        if (hash != requestHashes[requestId]) revert DepositRecordMismatch(requestId);
+    }
+
+    /// @dev Checks the posted op data against the attested head (section 8, "Op data on L1"): exactly
+    ///      `61 * (l2OpCount_ - l2OpCount)` bytes whose keccak chain from the stored head gives `l2OpHead_`.
+    function _checkOpData(uint64 l2OpCount_, bytes32 l2OpHead_, bytes calldata ops) private view {
+        // l2OpCount_ is above the stored count: checked with the attestation
+        uint256 expected = BridgeProtocol.OP_RECORD_BYTES * (l2OpCount_ - l2OpCount);
+        if (ops.length != expected) revert OpDataLengthMismatch(expected, ops.length);
+        bytes32 computed = BridgeProtocol.foldOps(l2OpHead, ops);
+        if (computed != l2OpHead_) revert OpDataHeadMismatch(computed, l2OpHead_);
     }
 
     /// @dev Checks every slot of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2N` public
-    ///      inputs. Returns the processed pointer after the batch and whether any slot is a withdrawal.
+    ///      inputs. Deposit and forced withdrawal slots consume the queue in order (one counter). Returns the
+    ///      processed pointer after the batch and whether any slot pays a non-zero withdrawal.
     function _publicInputs(uint256 newRoot, uint256 newOpChain, BatchSlot[] calldata slots)
         private
         view
@@ -508,8 +578,12 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
             BatchSlot calldata slot = slots[i];
             uint8 kind = slot.kind;
             if (kind == BridgeProtocol.KIND_CREDIT) {
-                _checkQueuedRecord(nextDeposit, queued, _slotRecord(slot));
+                _checkQueued(nextDeposit, queued, BridgeProtocol.depositHash(_slotRecord(slot)));
                 ++nextDeposit;
+            } else if (kind == BridgeProtocol.KIND_FORCED_WITHDRAW) {
+                _checkQueued(nextDeposit, queued, _checkRequestSlot(i, slot));
+                ++nextDeposit;
+                if (slot.amount != 0) hasWithdrawals = true;
             } else if (kind == BridgeProtocol.KIND_WITHDRAW) {
                 _checkWithdrawalSlot(i, slot, tokens);
                 hasWithdrawals = true;
@@ -535,6 +609,17 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         });
     }
 
+    /// @dev A forced withdrawal slot: no depositor (the amount is any uint128, fixed by the attested op log and
+    ///      bounded by the circuit). Returns the request hash the slot claims, which the caller checks.
+    function _checkRequestSlot(uint256 index, BatchSlot calldata slot) private pure returns (bytes32) {
+        if (slot.depositor != address(0)) revert NonZeroSlotField(index);
+        return BridgeProtocol.requestHash(
+            BridgeProtocol.WithdrawalRequestRecord({
+                owner: slot.account, tokenId: slot.tokenId, timestamp: slot.timestamp
+            })
+        );
+    }
+
     /// @dev A withdrawal slot: known token, non-zero recipient and amount, no deposit fields.
     function _checkWithdrawalSlot(uint256 index, BatchSlot calldata slot, uint32 tokens) private pure {
         if (slot.tokenId >= tokens) revert UnknownToken(slot.tokenId);
@@ -551,14 +636,45 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         ) revert NonZeroSlotField(index);
     }
 
-    /// @dev Credits every withdrawal slot of a proven batch to its recipient's pending withdrawals.
-    function _queueWithdrawals(uint64 batchNumber, BatchSlot[] calldata slots) private {
+    /// @dev The state changes of a verified batch (section 8, step 6) but the withdrawals, then its
+    ///      `BatchVerified` and `BatchOps` events. Returns the batch's number.
+    function _applyBatch(
+        uint256 newRoot,
+        uint256 newOpChain,
+        uint64 l2OpCount_,
+        bytes32 l2OpHead_,
+        uint64 nextDeposit,
+        bytes calldata ops
+    ) private returns (uint64 batchNumber) {
+        batchNumber = batchCount;
+        uint64 firstOpIndex = l2OpCount;
+        stateRoot = newRoot;
+        opChain = newOpChain;
+        processedDeposits = nextDeposit;
+        batchCount = batchNumber + 1;
+        l2OpCount = l2OpCount_;
+        l2OpHead = l2OpHead_;
+        emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
+        emit BatchOps(batchNumber, firstOpIndex, ops);
+    }
+
+    /// @dev Credits every withdrawal and forced withdrawal slot of a proven batch with a non-zero amount to
+    ///      its recipient's pending withdrawals and takes the amount off the token's supply. The subtraction
+    ///      is checked: a proven batch cannot withdraw more than was deposited (the circuit conserves
+    ///      balances), so an underflow could only come from an unsound proof, and then refusing is right.
+    function _applyWithdrawals(uint64 batchNumber, BatchSlot[] calldata slots) private {
         uint256 n = slots.length;
         for (uint256 i; i < n; ++i) {
             BatchSlot calldata slot = slots[i];
-            if (slot.kind == BridgeProtocol.KIND_WITHDRAW) {
-                pendingWithdrawals[slot.account][slot.tokenId] += slot.amount;
-                emit WithdrawalQueued(batchNumber, slot.account, slot.tokenId, slot.amount);
+            uint8 kind = slot.kind;
+            uint128 amount = slot.amount;
+            if (
+                (kind == BridgeProtocol.KIND_WITHDRAW || kind == BridgeProtocol.KIND_FORCED_WITHDRAW)
+                    && amount != 0
+            ) {
+                tokenSupply[slot.tokenId] -= amount;
+                pendingWithdrawals[slot.account][slot.tokenId] += amount;
+                emit WithdrawalQueued(batchNumber, slot.account, slot.tokenId, amount);
             }
         }
     }

@@ -9,10 +9,10 @@ import {BridgeProtocol} from "../libraries/BridgeProtocol.sol";
 import {IAttesterSet} from "../universal/IAttesterSet.sol";
 
 /// @title IAssetStorage
-/// @notice The L1 side of the bridge: holds ETH and docked ERC-20s, queues deposits, verifies batch
-///         proofs, pays withdrawals by pull payment and runs exodus (docs/protocol.md sections 5, 8, 9,
-///         10, 11 and 14). Batches are authorised by M-of-N attester signatures (IAttesterSet), not by a
-///         role: anyone may submit a proven, attested batch.
+/// @notice The L1 side of the bridge: holds ETH and docked ERC-20s, queues deposits and forced withdrawal
+///         requests, verifies batch proofs and their posted op data, pays withdrawals by pull payment and
+///         runs exodus (docs/protocol.md sections 2, 5, 8, 9, 10, 11 and 14). Batches are authorised by M-of-N
+///         attester signatures (IAttesterSet), not by a role: anyone may submit a proven, attested batch.
 interface IAssetStorage is IAttesterSet {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -21,6 +21,8 @@ interface IAssetStorage is IAttesterSet {
     /// @notice One op slot of a batch as L1 sees it (docs/protocol.md section 8).
     /// @dev kind 1 (deposit): the full deposit record, `account` is the L2 recipient.
     ///      kind 3 (withdrawal): `account` is the L1 recipient; `depositor` and `timestamp` are zero.
+    ///      kind 4 (forced withdrawal): `account`, `tokenId` and `timestamp` are the queued request's record,
+    ///      `depositor` is zero, `amount` is what L2 burnt (the owner's spendable balance, possibly zero).
     ///      kind 0 (transfer or no-op): every field is zero.
     struct BatchSlot {
         uint8 kind;
@@ -124,11 +126,22 @@ interface IAssetStorage is IAttesterSet {
     /// @notice The batch does not have exactly `batchSize` slots.
     error BatchSizeMismatch(uint256 expected, uint256 actual);
 
-    /// @notice A deposit slot or cancel refers to a deposit that was never queued.
+    /// @notice A deposit or forced withdrawal slot, or a cancel, refers to a request that was never queued.
     error DepositNotQueued(uint64 depositId);
 
-    /// @notice The record given for a deposit does not match its stored word.
+    /// @notice The record given for a queued request (a deposit, or a forced withdrawal slot) does not hash
+    ///         to its stored hash.
     error DepositRecordMismatch(uint64 depositId);
+
+    /// @notice A deposit would push the token's supply (deposits queued minus withdrawals proven) above
+    ///         `2^128 - 1`, which L2 could not credit (docs/protocol.md section 2).
+    error TokenSupplyExceeded(uint32 tokenId, uint256 supply, uint256 amount);
+
+    /// @notice The posted op data is not `61` bytes for each op between the stored and the attested op count.
+    error OpDataLengthMismatch(uint256 expected, uint256 actual);
+
+    /// @notice The keccak op head of the posted op data, from the stored head, is not the attested head.
+    error OpDataHeadMismatch(bytes32 computed, bytes32 attested);
 
     /// @notice A withdrawal slot names the zero address as L1 recipient.
     error ZeroWithdrawalRecipient(uint256 slotIndex);
@@ -139,7 +152,7 @@ interface IAssetStorage is IAttesterSet {
     /// @notice A slot has a non-zero field that its kind requires to be zero.
     error NonZeroSlotField(uint256 slotIndex);
 
-    /// @notice A slot has a kind other than 0, 1 or 3.
+    /// @notice A slot has a kind other than 0, 1, 3 or 4.
     error UnknownSlotKind(uint256 slotIndex, uint8 kind);
 
     /// @notice The verifier rejected the proof (false, revert or malformed answer).
@@ -151,10 +164,10 @@ interface IAssetStorage is IAttesterSet {
     /// @notice Sending ETH to the account failed.
     error EthTransferFailed(address account, uint256 amount);
 
-    /// @notice Exodus needs an unprocessed deposit and there is none.
+    /// @notice Exodus needs an unprocessed request (deposit or forced withdrawal) and there is none.
     error NoPendingDeposit();
 
-    /// @notice The oldest unprocessed deposit is not yet past the priority deadline.
+    /// @notice The oldest unprocessed request is not yet past the priority deadline.
     error PriorityDeadlineNotReached(uint64 depositId, uint256 openAt);
 
     /// @notice The slot index is not below `2^treeDepth`.
@@ -198,12 +211,22 @@ interface IAssetStorage is IAttesterSet {
         uint64 timestamp
     );
 
+    /// @notice `owner` asked for a forced withdrawal of its whole spendable L2 balance of `tokenId`; this is
+    ///         the request's whole record (docs/protocol.md section 5).
+    event WithdrawalRequestQueued(
+        uint64 indexed requestId, address indexed owner, uint32 indexed tokenId, uint64 timestamp
+    );
+
     /// @notice Batch `batchNumber` (0 for the first) was proven.
     event BatchVerified(
         uint64 indexed batchNumber, uint256 newRoot, uint256 newOpChain, uint64 processedDeposits
     );
 
-    /// @notice A proven withdrawal slot credited `recipient`'s pending withdrawals.
+    /// @notice The compact data of the ops batch `batchNumber` proved, L2 ops `firstOpIndex` onwards: 61 bytes
+    ///         each, `kind ‖ tokenId ‖ from ‖ to ‖ amount` (docs/protocol.md section 8, "Op data on L1").
+    event BatchOps(uint64 indexed batchNumber, uint64 firstOpIndex, bytes ops);
+
+    /// @notice A proven withdrawal or forced withdrawal slot credited `recipient`'s pending withdrawals.
     event WithdrawalQueued(
         uint64 indexed batchNumber, address indexed recipient, uint32 indexed tokenId, uint128 amount
     );
@@ -211,7 +234,7 @@ interface IAssetStorage is IAttesterSet {
     /// @notice A pending withdrawal was paid out.
     event Claimed(address indexed account, uint32 indexed tokenId, uint256 amount);
 
-    /// @notice Exodus started; `timestamp` is the queue time of the oldest unprocessed deposit.
+    /// @notice Exodus started; `timestamp` is the queue time of the oldest unprocessed request.
     event ExodusActivated(uint64 oldestDepositId, uint64 timestamp);
 
     /// @notice A slot of the last proven state exited to its owner's pending withdrawals.
@@ -262,6 +285,13 @@ interface IAssetStorage is IAttesterSet {
         external
         returns (uint64 depositId);
 
+    /// @notice Queues a forced withdrawal request: the next batches must include a proven withdrawal of the
+    ///         caller's whole spendable L2 balance of `tokenId` (possibly zero) within `priorityDeadline`, or
+    ///         anyone may start exodus. Outside exodus only; no pause or cap applies. Moves nothing on L1.
+    /// @param tokenId A known token id (below `tokenCount`).
+    /// @return requestId The id of the request (the deposit counter: one queue for both kinds).
+    function requestWithdrawal(uint32 tokenId) external returns (uint64 requestId);
+
     /*//////////////////////////////////////////////////////////////
                                 BATCHES
     //////////////////////////////////////////////////////////////*/
@@ -274,6 +304,8 @@ interface IAssetStorage is IAttesterSet {
     /// @param l2OpCount The number of L2 ops the state includes after the batch; above `l2OpCount()`.
     /// @param l2OpHead The L2 keccak op head after those ops.
     /// @param slots Exactly `batchSize` slots in batch order (docs/protocol.md section 8).
+    /// @param ops The 61-byte records of L2 ops `l2OpCount()` to `l2OpCount - 1`, whose keccak chain from
+    ///            `l2OpHead()` must give `l2OpHead`; emitted in `BatchOps`.
     /// @param proof `[pA0, pA1, pB00, pB01, pB10, pB11, pC0, pC1]` as printed by snarkjs.
     /// @param signatures Packed 65-byte attester signatures of `batchDigest(batchCount, ...)`, signers ascending.
     function submitBatch(
@@ -282,6 +314,7 @@ interface IAssetStorage is IAttesterSet {
         uint64 l2OpCount,
         bytes32 l2OpHead,
         BatchSlot[] calldata slots,
+        bytes calldata ops,
         uint256[8] calldata proof,
         bytes calldata signatures
     ) external;
@@ -303,7 +336,8 @@ interface IAssetStorage is IAttesterSet {
                                  EXODUS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Starts exodus, for good, once the oldest unprocessed deposit is `priorityDeadline` old.
+    /// @notice Starts exodus, for good, once the oldest unprocessed request (deposit or forced withdrawal
+    ///         request) is `priorityDeadline` old.
     function activateExodus() external;
 
     /// @notice Credits the balance of one slot of the last proven state to its owner (exodus only, once
@@ -317,6 +351,7 @@ interface IAssetStorage is IAttesterSet {
         external;
 
     /// @notice Refunds a deposit that no batch consumed to its depositor (exodus only, once per deposit).
+    /// @dev A forced withdrawal request never matches (its hash has another preimage): it locked nothing.
     /// @param depositId The deposit, at or after `processedDeposits`.
     /// @param record Its record as emitted in `DepositQueued`.
     function cancelDeposit(uint64 depositId, BridgeProtocol.DepositRecord calldata record) external;
@@ -334,14 +369,21 @@ interface IAssetStorage is IAttesterSet {
     /// @notice The number of proven batches.
     function batchCount() external view returns (uint64);
 
-    /// @notice The number of queued deposits (the next deposit id).
+    /// @notice The number of queued requests, deposits and forced withdrawal requests (the next request id).
     function depositCount() external view returns (uint64);
 
-    /// @notice The number of deposits consumed by proven batches (the next deposit a batch must take).
+    /// @notice The number of requests consumed by proven batches (the next request a batch must take).
     function processedDeposits() external view returns (uint64);
 
-    /// @notice The stored word of a deposit (docs/protocol.md section 5); 0 if not queued.
-    function depositWords(uint64 depositId) external view returns (uint256);
+    /// @notice The full 256-bit hash of a queued request (`depositHash` or `requestHash`, docs/protocol.md
+    ///         section 5); 0 if not queued.
+    function requestHashes(uint64 requestId) external view returns (bytes32);
+
+    /// @notice The `block.timestamp` at which a request was queued; 0 if not queued.
+    function requestTimestamp(uint64 requestId) external view returns (uint64);
+
+    /// @notice Deposits queued minus withdrawals (regular and forced) proven, of a token; at most `2^128 - 1`.
+    function tokenSupply(uint32 tokenId) external view returns (uint128);
 
     /// @notice What `account` may claim in `tokenId`.
     function pendingWithdrawals(address account, uint32 tokenId) external view returns (uint256);
@@ -376,7 +418,7 @@ interface IAssetStorage is IAttesterSet {
     /// @notice The number of op slots in a batch (N).
     function batchSize() external view returns (uint16);
 
-    /// @notice How long a deposit may stay unprocessed before anyone can start exodus, in seconds.
+    /// @notice How long a request may stay unprocessed before anyone can start exodus, in seconds.
     function priorityDeadline() external view returns (uint64);
 
     /// @notice The batch proof verifier (see IBatchVerifier).

@@ -15,7 +15,8 @@ import {IHoldable} from "./IHoldable.sol";
 /// @title AssetReceiving
 /// @notice The L2 ledger of bridged assets (docs/protocol.md sections 2, 6, 11 and 14). An ERC-6909
 ///         multi-token ledger whose token id is the bridge token id (`0` = ETH). Anyone relays L1 deposits
-///         that M-of-N attesters signed, strictly in deposit-id order; holders transfer and authorise business
+///         and forced withdrawal requests that M-of-N attesters signed, strictly in request-id order (one
+///         counter for both kinds); holders transfer and authorise business
 ///         contracts through ERC-6909 operators and allowances, and a withdrawal burns the balance
 ///         for the batch prover to carry to L1. Every credit, transfer and withdrawal is numbered and
 ///         folded into a keccak op-log head that the extractor recomputes from `OpLogged` events.
@@ -43,6 +44,12 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterS
         // The EIP-712 type string is fixed by docs/protocol.md section 14.2 and hashed at compile time.
         // solhint-disable-next-line max-line-length
         "DepositAttestation(uint256 l1ChainId,address l1Storage,uint64 depositId,address recipient,uint32 tokenId,uint128 amount,address depositor,uint64 timestamp)"
+    );
+    // solhint-disable-next-line gas-small-strings
+    bytes32 private constant _WITHDRAWAL_REQUEST_ATTESTATION_TYPEHASH = keccak256(
+        // The EIP-712 type string is fixed by docs/protocol.md section 14.2 and hashed at compile time.
+        // solhint-disable-next-line max-line-length
+        "WithdrawalRequestAttestation(uint256 l1ChainId,address l1Storage,uint64 requestId,address owner,uint32 tokenId,uint64 timestamp)"
     );
     bytes32 private constant _EXODUS_ATTESTATION_TYPEHASH =
     // solhint-disable-next-line gas-small-strings
@@ -131,18 +138,31 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterS
         BridgeProtocol.DepositRecord calldata record,
         bytes calldata signatures
     ) external {
-        if (halted) revert LedgerHalted();
-        uint64 expected = nextDepositId;
-        if (depositId != expected) {
-            if (depositId < expected) revert DepositAlreadyCredited(depositId, expected);
-            revert DepositIdGap(depositId, expected);
-        }
-        _checkAttestations(depositDigest(depositId, record), signatures);
-        nextDepositId = expected + 1;
+        _takeRequest(depositId, depositDigest(depositId, record), signatures);
         _mint(record.recipient, record.tokenId, record.amount);
         uint64 opIndex =
             _logOp(BridgeProtocol.KIND_CREDIT, record.tokenId, address(0), record.recipient, record.amount);
         emit DepositCredited(depositId, record.recipient, record.tokenId, record.amount, opIndex);
+    }
+
+    /// @inheritdoc IAssetReceiving
+    /// @dev Takes the spendable balance only, so held units stay and no hold breaks. A zero amount is logged
+    ///      (a zero op the batch proves) without a burn: `_update` refuses zero amounts, and that rule stays
+    ///      for every other op.
+    function forceWithdrawal(
+        uint64 requestId,
+        BridgeProtocol.WithdrawalRequestRecord calldata record,
+        bytes calldata signatures
+    ) external {
+        _takeRequest(requestId, withdrawalRequestDigest(requestId, record), signatures);
+        address owner_ = record.owner;
+        uint32 tokenId = record.tokenId;
+        // casting to uint128 is safe: every balance is at most MAX_BALANCE (checked in _update)
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 amount = uint128(_spendableBalance(owner_, tokenId));
+        if (amount != 0) _burn(owner_, tokenId, amount);
+        uint64 opIndex = _logOp(BridgeProtocol.KIND_FORCED_WITHDRAW, tokenId, owner_, owner_, amount);
+        emit ForcedWithdrawal(requestId, owner_, tokenId, amount, opIndex);
     }
 
     /// @inheritdoc IAssetReceiving
@@ -189,20 +209,23 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterS
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    _DEPOSIT_ATTESTATION_TYPEHASH,
-                    l1ChainId,
-                    l1Storage,
-                    depositId,
-                    record.recipient,
-                    record.tokenId,
-                    record.amount,
-                    record.depositor,
-                    record.timestamp
-                )
-            )
+        return _requestDigest(
+            _DEPOSIT_ATTESTATION_TYPEHASH,
+            depositId,
+            abi.encode(record.recipient, record.tokenId, record.amount, record.depositor, record.timestamp)
+        );
+    }
+
+    /// @inheritdoc IAssetReceiving
+    function withdrawalRequestDigest(uint64 requestId, BridgeProtocol.WithdrawalRequestRecord calldata record)
+        public
+        view
+        returns (bytes32)
+    {
+        return _requestDigest(
+            _WITHDRAWAL_REQUEST_ATTESTATION_TYPEHASH,
+            requestId,
+            abi.encode(record.owner, record.tokenId, record.timestamp)
         );
     }
 
@@ -249,10 +272,10 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterS
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Every balance change of the ledger passes here (ERC-6909 `transfer`, `transferFrom`,
-    ///      and `_mint`/`_burn` from `creditDeposit`/`withdraw`). Enforces the provability rules and
+    ///      and `_mint`/`_burn` from `creditDeposit`/`withdraw`/`forceWithdrawal`). Enforces the provability rules and
     ///      logs transfers (kind 2, `from` = owner even when an operator or spender called).
-    ///      Credits and withdrawals are logged by their callers, which know the deposit and the L1
-    ///      recipient; nothing else in this contract mints or burns.
+    ///      Credits, withdrawals and forced withdrawals are logged by their callers, which know the request
+    ///      and the L1 recipient; nothing else in this contract mints or burns.
     function _update(address from, address to, uint256 id, uint256 amount)
         internal
         override(ERC6909, Holdable)
@@ -273,6 +296,32 @@ contract AssetReceiving is IAssetReceiving, ERC6909Metadata, Holdable, AttesterS
             // forge-lint: disable-next-line(unsafe-typecast)
             _logOp(BridgeProtocol.KIND_TRANSFER, uint32(id), from, to, uint128(amount));
         }
+    }
+
+    /// @dev The in-order rule and the attestation of an L1 request (deposit or forced withdrawal): not halted,
+    ///      `requestId == nextDepositId`, enough attester signatures of `digest`; then takes the id.
+    function _takeRequest(uint64 requestId, bytes32 digest, bytes calldata signatures) private {
+        if (halted) revert LedgerHalted();
+        uint64 expected = nextDepositId;
+        if (requestId != expected) {
+            if (requestId < expected) revert DepositAlreadyCredited(requestId, expected);
+            revert DepositIdGap(requestId, expected);
+        }
+        _checkAttestations(digest, signatures);
+        nextDepositId = expected + 1;
+    }
+
+    /// @dev EIP-712 digest of an L1 request attestation: `typeHash, l1ChainId, l1Storage, requestId` and then
+    ///      the record's fields, already ABI-encoded (static fields, so the concatenation is `abi.encode` of
+    ///      the whole struct).
+    function _requestDigest(bytes32 typeHash, uint64 requestId, bytes memory recordFields)
+        private
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(bytes.concat(abi.encode(typeHash, l1ChainId, l1Storage, requestId), recordFields))
+        );
     }
 
     /// @dev Appends one op: extends the keccak head (section 6), bumps `opCount`, emits `OpLogged`.

@@ -10,8 +10,8 @@ import {IAttesterSet} from "../universal/IAttesterSet.sol";
 
 /// @title IAssetReceiving
 /// @notice The L2 ledger of bridged assets beyond ERC-6909 (docs/protocol.md sections 6, 11 and 14): credits
-///         of L1 deposits and the exodus halt, both authorised by M-of-N attester signatures (IAttesterSet),
-///         withdrawals, the op log and token metadata.
+///         of L1 deposits, forced withdrawals requested on L1 and the exodus halt, all authorised by M-of-N
+///         attester signatures (IAttesterSet), withdrawals, the op log and token metadata.
 interface IAssetReceiving is IAttesterSet {
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -46,6 +46,16 @@ interface IAssetReceiving is IAttesterSet {
         uint128 amount
     );
 
+    /// @notice L1 forced withdrawal request `requestId` burnt `owner`'s whole spendable balance of `tokenId`,
+    ///         `amount` (possibly zero), as op `opIndex` (kind 4, `from = to = owner`).
+    event ForcedWithdrawal(
+        uint64 indexed requestId,
+        address indexed owner,
+        uint32 indexed tokenId,
+        uint128 amount,
+        uint64 opIndex
+    );
+
     /// @notice The metadata of `tokenId` was set.
     event TokenMetadataSet(uint32 indexed tokenId, string name, string symbol, uint8 decimals);
 
@@ -65,10 +75,11 @@ interface IAssetReceiving is IAttesterSet {
     /// @notice The ledger was halted for exodus.
     error LedgerHalted();
 
-    /// @notice `depositId` was already credited (a replay); `expected` is the next id to credit.
+    /// @notice Request `depositId` (a deposit or a forced withdrawal request) was already taken (a replay);
+    ///         `expected` is the next id.
     error DepositAlreadyCredited(uint64 depositId, uint64 expected);
 
-    /// @notice `depositId` skips deposits that were not credited yet; `expected` is the next id.
+    /// @notice `depositId` skips requests that were not taken yet; `expected` is the next id.
     error DepositIdGap(uint64 depositId, uint64 expected);
 
     /// @notice Amounts of assets moved must be non-zero.
@@ -109,6 +120,20 @@ interface IAssetReceiving is IAttesterSet {
         bytes calldata signatures
     ) external;
 
+    /// @notice Serves L1 forced withdrawal request `requestId`: burns the owner's whole spendable balance of the
+    ///         token (held units stay; zero is valid) and logs a kind 4 op with `from = to = owner`, which a
+    ///         batch proves and pays on L1. Anyone may relay it with at least `attesterThreshold` attester
+    ///         signatures of `withdrawalRequestDigest(requestId, record)`.
+    /// @dev Same in-order rule and errors as `creditDeposit`: `requestId` must equal `nextDepositId`.
+    /// @param requestId The L1 request id (section 5).
+    /// @param record The whole request record as L1 emitted it in `WithdrawalRequestQueued`.
+    /// @param signatures Packed 65-byte attester signatures, signers ascending (section 14.2).
+    function forceWithdrawal(
+        uint64 requestId,
+        BridgeProtocol.WithdrawalRequestRecord calldata record,
+        bytes calldata signatures
+    ) external;
+
     /// @notice Halts the ledger for exodus, for good: afterwards no credit, transfer or withdrawal is
     ///         accepted. Anyone may call it with attester signatures of `exodusDigest()`.
     /// @param signatures Packed 65-byte attester signatures, signers ascending (section 14.2).
@@ -143,7 +168,7 @@ interface IAssetReceiving is IAttesterSet {
     /// @notice True once the ledger was halted for exodus; permanent.
     function halted() external view returns (bool);
 
-    /// @notice The L1 deposit id to credit next.
+    /// @notice The L1 request id (deposit or forced withdrawal request) to take next.
     function nextDepositId() external view returns (uint64);
 
     /// @notice The account that may set token metadata besides the governor (zero: none).
@@ -159,6 +184,14 @@ interface IAssetReceiving is IAttesterSet {
     /// @param depositId The deposit id.
     /// @param record Its record.
     function depositDigest(uint64 depositId, BridgeProtocol.DepositRecord calldata record)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice The EIP-712 digest attesters sign for a forced withdrawal request (section 14.2).
+    /// @param requestId The request id.
+    /// @param record Its record.
+    function withdrawalRequestDigest(uint64 requestId, BridgeProtocol.WithdrawalRequestRecord calldata record)
         external
         view
         returns (bytes32);

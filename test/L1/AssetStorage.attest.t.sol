@@ -45,15 +45,20 @@ contract AssetStorageAttestTest is AssetStorageBase {
 
     function test_submitBatch_acceptsMoreThanThreshold() public {
         bytes memory all = _signBy(_digest(CHAIN_1), _range(0, 3));
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), proof, all);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, all
+        );
         assertEq(bridge.batchCount(), 1);
     }
 
     function test_submitBatch_storesTheAttestedL2OpCountAndHead() public {
-        bytes memory sigs = _attest(_batchDigest(bridge, 0, CHAIN_1, 42, bytes32(uint256(0xbeef))));
-        bridge.submitBatch(ROOT_1, CHAIN_1, 42, bytes32(uint256(0xbeef)), _noops(BATCH), proof, sigs);
+        bytes memory ops = _fillerOps(0, 42);
+        bytes32 head = _headAt(42);
+        bytes memory sigs = _attest(_batchDigest(bridge, 0, CHAIN_1, 42, head));
+        bridge.submitBatch(ROOT_1, CHAIN_1, 42, head, _noops(BATCH), ops, proof, sigs);
         assertEq(bridge.l2OpCount(), 42);
-        assertEq(bridge.l2OpHead(), bytes32(uint256(0xbeef)));
+        assertEq(bridge.l2OpHead(), head);
+        assertEq(_storedHead(bridge), head, "L2_OP_HEAD_SLOT");
     }
 
     /// @dev Every subset of the 3 attesters, in ascending order: accepted exactly when it has 2 or more.
@@ -72,7 +77,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
         if (n < THRESHOLD) {
             vm.expectRevert(abi.encodeWithSelector(IAttesterSet.TooFewSignatures.selector, n, THRESHOLD));
         }
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), proof, sigs);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+        );
         assertEq(bridge.batchCount(), n < THRESHOLD ? 0 : 1);
     }
 
@@ -175,10 +182,21 @@ contract AssetStorageAttestTest is AssetStorageBase {
 
     function test_submitBatch_revertsOnReplayOfThePreviousBatchSignatures() public {
         bytes memory first = _attested(bridge, CHAIN_1);
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), proof, first);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, first
+        );
         // Same op chain, count and head moved on: the batch number in the message differs.
         vm.expectRevert(); // SignerNotAttester of some recovered address
-        bridge.submitBatch(ROOT_1 + 1, CHAIN_1, 2, _headAt(2), _noops(BATCH), proof, first);
+        bridge.submitBatch(
+            ROOT_1 + 1,
+            CHAIN_1,
+            2,
+            _headAt(2),
+            _noops(BATCH),
+            _fillerOps(_nextCount(bridge) - 1, 2),
+            proof,
+            first
+        );
         assertEq(bridge.batchCount(), 1);
     }
 
@@ -186,7 +204,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
         _submit(ROOT_1, CHAIN_1, _noops(BATCH)); // l2OpCount = 1
         bytes memory same = _attest(_batchDigest(bridge, 1, CHAIN_2, 1, _headAt(1)));
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.L2OpCountNotIncreasing.selector, 1, 1));
-        bridge.submitBatch(ROOT_1, CHAIN_2, 1, _headAt(1), _noops(BATCH), proof, same);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_2, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, same
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -227,8 +247,10 @@ contract AssetStorageAttestTest is AssetStorageBase {
         bytes32 digest = _batchDigest(bridge, 1, CHAIN_2, 2, _headAt(2));
         bytes memory old = _attest(digest);
         vm.expectRevert(abi.encodeWithSelector(IAttesterSet.SignerNotAttester.selector, 0, attesterSet[0]));
-        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), proof, old);
-        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), proof, _sig(newKeys[0], digest));
+        bytes memory ops = _fillerOps(1, 2);
+        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), ops, proof, old);
+        bytes memory sig = _sig(newKeys[0], digest);
+        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), ops, proof, sig);
         assertEq(bridge.batchCount(), 2);
     }
 
@@ -320,7 +342,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
     /// @dev Submits the first batch (CHAIN_1, count 1) with `sigs` and expects `reason`.
     function _expectRejected(bytes memory sigs, bytes memory reason) internal {
         vm.expectRevert(reason);
-        bridge.submitBatch(ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), proof, sigs);
+        bridge.submitBatch(
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+        );
         assertEq(bridge.batchCount(), 0);
     }
 

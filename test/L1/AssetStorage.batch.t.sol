@@ -47,11 +47,11 @@ contract AssetStorageBatchTest is AssetStorageBase {
         uint256[] memory inputs = _expectedInputs(genesisRoot, ROOT_1, 0, CHAIN_1, slots);
         // Written out once more by hand, for the record.
         assertEq(inputs.length, 12);
-        assertEq(inputs[4], 1 + (uint256(uint160(bob)) << 34));
+        assertEq(inputs[4], 1 + (uint256(uint160(bob)) << 35));
         assertEq(inputs[5], 7 ether);
-        assertEq(inputs[6], 3 + (uint256(uint160(carol)) << 34));
+        assertEq(inputs[6], 3 + (uint256(uint160(carol)) << 35));
         assertEq(inputs[7], 2 ether);
-        assertEq(inputs[8], 1 + (uint256(tokenId) << 2) + (uint256(uint160(alice)) << 34));
+        assertEq(inputs[8], 1 + (uint256(tokenId) << 3) + (uint256(uint160(alice)) << 35));
         assertEq(inputs[9], 123_456);
         assertEq(inputs[10], 0);
         assertEq(inputs[11], 0);
@@ -99,6 +99,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     }
 
     function test_submitBatch_creditsWithdrawalsAndEmits() public {
+        _fund();
         _submit(ROOT_1, CHAIN_1, _noops(BATCH)); // batch 0
         IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
         slots[0] = _withdrawSlot(ETH, alice, 5);
@@ -124,13 +125,27 @@ contract AssetStorageBatchTest is AssetStorageBase {
         assertEq(bridge.pendingWithdrawals(bob, ETH), 0);
     }
 
-    function test_submitBatch_pendingDoesNotOverflowUint128() public {
+    /// @dev The supply bound allows at most `2^128 - 1` of a token to be withdrawn in all, across slots.
+    function test_submitBatch_withdrawsTheWholeSupplyAcrossSlots() public {
+        _depositETH(stranger, stranger, type(uint128).max);
         IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
         for (uint256 i = 0; i < BATCH; i++) {
-            slots[i] = _withdrawSlot(ETH, alice, type(uint128).max);
+            slots[i] = _withdrawSlot(ETH, alice, type(uint128).max / 4 + (i == 0 ? 3 : 0));
         }
         _submit(ROOT_1, CHAIN_1, slots);
-        assertEq(bridge.pendingWithdrawals(alice, ETH), uint256(type(uint128).max) * BATCH);
+        assertEq(bridge.pendingWithdrawals(alice, ETH), type(uint128).max);
+        assertEq(bridge.tokenSupply(ETH), 0);
+    }
+
+    /// @dev Withdrawing more than was ever deposited can only come from an unsound proof: L1 refuses it
+    ///      (checked subtraction of the supply).
+    function test_submitBatch_revertsWhenWithdrawalsExceedSupply() public {
+        _depositETH(stranger, stranger, 10);
+        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        slots[0] = _withdrawSlot(ETH, alice, 6);
+        slots[1] = _withdrawSlot(ETH, alice, 5);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        _submit(ROOT_1, CHAIN_1, slots);
     }
 
     function test_submitBatch_acceptsFieldBoundaryValues() public {
@@ -150,14 +165,16 @@ contract AssetStorageBatchTest is AssetStorageBase {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             if (r % 3 == 0) {
                 (, BridgeProtocol.DepositRecord memory rec) = _depositETH(
-                    address(uint160(r >> 8)), address(uint160(r >> 16) | 1), uint128(r >> 128) | 1
+                    address(uint160(r >> 8)), address(uint160(r >> 16) | 1), uint128(uint96(r >> 128)) | 1
                 );
                 slots[i] = _creditSlot(rec);
             } else if (r % 3 == 1) {
-                slots[i] =
-                    _withdrawSlot(uint32(r >> 200) % 2, address(uint160(r >> 40) | 1), uint128(r >> 100) | 1);
+                slots[i] = _withdrawSlot(
+                    uint32(r >> 200) % 2, address(uint160(r >> 40) | 1), uint128(uint96(r >> 100)) | 1
+                );
             }
         }
+        _fund(); // queued behind the credited deposits: the supply covers the withdrawals
         uint256 newRoot = seed % R;
         uint256 newChain = uint256(keccak256(abi.encode(seed))) % R;
         bytes memory data =
@@ -352,6 +369,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     }
 
     function test_submitBatch_acceptsWithdrawalOfLastDockedToken() public {
+        _fund();
         IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
         slots[0] = _withdrawSlot(bridge.tokenCount() - 1, alice, 1);
         _submit(ROOT_1, CHAIN_1, slots);
@@ -408,7 +426,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function testFuzz_submitBatch_revertsOnUnknownKind(uint8 index, uint8 kind) public {
         index = uint8(bound(index, 0, BATCH - 1));
-        vm.assume(kind != 0 && kind != 1 && kind != 3);
+        vm.assume(kind != 0 && kind != 1 && kind != 3 && kind != 4);
         IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
         slots[index].kind = kind;
         _expectSubmitRevert(
@@ -471,6 +489,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_submitBatch_replayRevertsBecauseOldRootMoved() public {
+        _fund();
         IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
         slots[0] = _withdrawSlot(ETH, alice, 5);
         // The mock accepts only the statement it was "proven" for, like a real verifier.

@@ -22,7 +22,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
                                   ETH
     //////////////////////////////////////////////////////////////*/
 
-    function test_depositETH_storesWordAndEmitsRecord() public {
+    function test_depositETH_storesHashAndEmitsRecord() public {
         vm.deal(alice, 3 ether);
         BridgeProtocol.DepositRecord memory rec = _record(bob, ETH, 3 ether, alice);
 
@@ -34,8 +34,9 @@ contract AssetStorageDepositTest is AssetStorageBase {
         assertEq(id, 0);
         assertEq(bridge.depositCount(), 1);
         assertEq(bridge.processedDeposits(), 0);
-        assertEq(bridge.depositWords(0), _expectedWord(rec));
-        assertEq(bridge.depositWords(0) & type(uint64).max, START_TIME);
+        assertEq(bridge.requestHashes(0), _expectedHash(rec));
+        assertEq(bridge.requestTimestamp(0), START_TIME);
+        assertEq(bridge.tokenSupply(ETH), 3 ether);
         assertEq(address(bridge).balance, 3 ether);
         assertEq(alice.balance, 0);
     }
@@ -50,15 +51,19 @@ contract AssetStorageDepositTest is AssetStorageBase {
         assertEq(id1, 1);
         assertEq(id2, 2);
         assertEq(bridge.depositCount(), 3);
-        assertEq(bridge.depositWords(0), _expectedWord(r0));
-        assertEq(bridge.depositWords(1), _expectedWord(r1));
+        assertEq(bridge.requestHashes(0), _expectedHash(r0));
+        assertEq(bridge.requestHashes(1), _expectedHash(r1));
         assertEq(r1.timestamp, START_TIME + 100);
-        assertEq(bridge.depositWords(3), 0);
+        assertEq(bridge.requestTimestamp(0), START_TIME);
+        assertEq(bridge.requestTimestamp(1), START_TIME + 100);
+        assertEq(bridge.requestTimestamp(2), START_TIME + 100);
+        assertEq(bridge.requestHashes(3), bytes32(0));
+        assertEq(bridge.requestTimestamp(3), 0);
     }
 
     function test_depositETH_acceptsUint128Max() public {
         (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, bob, type(uint128).max);
-        assertEq(bridge.depositWords(0), _expectedWord(rec));
+        assertEq(bridge.requestHashes(0), _expectedHash(rec));
     }
 
     function test_depositETH_revertsAboveUint128() public {
@@ -139,7 +144,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         (uint64 id, BridgeProtocol.DepositRecord memory rec) = _depositETH(depositor, recipient, amount);
         assertEq(id, 0);
         assertEq(rec.timestamp, time);
-        assertEq(bridge.depositWords(0), _expectedWord(rec));
+        assertEq(bridge.requestHashes(0), _expectedHash(rec));
         assertEq(address(bridge).balance - before, amount);
     }
 
@@ -147,7 +152,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
                                  ERC-20
     //////////////////////////////////////////////////////////////*/
 
-    function test_depositERC20_pullsTokensStoresWordAndEmits() public {
+    function test_depositERC20_pullsTokensStoresHashAndEmits() public {
         token.mint(alice, 100);
         vm.prank(alice);
         token.approve(address(bridge), 100);
@@ -160,7 +165,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         assertEq(id, 0);
         assertEq(token.balanceOf(address(bridge)), 60);
         assertEq(token.balanceOf(alice), 40);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(carol, tokenId, 60, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(carol, tokenId, 60, alice)));
     }
 
     function test_depositERC20_revertsForUndockedToken() public {
@@ -259,7 +264,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         bridge.depositERC20(address(usdtLike), 10, bob);
         vm.stopPrank();
         assertEq(usdtLike.balanceOf(address(bridge)), 10);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, 10, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, 10, alice)));
     }
 
     function test_depositERC20_feeOnTransferCreditsReceivedAmount() public {
@@ -273,7 +278,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         bridge.depositERC20(address(fee), 10_000, bob);
         vm.stopPrank();
         assertEq(fee.balanceOf(address(bridge)), 9900);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, 9900, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, 9900, alice)));
     }
 
     function test_depositERC20_capAppliesToReceivedAmount() public {
@@ -286,7 +291,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         fee.approve(address(bridge), 1000);
         bridge.depositERC20(address(fee), 1000, bob); // 900 arrive: at the cap
         vm.stopPrank();
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, 900, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, 900, alice)));
     }
 
     function test_depositERC20_revertsWhenNothingArrives() public {
@@ -310,7 +315,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         bridge.depositERC20(address(infl), 10, bob);
         vm.stopPrank();
         assertEq(infl.balanceOf(address(bridge)), 15);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, 15, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, 15, alice)));
     }
 
     function test_depositERC20_revertsWhenArrivalExceedsUint128() public {
@@ -346,7 +351,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
             abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)
         );
         assertEq(bridge.depositCount(), 1);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, 100, alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, 100, alice)));
     }
 
     function testFuzz_depositERC20(address depositor, address recipient, uint128 amount) public {
@@ -355,7 +360,7 @@ contract AssetStorageDepositTest is AssetStorageBase {
         assumeNotForgeAddress(depositor);
         (uint64 id, BridgeProtocol.DepositRecord memory rec) = _depositToken(depositor, recipient, amount);
         assertEq(id, 0);
-        assertEq(bridge.depositWords(0), _expectedWord(rec));
+        assertEq(bridge.requestHashes(0), _expectedHash(rec));
         assertEq(token.balanceOf(address(bridge)), amount);
     }
 
@@ -372,6 +377,6 @@ contract AssetStorageDepositTest is AssetStorageBase {
 
         uint256 expected = amount - uint256(amount) * feeBps / 10_000;
         assertEq(fee.balanceOf(address(bridge)), expected);
-        assertEq(bridge.depositWords(0), _expectedWord(_record(bob, id, uint128(expected), alice)));
+        assertEq(bridge.requestHashes(0), _expectedHash(_record(bob, id, uint128(expected), alice)));
     }
 }

@@ -35,6 +35,12 @@ contract AssetStorageGasTest is AssetStorageBase {
         vm.snapshotGasLastCall("AssetStorage", "depositERC20");
     }
 
+    function test_gas_requestWithdrawal() public {
+        vm.prank(alice);
+        bridge.requestWithdrawal(tokenId);
+        vm.snapshotGasLastCall("AssetStorage", "requestWithdrawal");
+    }
+
     function test_gas_submitBatch_4noops() public {
         vm.prank(stranger);
         _submitTo(bridge, 2, 2, _noops(BATCH), proof);

@@ -12,8 +12,8 @@ import {FeeOnTransferERC20} from "./mocks/TestTokens.sol";
 import {PoseidonTree} from "./utils/PoseidonTree.sol";
 
 /// @notice Invariants of AssetStorage (listed in test/PROPERTIES.md, section L1) under random sequences of
-///         deposits (ETH, a plain ERC-20, a 1% fee-on-transfer ERC-20), honest batches with deposits,
-///         withdrawals and transfers, claims, time, exodus, exits and cancels.
+///         deposits (ETH, a plain ERC-20, a 1% fee-on-transfer ERC-20), forced withdrawal requests, honest
+///         batches with deposits, forced withdrawals (zero ones included), withdrawals and transfers, claims, time, exodus, exits and cancels.
 contract AssetStorageInvariantTest is AssetStorageBase {
     uint64 internal constant EXODUS_DEADLINE = 1 hours;
 
@@ -34,7 +34,7 @@ contract AssetStorageInvariantTest is AssetStorageBase {
         handler = new AssetStorageHandler(bridge, attesterKeys, token, feeToken);
 
         // Weights: batches, time and the exodus paths run more often than the rest.
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = handler.depositETH.selector;
         selectors[1] = handler.depositERC20.selector;
         selectors[2] = handler.submitBatch.selector;
@@ -48,6 +48,7 @@ contract AssetStorageInvariantTest is AssetStorageBase {
         selectors[10] = handler.cancelDeposit.selector;
         selectors[11] = handler.cancelDeposit.selector;
         selectors[12] = handler.claim.selector;
+        selectors[13] = handler.requestWithdrawal.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -97,15 +98,25 @@ contract AssetStorageInvariantTest is AssetStorageBase {
                           QUEUE AND EXODUS
     //////////////////////////////////////////////////////////////*/
 
-    /// @custom:invariant A stored deposit word never changes once written, and it is the word of the record
-    ///                   emitted for that deposit.
-    function invariant_depositWordsNeverChange() public view {
+    /// @custom:invariant A stored request hash and timestamp never change once written: the hash is the full
+    ///                   256-bit hash of the record emitted for that deposit or forced withdrawal request.
+    function invariant_requestHashesNeverChange() public view {
         uint256 n = handler.recordCount();
         assertEq(bridge.depositCount(), n);
         for (uint64 id = 0; id < n; id++) {
-            assertEq(bridge.depositWords(id), handler.word(id));
+            assertEq(bridge.requestHashes(id), handler.requestHash(id));
+            assertEq(bridge.requestTimestamp(id), handler.record(id).timestamp);
         }
-        assertEq(bridge.depositWords(uint64(n)), 0);
+        assertEq(bridge.requestHashes(uint64(n)), bytes32(0));
+        assertEq(bridge.requestTimestamp(uint64(n)), 0);
+    }
+
+    /// @custom:invariant Supply bound: for every token, tokenSupply equals the deposits queued minus the
+    ///                   withdrawals (regular and forced) proven, so it bounds every L2 balance.
+    function invariant_tokenSupplyIsDepositsMinusWithdrawals() public view {
+        for (uint32 t = 0; t < handler.TOKENS(); t++) {
+            assertEq(bridge.tokenSupply(t), handler.locked(t) - handler.withdrawnProven(t), "tokenSupply");
+        }
     }
 
     /// @custom:invariant processedDeposits and batchCount only grow, and processedDeposits <= depositCount.
@@ -134,7 +145,7 @@ contract AssetStorageInvariantTest is AssetStorageBase {
         }
     }
 
-    /// @custom:invariant Exodus opens only once the oldest unprocessed deposit is past the deadline; after it,
+    /// @custom:invariant Exodus opens only once the oldest unprocessed request is past the deadline; after it,
     ///                   the root, op chain, batch count and the queue never change, no batch or deposit is
     ///                   accepted, and no forged exit, double exit, double cancel or empty claim succeeds.
     function invariant_exodusFreezesState() public view {
@@ -184,9 +195,12 @@ contract AssetStorageInvariantTest is AssetStorageBase {
 
     /// @dev Coverage aid (shown with -vv): how often each action succeeded in the last run.
     function afterInvariant() public view {
-        bytes32[10] memory names = [
+        bytes32[13] memory names = [
             bytes32("depositETH"),
             "depositERC20",
+            "requestWithdrawal",
+            "forcedWithdrawalPaid",
+            "forcedWithdrawalZero",
             "submitBatch",
             "batchWithDeposits",
             "batchWithL2Ops",

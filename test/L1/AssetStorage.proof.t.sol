@@ -178,7 +178,14 @@ contract AssetStorageProofTest is AssetStorageBase {
         bytes memory sigs = _attested(bridge, fixtureNewOpChain);
         vm.prank(stranger);
         bridge.submitBatch{gas: PROOF_GAS}(
-            fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), _fixtureSlots(), realProof, sigs
+            fixtureNewRoot,
+            fixtureNewOpChain,
+            1,
+            _headAt(1),
+            _fixtureSlots(),
+            _fillerOps(0, 1),
+            realProof,
+            sigs
         );
         assertEq(bridge.batchCount(), 1);
     }
@@ -312,7 +319,9 @@ contract AssetStorageProofTest is AssetStorageBase {
         bytes memory sigs = _attested(bridge, fixtureNewOpChain);
         vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        bridge.submitBatch{gas: PROOF_GAS}(fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), slots, p, sigs);
+        bridge.submitBatch{gas: PROOF_GAS}(
+            fixtureNewRoot, fixtureNewOpChain, 1, _headAt(1), slots, _fillerOps(0, 1), p, sigs
+        );
     }
 
     /// @dev A fixture number that must fit the given width (checked, then narrowed).

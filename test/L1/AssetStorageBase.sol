@@ -38,6 +38,12 @@ abstract contract AssetStorageBase is Attesters {
     /// @dev Storage slot of `batchCount` (low 64 bits) and `l2OpCount` (next 64 bits); checked by a test.
     uint256 internal constant BATCH_COUNTERS_SLOT = 11;
 
+    /// @dev Storage slot of `l2OpHead`, right after the batch counters; checked by a test.
+    uint256 internal constant L2_OP_HEAD_SLOT = 12;
+
+    /// @dev Bytes of one op record posted on L1 (docs/protocol.md section 8, "Op data on L1").
+    uint256 internal constant OP_BYTES = 61;
+
     /*//////////////////////////////////////////////////////////////
                                  STATE
     //////////////////////////////////////////////////////////////*/
@@ -116,9 +122,74 @@ abstract contract AssetStorageBase is Attesters {
         return uint64(uint256(vm.load(address(b), bytes32(BATCH_COUNTERS_SLOT))) >> 64) + 1;
     }
 
-    /// @dev The L2 keccak head these tests attest for an op count (any value: L1 stores it as attested).
+    /// @dev `b`'s stored L2 keccak op head, read from storage without a call.
+    function _storedHead(AssetStorage b) internal view returns (bytes32) {
+        return vm.load(address(b), bytes32(L2_OP_HEAD_SLOT));
+    }
+
+    /// @dev One 61-byte op record, written out from docs/protocol.md section 8: kind ‖ tokenId ‖ from ‖ to ‖
+    ///      amount, big-endian.
+    function _opRecord(uint8 kind, uint32 tokenId_, address from, address to, uint128 amount)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodePacked(kind, tokenId_, from, to, amount);
+    }
+
+    /// @dev The op these tests post as L2 op `index` unless a test posts its own: a transfer (L1 does not
+    ///      compare the op data with the slots; the attesters bind the two).
+    function _fillerOp(uint64 index) internal pure returns (bytes memory) {
+        return _opRecord(2, 0, address(uint160(0x1000 + index)), address(uint160(0x2000 + index)), index + 1);
+    }
+
+    /// @dev The filler ops `from` to `to - 1`, concatenated.
+    function _fillerOps(uint64 from, uint64 to) internal pure returns (bytes memory ops) {
+        for (uint64 i = from; i < to; ++i) {
+            ops = bytes.concat(ops, _fillerOp(i));
+        }
+    }
+
+    /// @dev docs/protocol.md section 6, written out: the keccak op head after the 61-byte records of `ops`,
+    ///      from `head` (decoded byte by byte, independently of BridgeProtocol.foldOps).
+    function _foldOps(bytes32 head, bytes memory ops) internal pure returns (bytes32) {
+        require(ops.length % OP_BYTES == 0, "op data is whole records");
+        for (uint256 p = 0; p < ops.length; p += OP_BYTES) {
+            head = keccak256(
+                abi.encode(
+                    head,
+                    uint8(_bigEndian(ops, p, 1)),
+                    uint32(_bigEndian(ops, p + 1, 4)),
+                    address(uint160(_bigEndian(ops, p + 5, 20))),
+                    address(uint160(_bigEndian(ops, p + 25, 20))),
+                    uint128(_bigEndian(ops, p + 45, 16))
+                )
+            );
+        }
+        return head;
+    }
+
+    /// @dev The big-endian number in bytes `at` to `at + len - 1` of `data`.
+    function _bigEndian(bytes memory data, uint256 at, uint256 len) internal pure returns (uint256 x) {
+        for (uint256 i = 0; i < len; ++i) {
+            x = (x << 8) | uint8(data[at + i]);
+        }
+    }
+
+    /// @dev The L2 keccak head after the filler ops 0 to `count - 1` (what a fresh bridge attests when every
+    ///      batch before posted filler ops).
     function _headAt(uint64 count) internal pure returns (bytes32) {
-        return keccak256(abi.encode("l2 op head", count));
+        return _foldOps(bytes32(0), _fillerOps(0, count));
+    }
+
+    /// @dev The op data `b`'s next batch posts in these tests: the one filler op after the stored count.
+    function _nextOps(AssetStorage b) internal view returns (bytes memory) {
+        return _fillerOp(_nextCount(b) - 1);
+    }
+
+    /// @dev The head `b`'s next batch attests in these tests: the stored head extended by `_nextOps(b)`.
+    function _nextHead(AssetStorage b) internal view returns (bytes32) {
+        return _foldOps(_storedHead(b), _nextOps(b));
     }
 
     /// @dev docs/protocol.md section 14.2, written out: the EIP-712 digest of a BatchAttestation to `b`.
@@ -145,13 +216,13 @@ abstract contract AssetStorageBase is Attesters {
     }
 
     /// @dev A valid attestation (THRESHOLD signatures) of `b`'s next batch with op chain `newChain`, op count
-    ///      `_nextCount(b)` and head `_headAt(_nextCount(b))`.
+    ///      `_nextCount(b)` and head `_nextHead(b)`.
     function _attested(AssetStorage b, uint256 newChain) internal view returns (bytes memory) {
-        uint64 count = _nextCount(b);
-        return _attest(_batchDigest(b, _batchNumber(b), newChain, count, _headAt(count)));
+        return _attest(_batchDigest(b, _batchNumber(b), newChain, _nextCount(b), _nextHead(b)));
     }
 
-    /// @dev Submits an attested batch of `b` with op chain `newChain` (the call `vm.expectRevert` may watch).
+    /// @dev Submits an attested batch of `b` with op chain `newChain` and one filler op (the call
+    ///      `vm.expectRevert` may watch).
     function _submitTo(
         AssetStorage b,
         uint256 newRoot,
@@ -159,9 +230,24 @@ abstract contract AssetStorageBase is Attesters {
         IAssetStorage.BatchSlot[] memory slots,
         uint256[8] memory proof_
     ) internal {
-        uint64 count = _nextCount(b);
-        bytes memory sigs = _attested(b, newChain);
-        b.submitBatch(newRoot, newChain, count, _headAt(count), slots, proof_, sigs);
+        _submitOps(b, newRoot, newChain, slots, _nextOps(b), proof_);
+    }
+
+    /// @dev Submits an attested batch of `b` posting `ops`: the attested count and head are those that `ops`
+    ///      give from the stored ones (the call `vm.expectRevert` may watch).
+    function _submitOps(
+        AssetStorage b,
+        uint256 newRoot,
+        uint256 newChain,
+        IAssetStorage.BatchSlot[] memory slots,
+        bytes memory ops,
+        uint256[8] memory proof_
+    ) internal {
+        // casting is safe: tests post a handful of ops
+        uint64 count = _nextCount(b) - 1 + uint64(ops.length / OP_BYTES);
+        bytes32 head = _foldOps(_storedHead(b), ops);
+        bytes memory sigs = _attest(_batchDigest(b, _batchNumber(b), newChain, count, head));
+        b.submitBatch(newRoot, newChain, count, head, slots, ops, proof_, sigs);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -202,6 +288,13 @@ abstract contract AssetStorageBase is Attesters {
     {
         if (tokenId_ == ETH) return _depositETH(from, recipient, amount);
         return _depositToken(from, recipient, amount);
+    }
+
+    /// @dev Queues one deposit of `2^100` ETH and one of `2^100` of the docked token (stranger to stranger), so
+    ///      that the supply bound covers the withdrawals a test proves (tokenSupply counts queued deposits).
+    function _fund() internal {
+        _depositETH(stranger, stranger, 2 ** 100);
+        _depositToken(stranger, stranger, 2 ** 100);
     }
 
     /// @dev The steady state the gas figures start from (snapshots and `make bench`): a fresh AssetStorage
@@ -250,16 +343,49 @@ abstract contract AssetStorageBase is Attesters {
         });
     }
 
-    /// @dev docs/protocol.md section 5, written out.
-    function _expectedWord(BridgeProtocol.DepositRecord memory rec) internal pure returns (uint256) {
-        bytes32 h =
-            keccak256(abi.encode(rec.recipient, rec.tokenId, rec.amount, rec.depositor, rec.timestamp));
-        return (uint256(h) >> 64 << 64) + rec.timestamp;
+    /// @dev docs/protocol.md section 5, written out: the deposit hash.
+    function _expectedHash(BridgeProtocol.DepositRecord memory rec) internal pure returns (bytes32) {
+        return keccak256(abi.encode(rec.recipient, rec.tokenId, rec.amount, rec.depositor, rec.timestamp));
     }
 
-    /// @dev docs/protocol.md section 8: a = kind + (tokenId << 2) + (account << 34).
+    /// @dev docs/protocol.md section 5, written out: the forced withdrawal request hash.
+    function _expectedRequestHash(address owner, uint32 tokenId_, uint64 timestamp)
+        internal
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(uint8(4), owner, tokenId_, timestamp));
+    }
+
+    /// @dev docs/protocol.md section 8: a = kind + (tokenId << 3) + (account << 35).
     function _expectedA(uint8 kind, uint32 tokenId_, address account) internal pure returns (uint256) {
-        return uint256(kind) + uint256(tokenId_) * 4 + uint256(uint160(account)) * 2 ** 34;
+        return uint256(kind) + uint256(tokenId_) * 8 + uint256(uint160(account)) * 2 ** 35;
+    }
+
+    /// @dev `owner` requests a forced withdrawal of `tokenId_` now; returns the id and the batch slot that
+    ///      serves it with `amount`.
+    function _request(address owner, uint32 tokenId_, uint128 amount)
+        internal
+        returns (uint64 id, IAssetStorage.BatchSlot memory slot)
+    {
+        vm.prank(owner);
+        id = bridge.requestWithdrawal(tokenId_);
+        slot = _forcedSlot(owner, tokenId_, uint64(block.timestamp), amount);
+    }
+
+    function _forcedSlot(address owner, uint32 tokenId_, uint64 timestamp, uint128 amount)
+        internal
+        pure
+        returns (IAssetStorage.BatchSlot memory)
+    {
+        return IAssetStorage.BatchSlot({
+            kind: 4,
+            tokenId: tokenId_,
+            account: owner,
+            amount: amount,
+            depositor: address(0),
+            timestamp: timestamp
+        });
     }
 
     function _creditSlot(BridgeProtocol.DepositRecord memory rec)
@@ -306,7 +432,7 @@ abstract contract AssetStorageBase is Attesters {
         inputs[2] = oldChain;
         inputs[3] = newChain;
         for (uint256 i = 0; i < slots.length; i++) {
-            if (slots[i].kind == 1 || slots[i].kind == 3) {
+            if (slots[i].kind == 1 || slots[i].kind == 3 || slots[i].kind == 4) {
                 inputs[4 + 2 * i] = _expectedA(slots[i].kind, slots[i].tokenId, slots[i].account);
                 inputs[5 + 2 * i] = slots[i].amount;
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {L2Base} from "./L2Base.sol";
 
 /// @notice Gas of the hot ledger calls, written to snapshots/AssetReceiving.json. Each measured call
@@ -32,6 +33,28 @@ contract AssetReceivingGasTest is L2Base {
         _creditAt(2, alice, USDC, 100);
         vm.snapshotGasLastCall(GROUP, "creditDeposit_existingBalance");
         assertEq(ledger.balanceOf(alice, USDC), 1100);
+    }
+
+    function test_gas_forceWithdrawal_balance() public {
+        BridgeProtocol.WithdrawalRequestRecord memory rec =
+            BridgeProtocol.WithdrawalRequestRecord(alice, USDC, 1);
+        bytes memory sigs = _attest(ledger.withdrawalRequestDigest(2, rec));
+        vm.cool(address(ledger));
+        vm.prank(relayer);
+        ledger.forceWithdrawal(2, rec, sigs);
+        vm.snapshotGasLastCall(GROUP, "forceWithdrawal_balance");
+        assertEq(ledger.balanceOf(alice, USDC), 0);
+    }
+
+    function test_gas_forceWithdrawal_zero() public {
+        BridgeProtocol.WithdrawalRequestRecord memory rec =
+            BridgeProtocol.WithdrawalRequestRecord(carol, USDC, 1);
+        bytes memory sigs = _attest(ledger.withdrawalRequestDigest(2, rec));
+        vm.cool(address(ledger));
+        vm.prank(relayer);
+        ledger.forceWithdrawal(2, rec, sigs);
+        vm.snapshotGasLastCall(GROUP, "forceWithdrawal_zero");
+        assertEq(ledger.nextDepositId(), 3);
     }
 
     function test_gas_transfer_newBalance() public {

@@ -14,7 +14,7 @@ contract AssetReceivingInvariantTest is L2Base {
     function setUp() public override {
         super.setUp();
         handler = new LedgerHandler(ledger, escrow, attesterKeys);
-        bytes4[] memory selectors = new bytes4[](15);
+        bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = LedgerHandler.credit.selector;
         selectors[1] = LedgerHandler.transfer.selector;
         selectors[2] = LedgerHandler.approve.selector;
@@ -30,12 +30,14 @@ contract AssetReceivingInvariantTest is L2Base {
         selectors[12] = LedgerHandler.releaseHold.selector;
         selectors[13] = LedgerHandler.warp.selector;
         selectors[14] = LedgerHandler.spendHeld.selector;
+        selectors[15] = LedgerHandler.forceWithdrawal.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
 
     /// @custom:invariant For every token id, the sum of all balances equals what was credited minus
-    ///                   what was withdrawn (transfers, allowance, operator and escrow moves conserve).
+    ///                   what was withdrawn, regular and forced (transfers, allowance, operator and escrow
+    ///                   moves conserve).
     function invariant_balanceSumEqualsCreditedMinusWithdrawn() public view {
         address[] memory actors = handler.actors();
         uint32[] memory ids = handler.ids();
@@ -56,8 +58,8 @@ contract AssetReceivingInvariantTest is L2Base {
         assertFalse(handler.ghostEventMismatch(), "event index or head");
     }
 
-    /// @custom:invariant The deposit ids credited are exactly 0..n-1 in order, n = `nextDepositId`;
-    ///                   no replayed or skipped id is ever accepted.
+    /// @custom:invariant The request ids taken (credits and forced withdrawals, one counter) are exactly
+    ///                   0..n-1 in order, n = `nextDepositId`; no replayed or skipped id is ever accepted.
     function invariant_depositIdsCreditedAreExactlyZeroToN() public view {
         uint256 n = handler.depositIdCount();
         assertEq(ledger.nextDepositId(), n, "nextDepositId");
@@ -130,6 +132,12 @@ contract AssetReceivingInvariantTest is L2Base {
     /// @custom:invariant No transfer, transferFrom or withdrawal ever spends held units.
     function invariant_heldUnitsNeverSpent() public view {
         assertFalse(handler.ghostHeldUnitsSpent(), "held units spent");
+    }
+
+    /// @custom:invariant A forced withdrawal burns exactly the owner's spendable balance: afterwards the
+    ///                   balance is the held amount and every hold is intact.
+    function invariant_forcedWithdrawalTakesSpendableOnly() public view {
+        assertFalse(handler.ghostForcedWithdrawalWrong(), "forced withdrawal took held units or too little");
     }
 
     /// @custom:invariant A settled escrow deal is never released or refunded again.

@@ -36,6 +36,20 @@ abstract contract BenchGasBase is AssetStorageBase {
         );
     }
 
+    /// @dev The calldata of the submitBatch that `_submitOps(bridge, ...)` sends.
+    function _submitCalldata(
+        uint256 newRoot,
+        uint256 newChain,
+        IAssetStorage.BatchSlot[] memory slots,
+        bytes memory ops,
+        uint256[8] memory proof_
+    ) internal view returns (bytes memory) {
+        uint64 count = _nextCount(bridge) - 1 + uint64(ops.length / OP_BYTES);
+        bytes32 head = _foldOps(_storedHead(bridge), ops);
+        bytes memory sigs = _attest(_batchDigest(bridge, _batchNumber(bridge), newChain, count, head));
+        return abi.encodeCall(bridge.submitBatch, (newRoot, newChain, count, head, slots, ops, proof_, sigs));
+    }
+
     function _cool() internal {
         vm.cool(address(bridge));
         vm.cool(address(token));
@@ -69,7 +83,8 @@ contract BenchSubmitBatchGasTest is BenchGasBase {
         snap = vm.snapshotState();
     }
 
-    /// @dev d credits, then w withdrawals to distinct fresh recipients, then no-ops (transfers).
+    /// @dev d credits, then w withdrawals to distinct fresh recipients, then no-ops (transfers); the batch is
+    ///      full, so it posts the data of n ops.
     function _measure(uint16 n, uint256 d, uint256 w) internal {
         IAssetStorage.BatchSlot[] memory slots = _noops(n);
         for (uint256 i = 0; i < d; i++) {
@@ -79,13 +94,12 @@ contract BenchSubmitBatchGasTest is BenchGasBase {
             slots[d + i] = _withdrawSlot(i % 2 == 0 ? ETH : tokenId, address(uint160(0xe000 + i)), 1);
         }
         uint64 before = bridge.processedDeposits();
-        bytes memory data = abi.encodeCall(
-            bridge.submitBatch,
-            (2, 2, _nextCount(bridge), _headAt(_nextCount(bridge)), slots, proof, _attested(bridge, 2))
-        );
+        uint64 stored = _nextCount(bridge) - 1;
+        bytes memory ops = _fillerOps(stored, stored + n);
+        bytes memory data = _submitCalldata(2, 2, slots, ops, proof);
         _cool();
         vm.prank(stranger);
-        _submitTo(bridge, 2, 2, slots, proof);
+        _submitOps(bridge, 2, 2, slots, ops, proof);
         _report(
             string.concat(
                 "submitBatch/n=", vm.toString(uint256(n)), "/d=", vm.toString(d), "/w=", vm.toString(w)
@@ -109,6 +123,28 @@ contract BenchSubmitBatchGasTest is BenchGasBase {
                 vm.revertToState(snap);
                 _measure(n, d, w);
             }
+        }
+    }
+
+    /// @dev The cost of the op data alone: the same batch (n = 4, every slot a transfer, so L1 sees no-op
+    ///      slots) posting the data of 1, 4, 16 and 64 ops. Keys `opData/ops=<k>`; the per-op figure is the
+    ///      difference between two of them divided by the difference in ops.
+    function test_bench_submitBatch_opData() public {
+        uint256 snap = _steadyState(4);
+        uint256[4] memory counts = [uint256(1), 4, 16, 64];
+        for (uint256 c = 0; c < counts.length; c++) {
+            vm.revertToState(snap);
+            uint64 stored = _nextCount(bridge) - 1;
+            // casting is safe: a handful of ops
+            bytes memory ops = _fillerOps(stored, stored + uint64(counts[c]));
+            bytes memory data = _submitCalldata(2, 2, _noops(4), ops, proof);
+            _cool();
+            vm.prank(stranger);
+            vm.recordLogs();
+            _submitOps(bridge, 2, 2, _noops(4), ops, proof);
+            _report(string.concat("opData/ops=", vm.toString(counts[c])), data);
+            assertEq(bridge.l2OpCount(), stored + counts[c], "every op posted");
+            assertEq(vm.getRecordedLogs()[1].data, abi.encode(stored, ops), "BatchOps carries the op data");
         }
     }
 
@@ -192,18 +228,7 @@ contract BenchVerifierGasTest is BenchGasBase {
         IAssetStorage.BatchSlot[] memory slots = slotsStore;
         uint256 newRoot = vm.parseJsonUint(json, ".newRoot");
         uint256 newChain = vm.parseJsonUint(json, ".newOpChain");
-        bytes memory data = abi.encodeCall(
-            bridge.submitBatch,
-            (
-                newRoot,
-                newChain,
-                _nextCount(bridge),
-                _headAt(_nextCount(bridge)),
-                slots,
-                realProof,
-                _attested(bridge, newChain)
-            )
-        );
+        bytes memory data = _submitCalldata(newRoot, newChain, slots, _nextOps(bridge), realProof);
         _cool();
         vm.prank(stranger);
         _submitTo(bridge, newRoot, newChain, slots, realProof);
@@ -262,6 +287,13 @@ contract BenchUserGasTest is BenchGasBase {
         vm.prank(alice);
         bridge.depositERC20(address(token), 1 ether, bob);
         _report("depositERC20", abi.encodeCall(bridge.depositERC20, (address(token), 1 ether, bob)));
+        assertEq(bridge.depositCount(), 3);
+
+        vm.revertToState(snap);
+        _cool();
+        vm.prank(alice);
+        bridge.requestWithdrawal(tokenId);
+        _report("requestWithdrawal", abi.encodeCall(bridge.requestWithdrawal, (tokenId)));
         assertEq(bridge.depositCount(), 3);
 
         vm.revertToState(snap);
@@ -342,11 +374,12 @@ contract BenchAttestationGasTest is BenchGasBase {
         for (uint256 k = 1; k <= 3; k++) {
             vm.revertToState(snap);
             uint64 count = _nextCount(bridge);
-            bytes memory sigs = _signBy(_batchDigest(bridge, 1, 2, count, _headAt(count)), _range(0, k));
+            (bytes memory ops, bytes32 head) = (_nextOps(bridge), _nextHead(bridge));
+            bytes memory sigs = _signBy(_batchDigest(bridge, 1, 2, count, head), _range(0, k));
             bytes memory data =
-                abi.encodeCall(bridge.submitBatch, (2, 2, count, _headAt(count), _noops(BATCH), proof, sigs));
+                abi.encodeCall(bridge.submitBatch, (2, 2, count, head, _noops(BATCH), ops, proof, sigs));
             _cool();
-            bridge.submitBatch(2, 2, count, _headAt(count), _noops(BATCH), proof, sigs);
+            bridge.submitBatch(2, 2, count, head, _noops(BATCH), ops, proof, sigs);
             _report(string.concat("attest/submitBatch/sigs=", vm.toString(k)), data);
             assertEq(bridge.batchCount(), 2, "batch applied");
         }

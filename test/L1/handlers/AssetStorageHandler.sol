@@ -14,7 +14,8 @@ import {PoseidonTree} from "../utils/PoseidonTree.sol";
 
 /// @title AssetStorageHandler
 /// @notice Drives an AssetStorage (depth 4, batch size 4, verifier that accepts everything) through deposits,
-///         honest batches, claims, time, exodus, exits and cancels, and keeps running totals for the
+///         forced withdrawal requests, honest batches (with their op data), claims, time, exodus, exits and
+///         cancels, and keeps running totals for the
 ///         invariants. It plays the honest operator: it mirrors the L2 state in a depth-4 Poseidon tree and
 ///         proves exactly that tree, so every batch it submits is one a real prover could prove.
 /// @dev Actions that an honest actor expects to succeed are made with try/catch and recorded as failures
@@ -47,8 +48,11 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
                              GHOST: DEPOSITS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Every queued request in id order; a forced withdrawal request is kept as a record with
+    ///      `recipient` = owner, `amount` and `depositor` zero (`_forced` tells them apart).
     BridgeProtocol.DepositRecord[] internal _records;
-    uint256[] internal _words; // deposit words as computed when each deposit was made
+    bool[] internal _forced;
+    bytes32[] internal _hashes; // request hashes as computed when each request was made
     mapping(uint64 depositId => uint256 count) public cancelCount;
 
     /*//////////////////////////////////////////////////////////////
@@ -74,6 +78,7 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
 
     mapping(uint32 tokenId => uint256 amount) public locked; // received by the bridge through deposits
     mapping(uint32 tokenId => uint256 amount) public paidOut; // sent by the bridge through claims
+    mapping(uint32 tokenId => uint256 amount) public withdrawnProven; // proven withdrawals, regular and forced
     mapping(address account => mapping(uint32 tokenId => uint256 amount)) public expectedPending;
 
     /*//////////////////////////////////////////////////////////////
@@ -167,13 +172,29 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    /// @notice Proves an honest batch: the next `depositsWanted` deposits, then withdrawals and transfers
-    ///         drawn from `seed`, then no-ops; the new root is the mirror's root.
+    /// @notice Queues a forced withdrawal request of an actor (any known token; never paused or capped).
+    function requestWithdrawal(uint256 actorSeed, uint256 tokenSeed) external step {
+        address owner = _actor(actorSeed);
+        uint32 tokenId = uint32(tokenSeed % TOKENS);
+        vm.prank(owner);
+        try bridge.requestWithdrawal(tokenId) returns (uint64 id) {
+            if (bridge.exodusMode()) forbiddenCallSucceeded = true;
+            succeeded["requestWithdrawal"]++;
+            _recordRequest(id, owner, tokenId);
+        } catch {
+            if (!bridge.exodusMode()) honestFailure = "requestWithdrawal";
+        }
+    }
+
+    /// @notice Proves an honest batch: the next `depositsWanted` queued requests (a deposit is credited, a
+    ///         forced withdrawal takes the owner's whole mirror balance), then withdrawals and transfers drawn
+    ///         from `seed`, then no-ops; the new root is the mirror's root and the op data is every op's record.
     function submitBatch(uint256 seed, uint256 depositsWanted) external step {
         IAssetStorage.BatchSlot[] memory slots = new IAssetStorage.BatchSlot[](BATCH);
         if (bridge.exodusMode()) {
-            (uint64 n, bytes32 h, bytes memory sigs) = _attestation(0);
-            try bridge.submitBatch(_nodes[1], 0, n, h, slots, _proof, sigs) {
+            bytes memory op = abi.encodePacked(uint8(2), uint32(0), _actors[0], _actors[1], uint128(1));
+            (uint64 n, bytes32 h, bytes memory sigs) = _attestation(0, op);
+            try bridge.submitBatch(_nodes[1], 0, n, h, slots, op, _proof, sigs) {
                 forbiddenCallSucceeded = true;
             } catch {}
             return;
@@ -181,13 +202,10 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         uint64 next = bridge.processedDeposits();
         uint256 available = _min(BATCH, bridge.depositCount() - next);
         uint256 d = bound(depositsWanted, _min(1, available), available); // an operator takes what is queued
+        bytes memory ops;
         uint256 i;
         for (; i < d; i++) {
-            BridgeProtocol.DepositRecord memory rec = _records[next + i];
-            slots[i] = IAssetStorage.BatchSlot(
-                1, rec.tokenId, rec.recipient, rec.amount, rec.depositor, rec.timestamp
-            );
-            _addTo(_slotFor(rec.recipient, rec.tokenId), rec.amount);
+            (slots[i], ops) = _serve(next + i, ops);
         }
         for (; i < BATCH; i++) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
@@ -203,13 +221,17 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
             if (r % 3 == 0) {
                 slots[i] = IAssetStorage.BatchSlot(3, tokenId, to, amount, address(0), 0);
                 expectedPending[to][tokenId] += amount;
+                withdrawnProven[tokenId] += amount;
+                ops = bytes.concat(ops, abi.encodePacked(uint8(3), tokenId, _slots[s].owner, to, amount));
             } else {
                 _addTo(_slotFor(to, tokenId), amount); // a transfer: an all-zero slot on L1
+                ops = bytes.concat(ops, abi.encodePacked(uint8(2), tokenId, _slots[s].owner, to, amount));
             }
         }
+        if (ops.length == 0) return; // nothing happened on L2: no batch to prove
         uint256 newChain = uint256(keccak256(abi.encode("opChain", seed, bridge.batchCount()))) % R;
-        (uint64 count, bytes32 head, bytes memory signatures) = _attestation(newChain);
-        try bridge.submitBatch(_nodes[1], newChain, count, head, slots, _proof, signatures) {
+        (uint64 count, bytes32 head, bytes memory signatures) = _attestation(newChain, ops);
+        try bridge.submitBatch(_nodes[1], newChain, count, head, slots, ops, _proof, signatures) {
             succeeded["submitBatch"]++;
             if (d != 0) succeeded["batchWithDeposits"]++;
             if (i != d) succeeded["batchWithL2Ops"]++;
@@ -324,7 +346,8 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
 
     function _cancel(uint64 id) internal {
         BridgeProtocol.DepositRecord memory rec = _records[id];
-        bool expected = bridge.exodusMode() && id >= bridge.processedDeposits() && cancelCount[id] == 0;
+        bool expected =
+            bridge.exodusMode() && id >= bridge.processedDeposits() && cancelCount[id] == 0 && !_forced[id];
         try bridge.cancelDeposit(id, rec) {
             cancelCount[id]++;
             succeeded["cancelDeposit"]++;
@@ -355,8 +378,12 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         return _records[id];
     }
 
-    function word(uint256 id) external view returns (uint256) {
-        return _words[id];
+    function requestHash(uint256 id) external view returns (bytes32) {
+        return _hashes[id];
+    }
+
+    function isForced(uint256 id) external view returns (bool) {
+        return _forced[id];
     }
 
     function slot(uint256 s) external view returns (Slot memory) {
@@ -380,9 +407,56 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         BridgeProtocol.DepositRecord memory rec =
             BridgeProtocol.DepositRecord(to, tokenId, amount, from, uint64(block.timestamp));
         _records.push(rec);
-        bytes32 h = keccak256(abi.encode(to, tokenId, amount, from, uint64(block.timestamp)));
-        _words.push((uint256(h) >> 64 << 64) | block.timestamp);
+        _forced.push(false);
+        _hashes.push(keccak256(abi.encode(to, tokenId, amount, from, uint64(block.timestamp))));
         locked[tokenId] += amount;
+    }
+
+    function _recordRequest(uint64 id, address owner, uint32 tokenId) internal {
+        require(id == _records.length, "handler: request id");
+        _records.push(BridgeProtocol.DepositRecord(owner, tokenId, 0, address(0), uint64(block.timestamp)));
+        _forced.push(true);
+        _hashes.push(keccak256(abi.encode(uint8(4), owner, tokenId, uint64(block.timestamp))));
+    }
+
+    /// @dev Serves queued request `id` as the honest operator would on L2 and returns its slot and the op
+    ///      data extended by its op: a deposit is credited; a forced withdrawal burns the owner's whole
+    ///      balance (the mirror has no holds), possibly zero, which is then paid on L1.
+    function _serve(uint256 id, bytes memory ops)
+        internal
+        returns (IAssetStorage.BatchSlot memory slot_, bytes memory)
+    {
+        BridgeProtocol.DepositRecord memory rec = _records[id];
+        if (!_forced[id]) {
+            _addTo(_slotFor(rec.recipient, rec.tokenId), rec.amount);
+            slot_ = IAssetStorage.BatchSlot(
+                1, rec.tokenId, rec.recipient, rec.amount, rec.depositor, rec.timestamp
+            );
+            return (
+                slot_,
+                bytes.concat(
+                    ops, abi.encodePacked(uint8(1), rec.tokenId, address(0), rec.recipient, rec.amount)
+                )
+            );
+        }
+        uint128 amount;
+        uint256 plusOne = _slotOf[rec.recipient][rec.tokenId];
+        if (plusOne != 0) {
+            amount = _slots[plusOne - 1].balance;
+            if (amount != 0) {
+                _slots[plusOne - 1].balance = 0;
+                _updateLeaf(plusOne - 1);
+            }
+        }
+        expectedPending[rec.recipient][rec.tokenId] += amount;
+        withdrawnProven[rec.tokenId] += amount;
+        if (amount != 0) succeeded["forcedWithdrawalPaid"]++;
+        else succeeded["forcedWithdrawalZero"]++;
+        slot_ = IAssetStorage.BatchSlot(4, rec.tokenId, rec.recipient, amount, address(0), rec.timestamp);
+        return (
+            slot_,
+            bytes.concat(ops, abi.encodePacked(uint8(4), rec.tokenId, rec.recipient, rec.recipient, amount))
+        );
     }
 
     function _slotFor(address owner, uint32 tokenId) internal returns (uint256 s) {
@@ -425,18 +499,34 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    /// @dev One step of the keccak op head over the record at byte `p` of `ops`.
+    function _nextHead(bytes32 head, bytes memory ops, uint256 p) internal pure returns (bytes32) {
+        uint256[5] memory f;
+        uint256[5] memory widths = [uint256(1), 4, 20, 20, 16];
+        for (uint256 k = 0; k < 5; k++) {
+            for (uint256 j = 0; j < widths[k]; j++) {
+                f[k] = (f[k] << 8) | uint8(ops[p++]);
+            }
+        }
+        return keccak256(abi.encode(head, f[0], f[1], f[2], f[3], f[4]));
+    }
+
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;
     }
 
-    /// @dev The next batch's attested L2 op count and head, signed by the threshold's first attesters.
-    function _attestation(uint256 newChain)
+    /// @dev The next batch's attested L2 op count and head after `ops` (the keccak chain of docs/protocol.md
+    ///      section 6 over the 61-byte records, from the stored head), signed by the threshold's first attesters.
+    function _attestation(uint256 newChain, bytes memory ops)
         internal
         view
         returns (uint64 count, bytes32 head, bytes memory sigs)
     {
-        count = bridge.l2OpCount() + 1;
-        head = keccak256(abi.encode("handler head", count));
+        count = bridge.l2OpCount() + uint64(ops.length / 61);
+        head = bridge.l2OpHead();
+        for (uint256 p = 0; p < ops.length; p += 61) {
+            head = _nextHead(head, ops, p);
+        }
         bytes32 digest = bridge.batchDigest(bridge.batchCount(), newChain, count, head);
         for (uint256 k = 0; k < bridge.attesterThreshold(); k++) {
             (uint8 v, bytes32 r, bytes32 s) = vm.sign(_attesterKeys[k], digest);

@@ -60,6 +60,9 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
     /// @dev Set if a transfer, transferFrom or withdrawal ever spent held units.
     bool public ghostHeldUnitsSpent;
 
+    /// @dev Set if a forced withdrawal took anything but the whole spendable balance, or touched a hold.
+    bool public ghostForcedWithdrawalWrong;
+
     uint256[] internal _openDeals;
     /// @dev Active holds placed by the handler's actors (escrow holds are tracked through deals).
     uint256[] internal _activeHolds;
@@ -177,6 +180,29 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         _ingest();
         ghostWithdrawn[id] += value;
         ++calls["withdraw"];
+    }
+
+    /// @notice Serves an attested L1 forced withdrawal request of an actor: burns exactly its spendable
+    ///         balance (possibly zero, logged as a zero op), held units stay.
+    function forceWithdrawal(uint256 ownerSeed, uint256 idSeed) external {
+        address owner = _actor(ownerSeed);
+        uint32 id = _id(idSeed);
+        uint256 balance = ledger.balanceOf(owner, id);
+        uint256 held = ledger.heldBalanceOf(owner, id);
+        uint64 requestId = ledger.nextDepositId();
+        BridgeProtocol.WithdrawalRequestRecord memory rec =
+            BridgeProtocol.WithdrawalRequestRecord({owner: owner, tokenId: id, timestamp: requestId});
+        bytes memory sigs = _sign(ledger.withdrawalRequestDigest(requestId, rec));
+
+        vm.recordLogs();
+        vm.prank(relayer);
+        ledger.forceWithdrawal(requestId, rec, sigs);
+        _ingest();
+        if (ledger.balanceOf(owner, id) != held || ledger.heldBalanceOf(owner, id) != held) {
+            ghostForcedWithdrawalWrong = true;
+        }
+        ghostWithdrawn[id] += balance - held;
+        ++calls[balance == held ? bytes32("forceWithdrawalZero") : bytes32("forceWithdrawal")];
     }
 
     function escrowOpen(
@@ -477,7 +503,10 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
                 ghostHead = keccak256(abi.encode(ghostHead, kind, tokenId, from, to, amount));
                 if (opIndex != ghostOps || head != ghostHead) ghostEventMismatch = true;
                 ++ghostOps;
-            } else if (log.topics[0] == IAssetReceiving.DepositCredited.selector) {
+            } else if (
+                log.topics[0] == IAssetReceiving.DepositCredited.selector
+                    || log.topics[0] == IAssetReceiving.ForcedWithdrawal.selector
+            ) {
                 ghostDepositIds.push(uint64(uint256(log.topics[1])));
             }
         }
@@ -492,7 +521,11 @@ contract LedgerHandler is CommonBase, StdCheats, StdUtils {
         rec = BridgeProtocol.DepositRecord({
             recipient: to, tokenId: id, amount: value, depositor: address(this), timestamp: depositId
         });
-        bytes32 digest = ledger.depositDigest(depositId, rec);
+        sigs = _sign(ledger.depositDigest(depositId, rec));
+    }
+
+    /// @dev The threshold's first attesters' signatures of `digest`.
+    function _sign(bytes32 digest) internal view returns (bytes memory sigs) {
         for (uint256 k = 0; k < ledger.attesterThreshold(); k++) {
             (uint8 v, bytes32 r, bytes32 s) = vm.sign(_attesterKeys[k], digest);
             sigs = bytes.concat(sigs, abi.encodePacked(r, s, v));
