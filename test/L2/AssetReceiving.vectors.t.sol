@@ -9,8 +9,8 @@ import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {L2Base} from "./L2Base.sol";
 
 /// @notice The shared op-log vectors (test/vectors/oplog.json, written by `make vectors`) replayed
-///         through the real contract: credits by the relayer, transfers and withdrawals by their
-///         owners; after every op the stored head, the `OpLogged` event and the vector's `logHead`
+///         through the real contract: credits and forced withdrawals relayed with attestations,
+///         transfers and withdrawals by their owners; after every op the stored head, the `OpLogged` event and the vector's `logHead`
 ///         must agree. The same heads are also checked through `BridgeProtocol.nextOpHead`.
 contract AssetReceivingVectorsTest is L2Base {
     string internal constant PATH = "test/vectors/oplog.json";
@@ -78,6 +78,10 @@ contract AssetReceivingVectorsTest is L2Base {
             } else if (op.kind == WITHDRAW) {
                 vm.prank(op.from);
                 ledger.withdraw(op.tokenId, op.amount, op.to);
+            } else if (op.kind == BridgeProtocol.KIND_FORCED_WITHDRAW) {
+                // The ledger decides the amount (the spendable balance): the vector's amount must match it.
+                assertEq(op.to, op.from, where);
+                _forceAt(ledger.nextDepositId(), op.from, op.tokenId);
             } else {
                 revert(string.concat("unknown kind at ", where));
             }
@@ -86,6 +90,13 @@ contract AssetReceivingVectorsTest is L2Base {
             assertEq(ledger.opHead(), op.logHead, where);
             assertEq(ledger.opCount(), i + 1, where);
         }
+    }
+
+    /// @dev Serves forced withdrawal request `requestId` of `owner` with an attestation of the ledger's own digest.
+    function _forceAt(uint64 requestId, address owner, uint32 tokenId) internal {
+        BridgeProtocol.WithdrawalRequestRecord memory rec =
+            BridgeProtocol.WithdrawalRequestRecord({owner: owner, tokenId: tokenId, timestamp: DEPOSIT_TIME});
+        ledger.forceWithdrawal(requestId, rec, _attest(ledger.withdrawalRequestDigest(requestId, rec)));
     }
 
     /// @dev The single `OpLogged` of the last call carries index `i`, the op's fields and its head.

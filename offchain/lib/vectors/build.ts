@@ -170,7 +170,7 @@ export const OPLOG_OPS: readonly Op[] = [
   forced(ALICE, 1, 0n),
   forced(DAVE, 9, 0n),
   forced(ALICE, MAX_TOKEN, 5n),
-  forced(ONE_ADDRESS, 2, 1n),
+  forced(ONE_ADDRESS, 2, 2n),
 ];
 
 export function buildOplog(): OplogFile {
