@@ -231,9 +231,8 @@ describe("rebuildState: L1 data that does not give the proven roots", () => {
     const b = h.batches[target] as PostedBatch;
     const ops = b.ops as `0x${string}`;
     const flipped = (Number.parseInt(ops.slice(-2), 16) ^ 1).toString(16).padStart(2, "0");
-    const batches = h.batches.map((x, i) =>
-      i === target ? { ...x, ops: `${ops.slice(0, -2)}${flipped}` as const } : x,
-    );
+    const tampered: `0x${string}` = `0x${ops.slice(2, -2)}${flipped}`;
+    const batches = h.batches.map((x, i) => (i === target ? { ...x, ops: tampered } : x));
     assert.throws(
       () => rebuildState(DEPTH, batches),
       (e: unknown) => {
