@@ -7,6 +7,7 @@ import type { GasFigure, GasSection } from "./gas.js";
 import type { Machine } from "./lib.js";
 import type { ConstraintRow, ConstraintsSection, E2ESection, SetupSection, StepTiming } from "./others.js";
 import type { PoolResult, ProvingRow } from "./proving.js";
+import type { RebuildSection } from "./rebuild.js";
 
 /** Reference figures quoted next to ours (public numbers, not measured here). */
 export const REFERENCES = {
@@ -37,6 +38,7 @@ export interface Sections {
   pool?: PoolResult;
   gas?: GasSection;
   setup?: SetupSection;
+  rebuild?: RebuildSection;
   e2e?: E2ESection;
 }
 
@@ -351,6 +353,7 @@ export function headline(r: Report): { figure: string; value: string; reference:
       value: fmt(exit16.tx),
       reference: `${fmt(d.exitPerLevel)} gas per level`,
     });
+  if (s.rebuild) rows.push(rebuildHeadline(s.rebuild));
   if (s.e2e) {
     rows.push({ figure: "e2e: L1 deposit -> L2 credit", value: secs(s.e2e.depositToCreditMs), reference: "" });
     rows.push({
@@ -401,6 +404,45 @@ function attestationGas(l1: Record<string, GasFigure>): string[] {
       ["call", "1 sig (tx)", "2 sigs (tx)", "3 sigs (tx)", "per extra signature (tx)", "of which exec"],
       rows,
       ":--|--:|--:|--:|--:|--:",
+    ),
+  ];
+}
+
+function rebuildHeadline(x: RebuildSection): { figure: string; value: string; reference: string } {
+  return {
+    figure: `exit from L1 data alone: rebuild of ${fmt(x.ops)} ops, depth ${x.depth}`,
+    value: `${secs(x.wallMs)} wall, ${fmt(x.cpuSeconds, 1)} CPU s, ${fmt(x.maxRssMiB)} MiB peak`,
+    reference: "zkSync Lite exit tool: hours to days, 20 GB disk",
+  };
+}
+
+/** The L1-only exit rebuild table (bench/rebuild.ts), or nothing when not measured. */
+export function rebuildSection(x: RebuildSection | undefined): string[] {
+  if (!x) return [];
+  return [
+    "",
+    "### Exit from L1 data alone: state rebuild",
+    "",
+    `Reproduce: \`${x.command}\` (after its \`generate\` step; bench/rebuild.ts). lib/rebuild.ts replays the op ` +
+      "data of every batch, as L1 posts it in BatchOps, into the extractor's BridgeState and checks each batch root; " +
+      "no RPC is involved (the log scan of a real exit adds one eth_getLogs call per --block-range blocks). " +
+      "Time is dominated by Poseidon (poseidon-lite, about 40 hashes per op at depth 16).",
+    "",
+    table(
+      ["ops", "batches (N)", "slots", "depth", "wall", "CPU s", "per op", "peak RSS", "load (1 min)"],
+      [
+        [
+          fmt(x.ops),
+          `${fmt(x.batches)} (${x.batchSize})`,
+          fmt(x.slots),
+          x.depth,
+          secs(x.wallMs),
+          fmt(x.cpuSeconds, 1),
+          `${fmt(x.wallMs / x.ops, 2)} ms`,
+          `${fmt(x.maxRssMiB)} MiB`,
+          fmt(x.loadAvg1m, 1),
+        ],
+      ],
     ),
   ];
 }
@@ -867,6 +909,8 @@ export function renderMarkdown(r: Report): string {
       );
     }
   }
+
+  p(...rebuildSection(s.rebuild));
 
   if (s.e2e) {
     const e = s.e2e;

@@ -18,6 +18,7 @@
  *                    same run as the dev ptau for comparison (default 12,14; 0 = skip; power 14 takes ~8 min)
  *   BENCH_CONSTRAINT_SETS  DEPTHxBATCH list for the constraint report (default: make constraints' own list)
  *   BENCH_CIRCUIT    batch (default) or tiny: the prover tests' tiny circuit instead of the batch circuit (smoke runs)
+ *   BENCH_REBUILD_OPS ops of the L1-only exit rebuild measurement (default 10000)
  *   BENCH_NOTE       free text recorded as a reduced-run note in the report
  *
  * The headline table is printed at the end. No figure is checked against a threshold: a slow machine
@@ -32,9 +33,10 @@ import { benchGas } from "./gas.js";
 import { machine, ROOT } from "./lib.js";
 import { benchConstraints, benchE2E, benchSetup } from "./others.js";
 import { batchTarget, benchPool, benchProving, type ProvingTarget } from "./proving.js";
+import { benchRebuild } from "./rebuild.js";
 import { type BenchConfig, derive, headlineText, type Report, renderMarkdown, type Sections } from "./report.js";
 
-const ALL = ["constraints", "gas", "setup", "proving", "pool", "e2e"] as const;
+const ALL = ["constraints", "gas", "setup", "proving", "pool", "rebuild", "e2e"] as const;
 type Section = (typeof ALL)[number];
 
 const intList = (name: string) =>
@@ -69,6 +71,7 @@ const Env = z.object({
     .transform((ps) => ps.filter((p) => p > 0)),
   BENCH_CONSTRAINT_SETS: z.string().optional(),
   BENCH_CIRCUIT: z.enum(["batch", "tiny"]).default("batch"),
+  BENCH_REBUILD_OPS: zInt(1).default(10_000),
   BENCH_NOTE: z.string().optional(),
 });
 
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
   });
   await section("pool", async () => benchPool(await target(env.BENCH_POOL_BATCH), env.BENCH_POOL_JOBS, work));
   await section("setup", () => benchSetup(env.BENCH_POWERS, config.snarkjsPowers));
+  await section("rebuild", () => benchRebuild(env.BENCH_REBUILD_OPS, env.BENCH_DEPTH, work));
   await section("e2e", () => benchE2E());
 
   const report: Report = {

@@ -47,6 +47,7 @@ export type CommandName =
   | "claim"
   | "status"
   | "exit"
+  | "exit-data"
   | "cancel-deposit"
   | "relay-deposit"
   | "wait";
@@ -70,6 +71,29 @@ const RAW: OptionSpec = {
   type: "boolean",
   description: "read --amount as base units (wei), not token units",
 };
+
+/** Where exit and exit-data read L1 from. */
+const L1_SOURCE: OptionSpec[] = [
+  { name: "l1-rpc", type: "string", placeholder: "<url>", description: "L1 JSON-RPC URL (default: L1_RPC_URL)" },
+  {
+    name: "asset-storage",
+    type: "string",
+    placeholder: "<address>",
+    description: "the AssetStorage contract (default: from $DEPLOYMENTS_DIR)",
+  },
+  {
+    name: "from-block",
+    type: "string",
+    placeholder: "<block>",
+    description: "first L1 block to read: the deployment block (default: from $DEPLOYMENTS_DIR, else 0)",
+  },
+  {
+    name: "block-range",
+    type: "string",
+    placeholder: "<blocks>",
+    description: "blocks per eth_getLogs call (default 2000; halved when the RPC refuses a range)",
+  },
+];
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -187,22 +211,39 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "exit",
-    summary: "exodus: move your L2 balances of the last proven state to L1",
+    summary: "exodus: move your L2 balances of the last proven state to L1, from an L1 RPC alone",
     details:
-      "Only after exodus was activated on L1. Builds the Merkle path of each of your slots from the node database " +
-      "(the state snapshot of the batch whose new root is L1's stateRoot) and calls AssetStorage.exit; then `claim`.",
+      "Only after exodus was activated on L1. Rebuilds the last proven state from the op data every batch posted " +
+      "on L1 (BatchOps; no node database, no L2), checks each batch's root and the final one against stateRoot(), " +
+      "calls AssetStorage.exit for each of your non-zero slots not yet exited, then cancelDeposit for each of your " +
+      "deposits no proven batch consumed; then `claim`. Progress on stdout (stderr with --json).",
     options: [
       TOKEN(false, "only this token"),
       { name: "owner", type: "string", placeholder: "<address>", description: "L2 owner to exit (default: yours)" },
-      {
-        name: "db",
-        type: "string",
-        placeholder: "<path>",
-        description: "node database (default: $DATA_DIR/bridge.sqlite)",
-      },
+      ...L1_SOURCE,
     ],
-    examples: ["exit", "exit --token ETH --db /srv/bridge/bridge.sqlite"],
+    examples: [
+      "exit",
+      "exit --l1-rpc https://eth.example --asset-storage 0x5FbD...0aa3 --from-block 19000000 --block-range 500",
+    ],
     sends: true,
+  },
+  {
+    name: "exit-data",
+    summary: "write the last proven state, rebuilt from an L1 RPC alone, to a JSON file",
+    details:
+      "Rebuilds the last proven state from the op data every batch posted on L1 (as `exit` does; exodus need not " +
+      "be active) and writes { chainId, assetStorage, treeDepth, batchCount, stateRoot, accounts: [{ slot, owner, " +
+      "tokenId, balance }] } to --out, so that anyone can check it by recomputing the root.",
+    options: [
+      { name: "out", type: "string", placeholder: "<file>", description: "the JSON file to write", required: true },
+      ...L1_SOURCE,
+    ],
+    examples: [
+      "exit-data --out state.json",
+      "exit-data --out state.json --l1-rpc https://eth.example --asset-storage 0x5FbD...0aa3",
+    ],
+    sends: false,
   },
   {
     name: "cancel-deposit",

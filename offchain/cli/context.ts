@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type Address, http, isAddress, type PublicClient, type Transport } from "viem";
+import { type Address, createPublicClient, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { zUrlList } from "../runtime/env.js";
@@ -24,7 +24,7 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
-import { checkedTransport, type Layer } from "./chain-check.js";
+import { checkedTransport, type Layer, RpcUnreachableError } from "./chain-check.js";
 
 export type { Layer };
 
@@ -64,12 +64,16 @@ export interface ContextOptions {
   transports?: Partial<Record<Layer, Transport>>;
   /** Where a long-running command reports its steps as they happen (the CLI: stderr). */
   progress?: (line: string) => void;
+  /** Where a long L1 scan reports its progress (exit, exit-data; the CLI: stdout, stderr with --json). */
+  report?: (line: string) => void;
 }
 
 /** Everything a command may use; each piece is checked the first time it is needed. */
 export class CliContext {
   private readonly env: z.output<typeof EnvSchema> & { PRIVATE_KEY: `0x${string}` | undefined };
   private readonly cache = new Map<string, unknown>();
+  private readonly l1ChainIdGiven: boolean;
+  private l1: { rpcUrl?: string; chainId?: number; assetStorage?: Address } = {};
 
   constructor(
     env: NodeJS.ProcessEnv,
@@ -77,6 +81,34 @@ export class CliContext {
   ) {
     const { PRIVATE_KEY: _secret, ...rest } = env;
     this.env = { ...parseConfig(EnvSchema, rest), PRIVATE_KEY: readPrivateKey(env) };
+    this.l1ChainIdGiven = (env.L1_CHAIN_ID ?? "").trim() !== "";
+  }
+
+  /**
+   * `--l1-rpc` and `--asset-storage` (exit, exit-data): L1 from the command line instead of L1_RPC_URL
+   * and deployments/. Without L1_CHAIN_ID, the chain id is the one the RPC answers. Call before any client.
+   */
+  async overrideL1(o: { rpcUrl?: string; assetStorage?: string }): Promise<void> {
+    if (o.rpcUrl === undefined && o.assetStorage === undefined) return;
+    if (this.cache.size > 0) throw new Error("internal: overrideL1 after a client was made");
+    if (o.assetStorage !== undefined) this.l1.assetStorage = parseAddress(o.assetStorage, "asset-storage");
+    if (o.rpcUrl === undefined) return;
+    const url = zUrl.safeParse(o.rpcUrl);
+    if (!url.success) throw new InputError(`--l1-rpc must be an http(s) or ws(s) URL, got "${o.rpcUrl}"`);
+    this.l1.rpcUrl = url.data;
+    if (this.l1ChainIdGiven) return;
+    const transport = this.options.transports?.L1 ?? http(url.data, { retryCount: 0 });
+    const probe = createPublicClient({ transport });
+    try {
+      this.l1.chainId = await probe.getChainId();
+    } catch (error) {
+      throw new RpcUnreachableError(`L1 RPC ${url.data} did not answer eth_chainId: ${(error as Error).message}`);
+    }
+  }
+
+  /** True when `--asset-storage` named the contract (no deployments/ file is read for it). */
+  get assetStorageGiven(): boolean {
+    return this.l1.assetStorage !== undefined;
   }
 
   private once<T>(key: string, make: () => T): T {
@@ -85,13 +117,13 @@ export class CliContext {
   }
 
   chain(layer: Layer): ChainConfig {
-    const rpcUrl = layer === "L1" ? this.env.L1_RPC_URL : this.env.L2_RPC_URL;
+    const rpcUrl = layer === "L1" ? (this.l1.rpcUrl ?? this.env.L1_RPC_URL) : this.env.L2_RPC_URL;
     if (!rpcUrl)
       throw new ConfigError([`${layer}_RPC_URL (environment): missing; set it to the ${layer} JSON-RPC URL`]);
     return {
       name: layer,
       rpcUrl,
-      chainId: layer === "L1" ? this.env.L1_CHAIN_ID : this.env.L2_CHAIN_ID,
+      chainId: layer === "L1" ? (this.l1.chainId ?? this.env.L1_CHAIN_ID) : this.env.L2_CHAIN_ID,
       pollingIntervalMs: 250,
     };
   }
@@ -111,7 +143,7 @@ export class CliContext {
 
   deployment(layer: Layer): Deployment {
     return this.once(`deployment:${layer}`, () => {
-      const chainId = layer === "L1" ? this.env.L1_CHAIN_ID : this.env.L2_CHAIN_ID;
+      const chainId = layer === "L1" ? (this.l1.chainId ?? this.env.L1_CHAIN_ID) : this.env.L2_CHAIN_ID;
       const d = loadDeployment(this.env.DEPLOYMENTS_DIR, chainId);
       if (d.layer !== layer)
         throw new ConfigError([`deployments/${chainId}.json: layer is ${d.layer}, expected ${layer}`]);
@@ -120,7 +152,7 @@ export class CliContext {
   }
 
   get assetStorage(): Address {
-    return contractAddress(this.deployment("L1"), "AssetStorage");
+    return this.l1.assetStorage ?? contractAddress(this.deployment("L1"), "AssetStorage");
   }
 
   get assetReceiving(): Address {
@@ -170,6 +202,11 @@ export class CliContext {
   /** Reports a step of a long-running command (`wait`). */
   progress(line: string): void {
     this.options.progress?.(line);
+  }
+
+  /** Reports the progress of a long L1 scan (exit, exit-data). */
+  report(line: string): void {
+    (this.options.report ?? this.options.progress)?.(line);
   }
 
   /** Default node database path ($DATA_DIR/bridge.sqlite). */

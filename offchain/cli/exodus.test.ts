@@ -1,119 +1,78 @@
+/**
+ * `exit` from L1 alone against the node: the extractor's own batcher cuts a history, its stored
+ * snapshots (what the node database held, and what `exit --db` used to read) must equal the state
+ * rebuilt from the op data as L1 posts it, and the exit paths built from the rebuild must reach each
+ * batch's root.
+ */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import Database from "better-sqlite3";
+import { describe, it } from "node:test";
 import { cutBatches } from "../extractor/batcher.js";
-import { type BatchRecord, ExtractorStore } from "../extractor/store.js";
+import type { BatchRecord } from "../extractor/store.js";
 import { ALICE, BOB, CAROL, sampleOps, storedOps } from "../extractor/testkit.js";
-import { leafHash } from "../lib/protocol.js";
+import { encodeOps, leafHash } from "../lib/protocol.js";
+import { exitProofs, type PostedBatch, rebuildState } from "../lib/rebuild.js";
 import { BridgeState } from "../lib/state.js";
-import { emptyRoot, rootFromPath } from "../lib/tree.js";
-import { type Db, openDatabase } from "../runtime/db.js";
-import { buildExitProofs, ExitPathError } from "./exodus.js";
+import { rootFromPath } from "../lib/tree.js";
 
 const DEPTH = 10;
-const dir = mkdtempSync(join(tmpdir(), "cli-exodus-"));
-const path = join(dir, "bridge.sqlite");
-let batches: BatchRecord[] = [];
-let db: Db;
 const ops = sampleOps(14);
+const cut = cutBatches({ state: new BridgeState(DEPTH), nextBatchNumber: 0, creditsBefore: 0 }, storedOps(ops, 0, 0), {
+  batchSize: 4,
+  batchTimeoutMs: 0,
+  now: 1,
+});
+const batches: BatchRecord[] = cut.batches;
 
-before(() => {
-  // The extractor's own code writes the database, as on a node.
-  const writer = openDatabase(path);
-  const store = new ExtractorStore(writer);
-  const cut = cutBatches(
-    { state: new BridgeState(DEPTH), nextBatchNumber: 0, creditsBefore: 0 },
-    storedOps(ops, 0, 0),
-    {
-      batchSize: 4,
-      batchTimeoutMs: 0,
-      now: 1,
-    },
-  );
-  store.commit({ ops: storedOps(ops, 0, 0), batches: cut.batches });
-  batches = cut.batches;
-  writer.close();
-  db = new Database(path, { readonly: true, fileMustExist: true });
+/** What L1 logs for a cut batch (BatchVerified + BatchOps). */
+const posted = (b: BatchRecord): PostedBatch => ({
+  batchNumber: BigInt(b.batchNumber),
+  newRoot: b.newRoot,
+  newOpChain: b.newOpChain,
+  processedDeposits: BigInt(b.firstDepositId + b.depositCount),
+  firstOpIndex: BigInt(b.firstOp),
+  ops: encodeOps(
+    b.ops.map((o) => ({ kind: o.kind, tokenId: o.tokenId, from: o.from, to: o.to, amount: BigInt(o.amount) })),
+  ),
 });
 
-after(() => {
-  db?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Balances after `n` ops, replayed independently of the extractor. */
-function replay(n: number): BridgeState {
-  const s = new BridgeState(DEPTH);
-  s.applyAll(ops.slice(0, n));
-  return s;
-}
-
-describe("buildExitProofs", () => {
-  it("gives, for every batch root L1 may hold, paths that rootFromPath maps to that root", () => {
+describe("exit from L1 data: the extractor's batches", () => {
+  it("rebuilds, after every batch, the snapshot the node stored", () => {
     assert.equal(batches.length, 4);
-    for (const b of batches) {
-      const expected = replay(b.firstOp + b.opCount);
+    let seen = 0;
+    rebuildState(DEPTH, batches.map(posted), {
+      onBatch: (b, s) => {
+        assert.deepEqual(s.toJSON(), (batches[Number(b.batchNumber)] as BatchRecord).stateAfter);
+        seen++;
+      },
+    });
+    assert.equal(seen, 4);
+  });
+
+  it("gives, at every batch root L1 may hold, exit paths that reach that root and bind the amount", () => {
+    for (let n = 1; n <= batches.length; n++) {
+      const state = rebuildState(DEPTH, batches.slice(0, n).map(posted));
+      const root = (batches[n - 1] as BatchRecord).newRoot;
       for (const owner of [ALICE, BOB, CAROL]) {
-        const owned = expected.accountList().filter((a) => a.owner === BigInt(owner) && a.balance > 0n);
-        if (owned.length === 0) {
-          assert.throws(() => buildExitProofs(db, b.newRoot, DEPTH, owner), ExitPathError);
-          continue;
-        }
-        const proofs = buildExitProofs(db, b.newRoot, DEPTH, owner);
+        const owned = state.accountList().filter((a) => a.owner === BigInt(owner) && a.balance > 0n);
+        const proofs = exitProofs(state, owner);
         assert.equal(proofs.length, owned.length);
         for (const p of proofs) {
-          assert.equal(p.batchNumber, b.batchNumber);
+          assert.equal(p.root, root);
           assert.equal(p.siblings.length, DEPTH);
-          assert.equal(p.balance, expected.balanceOf(BigInt(owner), p.tokenId));
-          assert.equal(p.slot, expected.slotOf(BigInt(owner), p.tokenId));
           const leaf = leafHash(BigInt(owner), BigInt(p.tokenId), p.balance);
-          assert.equal(rootFromPath(leaf, p.siblings, BigInt(p.slot)), b.newRoot);
-          // A different balance does not reach the root: the path binds the amount.
-          assert.notEqual(
-            rootFromPath(leafHash(BigInt(owner), BigInt(p.tokenId), p.balance + 1n), p.siblings, BigInt(p.slot)),
-            b.newRoot,
-          );
+          assert.equal(rootFromPath(leaf, p.siblings, BigInt(p.slot)), root);
+          const more = leafHash(BigInt(owner), BigInt(p.tokenId), p.balance + 1n);
+          assert.notEqual(rootFromPath(more, p.siblings, BigInt(p.slot)), root);
         }
       }
     }
   });
 
-  it("uses the snapshot of the proven batch, not the newest one", () => {
-    const older = batches[1]!;
-    const newest = batches[3]!;
-    const a = buildExitProofs(db, older.newRoot, DEPTH, ALICE, 0)[0]!;
-    const b = buildExitProofs(db, newest.newRoot, DEPTH, ALICE, 0)[0]!;
-    assert.equal(a.balance, replay(8).balanceOf(BigInt(ALICE), 0));
-    assert.equal(b.balance, replay(14).balanceOf(BigInt(ALICE), 0));
-    assert.notEqual(a.balance, b.balance);
-  });
-
   it("filters by token", () => {
-    const proofs = buildExitProofs(db, batches[3]!.newRoot, DEPTH, ALICE, 1);
+    const state = rebuildState(DEPTH, batches.map(posted));
     assert.deepEqual(
-      proofs.map((p) => p.tokenId),
+      exitProofs(state, ALICE, 1).map((p) => p.tokenId),
       [1],
     );
-  });
-
-  it("explains a root no batch of the database has", () => {
-    assert.throws(
-      () => buildExitProofs(db, 12345n, DEPTH, ALICE),
-      (e: unknown) => e instanceof ExitPathError && /no batch with new root 12345.*--db/.test(e.message),
-    );
-  });
-
-  it("explains that nothing can be exited from the genesis root", () => {
-    assert.throws(
-      () => buildExitProofs(db, emptyRoot(DEPTH), DEPTH, ALICE),
-      (e: unknown) => e instanceof ExitPathError && /cancel-deposit/.test(e.message),
-    );
-  });
-
-  it("refuses a database built for another depth", () => {
-    assert.throws(() => buildExitProofs(db, batches[0]!.newRoot, DEPTH + 1, ALICE), ExitPathError);
   });
 });

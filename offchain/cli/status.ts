@@ -16,8 +16,6 @@ import { chainErrorOf } from "./chain-check.js";
 import type { CliContext } from "./context.js";
 import type { CommandResult } from "./result.js";
 
-const LOW64 = (1n << 64n) - 1n;
-
 async function l1Status(ctx: CliContext) {
   const client = ctx.client("L1");
   const address = ctx.assetStorage;
@@ -36,8 +34,12 @@ async function l1Status(ctx: CliContext) {
     ]);
   let oldestPending: { depositId: bigint; queuedAt: bigint; exodusOpensAt: bigint } | null = null;
   if (processedDeposits < depositCount) {
-    const word = await read<bigint>("depositWords", [processedDeposits]);
-    const queuedAt = word & LOW64;
+    const queuedAt = await client.readContract({
+      address,
+      abi: storageAbi,
+      functionName: "requestTimestamp",
+      args: [processedDeposits],
+    });
     oldestPending = { depositId: processedDeposits, queuedAt, exodusOpensAt: queuedAt + priorityDeadline };
   }
   return {

@@ -12,6 +12,7 @@ import {
   headline,
   REFERENCES,
   type Report,
+  rebuildSection,
   renderMarkdown,
   setupSpeedup,
   sha256Blocks,
@@ -242,5 +243,28 @@ describe("bench arithmetic", () => {
     assert.match(md, /zkSync Lite/);
     const h = headline(report);
     assert.ok(h.some((r) => r.figure.includes("depth 32 (extrapolated)")));
+  });
+});
+
+describe("bench rebuild (exit from L1 data alone)", () => {
+  it("reports the measured rebuild in the headline and its own table, nothing when not measured", () => {
+    const rebuild = {
+      ops: 10_000,
+      batches: 2_500,
+      slots: 300,
+      depth: 16,
+      batchSize: 4,
+      wallMs: 81_000,
+      cpuSeconds: 80.2,
+      maxRssMiB: 155,
+      loadAvg1m: 1.5,
+      command: "node --import tsx bench/rebuild-child.ts rebuild --in x.json",
+    };
+    assert.deepEqual(rebuildSection(undefined), []);
+    const text = rebuildSection(rebuild).join("\n");
+    assert.match(text, /\| 10,000 \| 2,500 \(4\) \| 300 \| 16 \| 81\.0 s \| 80\.2 \| 8\.10 ms \| 155 MiB \| 1\.5 \|/);
+    const report = { sections: { rebuild }, derived: derive({ rebuild }) } as unknown as Report;
+    const row = headline(report).find((r) => r.figure.startsWith("exit from L1 data alone"));
+    assert.equal(row?.value, "81.0 s wall, 80.2 CPU s, 155 MiB peak");
   });
 });
