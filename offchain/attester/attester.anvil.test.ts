@@ -341,7 +341,7 @@ describe("attester on anvil", () => {
     }
     const notYet = await call(a.url, `/v1/deposit/2?${recordQuery(r)}`);
     assert.equal(notYet.status, 425);
-    assert.match(notYet.json.reason ?? "", /deposit 2 not seen yet: 2 deposits followed/);
+    assert.match(notYet.json.reason ?? "", /deposit 2 not seen yet: 2 queue requests followed/);
   });
 
   it("serves /health and /metrics with its followed heights and counters", async () => {

@@ -158,6 +158,11 @@ async function main(): Promise<number> {
       log: out,
       queue: clusterQueue,
       midProof,
+      stopL2AndAttesters: async () => {
+        for (const a of attesters) await procs.stop(a.name, "SIGTERM");
+        await a2.stop();
+        return `${attesters.map((a) => a.name).join(", ")} stopped; L2 (${a2.url}) stopped`;
+      },
       killAttester: async () => {
         // attester-1 has the lowest address, so couriers packed its signature first until now.
         await procs.stop("attester-1", "SIGKILL");

@@ -1,15 +1,18 @@
 /**
  * The e2e scenario: real user flows through the whole bridge on two anvil chains, with the services
- * killed mid-proof and restarted, then exodus; every wei and token unit reconciled at the end.
+ * killed mid-proof and restarted, a forced withdrawal served through the L1 queue, then exodus opened
+ * by a forced withdrawal the stopped node ignores; the operator's database is deleted and L2 stopped,
+ * every user exits from L1 data alone, and every wei and token unit is reconciled at the end.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, type Hash, parseAbi, parseEther } from "viem";
-import { buildExitProofs } from "../cli/exodus.js";
 import { readExtractorProgress } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { BridgeState } from "../lib/state.js";
+import { exitProofs } from "../lib/rebuild.js";
 import { type ProofQueue, SqliteProofQueue } from "../prover/queue.js";
 import { type Db, openDatabase } from "../runtime/db.js";
+import { rebuildFromL1 } from "../runtime/l1-history.js";
 import { sleep } from "../runtime/retry.js";
 import { rpc } from "../testing/anvil.js";
 import { addressOf, contractWriter, type Deployments, mined, type Role, type Side } from "./chains.js";
@@ -44,6 +47,8 @@ export interface ScenarioOptions {
   midProof?: () => Promise<string>;
   /** Kills one attester for good while a batch is proven (the rest still reach the threshold); returns a note. */
   killAttester?: () => Promise<string>;
+  /** Stops every attester and the L2 chain for good (the operator and L2 are gone); returns a note. */
+  stopL2AndAttesters: () => Promise<string>;
 }
 
 /** Fails with a message that names what differed. */
@@ -149,6 +154,8 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
   const openDeal = parseEther("40");
   const bobOut = { eth: parseEther("1"), demo: parseEther("50") };
   const bobOutLater = parseEther("0.25");
+  // Bob's forced withdrawal takes his spendable DEMO only: the open deal's 40 stay held on L2.
+  const bobForced = toBob.demo - escrowAmount - bobOut.demo - openDeal;
 
   await j.step("start the node (monitor, extractor, 2 provers, sender)", async () => {
     startNode();
@@ -244,6 +251,14 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     await ledgerTx("bob", "withdraw", [ETH, bobOutLater, bob]);
   });
 
+  await j.step("Bob requests a forced withdrawal of his DEMO on L1; it is relayed to L2 (attested)", async () => {
+    await storageTx("bob", "requestWithdrawal", [DEMO]);
+    await waitFor("the forced withdrawal on L2", async () =>
+      (await l2Balance(bob, DEMO)) === openDeal ? true : undefined,
+    );
+    j.note(`L2 burnt Bob's spendable ${bobForced} DEMO; the open deal's ${openDeal} stay held`);
+  });
+
   const l2OpCount = await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "opCount" });
   await j.step("the extractor, provers and sender prove every op on L1", async () => {
     await waitFor("all L2 ops proven on L1", async () => {
@@ -265,35 +280,60 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     );
     j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender, a courier)`);
     expectEqual("Bob's pending ETH on L1", await pending(bob, ETH), bobOut.eth + bobOutLater);
-    expectEqual("Bob's pending DEMO on L1", await pending(bob, DEMO), bobOut.demo);
-    expectEqual("deposits consumed by batches", await l1Read("processedDeposits"), 2n);
+    expectEqual("Bob's pending DEMO on L1 (withdrawal + forced withdrawal)", await pending(bob, DEMO), bobOut.demo + bobForced);
+    expectEqual("queue requests consumed by batches (2 deposits, 1 forced withdrawal)", await l1Read("processedDeposits"), 3n);
   });
 
   await j.step("Bob claims his withdrawals on L1", async () => {
     await claimAll("bob");
   });
 
-  await j.step("exodus: the node stops, Alice's new 0.5 ETH deposit waits past the deadline", async () => {
+  await j.step("censorship: the node stops; Alice's forced ETH withdrawal and 0.5 ETH deposit wait past the deadline", async () => {
     await o.procs.stop("node", "SIGTERM");
+    await storageTx("alice", "requestWithdrawal", [ETH]);
     await storageTx("alice", "depositETH", [alice], parseEther("0.5"));
     expectDelta(alice, ETH, -parseEther("0.5"));
     await rpc(l1.url, "evm_increaseTime", [o.priorityDeadline + 1]);
     await rpc(l1.url, "evm_mine", []);
   });
 
-  await j.step("anyone activates exodus", async () => {
-    await storageTx("anyone", "activateExodus", []);
+  await j.step("anyone activates exodus (the oldest unserved request is Alice's forced withdrawal)", async () => {
+    const r = await storageTx("anyone", "activateExodus", []);
     expectEqual("exodus mode", await l1Read("exodusMode"), true);
+    j.note(`exodus opened in block ${r.blockNumber}, oldest unserved request 3`);
+  });
+
+  // What only L2 can tell, checked while it still runs: no request served twice.
+  expectEqual(
+    "L2 next request id (2 deposits and 1 forced withdrawal served)",
+    await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "nextDepositId" }),
+    3n,
+  );
+
+  await j.step("the operator is gone: its database is deleted, the attesters and L2 are stopped", async () => {
+    db.close();
+    rmSync(o.dataDir, { recursive: true, force: true });
+    j.note(await o.stopL2AndAttesters());
   });
 
   const provenRoot = await l1Read("stateRoot");
-  const depth = Number(o.deployments.l1.params.treeDepth);
+  const rebuilt = await j.step("rebuild the last proven state from L1 data alone (BatchOps events)", async () => {
+    const r = await rebuildFromL1({ client: l1.public, assetStorage: storage });
+    expectEqual("rebuilt root = L1 stateRoot()", r.state.root, provenRoot);
+    j.note(`${r.batchCount} batches, ${r.state.accountList().length} slots, root checked at block ${r.block}`);
+    return r;
+  });
+  const state = rebuilt.state;
+  const exitAll = async (role: Role) => {
+    const who = addressOf(role);
+    const exits = exitProofs(state, who);
+    for (const e of exits) await storageTx(role, "exit", [BigInt(e.slot), e.owner, e.tokenId, e.balance, e.siblings]);
+    return exits;
+  };
+
   await j.step("Alice exits her last-proven L2 balances and cancels her waiting deposit", async () => {
-    const exits = buildExitProofs(db, provenRoot, depth, alice);
+    const exits = await exitAll("alice");
     expectEqual("Alice's exitable slots", exits.length, 2);
-    for (const e of exits) {
-      await storageTx("alice", "exit", [BigInt(e.slot), e.owner, e.tokenId, e.balance, e.siblings]);
-    }
     const expectedL2: Record<number, bigint> = {
       [ETH]: ethIn - toBob.eth,
       [DEMO]: demoMinted - toBob.demo + escrowAmount,
@@ -323,26 +363,15 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     await claimAll("alice");
   });
 
-  await j.step("Bob exits his last-proven DEMO, the open deal's 40 DEMO included, and claims it", async () => {
-    const [exit, ...more] = buildExitProofs(db, provenRoot, depth, bob, DEMO);
-    if (!exit || more.length > 0) throw new Error(`expected one DEMO slot of Bob, got ${more.length + (exit ? 1 : 0)}`);
-    expectEqual(
-      "Bob's exited DEMO (40 of it held by the open deal)",
-      exit.balance,
-      toBob.demo - escrowAmount - bobOut.demo,
-    );
-    await storageTx("bob", "exit", [BigInt(exit.slot), exit.owner, exit.tokenId, exit.balance, exit.siblings]);
-    await storageTx("bob", "claim", [DEMO]);
-    expectDelta(bob, DEMO, exit.balance);
+  await j.step("Bob exits his last-proven ETH and DEMO (the open deal's 40 DEMO included) and claims them", async () => {
+    const exits = await exitAll("bob");
+    const byToken = new Map(exits.map((e) => [e.tokenId, e.balance]));
+    expectEqual("Bob's exited ETH", byToken.get(ETH), toBob.eth - bobOut.eth - bobOutLater);
+    expectEqual("Bob's exited DEMO (the deal's hold)", byToken.get(DEMO), openDeal);
+    await claimAll("bob");
   });
 
   await j.step("reconcile every L1 wei and token unit", async () => {
-    // No credit or batch twice: L2 credited exactly the two deposits batches consumed, once each.
-    expectEqual(
-      "L2 next deposit id",
-      await l2.public.readContract({ address: ledger, abi: assetReceivingAbi, functionName: "nextDepositId" }),
-      2n,
-    );
     const verified = await l1.public.getContractEvents({
       address: storage,
       abi: assetStorageAbi,
@@ -362,39 +391,13 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
         expectEqual(`${role}'s L1 balance of token ${t}`, await l1Balance(who, t), expected.get(key(who, t)));
       }
 
-    // The contract: what it holds is exactly what it still owes: the L2 balances of the proven
-    // state not yet exited (Bob's ETH here), pending withdrawals, and deposits neither consumed nor
-    // cancelled (none left). The Escrow never had a balance: it owns no slot to strand anything in.
-    const batch = db.prepare("SELECT state_after FROM batches WHERE new_root = ?").pluck().get(provenRoot.toString()) as
-      | string
-      | undefined;
-    if (!batch) throw new Error("no stored batch for the proven root");
-    const state = BridgeState.fromJSON(JSON.parse(batch));
+    // The contract owes nothing more: every proven leaf exited, every pending withdrawal claimed, the
+    // one unconsumed deposit cancelled. The Escrow never had a balance: it owns no slot.
     const escrowSlots = state.accountList().filter((a) => a.owner === BigInt(escrow));
     expectEqual("slots owned by the Escrow in the proven state", escrowSlots.length, 0);
-    const exited = new Set<number>();
-    for (const e of await l1.public.getContractEvents({
-      address: storage,
-      abi: assetStorageAbi,
-      eventName: "Exited",
-      fromBlock: 0n,
-    }))
-      exited.add(Number(e.args.slot));
     for (const t of TOKENS) {
-      let owed = 0n;
-      state.accountList().forEach((acc, slot) => {
-        if (acc.tokenId === t && !exited.has(slot)) owed += acc.balance;
-      });
-      for (const role of ACTORS) owed += await pending(addressOf(role), t);
-      expectEqual(`AssetStorage's L1 balance of token ${t} (= what it still owes)`, await l1Balance(storage, t), owed);
-      j.note(`token ${t}: ${owed} owed and held`);
+      expectEqual(`AssetStorage's L1 balance of token ${t} (everything returned)`, await l1Balance(storage, t), 0n);
     }
-    expectEqual(
-      "Bob's unexited L2 ETH in the proven state",
-      state.balanceOf(BigInt(bob), ETH),
-      toBob.eth - bobOut.eth - bobOutLater,
-    );
   });
-  db.close();
   o.log("all balances reconcile");
 }

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
+import { encodeOps, nextOpLogHead, type Op } from "../lib/protocol.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
@@ -344,6 +345,8 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
     });
     const zero = "0x0000000000000000000000000000000000000000" as const;
     const slot = { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n };
+    // An op L2 never logged, posted as the batch's op data (L1 checks it against the attested head).
+    const fakeOp: Op = { kind: 2, tokenId: 0, from: "0x00000000000000000000000000000000000f4ce0", to: "0x00000000000000000000000000000000000b0b00", amount: 1n };
     // Signed by attesters that sign anything (the test's stand-ins): a compromised attester set.
     const claim = {
       batchNumber: await l1("batchCount"),
@@ -355,7 +358,14 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
           abi: assetStorageAbi,
           functionName: "l2OpCount",
         })) + 1n,
-      l2OpHead: `0x${"ab".repeat(32)}` as const,
+      l2OpHead: nextOpLogHead(
+        await bridge.l1.client.readContract({
+          address: bridge.assetStorage,
+          abi: assetStorageAbi,
+          functionName: "l2OpHead",
+        }),
+        fakeOp,
+      ),
     };
     const { signatures } = await bridge.attestations.batch(claim);
     const hash = await bridge.l1.wallet(ROLES.sender).writeContract({
@@ -368,7 +378,7 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
         claim.l2OpCount,
         claim.l2OpHead,
         Array.from({ length: Number(n_) }, () => slot),
-        "0x", // no op data: the batch claims an op L2 never logged, so nothing honest could be posted
+        encodeOps([fakeOp]),
         [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
         signatures,
       ],
