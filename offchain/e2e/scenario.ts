@@ -280,22 +280,33 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     );
     j.note(`${verified.length} batches for ${l2OpCount} ops (submitBatch by the sender, a courier)`);
     expectEqual("Bob's pending ETH on L1", await pending(bob, ETH), bobOut.eth + bobOutLater);
-    expectEqual("Bob's pending DEMO on L1 (withdrawal + forced withdrawal)", await pending(bob, DEMO), bobOut.demo + bobForced);
-    expectEqual("queue requests consumed by batches (2 deposits, 1 forced withdrawal)", await l1Read("processedDeposits"), 3n);
+    expectEqual(
+      "Bob's pending DEMO on L1 (withdrawal + forced withdrawal)",
+      await pending(bob, DEMO),
+      bobOut.demo + bobForced,
+    );
+    expectEqual(
+      "queue requests consumed by batches (2 deposits, 1 forced withdrawal)",
+      await l1Read("processedDeposits"),
+      3n,
+    );
   });
 
   await j.step("Bob claims his withdrawals on L1", async () => {
     await claimAll("bob");
   });
 
-  await j.step("censorship: the node stops; Alice's forced ETH withdrawal and 0.5 ETH deposit wait past the deadline", async () => {
-    await o.procs.stop("node", "SIGTERM");
-    await storageTx("alice", "requestWithdrawal", [ETH]);
-    await storageTx("alice", "depositETH", [alice], parseEther("0.5"));
-    expectDelta(alice, ETH, -parseEther("0.5"));
-    await rpc(l1.url, "evm_increaseTime", [o.priorityDeadline + 1]);
-    await rpc(l1.url, "evm_mine", []);
-  });
+  await j.step(
+    "censorship: the node stops; Alice's forced ETH withdrawal and 0.5 ETH deposit wait past the deadline",
+    async () => {
+      await o.procs.stop("node", "SIGTERM");
+      await storageTx("alice", "requestWithdrawal", [ETH]);
+      await storageTx("alice", "depositETH", [alice], parseEther("0.5"));
+      expectDelta(alice, ETH, -parseEther("0.5"));
+      await rpc(l1.url, "evm_increaseTime", [o.priorityDeadline + 1]);
+      await rpc(l1.url, "evm_mine", []);
+    },
+  );
 
   await j.step("anyone activates exodus (the oldest unserved request is Alice's forced withdrawal)", async () => {
     const r = await storageTx("anyone", "activateExodus", []);
@@ -363,13 +374,16 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     await claimAll("alice");
   });
 
-  await j.step("Bob exits his last-proven ETH and DEMO (the open deal's 40 DEMO included) and claims them", async () => {
-    const exits = await exitAll("bob");
-    const byToken = new Map(exits.map((e) => [e.tokenId, e.balance]));
-    expectEqual("Bob's exited ETH", byToken.get(ETH), toBob.eth - bobOut.eth - bobOutLater);
-    expectEqual("Bob's exited DEMO (the deal's hold)", byToken.get(DEMO), openDeal);
-    await claimAll("bob");
-  });
+  await j.step(
+    "Bob exits his last-proven ETH and DEMO (the open deal's 40 DEMO included) and claims them",
+    async () => {
+      const exits = await exitAll("bob");
+      const byToken = new Map(exits.map((e) => [e.tokenId, e.balance]));
+      expectEqual("Bob's exited ETH", byToken.get(ETH), toBob.eth - bobOut.eth - bobOutLater);
+      expectEqual("Bob's exited DEMO (the deal's hold)", byToken.get(DEMO), openDeal);
+      await claimAll("bob");
+    },
+  );
 
   await j.step("reconcile every L1 wei and token unit", async () => {
     const verified = await l1.public.getContractEvents({

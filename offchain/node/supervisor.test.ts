@@ -346,7 +346,13 @@ describe("runNode: node defects of issue 20 (anvil)", () => {
     const zero = "0x0000000000000000000000000000000000000000" as const;
     const slot = { kind: 0, tokenId: 0, account: zero, amount: 0n, depositor: zero, timestamp: 0n };
     // An op L2 never logged, posted as the batch's op data (L1 checks it against the attested head).
-    const fakeOp: Op = { kind: 2, tokenId: 0, from: "0x00000000000000000000000000000000000f4ce0", to: "0x00000000000000000000000000000000000b0b00", amount: 1n };
+    const fakeOp: Op = {
+      kind: 2,
+      tokenId: 0,
+      from: "0x00000000000000000000000000000000000f4ce0",
+      to: "0x00000000000000000000000000000000000b0b00",
+      amount: 1n,
+    };
     // Signed by attesters that sign anything (the test's stand-ins): a compromised attester set.
     const claim = {
       batchNumber: await l1("batchCount"),
