@@ -4,7 +4,7 @@
  *   node --import tsx bench/rebuild-child.ts rebuild --in batches.json
  * `generate` writes a history of credits, transfers and withdrawals of 200 owners in 3 tokens, cut in
  * batches, as L1 logs it (BatchVerified + BatchOps, the op data encoded with encodeOps); `rebuild`
- * times lib/rebuild.ts's rebuildState over it (every batch root checked) and prints one JSON line.
+ * times lib/rebuild.ts's rebuildState over it (every op chain and the final root checked) and prints one JSON line.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";

@@ -226,7 +226,7 @@ describe("rebuildState: L1 data that does not give the proven roots", () => {
     return last.startsWith("01") && BigInt(`0x${last.slice(90)}`) > 1n;
   });
 
-  test("one byte changed in a BatchOps: the batch number, both roots and its first op", () => {
+  test("one byte changed in a BatchOps: the batch number, both op chains and its first op", () => {
     assert.ok(target >= 0, "a batch ends with a credit");
     const b = h.batches[target] as PostedBatch;
     const ops = b.ops as `0x${string}`;
@@ -239,10 +239,31 @@ describe("rebuildState: L1 data that does not give the proven roots", () => {
         assert.ok(e instanceof RebuildError, "a RebuildError");
         assert.equal(e.batchNumber, BigInt(target));
         const re = new RegExp(
-          `^batch ${target}: the op data posted on L1 gives root \\d+, but its BatchVerified.newRoot is ${b.newRoot}; ` +
-            `first op of the batch: op ${b.firstOpIndex} \\(`,
+          `^batch ${target}: the op data posted on L1 gives op chain \\d+, but its BatchVerified.newOpChain is ` +
+            `${b.newOpChain} \\(the posted ops are not the proven ones\\); first op of the batch: op ${b.firstOpIndex} \\(`,
         );
         assert.match(e.message, re);
+        return true;
+      },
+    );
+  });
+
+  test("proven ops in another slot layout: the second replay names the first batch whose root differs", () => {
+    const bad = 2;
+    const b = h.batches[bad] as PostedBatch;
+    // Same ops, same op chain, another root from this batch on (as if the prover had put a pair elsewhere).
+    const batches = h.batches.map((x, i) => (i >= bad ? { ...x, newRoot: x.newRoot ^ 1n } : x));
+    assert.throws(
+      () => rebuildState(DEPTH, batches),
+      (e: unknown) => {
+        assert.ok(e instanceof RebuildError, "a RebuildError");
+        assert.equal(e.batchNumber, BigInt(bad));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^batch ${bad}: the op data posted on L1 gives root \\d+, but its BatchVerified.newRoot is ${b.newRoot ^ 1n} \\(the batch's slot layout`,
+          ),
+        );
         return true;
       },
     );

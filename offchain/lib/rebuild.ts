@@ -1,7 +1,8 @@
 /**
  * The state tree rebuilt from L1 data alone (docs/protocol.md section 15): the op data every batch
  * posts in `BatchOps` is replayed, batch after batch, into the same `BridgeState` the extractor
- * keeps, and each batch's root is checked against its `BatchVerified.newRoot`. Pure: the L1 logs
+ * keeps (with the same slot rules), each batch's op chain checked against its `BatchVerified.newOpChain`
+ * and the final root against the last `BatchVerified.newRoot`. Pure: the L1 logs
  * are read by offchain/runtime/l1-history.ts.
  */
 import { getAddress, type Hex } from "viem";
@@ -58,16 +59,19 @@ function decodeBatchOps(batch: PostedBatch, expectedFirst: bigint): Op[] {
 }
 
 /**
- * Replays one batch's posted ops into `state` and checks its root (then its op chain) against the
- * batch's BatchVerified. Throws a RebuildError naming the batch, both roots and its first op.
+ * Replays one batch's posted ops into `state` and checks its op chain against the batch's
+ * BatchVerified.newOpChain: equal chains mean the posted ops are exactly the proven ones (Poseidon),
+ * whatever the attesters signed. With `checkRoot` it also checks the root after the batch (this reads
+ * the tree: slow on long histories, so `rebuildState` does it only to name a bad batch). Throws a
+ * RebuildError naming the batch, both values and its first op.
  */
-export function replayBatch(state: BridgeState, batch: PostedBatch): void {
+export function replayBatch(state: BridgeState, batch: PostedBatch, checkRoot = false): void {
   const n = batch.batchNumber;
   const first = BigInt(state.opCount);
   const ops = decodeBatchOps(batch, first);
   ops.forEach((op, i) => {
     try {
-      state.apply(op);
+      state.replay(op);
     } catch (error) {
       throw new RebuildError(
         `batch ${n}: ${describeOp(first + BigInt(i), op)} cannot be applied: ${(error as Error).message}`,
@@ -75,17 +79,17 @@ export function replayBatch(state: BridgeState, batch: PostedBatch): void {
       );
     }
   });
-  if (state.root !== batch.newRoot) {
-    throw new RebuildError(
-      `batch ${n}: the op data posted on L1 gives root ${state.root}, but its BatchVerified.newRoot is ` +
-        `${batch.newRoot}; first op of the batch: ${describeOp(first, ops[0])}`,
-      n,
-    );
-  }
   if (state.opChain !== batch.newOpChain) {
     throw new RebuildError(
       `batch ${n}: the op data posted on L1 gives op chain ${state.opChain}, but its BatchVerified.newOpChain is ` +
-        `${batch.newOpChain}; first op of the batch: ${describeOp(first, ops[0])}`,
+        `${batch.newOpChain} (the posted ops are not the proven ones); first op of the batch: ${describeOp(first, ops[0])}`,
+      n,
+    );
+  }
+  if (checkRoot && state.root !== batch.newRoot) {
+    throw new RebuildError(
+      `batch ${n}: the op data posted on L1 gives root ${state.root}, but its BatchVerified.newRoot is ` +
+        `${batch.newRoot} (the batch's slot layout is not section 4's); first op of the batch: ${describeOp(first, ops[0])}`,
       n,
     );
   }
@@ -96,8 +100,13 @@ export interface RebuildOptions {
   onBatch?: (batch: PostedBatch, state: BridgeState) => void;
 }
 
-/** The state after every posted batch, batch 0 first, from an empty tree of `depth`. */
-export function rebuildState(depth: number, batches: readonly PostedBatch[], o: RebuildOptions = {}): BridgeState {
+/** Replays `batches` from an empty tree of `depth`, checking each batch's number and op chain (and root if asked). */
+function replayAll(
+  depth: number,
+  batches: readonly PostedBatch[],
+  checkRoots: boolean,
+  o: RebuildOptions,
+): BridgeState {
   const state = new BridgeState(depth);
   batches.forEach((batch, i) => {
     if (batch.batchNumber !== BigInt(i)) {
@@ -106,9 +115,22 @@ export function rebuildState(depth: number, batches: readonly PostedBatch[], o: 
         batch.batchNumber,
       );
     }
-    replayBatch(state, batch);
+    replayBatch(state, batch, checkRoots);
     o.onBatch?.(batch, state);
   });
+  return state;
+}
+
+/**
+ * The state after every posted batch, batch 0 first, from an empty tree of `depth`. Every batch's op
+ * chain is checked as it is replayed, and the root after the last batch against its BatchVerified.newRoot
+ * (the tree is built once, in bulk). If that root differs, a second replay checks the root of every
+ * batch and names the first batch whose root differs.
+ */
+export function rebuildState(depth: number, batches: readonly PostedBatch[], o: RebuildOptions = {}): BridgeState {
+  const state = replayAll(depth, batches, false, o);
+  const last = batches[batches.length - 1];
+  if (last !== undefined && state.root !== last.newRoot) replayAll(depth, batches, true, {});
   return state;
 }
 

@@ -106,7 +106,9 @@ const pairKey = (owner: bigint, tokenId: number): string => `${owner.toString(16
 
 export class BridgeState {
   readonly depth: number;
-  tree: StateTree;
+  private _tree: StateTree;
+  /** Set by `replay`: the slots moved on and the tree is rebuilt from them when next read. */
+  private treeStale = false;
   opChain: bigint;
   /** Number of ops applied since genesis (the L2 op index of the next op). */
   opCount: number;
@@ -115,11 +117,26 @@ export class BridgeState {
 
   constructor(depth: number) {
     this.depth = depth;
-    this.tree = new StateTree(depth);
+    this._tree = new StateTree(depth);
     this.opChain = 0n;
     this.opCount = 0;
     this.accounts = [];
     this.slots = new Map();
+  }
+
+  /** The state tree (rebuilt in bulk from the slots first, after `replay`). */
+  get tree(): StateTree {
+    if (this.treeStale) {
+      const leaves = this.accounts.map((a) => leafHash(a.owner, BigInt(a.tokenId), a.balance));
+      this._tree = new StateTree(this.depth, leaves);
+      this.treeStale = false;
+    }
+    return this._tree;
+  }
+
+  set tree(tree: StateTree) {
+    this._tree = tree;
+    this.treeStale = false;
   }
 
   /** Current state root. */
@@ -214,6 +231,24 @@ export class BridgeState {
     return result;
   }
 
+  /**
+   * Applies one op as `apply` does (same slot rules, same checks, same errors) to the slots, balances
+   * and op chain only: no leaf is hashed until the tree or the root is next read, which then rebuilds
+   * the tree in bulk, one hash per node. What replaying a long history needs (lib/rebuild.ts).
+   */
+  replay(op: Op): void {
+    const plan = this.plan(op, this.opChain, {
+      slotOf: (owner, tokenId) => this.slotOf(owner, tokenId),
+      balanceAt: (slot) => this.accounts[slot]?.balance ?? 0n,
+      slotCount: () => this.accounts.length,
+    });
+    if (plan.source) this.record(plan.source);
+    if (plan.destination) this.record(plan.destination);
+    this.treeStale = true;
+    this.opChain = plan.newOpChain;
+    this.opCount++;
+  }
+
   /** Applies ops in order; all or nothing. */
   applyAll(ops: readonly Op[]): AppliedOp[] {
     this.validate(ops);
@@ -285,21 +320,27 @@ export class BridgeState {
     return plan;
   }
 
-  private write(c: PlannedChange): LeafChange {
+  /** Writes a planned change into the slots (a fresh slot is assigned here); not into the tree. */
+  private record(c: PlannedChange): void {
     if (c.fresh) {
       if (c.slot !== this.accounts.length)
         throw new Error(`internal: fresh slot ${c.slot} is not ${this.accounts.length}`);
       this.accounts.push({ owner: c.owner, tokenId: c.tokenId, balance: 0n });
       this.slots.set(pairKey(c.owner, c.tokenId), c.slot);
     }
-    const account = this.accounts[c.slot] as SlotAccount;
-    const rootBefore = this.tree.root;
-    const path = this.tree.path(c.slot);
+    (this.accounts[c.slot] as SlotAccount).balance = c.newBalance;
+  }
+
+  /** Writes a planned change into the slots and the tree, returning the leaf update the circuit proves. */
+  private write(c: PlannedChange): LeafChange {
+    const tree = this.tree;
+    const rootBefore = tree.root;
+    const path = tree.path(c.slot);
     const oldLeaf = c.fresh ? 0n : leafHash(c.owner, BigInt(c.tokenId), c.oldBalance);
     if (path.leaf !== oldLeaf) throw new Error(`internal: slot ${c.slot} holds ${path.leaf}, expected ${oldLeaf}`);
+    this.record(c);
     const newLeaf = leafHash(c.owner, BigInt(c.tokenId), c.newBalance);
-    this.tree.set(c.slot, newLeaf);
-    account.balance = c.newBalance;
+    tree.set(c.slot, newLeaf);
     return {
       slot: c.slot,
       owner: c.owner,
@@ -311,7 +352,7 @@ export class BridgeState {
       newLeaf,
       siblings: path.siblings,
       rootBefore,
-      rootAfter: this.tree.root,
+      rootAfter: tree.root,
     };
   }
 
