@@ -55,7 +55,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     uint256 private constant _HEADER_INPUTS = 4;
 
     /// @dev Request timestamps per storage word of `_requestTimes` (64 bits each).
-    uint64 private constant _TIMES_PER_WORD = 4;
+    uint256 private constant _TIMES_PER_WORD = 4;
 
     /// @dev EIP-712 type hash of the batch attestation (docs/protocol.md section 14.2).
     // solhint-disable-next-line gas-small-strings
@@ -419,7 +419,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
 
     /// @inheritdoc IAssetStorage
     function requestTimestamp(uint64 requestId) public view returns (uint64) {
-        uint256 word = _requestTimes[requestId / _TIMES_PER_WORD];
+        // casting the constant 4 to uint64 is safe
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 word = _requestTimes[requestId / uint64(_TIMES_PER_WORD)];
         // casting to uint64 keeps the 64-bit lane of this request, which is what is wanted
         // forge-lint: disable-next-line(unsafe-typecast)
         return uint64(word >> (64 * (requestId % _TIMES_PER_WORD)));
@@ -528,7 +530,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     function _enqueue(bytes32 hash, uint64 timestamp) private returns (uint64 requestId) {
         requestId = depositCount;
         requestHashes[requestId] = hash;
-        _requestTimes[requestId / _TIMES_PER_WORD] |= uint256(timestamp)
+        // casting the constant 4 to uint64 is safe
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _requestTimes[requestId / uint64(_TIMES_PER_WORD)] |= uint256(timestamp)
         << (64 * (requestId % _TIMES_PER_WORD));
         depositCount = requestId + 1;
     }
