@@ -55,6 +55,10 @@ test-all: lint typecheck vectors-check properties-check test-forge test-ts test-
 
 test-forge: install ## Forge tests (unit, fuzz, invariant, vectors); fails if a gas snapshot changed
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test
+	@# A full run rewrites snapshots/ instead of failing on a difference (a single suite does fail): compare with git.
+	@if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- snapshots; then \
+	  git diff -- snapshots >&2; \
+	  echo "gas snapshots changed (above): if intended, commit snapshots/ (make gas-snapshot rewrites them)" >&2; exit 1; fi
 
 .PHONY: test-l1
 test-l1: install ## L1 AssetStorage tests only (unit, fuzz, invariants, gas snapshot check)
