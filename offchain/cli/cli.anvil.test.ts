@@ -14,6 +14,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { Extractor } from "../extractor/extractor.js";
 import { readBatch } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
+import { encodeOps } from "../lib/protocol.js";
 import { emptyRoot } from "../lib/tree.js";
 import { SqliteProofQueue } from "../prover/queue.js";
 import { Alarms } from "../runtime/alarms.js";
@@ -242,7 +243,7 @@ async function proveBatches() {
       });
       while (slots.length < N)
         slots.push({ kind: 0, tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n });
-      const { l2OpCount, l2OpHead } = readBatchToSend(db, n)!;
+      const { l2OpCount, l2OpHead, ops } = readBatchToSend(db, n)!;
       const claim = { batchNumber: BigInt(n), newOpChain: b.newOpChain, l2OpCount, l2OpHead };
       const { signatures } = await attestations.batch(claim);
       await tx1(storage, assetStorageAbi, "submitBatch", [
@@ -251,6 +252,7 @@ async function proveBatches() {
         l2OpCount,
         l2OpHead,
         slots,
+        encodeOps(ops),
         [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
         signatures,
       ]);

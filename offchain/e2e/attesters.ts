@@ -52,7 +52,7 @@ async function untilHealthy(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-/** Waits until every attester's /health shows at least `l1Deposits` followed deposits and `l2Ops` ops. */
+/** Waits until every attester's /health shows at least `l1Deposits` followed queue requests and `l2Ops` ops. */
 export async function untilFollowed(
   attesters: readonly AttesterProcess[],
   want: { l1Deposits?: number; l2Ops?: number },
@@ -62,10 +62,10 @@ export async function untilFollowed(
   for (const a of attesters) {
     for (;;) {
       const h = (await (await fetch(`${a.url}/health`)).json()) as {
-        l1?: { deposits?: number };
+        l1?: { requests?: number };
         l2?: { opCount?: number };
       };
-      if ((h.l1?.deposits ?? 0) >= (want.l1Deposits ?? 0) && (h.l2?.opCount ?? 0) >= (want.l2Ops ?? 0)) break;
+      if ((h.l1?.requests ?? 0) >= (want.l1Deposits ?? 0) && (h.l2?.opCount ?? 0) >= (want.l2Ops ?? 0)) break;
       if (Date.now() > deadline) throw new Error(`${a.url} did not follow ${JSON.stringify(want)}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -13,7 +13,7 @@ import { type Address, keccak256, parseEther, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
-import { batchPublicInputs, type Op } from "../lib/protocol.js";
+import { batchPublicInputs, nextOpLogHead, type Op, ZERO_HEAD } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
 import { emptyRoot } from "../lib/tree.js";
 import type { ProofResult } from "../prover/queue.js";
@@ -82,6 +82,7 @@ describe("sender on anvil", () => {
     const proofs = new Map<number, ProofResult>();
     let firstDeposit = 0;
     let firstOp = 0;
+    let logHead = ZERO_HEAD;
     batches.forEach((ops, k) => {
       const b = { oldRoot: roots[k]!, newRoot: roots[k + 1]!, oldOpChain: chains[k]!, newOpChain: chains[k + 1]! };
       const signals = batchPublicInputs(b, ops, 4);
@@ -90,7 +91,8 @@ describe("sender on anvil", () => {
         ops: ops.map((op, i) => ({
           opIndex: firstOp + i,
           op,
-          head: keccak256(toHex(`head ${firstOp + i}`)),
+          // The real keccak op-log head: L1 checks the posted op data against it (section 8).
+          head: (logHead = nextOpLogHead(logHead, op)),
           blockNumber: 1,
           transactionHash: `0x${"00".repeat(32)}`,
           logIndex: i,

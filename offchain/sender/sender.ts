@@ -9,7 +9,7 @@
  * simulates; sends (same-nonce fee bumps when stuck); checks the receipt and records the
  * transaction and its gas.
  */
-import { decodeEventLog, encodeFunctionData, getAbiItem, type PublicClient } from "viem";
+import { decodeEventLog, encodeFunctionData, getAbiItem, type Hex, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { encodeOps } from "../lib/protocol.js";
 import type { ProofQueue, ProofResult } from "../prover/queue.js";
@@ -25,7 +25,7 @@ import { sendTransaction } from "../runtime/tx.js";
 import { BatchRowError, type BatchToSend, readBatchToSend } from "./batches.js";
 import type { SenderConfig } from "./config.js";
 import { fetchQueueRequests } from "./queue.js";
-import { buildSlots, publicSignalsMismatch, queueSlotCount, SlotBuildError } from "./slots.js";
+import { type BatchSlot, buildSlots, publicSignalsMismatch, queueSlotCount, SlotBuildError } from "./slots.js";
 import { SenderStore } from "./store.js";
 
 /** What the sender needs from the proof queue (offchain/prover/queue.ts). */
@@ -57,6 +57,10 @@ export const SENDER_METRICS: [name: string, type: "gauge" | "counter", help: str
 const BATCH_VERIFIED = getAbiItem({ abi: assetStorageAbi, name: "BatchVerified" });
 
 type Proof8 = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+/** The arguments of submitBatch, in ABI order. */
+type SubmitArgs = readonly [bigint, bigint, bigint, Hex, BatchSlot[], Hex, Proof8, Hex];
+/** What fetchQueueRequests returned for one batch. */
+type QueueFetch = Awaited<ReturnType<typeof fetchQueueRequests>>;
 
 /** The 8 proof words as bigints, or a reason why they are not usable (pure). */
 export function proofWords(result: Pick<ProofResult, "proof">): Proof8 | string {
@@ -213,25 +217,49 @@ export class SenderService {
 
   /** One batch: returns true when it landed (or the chain moved), false when waiting. */
   async step(): Promise<boolean> {
-    const { config, log, signal, queue, db } = this.deps;
     const [count64, exodus] = await Promise.all([this.read<bigint>("batchCount"), this.read<boolean>("exodusMode")]);
     const k = Number(count64);
     this.metrics.set("sender_l1_batch_count", k);
     await this.backfill(k);
     if (exodus) return this.wait("exodus is active on L1: no batch can be submitted any more", "warn");
 
+    const ready = await this.provenBatch(k);
+    if (!ready) return false;
+    const { batch, words } = ready;
+    if (!(await this.continuesL1(batch))) return false;
+    const blog = this.deps.log.child({ batchNumber: k });
+    const queued = await this.batchSlots(batch, blog);
+    if (!queued) return false;
+    const attested = await this.attest(batch);
+    if (!attested) return false;
+    const args = [
+      batch.newRoot,
+      batch.newOpChain,
+      batch.l2OpCount,
+      batch.l2OpHead,
+      queued.slots,
+      encodeOps(batch.ops), // every op's compact data, checked by L1 against l2OpHead (section 8)
+      words,
+      attested.signatures,
+    ] as const;
+    if (!(await this.simulate(k, args))) return false;
+    return this.submit(batch, args, queued.deposits, attested, blog);
+  }
+
+  /** Batch `k` as the extractor cut it and its proof, both checked; false (waiting) when either is not ready or usable. */
+  private async provenBatch(k: number): Promise<{ batch: BatchToSend; words: Proof8 } | false> {
     let batch: BatchToSend | undefined;
     try {
-      batch = readBatchToSend(db, k);
+      batch = readBatchToSend(this.deps.db, k);
     } catch (error) {
       if (error instanceof BatchRowError) return this.wait(`cannot read batch ${k}: ${error.message}`, "error");
       throw error;
     }
     if (!batch) return this.wait(`waiting for the extractor to cut batch ${k}`, "debug", { batchNumber: k });
 
-    const proof = await queue.result(k);
+    const proof = await this.deps.queue.result(k);
     if (!proof) {
-      const later = await queue.result(k + 1);
+      const later = await this.deps.queue.result(k + 1);
       return this.wait(
         later
           ? `waiting for the proof of batch ${k}; the proof of batch ${k + 1} is ready and held until then`
@@ -240,7 +268,6 @@ export class SenderService {
         { batchNumber: k },
       );
     }
-    const blog = log.child({ batchNumber: k });
     const words = proofWords(proof);
     if (typeof words === "string" || proof.batchNumber !== k) {
       const why = typeof words === "string" ? words : `the queue returned the proof of batch ${proof.batchNumber}`;
@@ -253,7 +280,7 @@ export class SenderService {
       oldOpChain: batch.oldOpChain,
       newOpChain: batch.newOpChain,
     };
-    const signalsDiff = publicSignalsMismatch(boundary, batch.ops, config.batchSize, proof.publicSignals);
+    const signalsDiff = publicSignalsMismatch(boundary, batch.ops, this.deps.config.batchSize, proof.publicSignals);
     if (signalsDiff) {
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "public-signals" });
       return this.wait(
@@ -261,7 +288,12 @@ export class SenderService {
         "error",
       );
     }
+    return { batch, words };
+  }
 
+  /** Whether `batch` starts from the root, op chain and queue pointer L1 holds (else waits: not ours to send). */
+  private async continuesL1(batch: BatchToSend): Promise<boolean> {
+    const k = batch.batchNumber;
     const [root, chain, processed] = await Promise.all([
       this.read<bigint>("stateRoot"),
       this.read<bigint>("opChain"),
@@ -281,7 +313,12 @@ export class SenderService {
         "error",
       );
     }
+    return true;
+  }
 
+  /** The L1 slots of `batch`, built from the queue records L1 logged; false (waiting) if they do not fit its ops. */
+  private async batchSlots(batch: BatchToSend, blog: Logger) {
+    const { config, signal } = this.deps;
     const deposits = await fetchQueueRequests(
       {
         client: this.l1,
@@ -294,27 +331,18 @@ export class SenderService {
       batch.firstDepositId,
       queueSlotCount(batch.ops),
     );
-    let slots: ReturnType<typeof buildSlots>;
     try {
-      slots = buildSlots(batch.ops, deposits.requests, config.batchSize);
+      return { slots: buildSlots(batch.ops, deposits.requests, config.batchSize), deposits };
     } catch (error) {
       if (!(error instanceof SlotBuildError)) throw error;
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "slots" });
-      return this.wait(`batch ${k}: ${error.message}; not sending, waiting`, "error");
+      return this.wait(`batch ${batch.batchNumber}: ${error.message}; not sending, waiting`, "error");
     }
+  }
 
-    const attested = await this.attest(batch);
-    if (!attested) return false;
-    const args = [
-      batch.newRoot,
-      batch.newOpChain,
-      batch.l2OpCount,
-      batch.l2OpHead,
-      slots,
-      encodeOps(batch.ops), // every op's compact data, checked by L1 against l2OpHead (section 8)
-      words,
-      attested.signatures,
-    ] as const;
+  /** Simulates submitBatch against `latest`; false (waiting, batch marked failed) when it would revert. */
+  private async simulate(k: number, args: SubmitArgs): Promise<boolean> {
+    const { config, signal } = this.deps;
     try {
       await this.retry("simulate submitBatch", () =>
         this.l1.simulateContract({
@@ -326,6 +354,7 @@ export class SenderService {
           blockTag: "latest",
         }),
       );
+      return true;
     } catch (error) {
       if (isRetryableRpcError(error) || signal.aborted) throw error;
       const reason = explainSubmitRevert(describeError(error));
@@ -333,7 +362,18 @@ export class SenderService {
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "simulation" });
       return this.wait(`batch ${k}: submitBatch would revert (${reason}); not sending, will retry`, "error");
     }
+  }
 
+  /** Sends submitBatch and records the outcome; true when it landed (or the nonce moved on). */
+  private async submit(
+    batch: BatchToSend,
+    args: SubmitArgs,
+    deposits: QueueFetch,
+    attested: Attested,
+    blog: Logger,
+  ): Promise<boolean> {
+    const { config, signal } = this.deps;
+    const k = batch.batchNumber;
     const sent = await sendTransaction(
       {
         client: this.l1,
@@ -366,16 +406,9 @@ export class SenderService {
       this.lastWait = "";
       return false;
     }
-    const verified = r.logs.some((l) => {
-      if (l.address.toLowerCase() !== config.assetStorage.toLowerCase()) return false;
-      try {
-        const e = decodeEventLog({ abi: [BATCH_VERIFIED], data: l.data, topics: l.topics, strict: true });
-        return e.args.batchNumber === BigInt(k);
-      } catch {
-        return false;
-      }
-    });
-    if (!verified) blog.error("submitBatch succeeded without a BatchVerified event for this batch", { tx: sent.hash });
+    if (!this.hasBatchVerified(r.logs, k)) {
+      blog.error("submitBatch succeeded without a BatchVerified event for this batch", { tx: sent.hash });
+    }
     this.store.db.transaction(() => {
       this.store.markLanded(k, {
         txHash: sent.hash,
@@ -403,6 +436,28 @@ export class SenderService {
       attesters: attested.signers,
     });
     return true;
+  }
+
+  /** Whether `logs` hold this contract's BatchVerified of batch `k`. */
+  private hasBatchVerified(
+    logs: readonly { address: string; data: Hex; topics: readonly Hex[] }[],
+    k: number,
+  ): boolean {
+    const storage = this.deps.config.assetStorage.toLowerCase();
+    return logs.some((l) => {
+      if (l.address.toLowerCase() !== storage) return false;
+      try {
+        const e = decodeEventLog({
+          abi: [BATCH_VERIFIED],
+          data: l.data,
+          topics: l.topics as [Hex, ...Hex[]],
+          strict: true,
+        });
+        return e.args.batchNumber === BigInt(k);
+      } catch {
+        return false;
+      }
+    });
   }
 }
 
