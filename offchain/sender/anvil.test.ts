@@ -87,12 +87,16 @@ describe("sender on anvil", () => {
       const b = { oldRoot: roots[k]!, newRoot: roots[k + 1]!, oldOpChain: chains[k]!, newOpChain: chains[k + 1]! };
       const signals = batchPublicInputs(b, ops, 4);
       const deposits = ops.filter((o) => o.kind === 1).length;
+      // The real keccak op-log heads: L1 checks the posted op data against them (section 8).
+      const heads = ops.map((op) => {
+        logHead = nextOpLogHead(logHead, op);
+        return logHead;
+      });
       extractor.commit({
         ops: ops.map((op, i) => ({
           opIndex: firstOp + i,
           op,
-          // The real keccak op-log head: L1 checks the posted op data against it (section 8).
-          head: (logHead = nextOpLogHead(logHead, op)),
+          head: heads[i] as `0x${string}`,
           blockNumber: 1,
           transactionHash: `0x${"00".repeat(32)}`,
           logIndex: i,
