@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Address, keccak256, parseEther, toHex } from "viem";
+import { type Address, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
