@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { ProverPool } from "../offchain/prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../offchain/prover/prove.js";
-import { SqliteProofQueue } from "../offchain/prover/queue.js";
-import { openDatabase } from "../offchain/runtime/db.js";
 import { silentLogger } from "../offchain/runtime/log.js";
+import { openDatabase } from "../offchain/runtime/node-db/open.js";
+import { SqliteProofQueue } from "../offchain/runtime/node-db/proof-jobs.js";
 import { type BenchJob, benchJob } from "./jobs.js";
 import { checkOk, load1, median, ROOT, round, runCommand, TSX } from "./lib.js";
 

@@ -30,9 +30,9 @@ import { type DepositRecord, type Op, opChainOf, ZERO_ADDRESS } from "../lib/pro
 import { httpAttestations } from "../runtime/attestation-http.js";
 import { collectAttestations } from "../runtime/attestations.js";
 import { publicClientFor } from "../runtime/chains.js";
-import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { type Db, openDatabase } from "../runtime/node-db/open.js";
 import { mineBlocks, rpc } from "../testing/anvil.js";
 import { sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";

@@ -17,9 +17,9 @@ import {
 } from "../lib/attestation.js";
 import { nextOpLogHead, type Op, opChainOf, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
 import { publicClientFor } from "../runtime/chains.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger, toJsonLine } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain } from "../testing/fake-chain.js";
 import { Attester } from "./attester.js";

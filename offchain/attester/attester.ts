@@ -9,9 +9,9 @@ import { type Attestation, attestationDigest, messageToJson, signDigest } from "
 import { REFUSAL_STATUS, type Refusal, type SignatureAnswer } from "../runtime/attestations.js";
 import { publicClientFor } from "../runtime/chains.js";
 import { ConfigError } from "../runtime/config.js";
-import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
+import type { Db } from "../runtime/node-db/open.js";
 import { describeError, rpcRetry } from "../runtime/rpc.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { AttesterConfig } from "./config.js";

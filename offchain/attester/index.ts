@@ -4,9 +4,10 @@
  * variables are in docs/operations.md "Attester". Stops cleanly on SIGINT/SIGTERM; exit status 2
  * for invalid configuration.
  */
-import { openDatabase } from "../runtime/db.js";
+
 import { createLogger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { runAttester } from "./attester.js";
 import { loadAttesterConfig } from "./config.js";

@@ -9,7 +9,7 @@ import type { Address, Hex } from "viem";
 import type { BridgeContracts } from "../lib/attestation.js";
 import type { Op, QueueRequest } from "../lib/protocol.js";
 import { ZERO_HEAD } from "../lib/protocol.js";
-import { Checkpoints, type Db, migrate } from "../runtime/db.js";
+import { Checkpoints, type Db, migrate } from "../runtime/node-db/open.js";
 
 const MIGRATIONS = [
   `CREATE TABLE attester_ops (

@@ -12,15 +12,15 @@ import { after, before, describe, it } from "node:test";
 import { type Address, getContractAddress, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { Extractor } from "../extractor/extractor.js";
-import { readBatch } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { encodeOps } from "../lib/protocol.js";
 import { emptyRoot } from "../lib/tree.js";
-import { SqliteProofQueue } from "../prover/queue.js";
-import { Alarms } from "../runtime/alarms.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
-import { readBatchToSend } from "../sender/batches.js";
+import { Alarms } from "../runtime/node-db/alarms.js";
+import { readBatchToSend } from "../runtime/node-db/batches.js";
+import { readBatch } from "../runtime/node-db/extractor.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
 import { localAttesters, sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import {
@@ -409,7 +409,7 @@ describe("CLI on anvil", () => {
     const text = await cli(["status"]);
     assert.match(text.out, /last proven batch: #1 \(2 batches\)/);
     assert.match(text.out, /exodus mode: {7}off/);
-    // An alarm the node raised (runtime/alarms.ts) is shown with what to do, until it clears.
+    // An alarm the node raised (runtime/node-db/alarms.ts) is shown with what to do, until it clears.
     const db = openDatabase(join(dataDir, "bridge.sqlite"));
     const alarms = new Alarms({ db, log: silentLogger });
     alarms.raise("proof-stalled", {

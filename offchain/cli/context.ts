@@ -4,7 +4,6 @@
  * chains it touches. The signing key comes only from PRIVATE_KEY.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type Address, createPublicClient, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -24,6 +23,7 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
+import { DEFAULT_DATA_DIR, dbPathOf } from "../runtime/node-db/index.js";
 import { checkedTransport, type Layer, RpcUnreachableError } from "./chain-check.js";
 
 export type { Layer };
@@ -34,7 +34,7 @@ const EnvSchema = z.object({
   L1_CHAIN_ID: zInt(1).default(31337),
   L2_CHAIN_ID: zInt(1).default(31338),
   DEPLOYMENTS_DIR: z.string().min(1).default("deployments"),
-  DATA_DIR: z.string().min(1).default("build/node"),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   ATTESTER_URLS: zUrlList.optional(),
 });
 
@@ -211,7 +211,7 @@ export class CliContext {
 
   /** Default node database path ($DATA_DIR/bridge.sqlite). */
   get defaultDbPath(): string {
-    return join(this.env.DATA_DIR, "bridge.sqlite");
+    return dbPathOf(this.env.DATA_DIR);
   }
 
   /** Opens the node database read-only, or returns undefined when it does not exist. */

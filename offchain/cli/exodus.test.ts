@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cutBatches } from "../extractor/batcher.js";
-import type { BatchRecord } from "../extractor/store.js";
 import { ALICE, BOB, CAROL, sampleOps, storedOps } from "../extractor/testkit.js";
 import { encodeOps, leafHash } from "../lib/protocol.js";
 import { exitProofs, type PostedBatch, rebuildState } from "../lib/rebuild.js";
 import { BridgeState } from "../lib/state.js";
 import { rootFromPath } from "../lib/tree.js";
+import type { BatchRecord } from "../runtime/node-db/extractor.js";
 
 const DEPTH = 10;
 const ops = sampleOps(14);

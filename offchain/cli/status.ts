@@ -4,13 +4,13 @@
  * as unavailable with the reason instead of failing the whole command.
  */
 
-import { readBatch, readExtractorProgress } from "../extractor/store.js";
 import { BullmqProofQueue, describeProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
-import { type QueueStats, SqliteProofQueue } from "../prover/queue.js";
-import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
-import type { Db } from "../runtime/db.js";
+import { readAlarms } from "../runtime/node-db/alarms.js";
+import { readBatch, readExtractorProgress } from "../runtime/node-db/extractor.js";
+import { type Db, tableExists } from "../runtime/node-db/index.js";
+import { type QueueStats, SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { receivingAbi, storageAbi } from "./abi.js";
 import { chainErrorOf } from "./chain-check.js";
 import type { CliContext } from "./context.js";
@@ -67,9 +67,6 @@ async function l2Status(ctx: CliContext) {
   ]);
   return { opCount, halted, creditedDeposits: nextDepositId };
 }
-
-const tableExists = (db: Db, name: string) =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
 /** With REDIS_URL (a prover cluster) the proof queue is the BullMQ queue on Redis, not the database's table. */
 async function clusterProverStats(): Promise<(QueueStats & { cluster: string; workerNames: string[] }) | undefined> {

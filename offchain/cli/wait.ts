@@ -6,7 +6,7 @@
  * The node database, when there is one, adds which batch the node cut it into.
  */
 import { type Address, type Hex, parseEventLogs } from "viem";
-import { readBatch, readExtractorProgress } from "../extractor/store.js";
+import { readBatch, readExtractorProgress } from "../runtime/node-db/extractor.js";
 import { sleep } from "../runtime/retry.js";
 import { receivingAbi, storageAbi } from "./abi.js";
 import { type CliContext, InputError } from "./context.js";

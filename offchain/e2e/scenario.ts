@@ -5,14 +5,13 @@
  * every user exits from L1 data alone, and every wei and token unit is reconciled at the end.
  */
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { type Address, type Hash, parseAbi, parseEther } from "viem";
-import { readExtractorProgress } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
 import { exitProofs } from "../lib/rebuild.js";
-import { type ProofQueue, SqliteProofQueue } from "../prover/queue.js";
-import { type Db, openDatabase } from "../runtime/db.js";
 import { rebuildFromL1 } from "../runtime/l1-history.js";
+import { readExtractorProgress } from "../runtime/node-db/extractor.js";
+import { type Db, dbPathOf, openDatabase } from "../runtime/node-db/index.js";
+import { type ProofQueue, SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { sleep } from "../runtime/retry.js";
 import { rpc } from "../testing/anvil.js";
 import { addressOf, contractWriter, type Deployments, mined, type Role, type Side } from "./chains.js";
@@ -144,7 +143,7 @@ export async function runScenario(o: ScenarioOptions): Promise<void> {
     }
   };
   const startNode = () => o.procs.start("node", process.execPath, ["--import", "tsx", "offchain/node.ts"], o.nodeEnv);
-  const db: Db = openDatabase(join(o.dataDir, "bridge.sqlite"));
+  const db: Db = openDatabase(dbPathOf(o.dataDir));
   const queue = o.queue ?? new SqliteProofQueue(db);
 
   const ethIn = parseEther("5");

@@ -13,21 +13,21 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import { type Address, type Hex, http, parseEther } from "viem";
 import { cutBatches } from "../extractor/batcher.js";
-import { ExtractorStore, type StoredOp } from "../extractor/store.js";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
-import { MonitorStore } from "../monitor/store.js";
-import { SqliteProofQueue } from "../prover/queue.js";
-import { Alarms } from "../runtime/alarms.js";
 import { publicClientFor } from "../runtime/chains.js";
-import { type Db, openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
-import { SenderStore } from "../sender/store.js";
+import { Alarms } from "../runtime/node-db/alarms.js";
+import { NodeTables } from "../runtime/node-db/explorer.js";
+import { ExtractorStore, type StoredOp } from "../runtime/node-db/extractor.js";
+import { MonitorStore } from "../runtime/node-db/monitor.js";
+import { type Db, openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
+import { SenderStore } from "../runtime/node-db/sender.js";
 import { FakeChain } from "../testing/fake-chain.js";
 import { ExplorerApi } from "./api.js";
 import { ChainReader } from "./chain.js";
-import { NodeTables } from "./db.js";
 import { type ServedExplorer, serveExplorer } from "./server.js";
 
 const STORAGE = "0x00000000000000000000000000000000000051a0" as Address;
@@ -313,7 +313,7 @@ describe("explorer API", () => {
     assert.equal(again.exodus.active, true);
     assert.deepEqual(again.alarms, []);
 
-    // An alarm of the node (runtime/alarms.ts) is in the status, for the page's banner.
+    // An alarm of the node (runtime/node-db/alarms.ts) is in the status, for the page's banner.
     const alarms = new Alarms({ db: w.db, log: silentLogger });
     alarms.raise("l1-diverged", { service: "monitor", message: "L1 is not a prefix of L2", action: "see the docs" });
     const alarmed = (await w.get("/api/status")).body;

@@ -7,8 +7,9 @@
  * decimal strings.
  */
 import { type Address, formatUnits, type Hex } from "viem";
-import type { ExtractorCursor } from "../extractor/store.js";
-import type { ExodusState } from "../monitor/store.js";
+import type { BatchRow, DepositRow, JobRow, NodeTables, OpRow, SubmissionRow } from "../runtime/node-db/explorer.js";
+import type { ExtractorCursor } from "../runtime/node-db/extractor.js";
+import type { ExodusState } from "../runtime/node-db/monitor.js";
 import {
   after,
   type ChainReader,
@@ -20,7 +21,6 @@ import {
   type Side,
   type WithdrawalEvent,
 } from "./chain.js";
-import type { BatchRow, DepositRow, JobRow, NodeTables, OpRow, SubmissionRow } from "./db.js";
 import { type ProofJobSource, sqliteJobSource } from "./jobs.js";
 
 export interface Unavailable {

@@ -4,13 +4,13 @@
  * proof queue it opened); `offchain/explorer/index.ts` runs it alone against a node's DATA_DIR.
  */
 import type { PublicClient } from "viem";
-import type { ProofQueue } from "../prover/queue.js";
-import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
+import { NodeTables } from "../runtime/node-db/explorer.js";
+import type { Db } from "../runtime/node-db/open.js";
+import type { ProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ExplorerApi } from "./api.js";
 import { ChainReader } from "./chain.js";
 import type { ExplorerConfig } from "./config.js";
-import { NodeTables } from "./db.js";
 import { proofJobSourceFor } from "./jobs.js";
 import { type ServedExplorer, serveExplorer } from "./server.js";
 

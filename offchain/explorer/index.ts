@@ -6,8 +6,8 @@
  * closed on shutdown). Exit status: 0 after a signal, 2 for invalid configuration.
  */
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadExplorerConfig } from "./config.js";
 import { startExplorer } from "./explorer.js";

@@ -4,8 +4,8 @@
  * live in BullMQ on Redis and the table stays empty, so the explorer asks the BullMQ queue.
  */
 import { BullmqProofQueue, RedisUnavailableError } from "../prover/bullmq-queue.js";
-import type { ProofQueue } from "../prover/queue.js";
-import type { JobRow, NodeTables } from "./db.js";
+import type { JobRow, NodeTables } from "../runtime/node-db/explorer.js";
+import type { ProofQueue } from "../runtime/node-db/proof-jobs.js";
 
 export interface ProofJobSource {
   /** Shown in `unavailable` when a read fails: "db" (the SQLite file) or "queue" (Redis). */

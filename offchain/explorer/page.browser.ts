@@ -20,8 +20,8 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { parseEther } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { loadNodeConfig, runNode } from "../node/supervisor.js";
-import { SqliteProofQueue } from "../prover/queue.js";
-import { openDatabase } from "../runtime/db.js";
+import { openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -12,15 +12,15 @@ import { after, before, describe, it } from "node:test";
 import type { Address, Hex, PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import { BridgeState } from "../lib/state.js";
-import { SqliteProofQueue } from "../prover/queue.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { openDatabase, publicClientFor, type SignerClient, silentLogger, walletClientFor } from "../runtime/index.js";
+import { CURSOR_KEY, readBatch, readExtractorProgress } from "../runtime/node-db/extractor.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ANVIL_KEYS, type Anvil, mineBlocks, startAnvil } from "../testing/anvil.js";
 import { localAttesters, sortedAttesters, TEST_ATTESTER_KEYS, TEST_ATTESTER_THRESHOLD } from "../testing/attesters.js";
 import { deployArtifact, ensureForgeArtifacts, writeDeployment } from "../testing/deploy.js";
 import type { ExtractorConfig } from "./config.js";
 import { Extractor } from "./extractor.js";
-import { CURSOR_KEY, readBatch, readExtractorProgress } from "./store.js";
 
 const DEPTH = 8;
 const N = 4;

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { batchPublicInputs, type Op, opChainOf, ZERO_ADDRESS } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
 import { emptyRoot } from "../lib/tree.js";
+import { opFromJSON } from "../runtime/node-db/extractor.js";
 import { BatchBuildError, cutBatches, timeoutDue } from "./batcher.js";
-import { opFromJSON } from "./store.js";
 import { ALICE, BOB, sampleOps, storedOps } from "./testkit.js";
 
 const DEPTH = 8;

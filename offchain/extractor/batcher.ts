@@ -8,8 +8,8 @@ import { batchPublicInputs, opChainOf } from "../lib/protocol.js";
 import type { BridgeState } from "../lib/state.js";
 import { buildBatch } from "../lib/witness.js";
 import { isQueueOp } from "../runtime/l1-queue.js";
+import { type BatchRecord, batchOpJSON, type StoredOp } from "../runtime/node-db/extractor.js";
 import { ExtractorHaltError } from "./errors.js";
-import { type BatchRecord, batchOpJSON, type StoredOp } from "./store.js";
 
 /** The L2 state mirror refused an op that AssetReceiving accepted, or the witness disagrees with the protocol core. */
 export class BatchBuildError extends ExtractorHaltError {

@@ -14,6 +14,7 @@ import {
   zInt,
   zUrl,
 } from "../runtime/index.js";
+import { DEFAULT_DATA_DIR, dbPathOf } from "../runtime/node-db/index.js";
 
 export interface ExtractorConfig {
   l2: ChainConfig;
@@ -39,7 +40,7 @@ const EnvSchema = z.object({
   L1_CHAIN_ID: zInt(1).default(31337),
   L2_CHAIN_ID: zInt(1).default(31338),
   DEPLOYMENTS_DIR: z.string().min(1).default("deployments"),
-  DATA_DIR: z.string().min(1).default("build/node"),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   CONFIRMATIONS: zInt(1).default(1),
   POLL_INTERVAL_MS: zInt(10).default(1000),
   BATCH_TIMEOUT_MS: zInt(0).default(30_000),
@@ -70,7 +71,7 @@ export function loadExtractorConfig(env: NodeJS.ProcessEnv = process.env): Extra
     pollIntervalMs: e.POLL_INTERVAL_MS,
     batchTimeoutMs: e.BATCH_TIMEOUT_MS,
     blockRange: e.EXTRACTOR_BLOCK_RANGE,
-    dbPath: join(e.DATA_DIR, "bridge.sqlite"),
+    dbPath: dbPathOf(e.DATA_DIR),
     ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
   };
 }

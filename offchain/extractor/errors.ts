@@ -14,10 +14,9 @@ export {
   StoredHeadMismatchError,
 } from "../lib/oplog.js";
 
-/** Base class of the errors that halt the extractor (never retried, never skipped). */
-export class ExtractorHaltError extends Error {
-  override name = "ExtractorHaltError";
-}
+import { ExtractorHaltError } from "../runtime/node-db/errors.js";
+
+export { ExtractorHaltError, StoreCorruptError } from "../runtime/node-db/errors.js";
 
 /** A block the extractor already processed is no longer canonical (a reorg deeper than CONFIRMATIONS). */
 export class ReorgError extends ExtractorHaltError {
@@ -32,11 +31,6 @@ export class ReorgError extends ExtractorHaltError {
         "deeper than CONFIRMATIONS. Raise CONFIRMATIONS and rebuild the extractor state from a clean DATA_DIR",
     );
   }
-}
-
-/** The stored extractor state is inconsistent with itself (a corrupted or foreign database). */
-export class StoreCorruptError extends ExtractorHaltError {
-  override name = "StoreCorruptError";
 }
 
 /** True for the errors that halt the extractor: its own and every op-log mismatch (lib/oplog.ts). */

@@ -9,10 +9,10 @@ import { opChainOf } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
 import { type Db, openDatabase, silentLogger } from "../runtime/index.js";
 import { Metrics } from "../runtime/metrics.js";
+import { ExtractorStore, readBatch, readExtractorProgress } from "../runtime/node-db/extractor.js";
 import type { ExtractorConfig } from "./config.js";
 import { OpHeadMismatchError, OpIndexGapError, ReorgError, StoredHeadMismatchError } from "./errors.js";
 import { Extractor, type ExtractorDeps, runExtractor } from "./extractor.js";
-import { ExtractorStore, readBatch, readExtractorProgress } from "./store.js";
 import { FakeL2, RecordingQueue, sampleOps, until } from "./testkit.js";
 
 const URL = "http://l2.extractor.test";

@@ -8,24 +8,20 @@ import type { PublicClient } from "viem";
 import { checkStoredHead, type OpLogCursor, verifyOpLog } from "../lib/oplog.js";
 import { type Db, type Logger, publicClientFor, type RetryOptions, sleep, withRetry } from "../runtime/index.js";
 import type { Metrics } from "../runtime/metrics.js";
-import { blockHash, confirmedTip, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
-import { type BatchCursor, cutBatches, timeoutDue } from "./batcher.js";
-import type { ExtractorConfig } from "./config.js";
-import { isHaltError, ReorgError } from "./errors.js";
 import {
   type BatchRecord,
   type ExtractorCursor,
   type ExtractorProgress,
   ExtractorStore,
   type StoredOp,
-} from "./store.js";
+} from "../runtime/node-db/extractor.js";
+import type { ProofJob } from "../runtime/node-db/index.js";
+import { blockHash, confirmedTip, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
+import { type BatchCursor, cutBatches, timeoutDue } from "./batcher.js";
+import type { ExtractorConfig } from "./config.js";
+import { isHaltError, ReorgError } from "./errors.js";
 
-/** A proof job, as `ProofQueue.enqueue` (offchain/prover/queue.ts) takes it. */
-export interface ProofJob {
-  batchNumber: number;
-  input: Record<string, unknown>;
-  publicSignals: string[];
-}
+export type { ProofJob };
 
 /** The part of the ProofQueue interface the extractor uses (enqueue is idempotent by batch number). */
 export interface ProofJobSink {

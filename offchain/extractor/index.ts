@@ -7,17 +7,17 @@
  * invalid configuration.
  */
 import { pathToFileURL } from "node:url";
-import { SqliteProofQueue } from "../prover/queue.js";
 import { createLogger, type Logger, openDatabase, shutdownSignal } from "../runtime/index.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { loadExtractorConfig } from "./config.js";
 import { runExtractor } from "./extractor.js";
 
+export * from "../runtime/node-db/extractor.js";
 export * from "./batcher.js";
 export * from "./config.js";
 export * from "./errors.js";
 export * from "./extractor.js";
-export * from "./store.js";
 
 /** Runs the service until a signal; resolves to the process exit status. */
 export async function main(

@@ -5,7 +5,7 @@ import { HttpResponse, http } from "msw";
 import { decodeFunctionData, encodeAbiParameters, encodeEventTopics, encodeFunctionResult, type Hex } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import { nextOpLogHead, type Op, ZERO_ADDRESS, ZERO_HEAD } from "../lib/protocol.js";
-import type { StoredOp } from "./store.js";
+import type { StoredOp } from "../runtime/node-db/extractor.js";
 
 export const ALICE = "0x00000000000000000000000000000000000a11ce" as const;
 export const BOB = "0x0000000000000000000000000000000000000b0b" as const;

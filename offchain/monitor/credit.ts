@@ -25,9 +25,9 @@ import type { SignerClient } from "../runtime/chains.js";
 import { queueKindName } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
+import type { MonitorStore, StoredRequest } from "../runtime/node-db/monitor.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { sendTransaction, type TxSenderOptions } from "../runtime/tx.js";
-import type { MonitorStore, StoredRequest } from "./store.js";
 
 export interface L2Context {
   l2: PublicClient;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PublicClient } from "viem";
-import { migrateExtractor } from "../extractor/store.js";
 import { type Op, opChainOf } from "../lib/protocol.js";
-import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
+import { migrateExtractor } from "../runtime/node-db/extractor.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { PrefixWatch } from "./divergence.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as const;

@@ -9,13 +9,13 @@
  *   database belongs to another deployment). The node can never prove past it: the monitor stops
  *   crediting and raises the `l1-diverged` alarm (docs/operations.md says what to do);
  * - it is not, and the extractor is behind L2: unknown until it catches up (no change).
- * The tables are the extractor's (offchain/extractor/store.ts), read directly like sender/batches.ts.
+ * The tables are the extractor's, read through offchain/runtime/node-db/divergence.ts.
  */
-import type { Address, Hex, PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
-import { nextOpChain, type Op } from "../lib/protocol.js";
-import type { Db } from "../runtime/db.js";
+import { nextOpChain } from "../lib/protocol.js";
 import type { Logger } from "../runtime/log.js";
+import { type Db, extractedOpCount, extractedOpsFrom, opCountOfBatchChain } from "../runtime/node-db/index.js";
 import { rpcRetry } from "../runtime/rpc.js";
 
 export const DIVERGENCE_ALARM = "l1-diverged";
@@ -27,18 +27,6 @@ export type PrefixCheck =
   | { state: "consistent"; opCount: number; batchCount: bigint }
   | { state: "unknown"; reason: string; batchCount: bigint }
   | { state: "diverged"; batchCount: bigint; opChain: bigint; nodeOps: number; l2Ops: number; message: string };
-
-const tableExists = (db: Db, name: string) =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-
-interface OpRow {
-  op_index: number;
-  kind: number;
-  token_id: number;
-  from_address: string;
-  to_address: string;
-  amount: string;
-}
 
 export class PrefixWatch {
   /** The last op count where L1's chain was found (the search resumes there: L1 only moves on). */
@@ -104,29 +92,12 @@ export class PrefixWatch {
   private opCountOf(chain: bigint): number | undefined {
     if (chain === this.base.chain) return this.base.count;
     const { db } = this.o;
-    if (tableExists(db, "batches")) {
-      const row = db
-        .prepare("SELECT first_op + op_count AS n FROM batches WHERE new_op_chain = ? ORDER BY batch_number LIMIT 1")
-        .get(chain.toString()) as { n: number } | undefined;
-      if (row && row.n >= this.base.count) return this.rebase(row.n, chain);
-    }
+    const n = opCountOfBatchChain(db, chain);
+    if (n !== undefined && n >= this.base.count) return this.rebase(n, chain);
     const found = this.walked.get(chain);
     if (found !== undefined) return this.rebase(found, chain);
-    if (!tableExists(db, "extractor_ops")) return undefined;
-    const rows = db
-      .prepare(
-        "SELECT op_index, kind, token_id, from_address, to_address, amount FROM extractor_ops WHERE op_index >= ? ORDER BY op_index LIMIT ?",
-      )
-      .all(this.walk.count, OPS_PER_ROUND) as OpRow[];
-    for (const r of rows) {
-      if (r.op_index !== this.walk.count) break; // a gap: the extractor is writing; go on next round
-      const op: Op = {
-        kind: r.kind as Op["kind"],
-        tokenId: r.token_id,
-        from: r.from_address as Hex,
-        to: r.to_address as Hex,
-        amount: BigInt(r.amount),
-      };
+    for (const { opIndex, op } of extractedOpsFrom(db, this.walk.count, OPS_PER_ROUND)) {
+      if (opIndex !== this.walk.count) break; // a gap: the extractor is writing; go on next round
       this.walk = { count: this.walk.count + 1, chain: nextOpChain(this.walk.chain, op) };
       this.walked.set(this.walk.chain, this.walk.count);
       if (this.walk.chain === chain) return this.rebase(this.walk.count, chain);
@@ -146,8 +117,6 @@ export class PrefixWatch {
   }
 
   private extractedOps(): number {
-    const { db } = this.o;
-    if (!tableExists(db, "extractor_ops")) return 0;
-    return (db.prepare("SELECT count(*) FROM extractor_ops").pluck().get() as number) ?? 0;
+    return extractedOpCount(this.o.db);
   }
 }

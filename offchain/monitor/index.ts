@@ -3,10 +3,10 @@
  * Configuration from the environment (docs/operations.md); stops cleanly on SIGINT/SIGTERM.
  */
 
-import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { Alarms, healthOf, loadAlarmConfig } from "../runtime/node-db/alarms.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadMonitorConfig } from "./config.js";
 import { runMonitor } from "./monitor.js";

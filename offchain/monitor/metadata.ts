@@ -14,10 +14,10 @@ import {
   toEventSelector,
 } from "viem";
 import { assetReceivingAbi, erc20Abi } from "../lib/abi.js";
+import type { StoredToken } from "../runtime/node-db/monitor.js";
 import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "../runtime/rpc.js";
 import { sendTransaction } from "../runtime/tx.js";
 import type { L2Context } from "./credit.js";
-import type { StoredToken } from "./store.js";
 
 export interface TokenMetadata {
   name: string;

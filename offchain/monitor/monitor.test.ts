@@ -6,13 +6,13 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import type { Address } from "viem";
 import { assetReceivingAbi, assetStorageAbi, erc20Abi } from "../lib/abi.js";
-import { openDatabase } from "../runtime/db.js";
 import { silentLogger } from "../runtime/log.js";
 import { serveMetrics } from "../runtime/metrics.js";
+import { MonitorStore } from "../runtime/node-db/monitor.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { Revert } from "../testing/fake-chain.js";
 import { ALICE, BOB, fakeToken, makeWorld, RECEIVING, STORAGE, type World } from "./fixtures.js";
 import { MonitorService, runMonitor } from "./monitor.js";
-import { MonitorStore } from "./store.js";
 
 const server = setupServer();
 before(() =>

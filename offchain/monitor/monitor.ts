@@ -7,13 +7,14 @@
  */
 
 import type { PublicClient } from "viem";
-import { Alarms } from "../runtime/alarms.js";
 import { httpAttestations } from "../runtime/attestation-http.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
-import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { Alarms } from "../runtime/node-db/alarms.js";
+import { MonitorStore } from "../runtime/node-db/monitor.js";
+import type { Db } from "../runtime/node-db/open.js";
 import { runEvery } from "../runtime/scheduler.js";
 import type { MonitorConfig } from "./config.js";
 import { relayQueue } from "./credit.js";
@@ -21,7 +22,6 @@ import { DIVERGENCE_ALARM, PrefixWatch } from "./divergence.js";
 import { relayExodus } from "./exodus.js";
 import { type MetadataContext, relayTokenMetadata } from "./metadata.js";
 import { scanL1 } from "./scan.js";
-import { MonitorStore } from "./store.js";
 
 export interface MonitorDeps {
   config: MonitorConfig;

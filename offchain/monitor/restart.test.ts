@@ -11,13 +11,13 @@ import { after, before, describe, it } from "node:test";
 import { type Address, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { MonitorStore } from "../runtime/node-db/monitor.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { mineBlocks, setAutomine } from "../testing/anvil.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 import { loadMonitorConfig } from "./config.js";
 import { runMonitor } from "./monitor.js";
-import { MonitorStore } from "./store.js";
 
 let bridge: TestBridge;
 before(async () => {

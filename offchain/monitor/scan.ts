@@ -8,8 +8,8 @@ import { type Address, getAbiItem, type Log, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { QUEUE_EVENTS, queueRequestOf } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
+import type { DockedToken, ExodusState, MonitorStore, SeenRequest } from "../runtime/node-db/monitor.js";
 import { describeError, isRangeRefused, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
-import type { DockedToken, ExodusState, MonitorStore, SeenRequest } from "./store.js";
 
 export const L1_EVENTS = [
   ...QUEUE_EVENTS,

@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import type { TransactionReceipt } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import { ConfigError } from "../runtime/config.js";
-import { openDatabase } from "../runtime/db.js";
+import { MonitorStore, MonitorStoreConflictError, type SeenRequest } from "../runtime/node-db/monitor.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { writeDeployment } from "../testing/deploy.js";
 import { encodeLog } from "../testing/fake-chain.js";
@@ -14,7 +15,6 @@ import { loadMonitorConfig } from "./config.js";
 import { checkServedReceipt, servedMismatch } from "./credit.js";
 import { cleanMetadataString, fallbackMetadata } from "./metadata.js";
 import { confirmedHead } from "./scan.js";
-import { MonitorStore, MonitorStoreConflictError, type SeenRequest } from "./store.js";
 
 const RECEIVING = "0x00000000000000000000000000000000000052a0" as const;
 const ALICE = "0x000000000000000000000000000000000000a11c" as const;

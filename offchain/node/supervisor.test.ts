@@ -13,10 +13,10 @@ import { after, before, describe, it } from "node:test";
 import { parseEther } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
 import { encodeOps, nextOpLogHead, type Op } from "../lib/protocol.js";
-import { SqliteProofQueue } from "../prover/queue.js";
-import { readAlarms } from "../runtime/alarms.js";
 import { ConfigError } from "../runtime/config.js";
-import { DatabaseLockedError, openDatabase } from "../runtime/db.js";
+import { readAlarms } from "../runtime/node-db/alarms.js";
+import { DatabaseLockedError, openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 import { loadNodeConfig, runNode } from "./supervisor.js";
 

@@ -22,13 +22,14 @@ import { loadProverConfig, loadQueueConfig, type ProverConfig, type QueueConfig 
 import { ProverPool } from "../prover/pool.js";
 import { type CircuitArtifacts, circuitArtifacts } from "../prover/prove.js";
 import { checkProofStalls } from "../prover/stalls.js";
-import { Alarms, healthOf, loadAlarmConfig } from "../runtime/alarms.js";
 import type { AttestationSource } from "../runtime/attestation-source.js";
 import { ConfigError } from "../runtime/config.js";
-import { openDatabase } from "../runtime/db.js";
 import { envSource } from "../runtime/env.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { Alarms, healthOf, loadAlarmConfig } from "../runtime/node-db/alarms.js";
+import { DEFAULT_DATA_DIR, dbPathOf } from "../runtime/node-db/index.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { runEvery } from "../runtime/scheduler.js";
 import { loadSenderConfig, type SenderConfig } from "../sender/config.js";
 import { runSender } from "../sender/sender.js";
@@ -112,8 +113,8 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
   }
-  const dataDir = e.DATA_DIR ?? "build/node";
-  const dbPath = join(dataDir, "bridge.sqlite");
+  const dataDir = e.DATA_DIR ?? DEFAULT_DATA_DIR;
+  const dbPath = dbPathOf(dataDir);
   for (const [name, c] of Object.entries({ monitor, extractor, prover, sender, explorer })) {
     if (c && c.dbPath !== dbPath)
       problems.push(`[${name}] uses ${c.dbPath}, the node uses ${dbPath}: set one DATA_DIR`);
@@ -174,7 +175,7 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
   else opts.signal.addEventListener("abort", () => stopAll(opts.signal.reason), { once: true });
   const signal = controller.signal;
 
-  // One node per DATA_DIR: each writing service holds its lock for the node's life (runtime/db.ts).
+  // One node per DATA_DIR: each writing service holds its lock for the node's life (runtime/node-db/open.ts).
   const db = openDatabase(config.dbPath, { owners: config.services.filter((s) => s !== "prover") });
   const metrics = new Metrics();
   const alarms = new Alarms({ db, metrics, log: logger("alarms"), repeatMs: config.alarmRepeatMs });

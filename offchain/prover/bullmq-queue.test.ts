@@ -11,12 +11,12 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { canonicalInput, LeaseLostError, ProofJobConflictError, ProofJobError } from "../runtime/node-db/proof-jobs.js";
 import { sleep } from "../runtime/retry.js";
 import { haveRedisServer, type RedisServer, startRedis } from "../testing/redis.js";
 import { BullmqProofQueue, jobIdOf, RedisUnavailableError, redisConnection } from "./bullmq-queue.js";
 import { ProverPool } from "./pool.js";
 import { proofFromCalldata, releaseProverThreads } from "./prove.js";
-import { canonicalInput, LeaseLostError, ProofJobConflictError, ProofJobError } from "./queue.js";
 import { fakeProof } from "./testdata/fake-worker.js";
 import { ensureTinyCircuit, REPO_ROOT, type TinyCircuit, tinyJob } from "./testkit.js";
 

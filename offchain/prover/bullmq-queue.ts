@@ -40,9 +40,8 @@
  */
 import { hostname } from "node:os";
 import { type ConnectionOptions, Job, type JobJsonRaw, Queue, Worker } from "bullmq";
-import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
-import type { QueueConfig } from "./config.js";
+import type { Db } from "../runtime/node-db/open.js";
 import {
   type ClaimedJob,
   canonicalInput,
@@ -63,7 +62,8 @@ import {
   retryDelay,
   SqliteProofQueue,
   type StalledJob,
-} from "./queue.js";
+} from "../runtime/node-db/proof-jobs.js";
+import type { QueueConfig } from "./config.js";
 
 /** Attempts given to every job: in effect unlimited (BullMQ needs a number). */
 const UNLIMITED = 2 ** 31 - 1;

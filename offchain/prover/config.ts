@@ -2,9 +2,9 @@
  * Prover configuration, parsed once at start from the environment.
  */
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError, parseConfig, zInt } from "../runtime/config.js";
+import { DEFAULT_DATA_DIR, dbPathOf } from "../runtime/node-db/index.js";
 
 /** Where proof jobs live: the node's SQLite file (default) or, with REDIS_URL, a BullMQ queue on Redis (a prover cluster). */
 export interface QueueConfig {
@@ -59,7 +59,7 @@ export interface ProverConfig {
 }
 
 const EnvSchema = z.object({
-  DATA_DIR: z.string().min(1).default("build/node"),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   CIRCUIT_DIR: z.string().min(1).default("build/circuits/batch-d16-n4"),
   PROVER_WORKERS: zInt(1).max(256, "must be <= 256").default(availableParallelism()),
   LEASE_MS: zInt(1000).default(60_000),
@@ -70,7 +70,7 @@ const EnvSchema = z.object({
 export function loadProverConfig(env: NodeJS.ProcessEnv = process.env): ProverConfig {
   const e = parseConfig(EnvSchema, env);
   return {
-    dbPath: join(e.DATA_DIR, "bridge.sqlite"),
+    dbPath: dbPathOf(e.DATA_DIR),
     circuitDir: e.CIRCUIT_DIR,
     workers: e.PROVER_WORKERS,
     leaseMs: e.LEASE_MS,

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { loadProverConfig } from "./config.js";
 import { main } from "./index.js";
-import { SqliteProofQueue } from "./queue.js";
 import { ensureTinyCircuit, type TinyCircuit, tinyJob } from "./testkit.js";
 
 function capture() {

@@ -11,9 +11,9 @@
  */
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import { Alarms, loadAlarmConfig } from "../runtime/alarms.js";
-import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
+import { Alarms, loadAlarmConfig } from "../runtime/node-db/alarms.js";
+import { type Db, openDatabase } from "../runtime/node-db/open.js";
 import { runEvery } from "../runtime/scheduler.js";
 import { shutdownSignal } from "../runtime/shutdown.js";
 import { openProofQueue, redactUrl } from "./bullmq-queue.js";
@@ -22,11 +22,11 @@ import { ProverPool } from "./pool.js";
 import { type CircuitArtifacts, circuitArtifacts, loadVerificationKey } from "./prove.js";
 import { checkProofStalls } from "./stalls.js";
 
+export * from "../runtime/node-db/proof-jobs.js";
 export * from "./bullmq-queue.js";
 export * from "./config.js";
 export * from "./pool.js";
 export * from "./prove.js";
-export * from "./queue.js";
 
 /** How often the service logs the queue counts. */
 const STATS_EVERY_MS = 30_000;

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { ProverPool } from "./pool.js";
 import { proofFromCalldata, releaseProverThreads } from "./prove.js";
-import { SqliteProofQueue } from "./queue.js";
 import { ensureTinyCircuit, type TinyCircuit, tinyJob } from "./testkit.js";
 
 const SLOW_WORKER = fileURLToPath(new URL("./testdata/slow-worker.ts", import.meta.url));

@@ -29,9 +29,9 @@ import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../runtime/log.js";
+import { LeaseLostError, type ReleasableProofQueue } from "../runtime/node-db/proof-jobs.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./ipc.js";
 import type { CircuitArtifacts } from "./prove.js";
-import { LeaseLostError, type ReleasableProofQueue } from "./queue.js";
 import { deterministicError } from "./stalls.js";
 
 export interface ProverPoolOptions {

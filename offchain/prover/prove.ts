@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Curve } from "ffjavascript";
 import type { Groth16Proof, SignalValue, VerificationKey } from "snarkjs";
 import * as snarkjs from "snarkjs";
-import { firstDifference } from "./queue.js";
+import { firstDifference } from "../runtime/node-db/proof-jobs.js";
 
 export type { VerificationKey };
 

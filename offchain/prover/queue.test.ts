@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { migrate, openDatabase } from "../runtime/db.js";
+import { migrate, openDatabase } from "../runtime/node-db/open.js";
 import {
   canonicalInput,
   LeaseLostError,
@@ -11,7 +11,7 @@ import {
   ProofJobError,
   type ProofResult,
   SqliteProofQueue,
-} from "./queue.js";
+} from "../runtime/node-db/proof-jobs.js";
 
 /** A queue on a fresh in-memory db with a clock the test moves. */
 /** Version 1 of the prover's table, as older versions created it. */

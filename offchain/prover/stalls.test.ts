@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Alarms, readAlarms } from "../runtime/alarms.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
-import { SqliteProofQueue } from "./queue.js";
+import { Alarms, readAlarms } from "../runtime/node-db/alarms.js";
+import { openDatabase } from "../runtime/node-db/open.js";
+import { SqliteProofQueue } from "../runtime/node-db/proof-jobs.js";
 import { checkProofStalls, deterministicError } from "./stalls.js";
 
 const job = (batchNumber: number) => ({ batchNumber, input: { a: batchNumber }, publicSignals: ["1"] });

@@ -3,13 +3,14 @@
  * would hold the bridge back without anyone noticing. Every round (the node runs it every
  * POLL_INTERVAL_MS, the prover service with its queue counts) it asks the queue for jobs that
  * failed `stallAfterAttempts` times or more, or once with a deterministic error, and raises the
- * `proof-stalled` alarm (runtime/alarms.ts) while there is one; the gauges `prover_stalled_jobs`
+ * `proof-stalled` alarm (runtime/node-db/alarms.ts) while there is one; the gauges `prover_stalled_jobs`
  * and `prover_stalled_max_failures` follow. Jobs an older version marked `failed` are put back.
  */
-import type { Alarms } from "../runtime/alarms.js";
+
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
-import { type ProofQueue, QUEUE_DEFAULTS, type StalledJob } from "./queue.js";
+import type { Alarms } from "../runtime/node-db/alarms.js";
+import { type ProofQueue, QUEUE_DEFAULTS, type StalledJob } from "../runtime/node-db/proof-jobs.js";
 
 export const STALL_ALARM = "proof-stalled";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Alarms, healthOf, loadAlarmConfig, readAlarms } from "./alarms.js";
 import { ConfigError } from "./config.js";
-import { openDatabase } from "./db.js";
 import { createLogger } from "./log.js";
 import { Metrics, serveMetrics } from "./metrics.js";
+import { Alarms, healthOf, loadAlarmConfig, readAlarms } from "./node-db/alarms.js";
+import { openDatabase } from "./node-db/open.js";
 
 function setup(repeatMs = 1000) {
   const clock = { t: 1_000_000 };

@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, statSync, truncateSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { Checkpoints, DatabaseDamagedError, DatabaseLockedError, migrate, openDatabase } from "./db.js";
+import { Checkpoints, DatabaseDamagedError, DatabaseLockedError, migrate, openDatabase } from "./node-db/open.js";
 
 const STEPS = [
   "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
@@ -173,7 +173,7 @@ describe("openDatabase owners: one writing process per service and DATA_DIR", ()
 
   it("refuses while another process holds it, and takes it once that process was killed with SIGKILL", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "db-")), "bridge.sqlite");
-    const script = `import { openDatabase } from ${JSON.stringify(new URL("./db.ts", import.meta.url).pathname)};
+    const script = `import { openDatabase } from ${JSON.stringify(new URL("./node-db/open.ts", import.meta.url).pathname)};
       openDatabase(${JSON.stringify(path)}, { owners: ["monitor"] }); console.log("locked"); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       stdio: ["ignore", "pipe", "inherit"],

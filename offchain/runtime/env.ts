@@ -2,10 +2,10 @@
  * Environment fields shared by the services (docs/operations.md lists them all). Each service builds
  * its own zod schema from these and validates only what it needs, once, at start.
  */
-import { join } from "node:path";
 import { z } from "zod";
 import type { ChainConfig } from "./chains.js";
 import { zInt, zPrivateKey, zUrl } from "./config.js";
+import { DEFAULT_DATA_DIR } from "./node-db/open.js";
 
 /** The environment without empty values, so `FOO=` counts as unset (and gets its default). */
 export function envSource(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -41,7 +41,7 @@ export const envFields = {
   L1_CHAIN_ID: zInt(1).default(31337),
   L2_CHAIN_ID: zInt(1).default(31338),
   DEPLOYMENTS_DIR: z.string().default("deployments"),
-  DATA_DIR: z.string().default("build/node"),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   RELAYER_PRIVATE_KEY: zPrivateKey,
   SENDER_PRIVATE_KEY: zPrivateKey,
   CONFIRMATIONS: zInt(1).default(1),
@@ -53,8 +53,7 @@ export const envFields = {
   ATTESTER_URLS: zUrlList,
 } as const;
 
-/** `${DATA_DIR}/bridge.sqlite`: the one database file of a node. */
-export const dbPathOf = (dataDir: string) => join(dataDir, "bridge.sqlite");
+export { dbPathOf } from "./node-db/open.js";
 
 /** The viem client settings of one chain; receipts and watchers poll at most every second. */
 export const chainConfigOf = (name: string, rpcUrl: string, chainId: number, pollIntervalMs: number): ChainConfig => ({

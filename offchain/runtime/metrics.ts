@@ -1,7 +1,7 @@
 /**
  * Prometheus text-format metrics without a dependency: a registry of gauges and counters and a
  * tiny node:http server answering GET /metrics and GET /health (`ok`, or 503 with one line per
- * active alarm when a `health` check is given: runtime/alarms.ts). One registry per process; each
+ * active alarm when a `health` check is given: runtime/node-db/alarms.ts). One registry per process; each
  * service registers its own names, prefixed with the service ("monitor_", "sender_", ...).
  */
 import { createServer, type Server } from "node:http";

@@ -3,8 +3,8 @@
  * exit status of a service entry script.
  */
 import { ConfigError } from "./config.js";
-import { DatabaseDamagedError, DatabaseLockedError } from "./db.js";
 import type { Logger } from "./log.js";
+import { DatabaseDamagedError, DatabaseLockedError } from "./node-db/open.js";
 
 /** An AbortSignal that fires on SIGINT or SIGTERM (a second signal exits at once). */
 export function shutdownSignal(log?: Logger): AbortSignal {

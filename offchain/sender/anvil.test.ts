@@ -11,20 +11,20 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Address, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
 import { batchPublicInputs, nextOpLogHead, type Op, ZERO_HEAD } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
 import { emptyRoot } from "../lib/tree.js";
-import type { ProofResult } from "../prover/queue.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
+import { ExtractorStore } from "../runtime/node-db/extractor.js";
+import { openDatabase } from "../runtime/node-db/open.js";
+import type { ProofResult } from "../runtime/node-db/proof-jobs.js";
+import { SenderStore } from "../runtime/node-db/sender.js";
 import { mineBlocks, setAutomine } from "../testing/anvil.js";
 import { ROLES, startTestBridge, type TestBridge } from "../testing/bridge.js";
 import { loadSenderConfig } from "./config.js";
 import { credit, transfer, withdraw } from "./fixtures.js";
 import { runSender } from "./sender.js";
-import { SenderStore } from "./store.js";
 
 let bridge: TestBridge;
 before(async () => {

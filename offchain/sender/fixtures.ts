@@ -5,16 +5,16 @@
  */
 import { type Address, type Hex, http, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ExtractorStore } from "../extractor/store.js";
 import { assetStorageAbi } from "../lib/abi.js";
 import { batchPublicInputs, type Op, ZERO_ADDRESS } from "../lib/protocol.js";
 import { BridgeState } from "../lib/state.js";
-import type { ProofResult } from "../prover/queue.js";
 import { AttestationShortfall, type AttestationSource, type BatchClaim } from "../runtime/attestation-source.js";
 import { publicClientFor, walletClientFor } from "../runtime/chains.js";
-import { type Db, openDatabase } from "../runtime/db.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { ExtractorStore } from "../runtime/node-db/extractor.js";
+import { type Db, openDatabase } from "../runtime/node-db/open.js";
+import type { ProofResult } from "../runtime/node-db/proof-jobs.js";
 import { ANVIL_KEYS } from "../testing/anvil.js";
 import { FakeChain, Revert } from "../testing/fake-chain.js";
 import type { SenderConfig } from "./config.js";

@@ -6,9 +6,9 @@
 
 import { describeProofQueue, openProofQueue } from "../prover/bullmq-queue.js";
 import { loadQueueConfig } from "../prover/config.js";
-import { openDatabase } from "../runtime/db.js";
 import { createLogger } from "../runtime/log.js";
 import { Metrics, serveMetrics } from "../runtime/metrics.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import { runEntry, shutdownSignal } from "../runtime/shutdown.js";
 import { loadSenderConfig } from "./config.js";
 import { runSender } from "./sender.js";

@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { setupServer } from "msw/node";
 import type { Hex } from "viem";
 import { decodeOps, encodeOps } from "../lib/protocol.js";
-import { openDatabase } from "../runtime/db.js";
+import { openDatabase } from "../runtime/node-db/open.js";
 import {
   ALICE,
   BOB,

@@ -12,23 +12,23 @@
 import { decodeEventLog, encodeFunctionData, getAbiItem, type Hex, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { encodeOps } from "../lib/protocol.js";
-import type { ProofQueue, ProofResult } from "../prover/queue.js";
 import { httpAttestations } from "../runtime/attestation-http.js";
 import { AttestationShortfall, type AttestationSource, type Attested } from "../runtime/attestation-source.js";
 import { publicClientFor, type SignerClient, walletClientFor } from "../runtime/chains.js";
-import type { Db } from "../runtime/db.js";
 import type { Logger } from "../runtime/log.js";
 import { Metrics } from "../runtime/metrics.js";
+import { BatchRowError, type BatchToSend, readBatchToSend } from "../runtime/node-db/batches.js";
+import type { Db } from "../runtime/node-db/open.js";
+import type { ProofQueue, ProofResult } from "../runtime/node-db/proof-jobs.js";
+import { SenderStore } from "../runtime/node-db/sender.js";
 import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
 import { runEvery } from "../runtime/scheduler.js";
 import { sendTransaction } from "../runtime/tx.js";
-import { BatchRowError, type BatchToSend, readBatchToSend } from "./batches.js";
 import type { SenderConfig } from "./config.js";
 import { fetchQueueRequests } from "./queue.js";
 import { type BatchSlot, buildSlots, publicSignalsMismatch, queueSlotCount, SlotBuildError } from "./slots.js";
-import { SenderStore } from "./store.js";
 
-/** What the sender needs from the proof queue (offchain/prover/queue.ts). */
+/** What the sender needs from the proof queue (offchain/runtime/node-db/proof-jobs.ts). */
 export type ProofSource = Pick<ProofQueue, "result">;
 
 export interface SenderDeps {

@@ -9,11 +9,11 @@
  *   (`readAlarms`), so processes that do not run the service still show it.
  */
 import { z } from "zod";
-import { parseConfig, zInt } from "./config.js";
-import { type Db, migrate } from "./db.js";
-import { envSource } from "./env.js";
-import type { Logger } from "./log.js";
-import type { Metrics } from "./metrics.js";
+import { parseConfig, zInt } from "../config.js";
+import { envSource } from "../env.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import { type Db, migrate, tableExists } from "./open.js";
 
 export interface Alarm {
   /** Stable id (`proof-stalled`, `l1-diverged`). */
@@ -133,8 +133,7 @@ export class Alarms {
 
 /** The alarms recorded in the database (any process), oldest first; [] when none was ever raised. */
 export function readAlarms(db: Db): Alarm[] {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'node_alarms'").get();
-  if (!exists) return [];
+  if (!tableExists(db, "node_alarms")) return [];
   const rows = db.prepare("SELECT * FROM node_alarms ORDER BY since, name").all() as {
     name: string;
     service: string;

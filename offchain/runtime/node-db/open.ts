@@ -15,10 +15,20 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+
+/** The DATA_DIR of a node when the environment names none. */
+export const DEFAULT_DATA_DIR = "build/node";
+
+/** `${DATA_DIR}/bridge.sqlite`: the one database file of a node. */
+export const dbPathOf = (dataDir: string): string => join(dataDir, "bridge.sqlite");
+
+/** True when the table exists (readers of another service's tables check before the first write made it). */
+export const tableExists = (db: Db, name: string): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
 export interface OpenDatabaseOptions {
   /**

@@ -5,12 +5,12 @@
  * leaves either all of it or none of it.
  */
 import type { Hex } from "viem";
-import type { Op } from "../lib/protocol.js";
-import { ZERO_HEAD } from "../lib/protocol.js";
-import { BridgeState, type BridgeStateJSON } from "../lib/state.js";
-import type { Db } from "../runtime/db.js";
-import { Checkpoints, migrate } from "../runtime/db.js";
+import type { Op } from "../../lib/protocol.js";
+import { ZERO_HEAD } from "../../lib/protocol.js";
+import { BridgeState, type BridgeStateJSON } from "../../lib/state.js";
 import { StoreCorruptError } from "./errors.js";
+import type { Db } from "./open.js";
+import { Checkpoints, migrate, tableExists } from "./open.js";
 
 export const CURSOR_KEY = "extractor:cursor";
 
@@ -361,9 +361,6 @@ export class ExtractorStore {
     return readExtractorProgress(this.db) as ExtractorProgress;
   }
 }
-
-const tableExists = (db: Db, name: string): boolean =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
 /** Batch `batchNumber`, or undefined (read-only; undefined when the extractor never ran on this db). */
 export function readBatch(db: Db, batchNumber: number): BatchRecord | undefined {

@@ -3,9 +3,10 @@
  * (monitor, extractor, prover, sender); a table that does not exist yet (that service never ran on
  * this database) reads as empty. Nothing here writes.
  */
-import type { ProofJobRow } from "../prover/queue.js";
-import { type Alarm, readAlarms } from "../runtime/alarms.js";
-import type { Db } from "../runtime/db.js";
+
+import { type Alarm, readAlarms } from "./alarms.js";
+import { type Db, tableExists } from "./open.js";
+import type { ProofJobRow } from "./proof-jobs.js";
 
 export interface DepositRow {
   depositId: number;
@@ -93,8 +94,7 @@ export class NodeTables {
   /** Whether `name` exists (cached once true: tables are never dropped). */
   has(name: string): boolean {
     if (this.known.has(name)) return true;
-    const exists =
-      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    const exists = tableExists(this.db, name);
     if (exists) this.known.add(name);
     return exists;
   }
@@ -295,7 +295,7 @@ export class NodeTables {
     );
   }
 
-  /** The node's active alarms (runtime/alarms.ts: a stalled proof, L1 diverged from L2). */
+  /** The node's active alarms (runtime/node-db/alarms.ts: a stalled proof, L1 diverged from L2). */
   alarms(): Alarm[] {
     return readAlarms(this.db);
   }

@@ -6,9 +6,9 @@
  * block range brings is written together with the checkpoint in one transaction.
  */
 import type { Address, Hex } from "viem";
-import { type DepositRecord, type QueueRequest, ZERO_ADDRESS } from "../lib/protocol.js";
-import { Checkpoints, type Db, migrate } from "../runtime/db.js";
-import { queueKindName, queueRequestDiff } from "../runtime/l1-queue.js";
+import { type DepositRecord, type QueueRequest, ZERO_ADDRESS } from "../../lib/protocol.js";
+import { queueKindName, queueRequestDiff } from "../l1-queue.js";
+import { Checkpoints, type Db, migrate, tableExists } from "./open.js";
 
 const MIGRATIONS = [
   `CREATE TABLE monitor_deposits (
@@ -355,9 +355,6 @@ export class MonitorStore {
     return readMonitorProgress(this.db) as MonitorProgress;
   }
 }
-
-const tableExists = (db: Db, name: string): boolean =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
 /** Monitor progress, read-only (status CLI, supervisor); undefined when the monitor never ran on this database. */
 export function readMonitorProgress(db: Db): MonitorProgress | undefined {

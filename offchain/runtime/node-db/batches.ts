@@ -1,13 +1,13 @@
 /**
- * Read-only access to the extractor's `batches` table (owned by offchain/extractor/store.ts): the
+ * Read-only access to the extractor's `batches` table (written by extractor.ts): the
  * sender needs only batch_number, first_op, op_count, first_deposit_id, ops (JSON), old_root,
  * new_root, old_op_chain and new_op_chain. Reading the columns directly keeps the sender
  * independent of the extractor's code; the extractor must keep these columns (append-only
  * migrations) and write each batch in one transaction.
  */
 import type { Address, Hex } from "viem";
-import type { Op } from "../lib/protocol.js";
-import type { Db } from "../runtime/db.js";
+import type { Op } from "../../lib/protocol.js";
+import { type Db, tableExists } from "./open.js";
 
 export interface BatchToSend {
   batchNumber: number;
@@ -44,9 +44,6 @@ interface Row {
   head: string | null;
 }
 
-const tableExists = (db: Db) =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined;
-
 function parseOp(raw: unknown, where: string): Op {
   const o = raw as Record<string, unknown>;
   const kind = o?.kind;
@@ -69,7 +66,7 @@ function parseOp(raw: unknown, where: string): Op {
 
 /** Batch `batchNumber` as the extractor stored it; undefined while it does not exist (or the extractor never ran). */
 export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | undefined {
-  if (!tableExists(db)) return undefined;
+  if (!tableExists(db, "batches")) return undefined;
   const row = db
     .prepare(
       `SELECT b.batch_number, b.first_op, b.op_count, b.first_deposit_id, b.ops, b.old_root, b.new_root,

@@ -4,7 +4,7 @@
  * DepositQueued lookup starts).
  */
 import type { Hex } from "viem";
-import { Checkpoints, type Db, migrate } from "../runtime/db.js";
+import { Checkpoints, type Db, migrate, tableExists } from "./open.js";
 
 const MIGRATIONS = [
   `CREATE TABLE sender_batches (
@@ -155,7 +155,7 @@ export class SenderStore {
 
 /** Sender progress, read-only; undefined when the sender never ran on this database. */
 export function readSenderProgress(db: Db): SenderProgress | undefined {
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sender_batches'").get() === undefined) {
+  if (!tableExists(db, "sender_batches")) {
     return undefined;
   }
   const agg = db

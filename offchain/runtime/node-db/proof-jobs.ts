@@ -17,8 +17,8 @@
  * `attempts` counts claims. The status `failed` is only found in rows written by older versions;
  * the migration puts them back to pending.
  */
-import { FIELD_MODULUS } from "../lib/field.js";
-import { type Db, migrate } from "../runtime/db.js";
+import { FIELD_MODULUS } from "../../lib/field.js";
+import { type Db, migrate } from "./open.js";
 
 /** A proof job as the extractor enqueues it. */
 export interface ProofJob {
