@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { checkTree, parseImports, readTree } from "./check-layers.js";
+import { checkTree, findSql, parseImports, readTree } from "./check-layers.js";
 
 const SCRIPT = path.join(import.meta.dirname, "check-layers.ts");
 
@@ -23,6 +23,35 @@ const clean = (): Map<string, string> =>
 const rulesOf = (tree: Map<string, string>) => checkTree(tree, []).map((v) => v.rule);
 
 describe("check-layers", () => {
+  it("fails on SQL outside the database modules, with the file and line; owners and tests may hold SQL", () => {
+    const tree = clean();
+    tree.set(
+      "offchain/monitor/index.ts",
+      `${tree.get("offchain/monitor/index.ts")}const q = "SELECT 1 FROM batches";\n`,
+    );
+    tree.set("bench/run.ts", "export const f = (db: any) => db.prepare(sql);\n");
+    tree.set("tools/x.ts", ["export const g = (db: any) => db.exec(`CREATE TABLE t (", "$", "{c})`);\n"].join(""));
+    tree.set("offchain/runtime/node-db/open.ts", 'export const h = (db: any) => db.prepare("SELECT 1");\n');
+    tree.set("offchain/attester/store.ts", 'export const i = (db: any) => db.prepare("DELETE FROM x");\n');
+    tree.set("offchain/monitor/x.test.ts", 'const q = "UPDATE batches SET ops = 1";\n');
+    const messages = checkTree(tree, []).map((v) => `${v.rule} ${v.message.split(" ")[0]}`);
+    assert.deepEqual(messages, [
+      "sql-outside-db-module bench/run.ts:1:",
+      "sql-outside-db-module offchain/monitor/index.ts:3:",
+      "sql-outside-db-module tools/x.ts:1:",
+    ]);
+  });
+
+  it("does not take RegExp#exec, a Redis exec() or English text for SQL", () => {
+    const text = [
+      "const m = /^a(\\d+)$/.exec(line);",
+      "const r = await tx.exec();",
+      'const s = "Selected 3 rows"; const t = "select a token";',
+    ].join("\n");
+    assert.deepEqual(findSql("offchain/cli/x.ts", text), []);
+    assert.equal(findSql("offchain/cli/x.ts", 'db.pragma("journal_mode = WAL");').length, 1);
+  });
+
   it("passes a tree that keeps the layers", () => {
     assert.deepEqual(checkTree(clean(), []), []);
   });

@@ -5,12 +5,22 @@
 //   (a) offchain/ modules import each other in a cycle,
 //   (b) offchain/lib/ or offchain/runtime/ import a service folder or offchain/testing/
 //       (their *.test.ts files may import offchain/testing/),
-//   (c) offchain/lib/ imports offchain/runtime/ (lib is the pure protocol core).
+//   (c) offchain/lib/ imports offchain/runtime/ (lib is the pure protocol core),
+//   (d) a .ts file under offchain/, bench/ or tools/ holds SQL outside its database's owner: the node database's
+//       module offchain/runtime/node-db/ and the attester's offchain/attester/store.ts (SQL_OWNERS). SQL is a call
+//       `.prepare(...)`, `.pragma(...)` or `.exec("...")` (a string or template first argument, so RegExp#exec
+//       and a Redis MULTI's exec() pass), or a string or template literal that starts with SELECT, INSERT,
+//       UPDATE, DELETE, CREATE, DROP, ALTER or PRAGMA. *.test.ts files are exempt: their fixtures write
+//       rows the module must refuse (corrupt rows, an old schema, a failing trigger) to test that it does.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
 export const ROOTS = ["offchain", "bench", "circuits"];
+/** Where rule (d) looks for SQL. */
+export const SQL_ROOTS = ["offchain", "bench", "tools"];
+/** The owners of the SQLite databases: a folder (ending in "/") or a file. */
+export const SQL_OWNERS = ["offchain/runtime/node-db/", "offchain/attester/store.ts"];
 export const SERVICES = [
   "monitor",
   "extractor",
@@ -46,7 +56,12 @@ export interface Import {
 }
 
 export interface Violation {
-  rule: "cycle" | "lib-runtime-uses-service" | "lib-runtime-uses-testing" | "lib-uses-runtime";
+  rule:
+    | "cycle"
+    | "lib-runtime-uses-service"
+    | "lib-runtime-uses-testing"
+    | "lib-uses-runtime"
+    | "sql-outside-db-module";
   message: string;
 }
 
@@ -104,6 +119,44 @@ function layerRule(imp: Import): Violation | undefined {
     };
   }
   return undefined;
+}
+
+const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA)\b/;
+const SQL_CALLS = new Set(["prepare", "pragma", "exec"]);
+
+/** True when rule (d) reads the file: under SQL_ROOTS, not a test, not an owner. */
+export function sqlChecked(file: string): boolean {
+  if (!SQL_ROOTS.includes(file.split("/")[0]!) || file.endsWith(".test.ts")) return false;
+  return !SQL_OWNERS.some((o) => (o.endsWith("/") ? file.startsWith(o) : file === o));
+}
+
+/** The SQL of one file (rule d): one finding per line, with what was found there. */
+export function findSql(file: string, text: string): { line: number; what: string }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: { line: number; what: string }[] = [];
+  const at = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const name = node.expression.name.text;
+      const first = node.arguments[0];
+      const literal = first !== undefined && (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first));
+      if (SQL_CALLS.has(name) && (name !== "exec" || literal)) out.push({ line: at(node), what: `.${name}(...)` });
+    } else if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node)) {
+      const m = SQL_START.exec(node.text);
+      if (m) out.push({ line: at(node), what: `a string starting with ${m[1]}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out.filter((f, i) => out.findIndex((g) => g.line === f.line) === i);
+}
+
+function sqlRule(file: string, text: string): Violation[] {
+  if (!sqlChecked(file)) return [];
+  return findSql(file, text).map(({ line, what }) => ({
+    rule: "sql-outside-db-module",
+    message: `${file}:${line}: SQL (${what}) outside the database module; add a typed function to offchain/runtime/node-db/ (one per read or write) and call it`,
+  }));
 }
 
 /** Every cycle among offchain/ modules, one per strongly connected component (Tarjan), as a closed path. */
@@ -185,6 +238,7 @@ export function checkTree(tree: ReadonlyMap<string, string>, allow = CYCLE_ALLOW
     const violation = layerRule(imp);
     if (violation !== undefined) violations.push(violation);
   }
+  for (const [file, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) violations.push(...sqlRule(file, text));
   for (const cycle of findCycles(imports, allow)) {
     violations.push({
       rule: "cycle",
@@ -210,7 +264,7 @@ export function readTree(dir: string, roots = ROOTS): Map<string, string> {
 }
 
 function main(): void {
-  const tree = readTree(path.resolve(process.argv[2] ?? "."));
+  const tree = readTree(path.resolve(process.argv[2] ?? "."), [...new Set([...ROOTS, ...SQL_ROOTS])]);
   const violations = checkTree(tree);
   for (const v of violations) console.error(`check-layers [${v.rule}] ${v.message}`);
   if (violations.length > 0) {
@@ -219,7 +273,9 @@ function main(): void {
     );
     process.exit(1);
   }
-  console.log(`check-layers: ${tree.size} files, no import cycle, lib <- runtime <- services layering holds`);
+  console.log(
+    `check-layers: ${tree.size} files, no import cycle, lib <- runtime <- services layering holds, no SQL outside offchain/runtime/node-db/ and offchain/attester/store.ts`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
