@@ -1,5 +1,7 @@
 /** The explorer API's answers: the views, their small helpers and the list limits (docs/operations.md, "Explorer and JSON API"). */
+
 import { type Address, formatUnits, type Hex } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import type { JobRow, NodeTables } from "../runtime/node-db/explorer.js";
 import { type ChainReader, ChainUnavailableError, type Side } from "./chain.js";
 import type { ProofJobSource } from "./jobs.js";
@@ -156,6 +158,6 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 
 /** A bad query (the server answers 400 with the message). */
-export class BadQueryError extends Error {
+export class BadQueryError extends BridgeError {
   override name = "BadQueryError";
 }

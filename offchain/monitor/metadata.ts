@@ -4,8 +4,10 @@
  * have) gets readable fallbacks, and the values are cleaned so a hostile token cannot push huge or
  * control-character strings to L2. A token whose L2 metadata already matches is not sent again.
  */
+
 import { type Address, getAbiItem, hexToString, type PublicClient, parseAbi, toEventSelector } from "viem";
 import { assetReceivingAbi, erc20Abi } from "../lib/abi.js";
+import { BridgeError } from "../lib/errors.js";
 import type { StoredToken } from "../runtime/node-db/monitor.js";
 import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "../runtime/rpc.js";
 import { simulateAndSend } from "../runtime/send.js";
@@ -43,7 +45,7 @@ export function codeHasFunction(code: string | undefined, selector: string): boo
  * A metadata function the token's code does have reverted: nodes answer some transient failures of
  * eth_call as reverts (-32603), so this is retried before falling back.
  */
-export class SuspectRevertError extends Error {
+export class SuspectRevertError extends BridgeError {
   override name = "SuspectRevertError";
 }
 

@@ -15,6 +15,7 @@
  * before a crash), the result is `nonceTaken` and the caller re-reads chain state before deciding
  * anything: that is what makes the services idempotent.
  */
+
 import {
   type Abi,
   type Address,
@@ -24,6 +25,7 @@ import {
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
 } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import type { SignerClient } from "./chains.js";
 import type { Logger } from "./log.js";
 import { sleep } from "./retry.js";
@@ -69,7 +71,7 @@ export type SendResult =
   | { kind: "nonceTaken"; nonce: number };
 
 /** The transaction reverts in the latest state (estimation): not sent. */
-export class TxWouldRevertError extends Error {
+export class TxWouldRevertError extends BridgeError {
   constructor(
     readonly what: string,
     readonly reason: string,
