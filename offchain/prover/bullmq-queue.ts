@@ -330,7 +330,7 @@ export class BullmqProofQueue implements ReleasableProofQueue {
       } catch (e) {
         throw await this.lockError(e, batchNumber, workerId);
       }
-      this.options.log?.info("job released", { batch: batchNumber, worker: workerId, reason });
+      this.options.log?.info("job released", { batchNumber, worker: workerId, reason });
     });
   }
 

@@ -125,7 +125,7 @@ type Sign = NonNullable<SignerClient["account"]["signTransaction"]>;
  * thrown (not retried); transient RPC errors are retried; an abort rejects.
  */
 export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks: SendHooks = {}): Promise<SendResult> {
-  const log = o.log.child({ tx: req.what });
+  const log = o.log.child({ what: req.what });
   const account = o.wallet.account;
   if (account.type !== "local" || !account.signTransaction) {
     throw new Error("sendTransaction needs a local account (a private key from the environment)");
@@ -166,13 +166,13 @@ async function claimNonce(o: TxSenderOptions, log: Logger, retry: Retry): Promis
   const found = await findPendingTx(o.client, address, nonce);
   log.warn("own transaction pending from before: replacing it after the timeout", {
     nonce,
-    hash: found?.hash ?? "unknown (the node has no txpool_content)",
+    tx: found?.hash ?? "unknown (the node has no txpool_content)",
     waitMs: o.stuckAfterMs,
   });
   const until = Date.now() + o.stuckAfterMs;
   while (Date.now() < until) {
     if ((await minedCount(o, retry)) > nonce) {
-      log.info("the pending transaction was mined; re-checking chain state", { nonce, hash: found?.hash });
+      log.info("the pending transaction was mined; re-checking chain state", { nonce, tx: found?.hash });
       return { kind: "nonceTaken", nonce };
     }
     await sleep(o.pollIntervalMs, o.signal);
@@ -314,7 +314,7 @@ class Attempt {
     this.hashes.push(hash);
     this.hooks.onSent?.(hash, this.nonce);
     this.log.info(this.replacements === 0 ? "transaction sent" : "replacement sent", {
-      hash,
+      tx: hash,
       nonce: this.nonce,
       maxFeePerGas: this.fees.maxFeePerGas,
       maxPriorityFeePerGas: this.fees.maxPriorityFeePerGas,
@@ -330,7 +330,7 @@ class Attempt {
       const found = await this.findReceipt();
       if (found) {
         this.log.info("transaction mined", {
-          hash: found.hash,
+          tx: found.hash,
           status: found.receipt.status,
           block: found.receipt.blockNumber,
           gasUsed: found.receipt.gasUsed,
@@ -379,7 +379,7 @@ class Attempt {
       } catch (error) {
         if (error instanceof TransactionReceiptNotFoundError) continue;
         if (!isRetryableRpcError(error)) throw error;
-        this.log.warn("receipt lookup failed; will look again", { hash, error: describeError(error) });
+        this.log.warn("receipt lookup failed; will look again", { tx: hash, error: describeError(error) });
       }
     }
     return undefined;
