@@ -8,7 +8,9 @@
  * A mismatch throws a FollowHalt: the attester stops following that chain and refuses what
  * depends on it until an operator looks.
  */
+
 import type { Address, Hex, PublicClient } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import { checkStoredHead, OpLogError, verifyOpLog } from "../lib/oplog.js";
 import { nextOpChain } from "../lib/protocol.js";
 import { scanBlockRanges } from "../runtime/blockranges.js";
@@ -19,7 +21,7 @@ import { rpcRetry } from "../runtime/rpc.js";
 import type { AttesterStore, FollowedOp, FollowedRequest, L1Cursor, L2Cursor } from "./store.js";
 
 /** The chain can no longer be followed without an operator (mismatch, gap, reorg). */
-export class FollowHalt extends Error {
+export class FollowHalt extends BridgeError {
   override name = "FollowHalt";
   constructor(
     readonly chain: "L1" | "L2",

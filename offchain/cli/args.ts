@@ -2,12 +2,14 @@
  * The CLI's commands, their options and help texts, and argument parsing (node:util parseArgs).
  * Every mistake becomes a UsageError that says what to fix and where to read more.
  */
+
 import { parseArgs } from "node:util";
+import { BridgeError } from "../lib/errors.js";
 
 export const PROGRAM = "bridge";
 
 /** A mistake in the command line: printed with a pointer to the command's help; exit status 2. */
-export class UsageError extends Error {
+export class UsageError extends BridgeError {
   override name = "UsageError";
   constructor(
     message: string,

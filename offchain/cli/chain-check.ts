@@ -4,7 +4,9 @@
  * read from or sent to a chain of another id; a transport failure becomes one line naming the chain,
  * the URL and the reason (`connection refused`) instead of viem's multi-line dump.
  */
+
 import { HttpRequestError, TimeoutError, type Transport } from "viem";
+import { BridgeError } from "../lib/errors.js";
 
 /** One of the two chains of the bridge. */
 export type Layer = "L1" | "L2";
@@ -17,12 +19,12 @@ export interface RpcTarget {
 }
 
 /** The RPC answers for another chain than the configured one (exit status 2: configuration). */
-export class ChainIdMismatchError extends Error {
+export class ChainIdMismatchError extends BridgeError {
   override name = "ChainIdMismatchError";
 }
 
 /** The RPC could not be reached or did not answer (exit status 1). */
-export class RpcUnreachableError extends Error {
+export class RpcUnreachableError extends BridgeError {
   override name = "RpcUnreachableError";
 }
 

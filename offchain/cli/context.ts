@@ -3,11 +3,13 @@
  * services) and deployments/<chainId>.json, validated once, lazily: a command only needs the
  * chains it touches. The signing key comes only from PRIVATE_KEY.
  */
+
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { type Address, createPublicClient, http, isAddress, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
+import { BridgeError } from "../lib/errors.js";
 import { zUrlList } from "../runtime/env.js";
 import {
   type ChainConfig,
@@ -236,6 +238,6 @@ export function parseAddress(value: string, option: string): Address {
 }
 
 /** A bad option value (exit status 2, like a usage error). */
-export class InputError extends Error {
+export class InputError extends BridgeError {
   override name = "InputError";
 }

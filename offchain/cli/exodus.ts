@@ -4,7 +4,9 @@
  * exits each of the owner's non-zero, not yet exited slots and cancels the owner's unconsumed
  * deposits. `cancel-deposit` refunds one deposit, with the record read from L1's DepositQueued log.
  */
+
 import { writeFileSync } from "node:fs";
+import { BridgeError } from "../lib/errors.js";
 import { type DepositRecord, depositHash } from "../lib/protocol.js";
 import { type ExitProof, exitDataOf, exitProofs, unconsumedDeposits } from "../lib/rebuild.js";
 import { DEFAULT_BLOCK_RANGE, type HistoryProgress, type L1Rebuild, rebuildFromL1 } from "../runtime/l1-history.js";
@@ -17,7 +19,7 @@ import { sendCall, TxError } from "./tx.js";
 export type { ExitProof };
 
 /** Why an exit cannot be built (nothing is sent). */
-export class ExitPathError extends Error {
+export class ExitPathError extends BridgeError {
   override name = "ExitPathError";
 }
 

@@ -2,6 +2,7 @@
  * Sending one contract call for the user: simulate first (so a revert is reported with its custom
  * error and a hint, and nothing is sent), then sign, send and wait for the receipt.
  */
+
 import {
   type Abi,
   type Address,
@@ -10,11 +11,12 @@ import {
   type Hex,
   type TransactionReceipt,
 } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import { REVERT_HINTS } from "./abi.js";
 import type { CliContext, Layer } from "./context.js";
 
 /** A transaction that would revert, or reverted. */
-export class TxError extends Error {
+export class TxError extends BridgeError {
   override name = "TxError";
 }
 

@@ -5,8 +5,10 @@
  * withdrawals queued, claims, exodus). A chain that cannot be read is reported with the side
  * ("L1" / "L2") and a message without the RPC URL (it may carry an API key).
  */
+
 import { type AbiEvent, type Address, BaseError, type Hex, http, type PublicClient } from "viem";
 import { assetReceivingAbi, assetStorageAbi } from "../lib/abi.js";
+import { BridgeError } from "../lib/errors.js";
 import { publicClientFor } from "../runtime/chains.js";
 import type { Logger } from "../runtime/log.js";
 import type { ExplorerConfig } from "./config.js";
@@ -14,7 +16,7 @@ import type { ExplorerConfig } from "./config.js";
 export type Side = "L1" | "L2";
 
 /** A chain that could not be read. */
-export class ChainUnavailableError extends Error {
+export class ChainUnavailableError extends BridgeError {
   constructor(
     readonly side: Side,
     message: string,

@@ -196,7 +196,7 @@ describe("extractor", () => {
     const l2 = fakeL2();
     l2.mine(sampleOps(4));
     l2.fail("eth_getLogs", 2, "http");
-    l2.fail("eth_call", 1, "rpc");
+    l2.fail("eth_call", 1, "http");
     l2.fail("eth_blockNumber", 1, "rpc");
     const db = openDatabase(":memory:");
     const x = new Extractor(deps(db, new RecordingQueue()));
@@ -204,6 +204,18 @@ describe("extractor", () => {
     assert.equal(x.progress().opCount, 4);
     assert.equal(x.progress().lastBatch?.batchNumber, 0);
     assert.equal(l2.calls.filter((m) => m === "eth_getLogs").length, 3);
+  });
+
+  it("does not retry a revert (one policy with the other services): the tick fails and the next one reads again", async () => {
+    const l2 = fakeL2();
+    l2.mine(sampleOps(4));
+    l2.fail("eth_call", 1, "rpc"); // viem reads a JSON-RPC internal error of eth_call as a revert
+    const db = openDatabase(":memory:");
+    const x = new Extractor(deps(db, new RecordingQueue()));
+    await assert.rejects(x.tick(), /injected failure of eth_call/);
+    assert.equal(l2.calls.filter((m) => m === "eth_call").length, 2, "one attempt (opCount and opHead), not retried");
+    await x.tick();
+    assert.equal(x.progress().opCount, 4);
   });
 
   it("keeps running through an RPC outage longer than the retries, then catches up", async () => {

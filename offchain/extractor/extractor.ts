@@ -17,6 +17,7 @@ import {
 } from "../runtime/node-db/extractor.js";
 import type { ProofJob } from "../runtime/node-db/index.js";
 import { blockHash, confirmedTip, fetchOpLogEvents, readStoredOpLog } from "../runtime/oplog.js";
+import { isRevert } from "../runtime/rpc.js";
 import { type BatchCursor, cutBatches, timeoutDue } from "./batcher.js";
 import type { ExtractorConfig } from "./config.js";
 import { isHaltError, ReorgError } from "./errors.js";
@@ -233,8 +234,9 @@ export class Extractor {
       throw new ReorgError(BigInt(lastBlock), lastBlockHash, hash);
   }
 
+  /** An RPC call, retried like every service's (a revert is an answer, never retried), halts never. */
   private rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.retryOptions(what));
+    return withRetry(fn, { ...this.retryOptions(what), retryable: (e) => !isHaltError(e) && !isRevert(e) });
   }
 
   private retryOptions(what: string): RetryOptions {

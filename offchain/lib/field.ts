@@ -1,6 +1,7 @@
 /**
  * BN254 scalar field and range checks (docs/protocol.md section 2).
  */
+import { BridgeError } from "./errors.js";
 
 /** BN254 scalar field order r. */
 export const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -11,7 +12,7 @@ export const MAX_UINT128 = (1n << 128n) - 1n;
 export const MAX_UINT160 = (1n << 160n) - 1n;
 
 /** Error thrown when a value is outside the range the protocol allows. */
-export class RangeCheckError extends Error {
+export class RangeCheckError extends BridgeError {
   constructor(
     readonly what: string,
     readonly value: bigint,

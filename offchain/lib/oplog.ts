@@ -4,11 +4,13 @@
  * equal the head recomputed with `nextOpLogHead`, and the contract's stored `opCount()`/`opHead()`
  * must equal the rebuilt log. Any mismatch throws an OpLogError. Used by the extractor and the attester.
  */
+
 import type { Hex } from "viem";
+import { BridgeError } from "./errors.js";
 import { nextOpLogHead, type Op, ZERO_HEAD } from "./protocol.js";
 
 /** Base class of the op-log mismatches: the log rebuilt from events cannot be trusted (never retried). */
-export class OpLogError extends Error {
+export class OpLogError extends BridgeError {
   override name = "OpLogError";
 }
 

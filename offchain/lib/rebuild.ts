@@ -5,7 +5,9 @@
  * and the final root against the last `BatchVerified.newRoot`. Pure: the L1 logs
  * are read by offchain/runtime/l1-history.ts.
  */
+
 import { getAddress, type Hex } from "viem";
+import { BridgeError } from "./errors.js";
 import { bigIntToAddress } from "./field.js";
 import { type DepositRecord, decodeOps, leafHash, type Op, type QueueRequest } from "./protocol.js";
 import { BridgeState } from "./state.js";
@@ -22,7 +24,7 @@ export interface PostedBatch {
 }
 
 /** The L1 data does not give the proven state (a missing, tampered or misordered log). */
-export class RebuildError extends Error {
+export class RebuildError extends BridgeError {
   override name = "RebuildError";
   constructor(
     message: string,

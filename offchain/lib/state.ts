@@ -4,12 +4,13 @@
  * Every op is validated before anything changes, with the same rules as the circuit, so a state
  * this class accepts is always provable.
  */
+import { BridgeError } from "./errors.js";
 import { addressToBigInt, assertField, bigIntToAddress, MAX_UINT128 } from "./field.js";
 import { leafHash, nextOpChain, type Op, OpKind } from "./protocol.js";
 import { StateTree } from "./tree.js";
 
 /** Error thrown when an op cannot be applied (the state is left unchanged). */
-export class StateError extends Error {
+export class StateError extends BridgeError {
   constructor(message: string) {
     super(message);
     this.name = "StateError";

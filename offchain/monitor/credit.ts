@@ -9,15 +9,7 @@
  * and left not done. The monitor is a courier: each call carries the signatures of at least the
  * threshold of attesters over the whole request record.
  */
-import {
-  type Address,
-  decodeEventLog,
-  encodeFunctionData,
-  getAbiItem,
-  type Hex,
-  type PublicClient,
-  type TransactionReceipt,
-} from "viem";
+import { type Address, decodeEventLog, getAbiItem, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import type { QueueRequest } from "../lib/protocol.js";
 import { AttestationShortfall, type AttestationSource, attestQueueRequest } from "../runtime/attestation-source.js";
@@ -26,8 +18,9 @@ import { queueKindName } from "../runtime/l1-queue.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
 import type { MonitorStore, StoredRequest } from "../runtime/node-db/monitor.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
-import { sendTransaction, type TxSenderOptions } from "../runtime/tx.js";
+import { rpcRetry } from "../runtime/rpc.js";
+import { simulateAndSend } from "../runtime/send.js";
+import type { TxSenderOptions } from "../runtime/tx.js";
 
 export interface L2Context {
   l2: PublicClient;
@@ -283,31 +276,27 @@ async function relayOne(ctx: L2Context, q: StoredRequest): Promise<"served" | "a
   if (!signatures) return "unattested";
   const call = relayCall(q, signatures);
   const qlog = ctx.log.child(q.kind === "deposit" ? { depositId: id } : { requestId: id, kind: q.kind });
-  try {
-    await rpcRetry(
-      `simulate ${call.functionName}`,
-      async () => {
-        const base = { account: ctx.wallet.account, address: ctx.assetReceiving, abi: assetReceivingAbi } as const;
-        if (call.functionName === "creditDeposit")
-          await ctx.l2.simulateContract({ ...base, ...call, blockTag: "latest" });
-        else await ctx.l2.simulateContract({ ...base, ...call, blockTag: "latest" });
-      },
-      { log: qlog, signal: ctx.signal },
-    );
-  } catch (error) {
-    if (isRetryableRpcError(error) || ctx.signal.aborted) throw error;
-    const reason = describeError(error);
-    qlog.error(`${call.functionName} would revert on L2: not sent, will retry`, { reason, record: q.record });
-    store.markFailed(id, "failed", `simulation: ${reason}`);
+  const sent = await simulateAndSend(
+    {
+      client: ctx.l2,
+      wallet: ctx.wallet,
+      log: qlog,
+      signal: ctx.signal,
+      ...ctx.tx,
+      what: `${call.functionName} ${id}`,
+      hooks: { onSent: (hash) => store.markSent(id, hash) },
+    },
+    { address: ctx.assetReceiving, abi: assetReceivingAbi, ...call },
+  );
+  if (sent.kind === "wouldRevert") {
+    qlog.error(`${call.functionName} would revert on L2: not sent, will retry`, {
+      reason: sent.reason,
+      record: q.record,
+    });
+    store.markFailed(id, "failed", `simulation: ${sent.reason}`);
     metrics.inc("monitor_credit_failures_total", 1, { reason: "simulation" });
     return "reverted";
   }
-  const data = encodeFunctionData({ abi: assetReceivingAbi, ...call });
-  const sent = await sendTransaction(
-    { client: ctx.l2, wallet: ctx.wallet, log: qlog, signal: ctx.signal, ...ctx.tx },
-    { to: ctx.assetReceiving, data, what: `${call.functionName} ${id}`, abi: assetReceivingAbi },
-    { onSent: (hash) => store.markSent(id, hash) },
-  );
   if (sent.kind === "nonceTaken") return "again"; // re-read nextDepositId: the other transaction may have been ours
   const check = checkServedReceipt(sent.receipt, ctx.assetReceiving, q);
   if (!check.ok) {
@@ -317,7 +306,7 @@ async function relayOne(ctx: L2Context, q: StoredRequest): Promise<"served" | "a
       reverted
         ? `${what} reverted on L2: not marked done`
         : `L2 ${what} does not match the L1 ${q.kind === "deposit" ? "deposit" : "request"}: not marked done`,
-      { tx: sent.hash, reason: sent.revertReason ? `${check.reason}: ${sent.revertReason}` : check.reason },
+      { tx: sent.hash, reason: sent.kind === "reverted" ? `${check.reason}: ${sent.reason}` : check.reason },
     );
     store.markFailed(id, reverted ? "failed" : "mismatch", check.reason, sent.hash);
     metrics.inc("monitor_credit_failures_total", 1, { reason: reverted ? "reverted" : "mismatch" });

@@ -4,11 +4,11 @@
  * accepted any more. L2 `halted()` is read first, so a restart (or another courier that relayed it)
  * never sends it twice.
  */
-import { encodeFunctionData, type PublicClient } from "viem";
+import type { PublicClient } from "viem";
 import { assetReceivingAbi } from "../lib/abi.js";
 import { AttestationShortfall } from "../runtime/attestation-source.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
-import { sendTransaction } from "../runtime/tx.js";
+import { rpcRetry } from "../runtime/rpc.js";
+import { outcomeTx, simulateAndSend } from "../runtime/send.js";
 import type { L2Context } from "./credit.js";
 
 /** Returns true once L2 is halted (relayed now or before). */
@@ -39,40 +39,23 @@ export async function relayExodus(ctx: L2Context): Promise<boolean> {
     log.error("exodus not attested by enough attesters yet; will retry", { reason: error.message });
     return false;
   }
-  try {
-    await rpcRetry(
-      "simulate haltForExodus",
-      () =>
-        ctx.l2.simulateContract({
-          account: ctx.wallet.account,
-          address: ctx.assetReceiving,
-          abi: assetReceivingAbi,
-          functionName: "haltForExodus",
-          args: [signatures],
-        }),
-      { log, signal: ctx.signal },
-    );
-  } catch (error) {
-    if (isRetryableRpcError(error) || ctx.signal.aborted) throw error;
-    log.error("haltForExodus would revert on L2; will retry", { reason: describeError(error) });
+  const sent = await simulateAndSend(
+    { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx, what: "haltForExodus" },
+    { address: ctx.assetReceiving, abi: assetReceivingAbi, functionName: "haltForExodus", args: [signatures] },
+  );
+  if (sent.kind === "wouldRevert") {
+    log.error("haltForExodus would revert on L2; will retry", { reason: sent.reason });
     return false;
   }
-  const sent = await sendTransaction(
-    { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx },
-    {
-      to: ctx.assetReceiving,
-      data: encodeFunctionData({ abi: assetReceivingAbi, functionName: "haltForExodus", args: [signatures] }),
-      what: "haltForExodus",
-    },
-  );
+  const tx = outcomeTx(sent);
   if (await halted(ctx.l2)) {
-    ctx.store.markExodusRelayed(sent.kind === "mined" ? sent.hash : null);
-    log.warn("exodus relayed: L2 halted", { tx: sent.kind === "mined" ? sent.hash : null });
+    ctx.store.markExodusRelayed(tx);
+    log.warn("exodus relayed: L2 halted", { tx });
     return true;
   }
   log.error("haltForExodus did not halt L2; will retry", {
-    tx: sent.kind === "mined" ? sent.hash : null,
-    status: sent.kind === "mined" ? sent.receipt.status : sent.kind,
+    tx,
+    status: sent.kind === "nonceTaken" ? sent.kind : sent.receipt.status,
   });
   return false;
 }

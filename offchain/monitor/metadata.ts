@@ -4,19 +4,13 @@
  * have) gets readable fallbacks, and the values are cleaned so a hostile token cannot push huge or
  * control-character strings to L2. A token whose L2 metadata already matches is not sent again.
  */
-import {
-  type Address,
-  encodeFunctionData,
-  getAbiItem,
-  hexToString,
-  type PublicClient,
-  parseAbi,
-  toEventSelector,
-} from "viem";
+
+import { type Address, getAbiItem, hexToString, type PublicClient, parseAbi, toEventSelector } from "viem";
 import { assetReceivingAbi, erc20Abi } from "../lib/abi.js";
+import { BridgeError } from "../lib/errors.js";
 import type { StoredToken } from "../runtime/node-db/monitor.js";
 import { describeError, isRetryableRpcError, isRevert, rpcRetry } from "../runtime/rpc.js";
-import { sendTransaction } from "../runtime/tx.js";
+import { simulateAndSend } from "../runtime/send.js";
 import type { L2Context } from "./credit.js";
 
 export interface TokenMetadata {
@@ -51,7 +45,7 @@ export function codeHasFunction(code: string | undefined, selector: string): boo
  * A metadata function the token's code does have reverted: nodes answer some transient failures of
  * eth_call as reverts (-32603), so this is retried before falling back.
  */
-export class SuspectRevertError extends Error {
+export class SuspectRevertError extends BridgeError {
   override name = "SuspectRevertError";
 }
 
@@ -179,33 +173,15 @@ async function relayOne(ctx: MetadataContext, t: StoredToken): Promise<boolean> 
     return true;
   }
   const args = [t.tokenId, m.name, m.symbol, m.decimals] as const;
-  try {
-    await rpcRetry(
-      "simulate setTokenMetadata",
-      () =>
-        ctx.l2.simulateContract({
-          account: ctx.wallet.account,
-          address: ctx.assetReceiving,
-          abi: assetReceivingAbi,
-          functionName: "setTokenMetadata",
-          args,
-        }),
-      { log, signal: ctx.signal },
-    );
-  } catch (error) {
-    if (isRetryableRpcError(error) || ctx.signal.aborted) throw error;
-    log.error("setTokenMetadata would revert on L2: will retry", { reason: describeError(error) });
-    ctx.store.markMetadata(t.tokenId, { status: "failed", error: describeError(error) });
+  const sent = await simulateAndSend(
+    { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx, what: `setTokenMetadata ${t.tokenId}` },
+    { address: ctx.assetReceiving, abi: assetReceivingAbi, functionName: "setTokenMetadata", args },
+  );
+  if (sent.kind === "wouldRevert") {
+    log.error("setTokenMetadata would revert on L2: will retry", { reason: sent.reason });
+    ctx.store.markMetadata(t.tokenId, { status: "failed", error: sent.reason });
     return false;
   }
-  const sent = await sendTransaction(
-    { client: ctx.l2, wallet: ctx.wallet, log, signal: ctx.signal, ...ctx.tx },
-    {
-      to: ctx.assetReceiving,
-      data: encodeFunctionData({ abi: assetReceivingAbi, functionName: "setTokenMetadata", args }),
-      what: `setTokenMetadata ${t.tokenId}`,
-    },
-  );
   if (sent.kind === "nonceTaken") return false; // looked at again next round
   const event = sent.receipt.logs.some(
     (l) => l.address.toLowerCase() === ctx.assetReceiving.toLowerCase() && l.topics[0] === METADATA_SET_TOPIC,

@@ -152,6 +152,76 @@ function loggerFactory(logPath: string, echo: boolean): (service: string) => Log
     });
 }
 
+/** What every service of the node is started with. */
+interface Shared {
+  db: ReturnType<typeof openDatabase>;
+  logger: (service: string) => Logger;
+  signal: AbortSignal;
+  queue: ReturnType<typeof openProofQueue>["queue"];
+  metrics: Metrics;
+  alarms: Alarms;
+  attestations: AttestationSource | undefined;
+  redisUrl: string | undefined;
+}
+
+type ServiceConfigs = { [K in ServiceName]: NonNullable<NodeConfig[K]> };
+
+/** How each service is started: one function a service, each resolving when `signal` aborts. */
+const STARTERS: { [K in ServiceName]: (cfg: ServiceConfigs[K], s: Shared) => Promise<void> } = {
+  monitor: (cfg, s) =>
+    runMonitor({
+      config: cfg,
+      db: s.db,
+      log: s.logger("monitor"),
+      signal: s.signal,
+      metrics: s.metrics,
+      alarms: s.alarms,
+      attestations: s.attestations,
+    }),
+  extractor: (cfg, s) =>
+    runExtractor({
+      config: cfg,
+      db: s.db,
+      log: s.logger("extractor"),
+      signal: s.signal,
+      queue: s.queue,
+      metrics: s.metrics,
+    }),
+  prover: runProverPool,
+  sender: (cfg, s) =>
+    runSender({
+      config: cfg,
+      db: s.db,
+      log: s.logger("sender"),
+      signal: s.signal,
+      queue: s.queue,
+      metrics: s.metrics,
+      attestations: s.attestations,
+    }),
+};
+
+/** The prover pool's workers, from start until `signal` aborts, then stopped. */
+async function runProverPool(cfg: ServiceConfigs["prover"], s: Shared): Promise<void> {
+  const pool = new ProverPool({
+    queue: s.queue,
+    circuit: cfg.circuit,
+    workers: cfg.workers,
+    leaseMs: cfg.leaseMs,
+    pollMs: cfg.pollIntervalMs,
+    log: s.logger("prover"),
+    idPrefix: s.redisUrl ? `${hostname()}:${process.pid}` : undefined,
+  });
+  pool.start();
+  try {
+    await new Promise<void>((resolve) => {
+      if (s.signal.aborted) resolve();
+      else s.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  } finally {
+    await pool.stop();
+  }
+}
+
 export interface RunNodeOptions {
   signal: AbortSignal;
   /** Also write log lines to stderr (default true). */
@@ -248,69 +318,21 @@ export async function runNode(config: NodeConfig, opts: RunNodeOptions): Promise
         { signal, log: stallLog, name: "proof stall watch" },
       ),
     );
-  if (c.monitor) {
-    const cfg = c.monitor;
-    runs.push(
-      supervise("monitor", () =>
-        runMonitor({
-          config: cfg,
-          db,
-          log: logger("monitor"),
-          signal,
-          metrics,
-          alarms,
-          attestations: opts.attestations,
-        }),
-      ),
-    );
-  }
-  if (c.extractor) {
-    const cfg = c.extractor;
-    runs.push(
-      supervise("extractor", () => runExtractor({ config: cfg, db, log: logger("extractor"), signal, queue, metrics })),
-    );
-  }
-  if (c.prover) {
-    const cfg = c.prover;
-    runs.push(
-      supervise("prover", async () => {
-        const pool = new ProverPool({
-          queue,
-          circuit: cfg.circuit,
-          workers: cfg.workers,
-          leaseMs: cfg.leaseMs,
-          pollMs: cfg.pollIntervalMs,
-          log: logger("prover"),
-          idPrefix: config.queue.redisUrl ? `${hostname()}:${process.pid}` : undefined,
-        });
-        pool.start();
-        try {
-          await new Promise<void>((resolve) => {
-            if (signal.aborted) resolve();
-            else signal.addEventListener("abort", () => resolve(), { once: true });
-          });
-        } finally {
-          await pool.stop();
-        }
-      }),
-    );
-  }
-  if (c.sender) {
-    const cfg = c.sender;
-    runs.push(
-      supervise("sender", () =>
-        runSender({
-          config: cfg,
-          db,
-          log: logger("sender"),
-          signal,
-          queue,
-          metrics,
-          attestations: opts.attestations,
-        }),
-      ),
-    );
-  }
+  const shared: Shared = {
+    db,
+    logger,
+    signal,
+    queue,
+    metrics,
+    alarms,
+    attestations: opts.attestations,
+    redisUrl: c.queue.redisUrl,
+  };
+  const start = <K extends ServiceName>(name: K) => {
+    const cfg = c[name] as ServiceConfigs[K] | undefined;
+    if (cfg !== undefined) runs.push(supervise(name, () => STARTERS[name](cfg, shared)));
+  };
+  for (const name of SERVICES) start(name);
   opts.onReady?.({ metricsUrl, explorerUrl });
   await Promise.all(runs);
   await explorerClosed;

@@ -38,8 +38,10 @@
  * RedisUnavailableError, so no caller hangs for ever; the callers retry on their next round. With
  * Redis persistence on (AOF), a restart loses no job: jobs, their state and their locks are keys.
  */
+
 import { hostname } from "node:os";
 import { type ConnectionOptions, Job, type JobJsonRaw, Queue, Worker } from "bullmq";
+import { BridgeError } from "../lib/errors.js";
 import type { Logger } from "../runtime/log.js";
 import type { Db } from "../runtime/node-db/open.js";
 import {
@@ -93,7 +95,7 @@ export interface BullmqProofQueueOptions {
 }
 
 /** Redis did not answer in time (down, unreachable, or restarting). */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends BridgeError {
   /** What went wrong, without the URL (`did not answer <what> within <ms> ms`, or the given reason). */
   readonly reason: string;
 
@@ -328,7 +330,7 @@ export class BullmqProofQueue implements ReleasableProofQueue {
       } catch (e) {
         throw await this.lockError(e, batchNumber, workerId);
       }
-      this.options.log?.info("job released", { batch: batchNumber, worker: workerId, reason });
+      this.options.log?.info("job released", { batchNumber, worker: workerId, reason });
     });
   }
 

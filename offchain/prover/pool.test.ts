@@ -118,8 +118,8 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
       const r = (await h.queue.result(j.batchNumber))!;
       assert.deepEqual(r.publicSignals, j.publicSignals);
       assert.equal(await snarkjs.groth16.verify(circuit.vkey, r.publicSignals, proofFromCalldata(r.proof)), true);
-      const start = h.lines.find((l) => l.msg === "proof started" && l.batch === j.batchNumber);
-      const end = h.lines.find((l) => l.msg === "proof done" && l.batch === j.batchNumber);
+      const start = h.lines.find((l) => l.msg === "proof started" && l.batchNumber === j.batchNumber);
+      const end = h.lines.find((l) => l.msg === "proof done" && l.batchNumber === j.batchNumber);
       assert.equal(start?.worker, r.worker);
       assert.equal(end?.worker, r.worker);
       assert.equal(typeof end?.elapsedMs, "number");
@@ -154,7 +154,7 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
     assert.notEqual(r2.worker, victim.workerId, "another worker proved batch 2");
     assert.equal((await h.queue.describe(2))?.attempts, 2);
     for (const n of [1, 2, 3, 4]) assert.equal(h.proven.get(n)?.length, 1, `batch ${n} proved once`);
-    assert.ok(h.lines.some((l) => l.msg === "worker died" && l.worker === victim!.workerId && l.batch === 2));
+    assert.ok(h.lines.some((l) => l.msg === "worker died" && l.worker === victim!.workerId && l.batchNumber === 2));
     await waitFor(
       "the dead worker restarted",
       () => h.pool.pids.length === 3 && h.pool.status().every((s) => s.state === "idle"),
@@ -170,7 +170,9 @@ describe("ProverPool (tiny circuit, worker processes)", () => {
     await waitFor("the job proved after the hang", async () => (await h.queue.result(1)) !== null);
     assert.equal(h.exits[0]?.signal, "SIGKILL");
     assert.equal(h.exits[0]?.pid, h.started[0]?.pid);
-    assert.ok(h.lines.some((l) => l.msg === "worker hung (no heartbeat for a lease): killing it" && l.batch === 1));
+    assert.ok(
+      h.lines.some((l) => l.msg === "worker hung (no heartbeat for a lease): killing it" && l.batchNumber === 1),
+    );
     assert.deepEqual(
       h.started.map((s) => s.attempt),
       [1, 2],

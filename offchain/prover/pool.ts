@@ -225,12 +225,12 @@ export class ProverPool extends EventEmitter {
           if (error instanceof LeaseLostError) {
             job.lost = true;
             log.warn("lease lost while proving: the result will be discarded", {
-              batch: job.batchNumber,
+              batchNumber: job.batchNumber,
               worker: workerId,
               error,
             });
           } else {
-            log.warn("lease renewal failed", { batch: job.batchNumber, worker: workerId, error });
+            log.warn("lease renewal failed", { batchNumber: job.batchNumber, worker: workerId, error });
           }
         }
         return;
@@ -239,7 +239,7 @@ export class ProverPool extends EventEmitter {
       case "error": {
         const job = slot.job;
         if (!job || job.batchNumber !== msg.batchNumber) {
-          log.warn("worker answered for a job it does not have", { worker: workerId, batch: msg.batchNumber });
+          log.warn("worker answered for a job it does not have", { worker: workerId, batchNumber: msg.batchNumber });
           return;
         }
         slot.job = undefined;
@@ -254,11 +254,11 @@ export class ProverPool extends EventEmitter {
               worker: workerId,
               provingMs: msg.ms,
             });
-            log.info("proof done", { batch: job.batchNumber, worker: workerId, provingMs: msg.ms, elapsedMs });
+            log.info("proof done", { batchNumber: job.batchNumber, worker: workerId, provingMs: msg.ms, elapsedMs });
             this.emit("proven", job.batchNumber, workerId, msg.ms);
           } catch (error) {
             const lost = error instanceof LeaseLostError;
-            log[lost ? "warn" : "error"]("proof not stored", { batch: job.batchNumber, worker: workerId, error });
+            log[lost ? "warn" : "error"]("proof not stored", { batchNumber: job.batchNumber, worker: workerId, error });
             if (!lost) await this.failJob(job, workerId, `storing the proof failed: ${(error as Error).message}`);
           }
         } else {
@@ -268,7 +268,7 @@ export class ProverPool extends EventEmitter {
           log[deterministic ? "error" : "warn"](
             deterministic ? "proof failed deterministically: a bug, retrying will not help" : "proof failed",
             {
-              batch: job.batchNumber,
+              batchNumber: job.batchNumber,
               worker: workerId,
               attempt: job.attempt,
               elapsedMs,
@@ -292,7 +292,7 @@ export class ProverPool extends EventEmitter {
       await this.options.queue.fail(job.batchNumber, workerId, error);
     } catch (e) {
       this.options.log.warn("could not give the job back (its lease expires instead)", {
-        batch: job.batchNumber,
+        batchNumber: job.batchNumber,
         worker: workerId,
         error: e,
       });
@@ -318,14 +318,14 @@ export class ProverPool extends EventEmitter {
       if (job && !job.lost) {
         try {
           await queue.release(job.batchNumber, workerId, "prover shut down before the proof was done");
-          log.info("job released", { batch: job.batchNumber, worker: workerId });
+          log.info("job released", { batchNumber: job.batchNumber, worker: workerId });
         } catch (error) {
-          log.warn("could not release the job (its lease expires instead)", { batch: job.batchNumber, error });
+          log.warn("could not release the job (its lease expires instead)", { batchNumber: job.batchNumber, error });
         }
       }
       return;
     }
-    log.error("worker died", { worker: workerId, code, signal, batch: job?.batchNumber });
+    log.error("worker died", { worker: workerId, code, signal, batchNumber: job?.batchNumber });
     if (job)
       await this.failJob(job, workerId, `worker ${workerId} exited (code ${code}, signal ${signal}) while proving`);
     const young = Date.now() - slot.spawnedAt < 30_000;
@@ -344,7 +344,7 @@ export class ProverPool extends EventEmitter {
       if (slot.job && slot.child && now - slot.job.lastBeat > this.options.leaseMs) {
         this.options.log.error("worker hung (no heartbeat for a lease): killing it", {
           worker: slot.workerId,
-          batch: slot.job.batchNumber,
+          batchNumber: slot.job.batchNumber,
           silentMs: now - slot.job.lastBeat,
         });
         slot.child.kill("SIGKILL");
@@ -406,9 +406,10 @@ export class ProverPool extends EventEmitter {
     };
     child.send(msg, (error) => {
       // A send error means the worker is gone: its exit handler fails the job.
-      if (error) log.warn("could not send the job to the worker", { worker: workerId, batch: job.batchNumber, error });
+      if (error)
+        log.warn("could not send the job to the worker", { worker: workerId, batchNumber: job.batchNumber, error });
     });
-    log.info("proof started", { batch: job.batchNumber, worker: workerId, attempt: job.attempt });
+    log.info("proof started", { batchNumber: job.batchNumber, worker: workerId, attempt: job.attempt });
     this.emit("started", job.batchNumber, workerId, child.pid, job.attempt);
     return true;
   }

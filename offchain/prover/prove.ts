@@ -3,11 +3,13 @@
  * the proof verifies against the verification key and carries exactly the public signals the
  * extractor expects. A proof that fails either check is an error and is never stored.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Curve } from "ffjavascript";
 import type { Groth16Proof, SignalValue, VerificationKey } from "snarkjs";
 import * as snarkjs from "snarkjs";
+import { BridgeError } from "../lib/errors.js";
 import { firstDifference } from "../runtime/node-db/proof-jobs.js";
 
 export type { VerificationKey };
@@ -33,7 +35,7 @@ export interface ProvedBatch {
 export type ProveErrorKind = "prove" | "public-signals" | "invalid-proof";
 
 /** Why a batch could not be proved; `kind` says which step failed. */
-export class ProveError extends Error {
+export class ProveError extends BridgeError {
   constructor(
     readonly kind: ProveErrorKind,
     message: string,

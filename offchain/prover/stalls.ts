@@ -63,7 +63,7 @@ export async function checkProofStalls(o: StallWatchOptions): Promise<StalledJob
   for (const j of all.filter((x) => x.status === "failed")) {
     if (await o.queue.retryFailed(j.batchNumber)) {
       o.log.error("a proof job was left failed (by an older version): put back in the queue", {
-        batch: j.batchNumber,
+        batchNumber: j.batchNumber,
         failures: j.failures,
         lastError: j.lastError,
       });

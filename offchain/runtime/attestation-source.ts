@@ -5,8 +5,10 @@
  * attesters' HTTP APIs (offchain/runtime/attestations.ts); tests may sign with local keys
  * (offchain/testing/attesters.ts).
  */
+
 import type { Address, Hex } from "viem";
 import type { BatchClaim } from "../lib/attestation.js";
+import { BridgeError } from "../lib/errors.js";
 import type { DepositRecord, QueueRequest, WithdrawalRequestRecord } from "../lib/protocol.js";
 
 export type { BatchClaim };
@@ -30,7 +32,7 @@ export interface AttestationSource {
 }
 
 /** Fewer than the threshold signed: each attester's answer says why. Couriers wait and retry. */
-export class AttestationShortfall extends Error {
+export class AttestationShortfall extends BridgeError {
   override name = "AttestationShortfall";
   constructor(
     readonly what: string,

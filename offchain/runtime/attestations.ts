@@ -5,6 +5,7 @@
  * the contract call. A courier holds no power: a bad or missing answer only costs it a signature.
  * Also the wire format of the attester HTTP API (offchain/attester/ serves it).
  */
+
 import { type Address, getAddress, type Hex, isAddressEqual } from "viem";
 import { z } from "zod";
 import {
@@ -16,6 +17,7 @@ import {
   messageToJson,
   packSignatures,
 } from "../lib/attestation.js";
+import { BridgeError } from "../lib/errors.js";
 import type { Logger } from "./log.js";
 
 /**
@@ -142,7 +144,7 @@ export interface CollectAttestationsResult {
 }
 
 /** Fewer valid signatures than the threshold; `outcomes` says what each attester answered. */
-export class AttestationQuorumError extends Error {
+export class AttestationQuorumError extends BridgeError {
   override name = "AttestationQuorumError";
   constructor(
     readonly valid: number,

@@ -2,12 +2,14 @@
  * Configuration: parsed once at start from the environment (and deployments/<chainId>.json),
  * validated with zod. A wrong or missing value stops the service with a message naming it.
  */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { BridgeError } from "../lib/errors.js";
 
 /** Thrown for invalid configuration; `message` names every bad field and what to fix. */
-export class ConfigError extends Error {
+export class ConfigError extends BridgeError {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";

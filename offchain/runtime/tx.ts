@@ -15,6 +15,7 @@
  * before a crash), the result is `nonceTaken` and the caller re-reads chain state before deciding
  * anything: that is what makes the services idempotent.
  */
+
 import {
   type Abi,
   type Address,
@@ -24,6 +25,7 @@ import {
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
 } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import type { SignerClient } from "./chains.js";
 import type { Logger } from "./log.js";
 import { sleep } from "./retry.js";
@@ -69,7 +71,7 @@ export type SendResult =
   | { kind: "nonceTaken"; nonce: number };
 
 /** The transaction reverts in the latest state (estimation): not sent. */
-export class TxWouldRevertError extends Error {
+export class TxWouldRevertError extends BridgeError {
   constructor(
     readonly what: string,
     readonly reason: string,
@@ -113,204 +115,280 @@ function bump(f: Fees, percent: number, fresh: Fees): Fees {
   return { maxFeePerGas, maxPriorityFeePerGas };
 }
 
+type Retry = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+type Found = { receipt: TransactionReceipt; hash: Hex };
+type Sign = NonNullable<SignerClient["account"]["signTransaction"]>;
+
 /**
  * Sends `req` and waits until one of its versions is mined (any status: the caller checks it), or
  * until the nonce is taken by a transaction it did not send. Reverts during gas estimation are
  * thrown (not retried); transient RPC errors are retried; an abort rejects.
  */
 export async function sendTransaction(o: TxSenderOptions, req: TxRequest, hooks: SendHooks = {}): Promise<SendResult> {
-  const { client, wallet, signal } = o;
-  const log = o.log.child({ tx: req.what });
-  const account = wallet.account;
+  const log = o.log.child({ what: req.what });
+  const account = o.wallet.account;
   if (account.type !== "local" || !account.signTransaction) {
     throw new Error("sendTransaction needs a local account (a private key from the environment)");
   }
-  const address = account.address;
-  const retry = <T>(what: string, fn: () => Promise<T>) => rpcRetry(what, fn, { log, signal });
   const bumpPercent = o.bumpPercent ?? 25;
   if (bumpPercent < 10) throw new Error("bumpPercent must be at least 10: nodes refuse smaller replacements");
+  const retry: Retry = (what, fn) => rpcRetry(what, fn, { log, signal: o.signal });
+  const start = await claimNonce(o, log, retry);
+  if ("kind" in start) return start;
+  const gas = await estimateGas(o, req, retry);
+  const fees = capFees(o, log, await startFees(o, retry, start.ownPending, bumpPercent));
+  const sign = account.signTransaction;
+  return new Attempt(o, req, hooks, log, retry, { ...start, gas, fees, bumpPercent, sign }).run();
+}
 
-  const nonce = await retry("eth_getTransactionCount", () =>
-    client.getTransactionCount({ address, blockTag: "latest" }),
+interface NonceStart {
+  nonce: number;
+  /** A transaction of ours with this nonce was pending from before a restart. */
+  replacing: boolean;
+  /** Its fees, when the node told them (txpool_content). */
+  ownPending?: Fees;
+}
+
+const minedCount = (o: TxSenderOptions, retry: Retry) =>
+  retry("eth_getTransactionCount", () =>
+    o.client.getTransactionCount({ address: o.wallet.account.address, blockTag: "latest" }),
   );
-  const nonceUsed = async () =>
-    (await retry("eth_getTransactionCount", () => client.getTransactionCount({ address, blockTag: "latest" }))) > nonce;
+
+/** The nonce to use (the mined count); a pending transaction of ours from before is given its chance first. */
+async function claimNonce(o: TxSenderOptions, log: Logger, retry: Retry): Promise<NonceStart | SendResult> {
+  const address = o.wallet.account.address;
+  const nonce = await minedCount(o, retry);
   const pendingCount = await retry("eth_getTransactionCount pending", () =>
-    client.getTransactionCount({ address, blockTag: "pending" }),
+    o.client.getTransactionCount({ address, blockTag: "pending" }),
   );
-  let ownPending: Fees | undefined;
-  if (pendingCount > nonce) {
-    // Ours from before a restart: give it its chance, then outbid it.
-    const found = await findPendingTx(client, address, nonce);
-    log.warn("own transaction pending from before: replacing it after the timeout", {
-      nonce,
-      hash: found?.hash ?? "unknown (the node has no txpool_content)",
-      waitMs: o.stuckAfterMs,
-    });
-    const until = Date.now() + o.stuckAfterMs;
-    while (Date.now() < until) {
-      if (await nonceUsed()) {
-        log.info("the pending transaction was mined; re-checking chain state", { nonce, hash: found?.hash });
-        return { kind: "nonceTaken", nonce };
-      }
-      await sleep(o.pollIntervalMs, signal);
+  if (pendingCount <= nonce) return { nonce, replacing: false };
+  // Ours from before a restart: give it its chance, then outbid it.
+  const found = await findPendingTx(o.client, address, nonce);
+  log.warn("own transaction pending from before: replacing it after the timeout", {
+    nonce,
+    tx: found?.hash ?? "unknown (the node has no txpool_content)",
+    waitMs: o.stuckAfterMs,
+  });
+  const until = Date.now() + o.stuckAfterMs;
+  while (Date.now() < until) {
+    if ((await minedCount(o, retry)) > nonce) {
+      log.info("the pending transaction was mined; re-checking chain state", { nonce, tx: found?.hash });
+      return { kind: "nonceTaken", nonce };
     }
-    ownPending = found?.fees;
+    await sleep(o.pollIntervalMs, o.signal);
   }
+  return { nonce, replacing: true, ...(found ? { ownPending: found.fees } : {}) };
+}
+
+/** The gas limit: the estimate against `latest` plus the margin; a revert throws TxWouldRevertError. */
+async function estimateGas(o: TxSenderOptions, req: TxRequest, retry: Retry): Promise<bigint> {
   let estimate: bigint;
   try {
     estimate = await retry("eth_estimateGas", () =>
-      client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value ?? 0n, blockTag: "latest" }),
+      o.client.estimateGas({
+        account: o.wallet.account.address,
+        to: req.to,
+        data: req.data,
+        value: req.value ?? 0n,
+        blockTag: "latest",
+      }),
     );
   } catch (error) {
     if (isRevert(error) || !isRetryableRpcError(error))
       throw new TxWouldRevertError(req.what, describeError(error, req.abi), { cause: error });
     throw error;
   }
-  const gas = (estimate * BigInt(100 + (o.gasMarginPercent ?? 25))) / 100n;
-  const freshFees = async (): Promise<Fees> => {
-    const f = await retry("fees", () => client.estimateFeesPerGas());
-    return { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas };
-  };
-  let fees = await freshFees();
-  if (ownPending) fees = bump(ownPending, bumpPercent, fees);
-  if (o.maxFeePerGasCap !== undefined && fees.maxFeePerGas > o.maxFeePerGasCap) {
-    log.warn("network fee above the cap: offering the cap", {
-      maxFeePerGas: fees.maxFeePerGas,
-      cap: o.maxFeePerGasCap,
-    });
-    fees = {
-      maxFeePerGas: o.maxFeePerGasCap,
-      maxPriorityFeePerGas: minOf(fees.maxPriorityFeePerGas, o.maxFeePerGasCap),
-    };
+  return (estimate * BigInt(100 + (o.gasMarginPercent ?? 25))) / 100n;
+}
+
+async function freshFees(o: TxSenderOptions, retry: Retry): Promise<Fees> {
+  const f = await retry("fees", () => o.client.estimateFeesPerGas());
+  return { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas };
+}
+
+/** The network's fees, above our own pending transaction's when replacing it. */
+async function startFees(o: TxSenderOptions, retry: Retry, ownPending: Fees | undefined, bumpPercent: number) {
+  const fees = await freshFees(o, retry);
+  return ownPending ? bump(ownPending, bumpPercent, fees) : fees;
+}
+
+/** `fees`, lowered to MAX_FEE_PER_GAS when above it. */
+function capFees(o: TxSenderOptions, log: Logger, fees: Fees): Fees {
+  const cap = o.maxFeePerGasCap;
+  if (cap === undefined || fees.maxFeePerGas <= cap) return fees;
+  log.warn("network fee above the cap: offering the cap", { maxFeePerGas: fees.maxFeePerGas, cap });
+  return { maxFeePerGas: cap, maxPriorityFeePerGas: minOf(fees.maxPriorityFeePerGas, cap) };
+}
+
+/** One nonce's broadcasts (the first and its replacements) and the wait for any of them to be mined. */
+class Attempt {
+  private readonly hashes: Hex[] = [];
+  private replacements: number;
+  private underpricedInARow = 0;
+  private fees: Fees;
+  private readonly nonce: number;
+
+  constructor(
+    private readonly o: TxSenderOptions,
+    private readonly req: TxRequest,
+    private readonly hooks: SendHooks,
+    private readonly log: Logger,
+    private readonly retry: Retry,
+    private readonly start: NonceStart & { gas: bigint; fees: Fees; bumpPercent: number; sign: Sign },
+  ) {
+    this.nonce = start.nonce;
+    this.fees = start.fees;
+    this.replacements = start.replacing ? 1 : 0;
   }
 
-  const hashes: Hex[] = [];
-  let replacements = pendingCount > nonce ? 1 : 0;
-  let underpricedInARow = 0;
-
-  const findReceipt = async (): Promise<{ receipt: TransactionReceipt; hash: Hex } | undefined> => {
-    for (const hash of hashes) {
-      try {
-        const receipt = await client.getTransactionReceipt({ hash });
-        return { receipt, hash };
-      } catch (error) {
-        if (error instanceof TransactionReceiptNotFoundError) continue;
-        if (!isRetryableRpcError(error)) throw error;
-        log.warn("receipt lookup failed; will look again", { hash, error: describeError(error) });
-      }
+  async run(): Promise<SendResult> {
+    for (;;) {
+      const sent = await this.broadcast();
+      if (sent === "again") continue;
+      if (sent !== "sent") return sent;
+      const waited = await this.wait();
+      if (waited !== "replace") return waited;
     }
-    return undefined;
-  };
-  const mined = async (found: { receipt: TransactionReceipt; hash: Hex }): Promise<SendResult> => ({
-    kind: "mined",
-    ...found,
-    nonce,
-    replacements,
-    ...(found.receipt.status === "success" ? {} : { revertReason: await replayRevert(o, req, found.receipt) }),
-  });
+  }
 
-  for (;;) {
-    // Broadcast (the first time, or a replacement with higher fees).
-    const serialized = await account.signTransaction({
+  /** Signs and broadcasts with the current fees: "sent", "again" (fees raised), or the result. */
+  private async broadcast(): Promise<"sent" | "again" | SendResult> {
+    const { o, req, nonce, fees } = this;
+    const serialized = await this.start.sign({
       type: "eip1559",
-      chainId: wallet.chain.id,
+      chainId: o.wallet.chain.id,
       nonce,
       to: req.to,
       data: req.data,
       value: req.value ?? 0n,
-      gas,
+      gas: this.start.gas,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
-    const hash = keccak256(serialized);
-    let broadcast = true;
     try {
-      await rpcRetry("eth_sendRawTransaction", () => client.sendRawTransaction({ serializedTransaction: serialized }), {
-        log,
-        signal,
-        // the node's answers about this nonce are decisions, not hiccups
-        retryable: (e) => isRetryableRpcError(e) && !isUnderpriced(e) && !isNonceTooLow(e) && !isAlreadyKnown(e),
-      });
-      underpricedInARow = 0;
+      await rpcRetry(
+        "eth_sendRawTransaction",
+        () => o.client.sendRawTransaction({ serializedTransaction: serialized }),
+        {
+          log: this.log,
+          signal: o.signal,
+          // the node's answers about this nonce are decisions, not hiccups
+          retryable: (e) => isRetryableRpcError(e) && !isUnderpriced(e) && !isNonceTooLow(e) && !isAlreadyKnown(e),
+        },
+      );
+      this.underpricedInARow = 0;
     } catch (error) {
-      if (isAlreadyKnown(error)) {
-        // the node has it: same as accepted
-      } else if (isUnderpriced(error)) {
-        // A transaction of ours with this nonce (sent before a restart) pays more: outbid it.
-        broadcast = false;
-        if (++underpricedInARow > 20)
-          throw new Error(`${req.what}: replacement still underpriced after 20 bumps`, { cause: error });
-        const next = bump(fees, bumpPercent, fees);
-        if (o.maxFeePerGasCap !== undefined && next.maxFeePerGas > o.maxFeePerGasCap) {
-          throw new Error(
-            `${req.what}: a pending transaction with nonce ${nonce} pays more than MAX_FEE_PER_GAS allows; raise the cap or wait for it`,
-            { cause: error },
-          );
-        }
-        log.warn("replacement underpriced: raising fees", { nonce, maxFeePerGas: next.maxFeePerGas });
-        fees = next;
-        continue;
-      } else if (isNonceTooLow(error)) {
-        const found = await findReceipt();
-        if (found) return mined(found);
-        log.warn("nonce already used by another transaction; re-checking chain state", { nonce });
-        return { kind: "nonceTaken", nonce };
-      } else {
-        throw error;
-      }
+      // "already known": the node has it, same as accepted
+      if (!isAlreadyKnown(error)) return this.refused(error);
     }
-    if (broadcast) {
-      hashes.push(hash);
-      hooks.onSent?.(hash, nonce);
-      log.info(replacements === 0 ? "transaction sent" : "replacement sent", {
-        hash,
-        nonce,
-        maxFeePerGas: fees.maxFeePerGas,
-        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-        replacements,
-      });
-    }
+    this.accepted(keccak256(serialized));
+    return "sent";
+  }
 
-    // Wait for a receipt of any version; replace when stuck.
+  /** A broadcast the node refused: outbid it when underpriced, stop when the nonce is used, else throw. */
+  private async refused(error: unknown): Promise<"again" | SendResult> {
+    const { req, nonce, o } = this;
+    if (!isUnderpriced(error)) {
+      if (!isNonceTooLow(error)) throw error;
+      const found = await this.findReceipt();
+      if (found) return this.mined(found);
+      this.log.warn("nonce already used by another transaction; re-checking chain state", { nonce });
+      return { kind: "nonceTaken", nonce };
+    }
+    // A transaction of ours with this nonce (sent before a restart) pays more: outbid it.
+    if (++this.underpricedInARow > 20)
+      throw new Error(`${req.what}: replacement still underpriced after 20 bumps`, { cause: error });
+    const next = bump(this.fees, this.start.bumpPercent, this.fees);
+    if (o.maxFeePerGasCap !== undefined && next.maxFeePerGas > o.maxFeePerGasCap) {
+      throw new Error(
+        `${req.what}: a pending transaction with nonce ${nonce} pays more than MAX_FEE_PER_GAS allows; raise the cap or wait for it`,
+        { cause: error },
+      );
+    }
+    this.log.warn("replacement underpriced: raising fees", { nonce, maxFeePerGas: next.maxFeePerGas });
+    this.fees = next;
+    return "again";
+  }
+
+  private accepted(hash: Hex): void {
+    this.hashes.push(hash);
+    this.hooks.onSent?.(hash, this.nonce);
+    this.log.info(this.replacements === 0 ? "transaction sent" : "replacement sent", {
+      tx: hash,
+      nonce: this.nonce,
+      maxFeePerGas: this.fees.maxFeePerGas,
+      maxPriorityFeePerGas: this.fees.maxPriorityFeePerGas,
+      replacements: this.replacements,
+    });
+  }
+
+  /** Waits for a receipt of any version: the result, or "replace" (fees raised) when stuck. */
+  private async wait(): Promise<"replace" | SendResult> {
     const sentAt = Date.now();
     let waitFrom = sentAt;
     for (;;) {
-      const found = await findReceipt();
+      const found = await this.findReceipt();
       if (found) {
-        log.info("transaction mined", {
-          hash: found.hash,
+        this.log.info("transaction mined", {
+          tx: found.hash,
           status: found.receipt.status,
           block: found.receipt.blockNumber,
           gasUsed: found.receipt.gasUsed,
         });
-        return mined(found);
+        return this.mined(found);
       }
-      if (Date.now() - waitFrom >= o.stuckAfterMs) {
-        if (await nonceUsed()) {
-          const again = await findReceipt();
-          if (again) return mined(again);
-          log.warn("nonce used by a transaction we did not track; re-checking chain state", { nonce });
-          return { kind: "nonceTaken", nonce };
-        }
-        const next = bump(fees, bumpPercent, await freshFees());
-        if (o.maxFeePerGasCap !== undefined && next.maxFeePerGas > o.maxFeePerGasCap) {
-          log.warn("transaction stuck but the next bump would pass the fee cap; still waiting", {
-            nonce,
-            maxFeePerGas: fees.maxFeePerGas,
-            cap: o.maxFeePerGasCap,
-            waitedMs: Date.now() - sentAt,
-          });
-          waitFrom = Date.now();
-        } else {
-          log.warn("transaction stuck: replacing it with higher fees", { nonce, waitedMs: Date.now() - sentAt });
-          fees = next;
-          replacements += 1;
-          break;
-        }
+      if (Date.now() - waitFrom >= this.o.stuckAfterMs) {
+        const stuck = await this.stuck(sentAt);
+        if (stuck !== "wait") return stuck;
+        waitFrom = Date.now();
       }
-      await sleep(o.pollIntervalMs, signal);
+      await sleep(this.o.pollIntervalMs, this.o.signal);
     }
+  }
+
+  /** No receipt after stuckAfterMs: the result if the nonce got used, "replace" (fees bumped), or "wait" at the cap. */
+  private async stuck(sentAt: number): Promise<"replace" | "wait" | SendResult> {
+    const { o, nonce } = this;
+    if ((await minedCount(o, this.retry)) > nonce) {
+      const again = await this.findReceipt();
+      if (again) return this.mined(again);
+      this.log.warn("nonce used by a transaction we did not track; re-checking chain state", { nonce });
+      return { kind: "nonceTaken", nonce };
+    }
+    const next = bump(this.fees, this.start.bumpPercent, await freshFees(o, this.retry));
+    if (o.maxFeePerGasCap !== undefined && next.maxFeePerGas > o.maxFeePerGasCap) {
+      this.log.warn("transaction stuck but the next bump would pass the fee cap; still waiting", {
+        nonce,
+        maxFeePerGas: this.fees.maxFeePerGas,
+        cap: o.maxFeePerGasCap,
+        waitedMs: Date.now() - sentAt,
+      });
+      return "wait";
+    }
+    this.log.warn("transaction stuck: replacing it with higher fees", { nonce, waitedMs: Date.now() - sentAt });
+    this.fees = next;
+    this.replacements += 1;
+    return "replace";
+  }
+
+  private async findReceipt(): Promise<Found | undefined> {
+    for (const hash of this.hashes) {
+      try {
+        const receipt = await this.o.client.getTransactionReceipt({ hash });
+        return { receipt, hash };
+      } catch (error) {
+        if (error instanceof TransactionReceiptNotFoundError) continue;
+        if (!isRetryableRpcError(error)) throw error;
+        this.log.warn("receipt lookup failed; will look again", { tx: hash, error: describeError(error) });
+      }
+    }
+    return undefined;
+  }
+
+  private async mined(found: Found): Promise<SendResult> {
+    const revert =
+      found.receipt.status === "success" ? {} : { revertReason: await replayRevert(this.o, this.req, found.receipt) };
+    return { kind: "mined", ...found, nonce: this.nonce, replacements: this.replacements, ...revert };
   }
 }
 

@@ -9,7 +9,7 @@
  * simulates; sends (same-nonce fee bumps when stuck); checks the receipt and records the
  * transaction and its gas.
  */
-import { decodeEventLog, encodeFunctionData, getAbiItem, type Hex, type PublicClient } from "viem";
+import { decodeEventLog, getAbiItem, type Hex, type PublicClient } from "viem";
 import { assetStorageAbi } from "../lib/abi.js";
 import { encodeOps } from "../lib/protocol.js";
 import { httpAttestations } from "../runtime/attestation-http.js";
@@ -21,9 +21,9 @@ import { BatchRowError, type BatchToSend, readBatchToSend } from "../runtime/nod
 import type { Db } from "../runtime/node-db/open.js";
 import type { ProofQueue, ProofResult } from "../runtime/node-db/proof-jobs.js";
 import { SenderStore } from "../runtime/node-db/sender.js";
-import { describeError, isRetryableRpcError, rpcRetry } from "../runtime/rpc.js";
+import { describeError, rpcRetry } from "../runtime/rpc.js";
 import { runEvery } from "../runtime/scheduler.js";
-import { sendTransaction } from "../runtime/tx.js";
+import { type SendOutcome, simulateAndSend } from "../runtime/send.js";
 import type { SenderConfig } from "./config.js";
 import { fetchQueueRequests } from "./queue.js";
 import { type BatchSlot, buildSlots, publicSignalsMismatch, queueSlotCount, SlotBuildError } from "./slots.js";
@@ -242,7 +242,6 @@ export class SenderService {
       words,
       attested.signatures,
     ] as const;
-    if (!(await this.simulate(k, args))) return false;
     return this.submit(batch, args, queued.deposits, attested, blog);
   }
 
@@ -340,31 +339,10 @@ export class SenderService {
     }
   }
 
-  /** Simulates submitBatch against `latest`; false (waiting, batch marked failed) when it would revert. */
-  private async simulate(k: number, args: SubmitArgs): Promise<boolean> {
-    const { config, signal } = this.deps;
-    try {
-      await this.retry("simulate submitBatch", () =>
-        this.l1.simulateContract({
-          account: this.wallet.account,
-          address: config.assetStorage,
-          abi: assetStorageAbi,
-          functionName: "submitBatch",
-          args,
-          blockTag: "latest",
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isRetryableRpcError(error) || signal.aborted) throw error;
-      const reason = explainSubmitRevert(describeError(error));
-      this.store.markFailed(k, "failed", `simulation: ${reason}`);
-      this.metrics.inc("sender_submit_failures_total", 1, { reason: "simulation" });
-      return this.wait(`batch ${k}: submitBatch would revert (${reason}); not sending, will retry`, "error");
-    }
-  }
-
-  /** Sends submitBatch and records the outcome; true when it landed (or the nonce moved on). */
+  /**
+   * Simulates and sends submitBatch and records the outcome; true when it landed (or the nonce moved
+   * on), false (batch marked failed) when it would revert or reverted.
+   */
   private async submit(
     batch: BatchToSend,
     args: SubmitArgs,
@@ -374,7 +352,7 @@ export class SenderService {
   ): Promise<boolean> {
     const { config, signal } = this.deps;
     const k = batch.batchNumber;
-    const sent = await sendTransaction(
+    const sent = await simulateAndSend(
       {
         client: this.l1,
         wallet: this.wallet,
@@ -383,29 +361,43 @@ export class SenderService {
         stuckAfterMs: config.txTimeoutMs,
         pollIntervalMs: Math.min(config.pollIntervalMs, 1_000),
         maxFeePerGasCap: config.maxFeePerGas,
-      },
-      {
-        to: config.assetStorage,
-        data: encodeFunctionData({ abi: assetStorageAbi, functionName: "submitBatch", args }),
         what: `submitBatch ${k}`,
-        abi: assetStorageAbi,
+        explainRevert: explainSubmitRevert,
+        hooks: { onSent: (hash, nonce) => this.store.markSent(k, hash, nonce) },
       },
-      { onSent: (hash, nonce) => this.store.markSent(k, hash, nonce) },
+      { address: config.assetStorage, abi: assetStorageAbi, functionName: "submitBatch", args },
     );
+    if (sent.kind === "wouldRevert") {
+      this.store.markFailed(k, "failed", `simulation: ${sent.reason}`);
+      this.metrics.inc("sender_submit_failures_total", 1, { reason: "simulation" });
+      return this.wait(`batch ${k}: submitBatch would revert (${sent.reason}); not sending, will retry`, "error");
+    }
     if (sent.kind === "nonceTaken") return true; // re-read batchCount: it may have been this batch
-    const r = sent.receipt;
-    if (r.status !== "success") {
-      const why = explainSubmitRevert(sent.revertReason ?? "reverted");
-      this.store.markFailed(k, "reverted", `transaction ${sent.hash} ${why}`, sent.hash);
+    if (sent.kind === "reverted") {
+      this.store.markFailed(k, "reverted", `transaction ${sent.hash} ${sent.reason}`, sent.hash);
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "reverted" });
       blog.error("submitBatch reverted on L1: not marked landed, will retry", {
         tx: sent.hash,
-        gasUsed: r.gasUsed,
-        reason: why,
+        gasUsed: sent.receipt.gasUsed,
+        reason: sent.reason,
       });
       this.lastWait = "";
       return false;
     }
+    this.landed(batch, sent, deposits, attested, blog);
+    return true;
+  }
+
+  /** Records batch `batch` landed with `sent`, its metrics and its log line. */
+  private landed(
+    batch: BatchToSend,
+    sent: Extract<SendOutcome, { kind: "landed" }>,
+    deposits: QueueFetch,
+    attested: Attested,
+    blog: Logger,
+  ): void {
+    const k = batch.batchNumber;
+    const r = sent.receipt;
     if (!this.hasBatchVerified(r.logs, k)) {
       blog.error("submitBatch succeeded without a BatchVerified event for this batch", { tx: sent.hash });
     }
@@ -435,7 +427,6 @@ export class SenderService {
       l2OpCount: batch.l2OpCount,
       attesters: attested.signers,
     });
-    return true;
   }
 
   /** Whether `logs` hold this contract's BatchVerified of batch `k`. */

@@ -2,7 +2,9 @@
  * Building the `BatchSlot[]` argument of `submitBatch` (docs/protocol.md section 8) and checking a
  * proof's public signals against the batch, before any gas is spent (pure).
  */
+
 import type { Address } from "viem";
+import { BridgeError } from "../lib/errors.js";
 import {
   type BatchBoundary,
   batchPublicInputs,
@@ -32,7 +34,7 @@ export const ZERO_SLOT: BatchSlot = {
 };
 
 /** The batch and the L1 queue records do not fit together. */
-export class SlotBuildError extends Error {
+export class SlotBuildError extends BridgeError {
   override name = "SlotBuildError";
 }
 

@@ -5,7 +5,9 @@
  * independent of the extractor's code; the extractor must keep these columns (append-only
  * migrations) and write each batch in one transaction.
  */
+
 import type { Address, Hex } from "viem";
+import { BridgeError } from "../../lib/errors.js";
 import type { Op } from "../../lib/protocol.js";
 import { type Db, tableExists } from "./open.js";
 
@@ -27,7 +29,7 @@ export interface BatchToSend {
 }
 
 /** The batches table exists but a row cannot be understood: the extractor and sender disagree. */
-export class BatchRowError extends Error {
+export class BatchRowError extends BridgeError {
   override name = "BatchRowError";
 }
 

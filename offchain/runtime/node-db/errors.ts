@@ -1,7 +1,8 @@
 /** The errors of the node database's owner module that callers catch by class. */
+import { BridgeError } from "../../lib/errors.js";
 
 /** Base class of the errors that halt the extractor (never retried, never skipped). */
-export class ExtractorHaltError extends Error {
+export class ExtractorHaltError extends BridgeError {
   override name = "ExtractorHaltError";
 }
 

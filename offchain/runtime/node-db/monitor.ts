@@ -5,7 +5,9 @@
  * checkpoints `monitor:l1Block` (last L1 block fully scanned) and `monitor:exodus`. What one L1
  * block range brings is written together with the checkpoint in one transaction.
  */
+
 import type { Address, Hex } from "viem";
+import { BridgeError } from "../../lib/errors.js";
 import { type DepositRecord, type QueueRequest, ZERO_ADDRESS } from "../../lib/protocol.js";
 import { queueKindName, queueRequestDiff } from "../l1-queue.js";
 import { Checkpoints, type Db, migrate, tableExists } from "./open.js";
@@ -97,7 +99,7 @@ export interface ExodusState {
 }
 
 /** Thrown when what L1 says now contradicts what was stored (a reorg deeper than CONFIRMATIONS, or a bad RPC). */
-export class MonitorStoreConflictError extends Error {
+export class MonitorStoreConflictError extends BridgeError {
   override name = "MonitorStoreConflictError";
 }
 

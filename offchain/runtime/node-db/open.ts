@@ -13,10 +13,12 @@
  *   asking for the same name gets a DatabaseLockedError naming the holder (pid, host and start
  *   time from `<lock>.pid`, informational only). Readers (explorer, CLI, provers) take no lock.
  */
+
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { BridgeError } from "../../lib/errors.js";
 
 export type Db = Database.Database;
 
@@ -39,7 +41,7 @@ export interface OpenDatabaseOptions {
 }
 
 /** The database file is damaged (or is not a database); the message says what to do. */
-export class DatabaseDamagedError extends Error {
+export class DatabaseDamagedError extends BridgeError {
   constructor(
     readonly path: string,
     readonly detail: string,
@@ -54,7 +56,7 @@ export class DatabaseDamagedError extends Error {
 }
 
 /** Another live process holds the lock of a service on this database. */
-export class DatabaseLockedError extends Error {
+export class DatabaseLockedError extends BridgeError {
   constructor(
     readonly path: string,
     readonly owner: string,

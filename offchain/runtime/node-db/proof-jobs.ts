@@ -17,6 +17,7 @@
  * `attempts` counts claims. The status `failed` is only found in rows written by older versions;
  * the migration puts them back to pending.
  */
+import { BridgeError } from "../../lib/errors.js";
 import { FIELD_MODULUS } from "../../lib/field.js";
 import { type Db, migrate } from "./open.js";
 
@@ -120,7 +121,7 @@ export interface ReleasableProofQueue extends ProofQueue {
 }
 
 /** The same batch was enqueued before with a different input or different public signals. */
-export class ProofJobConflictError extends Error {
+export class ProofJobConflictError extends BridgeError {
   constructor(
     readonly batchNumber: number,
     detail: string,
@@ -135,7 +136,7 @@ export class ProofJobConflictError extends Error {
 }
 
 /** The worker does not hold the lease of the job (it expired and another worker took it, or the job is done). */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends BridgeError {
   constructor(
     readonly batchNumber: number,
     readonly workerId: string,
@@ -147,7 +148,7 @@ export class LeaseLostError extends Error {
 }
 
 /** An invalid job or result (bad input value, wrong proof shape, ...). */
-export class ProofJobError extends Error {
+export class ProofJobError extends BridgeError {
   constructor(message: string) {
     super(message);
     this.name = "ProofJobError";
