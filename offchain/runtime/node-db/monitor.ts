@@ -192,8 +192,7 @@ export class MonitorStore {
 
   /** The last L1 block fully scanned, or undefined before the first scan. */
   lastScannedBlock(): bigint | undefined {
-    const v = this.checkpoints.get<string | number>(L1_BLOCK_KEY);
-    return v === undefined ? undefined : BigInt(v);
+    return this.checkpoints.block(L1_BLOCK_KEY);
   }
 
   /** Highest deposit id stored, or -1. */
@@ -262,7 +261,7 @@ export class MonitorStore {
       for (const t of found.tokens) insertToken.run(t.tokenId, t.token, idToInteger(t.l1Block));
       if (found.exodus && !this.exodus())
         this.checkpoints.set(EXODUS_KEY, { ...found.exodus, relayed: false, tx: null });
-      this.checkpoints.set(L1_BLOCK_KEY, toBlock.toString());
+      this.checkpoints.setBlock(L1_BLOCK_KEY, toBlock);
     })();
   }
 

@@ -141,12 +141,11 @@ export class SenderStore {
   }
 
   depositFromBlock(): bigint | undefined {
-    const v = this.checkpoints.get<string>(DEPOSIT_FROM_KEY);
-    return v === undefined ? undefined : BigInt(v);
+    return this.checkpoints.block(DEPOSIT_FROM_KEY);
   }
 
   setDepositFromBlock(block: bigint): void {
-    this.checkpoints.set(DEPOSIT_FROM_KEY, block.toString());
+    this.checkpoints.setBlock(DEPOSIT_FROM_KEY, block);
   }
 
   progress(): SenderProgress {
