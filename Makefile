@@ -173,7 +173,7 @@ test-cluster: install ## BullMQ proof queue on a real redis-server: shared jobs,
 cluster-demo: install circuit-setup ## e2e with Redis + BullMQ and 2 separate prover processes; prints which worker proved each batch
 	tools/apt-ensure.sh redis-server:redis-server
 	$(FORGE) build
-	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/cluster/demo.ts
+	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/e2e/cluster-demo.ts
 
 .PHONY: node monitor sender attester test-services
 node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)
@@ -215,4 +215,4 @@ explorer: install ## Serve the explorer alone for a node's DATA_DIR (EXPLORER_PO
 test-explorer: install ## Explorer: JSON API tests, then the page in Debian chromium over an anvil bridge (screenshot build/explorer/)
 	tools/apt-ensure.sh chromium:chromium
 	$(FORGE) build
-	$(TSX) --test offchain/explorer/api.test.ts offchain/explorer/page.browser.ts
+	$(TSX) --test offchain/explorer/api.test.ts offchain/e2e/explorer-page.browser.ts

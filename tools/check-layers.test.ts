@@ -118,7 +118,7 @@ describe("check-layers", () => {
       ["offchain/lib/tree.ts", "../monitor/index.js"],
       ["offchain/runtime/db.ts", "../prover/queue.js"],
       ["offchain/runtime/db.ts", "../node.js"],
-      ["offchain/lib/tree.test.ts", "../cluster/demo.js"],
+      ["offchain/lib/tree.test.ts", "../e2e/cluster-demo.js"],
     ] as const) {
       const tree = clean();
       tree.set(spec.replace("..", "offchain").replace(/\.js$/, ".ts"), "export const x = 1;\n");

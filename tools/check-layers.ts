@@ -32,7 +32,6 @@ export const SERVICES = [
   "devnet",
   "e2e",
   "node",
-  "cluster",
 ];
 
 /** Import edges left out of the cycle check, each with the reason it is still there. Keep the list short. */

@@ -68,24 +68,49 @@ async function checkNoReorg(
   }
 }
 
-/** Follows L2 OpLogged up to `target`; resolves with the new cursor. */
-export async function followL2(ctx: FollowContext, target: bigint): Promise<L2Cursor> {
-  let cursor = ctx.store.l2Cursor();
-  if (cursor.nextBlock > target) return cursor;
-  await checkNoReorg(ctx, "L2", cursor);
+/**
+ * Follows `chain` from the stored cursor up to `target`: the reorg check, then the logs in block ranges,
+ * each range committed by `apply` (which returns the cursor after it). Resolves with the new cursor.
+ */
+async function follow<C extends { nextBlock: bigint; lastBlockHash: Hex | null }, E>(
+  ctx: FollowContext,
+  f: {
+    chain: "L1" | "L2";
+    cursor: C;
+    target: bigint;
+    what: string;
+    fetch: (from: bigint, to: bigint) => Promise<E[]>;
+    apply: (cursor: C, to: bigint, events: E[]) => Promise<C>;
+  },
+): Promise<C> {
+  let cursor = f.cursor;
+  if (cursor.nextBlock > f.target) return cursor;
+  await checkNoReorg(ctx, f.chain, cursor);
   await scanBlockRanges({
     from: cursor.nextBlock,
-    to: target,
+    to: f.target,
     blockRange: ctx.blockRange,
-    fetch: (from, to) => fetchOpLogEvents(ctx.client, ctx.address, from, to),
+    fetch: f.fetch,
     onRange: async (_from, to, events) => {
-      cursor = await applyL2Range(ctx, cursor, to, events);
+      cursor = await f.apply(cursor, to, events);
     },
     log: ctx.log,
     signal: ctx.signal,
-    what: "OpLogged",
+    what: f.what,
   });
   return cursor;
+}
+
+/** Follows L2 OpLogged up to `target`; resolves with the new cursor. */
+export function followL2(ctx: FollowContext, target: bigint): Promise<L2Cursor> {
+  return follow(ctx, {
+    chain: "L2",
+    cursor: ctx.store.l2Cursor(),
+    target,
+    what: "OpLogged",
+    fetch: (from, to) => fetchOpLogEvents(ctx.client, ctx.address, from, to),
+    apply: (cursor, to, events) => applyL2Range(ctx, cursor, to, events),
+  });
 }
 
 async function applyL2Range(
@@ -127,37 +152,43 @@ async function applyL2Range(
 }
 
 /** Follows the L1 queue (DepositQueued and WithdrawalRequestQueued, one id sequence) up to `target`. */
-export async function followL1(ctx: FollowContext, target: bigint): Promise<L1Cursor> {
-  let cursor = ctx.store.l1Cursor();
-  if (cursor.nextBlock > target) return cursor;
-  await checkNoReorg(ctx, "L1", cursor);
-  await scanBlockRanges({
-    from: cursor.nextBlock,
-    to: target,
-    blockRange: ctx.blockRange,
-    fetch: (from, to) => fetchQueueLogs(ctx.client, ctx.address, from, to),
-    onRange: async (_from, to, logs) => {
-      const requests: FollowedRequest[] = logs.map((l, i) => {
-        if (l.request.id !== BigInt(cursor.requestCount + i)) {
-          throw new FollowHalt(
-            "L1",
-            `queue request ids jump: expected request ${cursor.requestCount + i}, L1 logs give ${queueKindName(l.request.kind)} ${l.request.id} (block ${l.blockNumber}); check the L1 RPC and deployBlock`,
-          );
-        }
-        return { ...l.request, blockNumber: l.blockNumber };
-      });
-      const hash = await rpcRetry(`block ${to}`, () => blockHash(ctx.client, to), ctx);
-      cursor = { nextBlock: to + 1n, requestCount: cursor.requestCount + requests.length, lastBlockHash: hash };
-      ctx.store.commitL1(requests, cursor);
-      if (requests.length)
-        ctx.log.info("L1 queue requests followed", {
-          toBlock: to,
-          requests: requests.map((r) => `${r.kind} ${r.id}`),
-        });
-    },
-    log: ctx.log,
-    signal: ctx.signal,
+export function followL1(ctx: FollowContext, target: bigint): Promise<L1Cursor> {
+  return follow(ctx, {
+    chain: "L1",
+    cursor: ctx.store.l1Cursor(),
+    target,
     what: "DepositQueued/WithdrawalRequestQueued",
+    fetch: (from, to) => fetchQueueLogs(ctx.client, ctx.address, from, to),
+    apply: (cursor, to, logs) => applyL1Range(ctx, cursor, to, logs),
   });
-  return cursor;
+}
+
+async function applyL1Range(
+  ctx: FollowContext,
+  cursor: L1Cursor,
+  to: bigint,
+  logs: Awaited<ReturnType<typeof fetchQueueLogs>>,
+): Promise<L1Cursor> {
+  const requests: FollowedRequest[] = logs.map((l, i) => {
+    if (l.request.id !== BigInt(cursor.requestCount + i)) {
+      throw new FollowHalt(
+        "L1",
+        `queue request ids jump: expected request ${cursor.requestCount + i}, L1 logs give ${queueKindName(l.request.kind)} ${l.request.id} (block ${l.blockNumber}); check the L1 RPC and deployBlock`,
+      );
+    }
+    return { ...l.request, blockNumber: l.blockNumber };
+  });
+  const hash = await rpcRetry(`block ${to}`, () => blockHash(ctx.client, to), ctx);
+  const next: L1Cursor = {
+    nextBlock: to + 1n,
+    requestCount: cursor.requestCount + requests.length,
+    lastBlockHash: hash,
+  };
+  ctx.store.commitL1(requests, next);
+  if (requests.length)
+    ctx.log.info("L1 queue requests followed", {
+      toBlock: to,
+      requests: requests.map((r) => `${r.kind} ${r.id}`),
+    });
+  return next;
 }

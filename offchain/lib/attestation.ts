@@ -14,6 +14,7 @@ import {
   isAddressEqual,
   recoverAddress,
   type TypedData,
+  type TypedDataDefinition,
 } from "viem";
 import { sign } from "viem/accounts";
 import { assertBits, assertUint32, assertUint64, assertUint128 } from "./field.js";
@@ -239,38 +240,37 @@ export function exodusAttestation(c: BridgeContracts): ExodusAttestation {
   };
 }
 
+/** The EIP-712 types of each attestation kind: the one place a kind meets its types. */
+export const ATTESTATION_TYPES = {
+  BatchAttestation: batchAttestationTypes,
+  DepositAttestation: depositAttestationTypes,
+  WithdrawalRequestAttestation: withdrawalRequestAttestationTypes,
+  ExodusAttestation: exodusAttestationTypes,
+} as const satisfies Record<AttestationKind, TypedData>;
+
+/**
+ * `a` as viem's typed data: its types from ATTESTATION_TYPES. The union of kinds is more than viem's
+ * generics follow, hence the cast; the Attestation type pairs each primaryType with its message.
+ */
+function typedDataOf(a: Attestation): TypedDataDefinition<TypedData, string> {
+  const { domain, primaryType } = a;
+  return {
+    domain,
+    types: ATTESTATION_TYPES[primaryType],
+    primaryType,
+    message: a.message as unknown as Record<string, unknown>,
+  };
+}
+
 /** The EIP-712 digest keccak256(0x1901 ‖ domainSeparator ‖ structHash) that attesters sign. */
 export function attestationDigest(a: Attestation): Hex {
-  const { domain } = a;
-  switch (a.primaryType) {
-    case "BatchAttestation":
-      return hashTypedData({ domain, types: batchAttestationTypes, primaryType: a.primaryType, message: a.message });
-    case "DepositAttestation":
-      return hashTypedData({ domain, types: depositAttestationTypes, primaryType: a.primaryType, message: a.message });
-    case "WithdrawalRequestAttestation":
-      return hashTypedData({
-        domain,
-        types: withdrawalRequestAttestationTypes,
-        primaryType: a.primaryType,
-        message: a.message,
-      });
-    case "ExodusAttestation":
-      return hashTypedData({ domain, types: exodusAttestationTypes, primaryType: a.primaryType, message: a.message });
-  }
+  return hashTypedData(typedDataOf(a));
 }
 
 /** hashStruct of the message alone. */
 export function attestationStructHash(a: Attestation): Hex {
-  switch (a.primaryType) {
-    case "BatchAttestation":
-      return hashStruct({ data: a.message, primaryType: a.primaryType, types: batchAttestationTypes });
-    case "DepositAttestation":
-      return hashStruct({ data: a.message, primaryType: a.primaryType, types: depositAttestationTypes });
-    case "WithdrawalRequestAttestation":
-      return hashStruct({ data: a.message, primaryType: a.primaryType, types: withdrawalRequestAttestationTypes });
-    case "ExodusAttestation":
-      return hashStruct({ data: a.message, primaryType: a.primaryType, types: exodusAttestationTypes });
-  }
+  const { types, primaryType, message } = typedDataOf(a);
+  return hashStruct({ data: message, primaryType, types });
 }
 
 /** The domain separator (what `domainSeparator()` of the contract returns). */

@@ -6,9 +6,10 @@
  * migrations) and write each batch in one transaction.
  */
 
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
 import { BridgeError } from "../../lib/errors.js";
 import type { Op } from "../../lib/protocol.js";
+import { addressFromText, bigintFromInteger, bigintFromText, hexFromText } from "./codecs.js";
 import { type Db, tableExists } from "./open.js";
 
 export interface BatchToSend {
@@ -63,7 +64,13 @@ function parseOp(raw: unknown, where: string): Op {
   } catch (error) {
     throw new BatchRowError(`${where}: bad amount ${String(o.amount)}`, { cause: error });
   }
-  return { kind, tokenId: o.tokenId, from: o.from as Address, to: o.to as Address, amount };
+  return {
+    kind,
+    tokenId: o.tokenId,
+    from: addressFromText(o.from as string),
+    to: addressFromText(o.to as string),
+    amount,
+  };
 }
 
 /** Batch `batchNumber` as the extractor stored it; undefined while it does not exist (or the extractor never ran). */
@@ -92,7 +99,7 @@ export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | unde
   }
   const big = (v: string, name: string) => {
     try {
-      return BigInt(v);
+      return bigintFromText(v);
     } catch (error) {
       throw new BatchRowError(`${where}: ${name} is not a number`, { cause: error });
     }
@@ -109,7 +116,7 @@ export function readBatchToSend(db: Db, batchNumber: number): BatchToSend | unde
     newRoot: big(row.new_root, "new_root"),
     oldOpChain: big(row.old_op_chain, "old_op_chain"),
     newOpChain: big(row.new_op_chain, "new_op_chain"),
-    l2OpCount: BigInt(row.first_op + row.op_count),
-    l2OpHead: row.head as Hex,
+    l2OpCount: bigintFromInteger(row.first_op + row.op_count),
+    l2OpHead: hexFromText(row.head),
   };
 }

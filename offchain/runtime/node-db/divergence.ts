@@ -1,15 +1,10 @@
 /** The reads of the L1 divergence watch (offchain/monitor/divergence.ts): batches by op chain, and ops in order. */
 import type { Op } from "../../lib/protocol.js";
-import { addressFromText, bigintFromText, bigintToText } from "./codecs.js";
+import { bigintToText, type OpColumns, opFromRow } from "./codecs.js";
 import { type Db, tableExists } from "./open.js";
 
-interface OpRow {
+interface OpRow extends OpColumns {
   op_index: number;
-  kind: number;
-  token_id: number;
-  from_address: string;
-  to_address: string;
-  amount: string;
 }
 
 /** The op count at the end of the first batch whose new op chain is `chain`; undefined when none (or no table). */
@@ -29,16 +24,7 @@ export function extractedOpsFrom(db: Db, from: number, limit: number): { opIndex
       "SELECT op_index, kind, token_id, from_address, to_address, amount FROM extractor_ops WHERE op_index >= ? ORDER BY op_index LIMIT ?",
     )
     .all(from, limit) as OpRow[];
-  return rows.map((r) => ({
-    opIndex: r.op_index,
-    op: {
-      kind: r.kind as Op["kind"],
-      tokenId: r.token_id,
-      from: addressFromText(r.from_address),
-      to: addressFromText(r.to_address),
-      amount: bigintFromText(r.amount),
-    },
-  }));
+  return rows.map((r) => ({ opIndex: r.op_index, op: opFromRow(r) }));
 }
 
 /** How many ops the extractor stored (0 before it ran). */

@@ -84,6 +84,9 @@ const SUBMISSION_COLUMNS = `batch_number AS batchNumber, status, tx_hash AS txHa
   effective_gas_price AS effectiveGasPrice, l1_block AS l1Block, sent_at AS sentAt, landed_at AS landedAt, error`;
 
 const parseBatch = (r: BatchRow): BatchRow => ({ ...r, ops: JSON.parse(r.ops as unknown as string) });
+/** The most rows a lookup by address returns. */
+const BY_ADDRESS = 200;
+const OPS = { columns: OP_COLUMNS, source: "extractor_ops" };
 
 /** The node database as the explorer reads it. */
 export class NodeTables {
@@ -105,6 +108,29 @@ export class NodeTables {
 
   private one<T>(table: string, sql: string, ...params: unknown[]): T | undefined {
     return this.has(table) ? (this.db.prepare(sql).get(...params) as T | undefined) : undefined;
+  }
+
+  /**
+   * The `columns` of `source` (a view of `table`) whose `keys` match `value` (an address or a hash, any
+   * case), in `order` (with its LIMIT, if any): the one shape of the lookups by address and by transaction.
+   */
+  private matching<T>(
+    table: string,
+    q: { columns: string; source: string; keys: readonly string[]; order: string },
+    value: string,
+  ): T[] {
+    const where = q.keys.map((k) => `lower(${k}) = lower(?)`).join(" OR ");
+    return this.all(
+      table,
+      `SELECT ${q.columns} FROM ${q.source} WHERE ${where} ORDER BY ${q.order}`,
+      ...q.keys.map(() => value),
+    );
+  }
+
+  /** The one batch row matching `where`, its ops parsed. */
+  private oneBatch(where: string, ...params: unknown[]): BatchRow | undefined {
+    const r = this.one<BatchRow>("batches", `SELECT ${BATCH_COLUMNS} FROM batches WHERE ${where}`, ...params);
+    return r ? parseBatch(r) : undefined;
   }
 
   /**
@@ -145,23 +171,24 @@ export class NodeTables {
   }
 
   depositsOf(address: string): DepositRow[] {
-    return this.all(
-      "monitor_deposits",
-      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE lower(recipient) = lower(?) OR lower(depositor) = lower(?)
-       ORDER BY deposit_id DESC LIMIT 200`,
-      address,
-      address,
-    );
+    const q = {
+      ...this.depositQuery(),
+      keys: ["recipient", "depositor"],
+      order: `deposit_id DESC LIMIT ${BY_ADDRESS}`,
+    };
+    return this.matching("monitor_deposits", q, address);
   }
 
   depositsByTx(tx: string): DepositRow[] {
-    return this.all(
+    return this.matching(
       "monitor_deposits",
-      `SELECT ${DEPOSIT_COLUMNS} FROM ${this.depositsOnly()} WHERE lower(l1_tx) = lower(?) OR lower(credit_tx) = lower(?)
-       ORDER BY deposit_id`,
-      tx,
+      { ...this.depositQuery(), keys: ["l1_tx", "credit_tx"], order: "deposit_id" },
       tx,
     );
+  }
+
+  private depositQuery() {
+    return { columns: DEPOSIT_COLUMNS, source: this.depositsOnly() };
   }
 
   /** Deposit id credited by L2 op `opIndex` (the monitor records it), if known. */
@@ -188,21 +215,12 @@ export class NodeTables {
   }
 
   opsOf(address: string): OpRow[] {
-    return this.all(
-      "extractor_ops",
-      `SELECT ${OP_COLUMNS} FROM extractor_ops WHERE lower(from_address) = lower(?) OR lower(to_address) = lower(?)
-       ORDER BY op_index DESC LIMIT 200`,
-      address,
-      address,
-    );
+    const q = { ...OPS, keys: ["from_address", "to_address"], order: `op_index DESC LIMIT ${BY_ADDRESS}` };
+    return this.matching("extractor_ops", q, address);
   }
 
   opsByTx(tx: string): OpRow[] {
-    return this.all(
-      "extractor_ops",
-      `SELECT ${OP_COLUMNS} FROM extractor_ops WHERE lower(tx_hash) = lower(?) ORDER BY op_index`,
-      tx,
-    );
+    return this.matching("extractor_ops", { ...OPS, keys: ["tx_hash"], order: "op_index" }, tx);
   }
 
   /** Withdrawal ops (kind 3) from `firstOp` on, oldest first. */
@@ -224,8 +242,7 @@ export class NodeTables {
   }
 
   batch(n: number): BatchRow | undefined {
-    const r = this.one<BatchRow>("batches", `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_number = ?`, n);
-    return r ? parseBatch(r) : undefined;
+    return this.oneBatch("batch_number = ?", n);
   }
 
   batchCount(): number {
@@ -234,24 +251,12 @@ export class NodeTables {
 
   /** The batch holding op `opIndex`. */
   batchOfOp(opIndex: number): BatchRow | undefined {
-    const r = this.one<BatchRow>(
-      "batches",
-      `SELECT ${BATCH_COLUMNS} FROM batches WHERE first_op <= ? AND ? < first_op + op_count`,
-      opIndex,
-      opIndex,
-    );
-    return r ? parseBatch(r) : undefined;
+    return this.oneBatch("first_op <= ? AND ? < first_op + op_count", opIndex, opIndex);
   }
 
   /** The batch consuming L1 deposit `id`. */
   batchOfDeposit(id: number): BatchRow | undefined {
-    const r = this.one<BatchRow>(
-      "batches",
-      `SELECT ${BATCH_COLUMNS} FROM batches WHERE first_deposit_id <= ? AND ? < first_deposit_id + deposit_count`,
-      id,
-      id,
-    );
-    return r ? parseBatch(r) : undefined;
+    return this.oneBatch("first_deposit_id <= ? AND ? < first_deposit_id + deposit_count", id, id);
   }
 
   jobs(batchNumbers: readonly number[]): Map<number, JobRow> {

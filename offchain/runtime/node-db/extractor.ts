@@ -8,6 +8,7 @@ import type { Hex } from "viem";
 import type { Op } from "../../lib/protocol.js";
 import { ZERO_HEAD } from "../../lib/protocol.js";
 import { BridgeState, type BridgeStateJSON } from "../../lib/state.js";
+import { bigintFromText, bigintToText, hexFromText, type OpColumns, opFromRow } from "./codecs.js";
 import { StoreCorruptError } from "./errors.js";
 import type { Db } from "./open.js";
 import { Checkpoints, migrate, tableExists } from "./open.js";
@@ -140,13 +141,8 @@ interface BatchRow {
   enqueued_at: number | null;
 }
 
-interface OpRow {
+interface OpRow extends OpColumns {
   op_index: number;
-  kind: number;
-  token_id: number;
-  from_address: string;
-  to_address: string;
-  amount: string;
   head: string;
   block_number: number;
   tx_hash: string;
@@ -165,12 +161,12 @@ function toBatch(row: BatchRow): BatchRecord {
     firstDepositId: row.first_deposit_id,
     depositCount: row.deposit_count,
     ops: JSON.parse(row.ops) as BatchOpJSON[],
-    oldRoot: BigInt(row.old_root),
-    newRoot: BigInt(row.new_root),
-    oldOpChain: BigInt(row.old_op_chain),
-    newOpChain: BigInt(row.new_op_chain),
+    oldRoot: bigintFromText(row.old_root),
+    newRoot: bigintFromText(row.new_root),
+    oldOpChain: bigintFromText(row.old_op_chain),
+    newOpChain: bigintFromText(row.new_op_chain),
     input: JSON.parse(row.input) as Record<string, unknown>,
-    publicSignals: (JSON.parse(row.public_signals) as string[]).map((s) => BigInt(s)),
+    publicSignals: (JSON.parse(row.public_signals) as string[]).map(bigintFromText),
     stateAfter: JSON.parse(row.state_after) as BridgeStateJSON,
     createdAt: row.created_at,
     enqueuedAt: row.enqueued_at,
@@ -180,16 +176,10 @@ function toBatch(row: BatchRow): BatchRecord {
 function toStoredOp(row: OpRow): StoredOp {
   return {
     opIndex: row.op_index,
-    op: {
-      kind: row.kind as Op["kind"],
-      tokenId: row.token_id,
-      from: row.from_address as Hex,
-      to: row.to_address as Hex,
-      amount: BigInt(row.amount),
-    },
-    head: row.head as Hex,
+    op: opFromRow(row),
+    head: hexFromText(row.head),
     blockNumber: row.block_number,
-    transactionHash: row.tx_hash as Hex,
+    transactionHash: hexFromText(row.tx_hash),
     logIndex: row.log_index,
     extractedAt: row.extracted_at,
   };
@@ -197,12 +187,12 @@ function toStoredOp(row: OpRow): StoredOp {
 
 /** An op as `batches.ops` stores it. */
 export function batchOpJSON(o: { opIndex: number; op: Op }): BatchOpJSON {
-  return { opIndex: o.opIndex, ...o.op, amount: o.op.amount.toString() };
+  return { opIndex: o.opIndex, ...o.op, amount: bigintToText(o.op.amount) };
 }
 
 /** A `batches.ops` entry back to an Op. */
 export function opFromJSON(o: BatchOpJSON): Op {
-  return { kind: o.kind, tokenId: o.tokenId, from: o.from, to: o.to, amount: BigInt(o.amount) };
+  return { kind: o.kind, tokenId: o.tokenId, from: o.from, to: o.to, amount: bigintFromText(o.amount) };
 }
 
 /** Creates the extractor's tables when absent (safe to call from readers such as the CLI). */
@@ -309,7 +299,7 @@ export class ExtractorStore {
           o.op.tokenId,
           o.op.from,
           o.op.to,
-          o.op.amount.toString(),
+          bigintToText(o.op.amount),
           o.head,
           o.blockNumber,
           o.transactionHash,
@@ -325,12 +315,12 @@ export class ExtractorStore {
           b.firstDepositId,
           b.depositCount,
           JSON.stringify(b.ops),
-          b.oldRoot.toString(),
-          b.newRoot.toString(),
-          b.oldOpChain.toString(),
-          b.newOpChain.toString(),
+          bigintToText(b.oldRoot),
+          bigintToText(b.newRoot),
+          bigintToText(b.oldOpChain),
+          bigintToText(b.newOpChain),
           bigintJson(b.input),
-          JSON.stringify(b.publicSignals.map(String)),
+          JSON.stringify(b.publicSignals.map(bigintToText)),
           JSON.stringify(b.stateAfter),
           b.createdAt,
         );

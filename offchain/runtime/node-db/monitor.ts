@@ -10,6 +10,15 @@ import type { Address, Hex } from "viem";
 import { BridgeError } from "../../lib/errors.js";
 import { type DepositRecord, type QueueRequest, ZERO_ADDRESS } from "../../lib/protocol.js";
 import { queueKindName, queueRequestDiff } from "../l1-queue.js";
+import {
+  addressFromText,
+  bigintFromInteger,
+  bigintFromText,
+  bigintToText,
+  hexFromText,
+  hexOrNullFromText,
+  idToInteger,
+} from "./codecs.js";
 import { Checkpoints, type Db, migrate, tableExists } from "./open.js";
 
 const MIGRATIONS = [
@@ -121,26 +130,26 @@ interface DepositRow {
 
 function toRequest(r: DepositRow): StoredRequest {
   const where = {
-    l1Block: BigInt(r.l1_block),
-    l1Tx: r.l1_tx as Hex,
+    l1Block: bigintFromInteger(r.l1_block),
+    l1Tx: hexFromText(r.l1_tx),
     status: r.status,
-    relayTx: r.credit_tx as Hex | null,
+    relayTx: hexOrNullFromText(r.credit_tx),
     opIndex: r.op_index,
     error: r.error,
   };
-  const id = BigInt(r.deposit_id);
+  const id = bigintFromInteger(r.deposit_id);
   const tokenId = r.token_id;
-  const timestamp = BigInt(r.timestamp);
+  const timestamp = bigintFromInteger(r.timestamp);
   if (r.kind === "withdrawal") {
     const served = r.status === "credited" || r.status === "mismatch";
-    const record = { owner: r.recipient as Address, tokenId, timestamp };
-    return { kind: "withdrawal", id, record, ...where, forcedAmount: served ? BigInt(r.amount) : null };
+    const record = { owner: addressFromText(r.recipient), tokenId, timestamp };
+    return { kind: "withdrawal", id, record, ...where, forcedAmount: served ? bigintFromText(r.amount) : null };
   }
   const record = {
-    recipient: r.recipient as Address,
+    recipient: addressFromText(r.recipient),
     tokenId,
-    amount: BigInt(r.amount),
-    depositor: r.depositor as Address,
+    amount: bigintFromText(r.amount),
+    depositor: addressFromText(r.depositor),
     timestamp,
   };
   return { kind: "deposit", id, record, ...where, forcedAmount: null };
@@ -149,7 +158,7 @@ function toRequest(r: DepositRow): StoredRequest {
 /** The flat deposit view of a stored deposit row. */
 function toDeposit(r: StoredRequest & { kind: "deposit" }): StoredDeposit {
   const { record, id, l1Block, l1Tx, status, relayTx, opIndex, error } = r;
-  return { depositId: Number(id), ...record, l1Block, l1Tx, status, creditTx: relayTx, opIndex, error };
+  return { depositId: idToInteger(id), ...record, l1Block, l1Tx, status, creditTx: relayTx, opIndex, error };
 }
 
 /** Progress for status and metrics. */
@@ -183,8 +192,7 @@ export class MonitorStore {
 
   /** The last L1 block fully scanned, or undefined before the first scan. */
   lastScannedBlock(): bigint | undefined {
-    const v = this.checkpoints.get<string | number>(L1_BLOCK_KEY);
-    return v === undefined ? undefined : BigInt(v);
+    return this.checkpoints.block(L1_BLOCK_KEY);
   }
 
   /** Highest deposit id stored, or -1. */
@@ -214,7 +222,7 @@ export class MonitorStore {
     this.db.transaction(() => {
       let expected = this.maxDepositId() + 1;
       for (const q of found.requests) {
-        const existing = this.request(Number(q.id));
+        const existing = this.request(idToInteger(q.id));
         if (existing) {
           const diff = queueRequestDiff(existing, q);
           if (diff.length) {
@@ -238,22 +246,22 @@ export class MonitorStore {
             ? [q.record.recipient, q.record.amount, q.record.depositor]
             : [q.record.owner, 0n, ZERO_ADDRESS];
         insertRequest.run(
-          Number(q.id),
+          idToInteger(q.id),
           q.kind,
           recipient,
           r.tokenId,
-          amount.toString(),
+          bigintToText(amount),
           depositor,
-          Number(r.timestamp),
-          Number(q.l1Block),
+          idToInteger(r.timestamp),
+          idToInteger(q.l1Block),
           q.l1Tx,
         );
         expected += 1;
       }
-      for (const t of found.tokens) insertToken.run(t.tokenId, t.token, Number(t.l1Block));
+      for (const t of found.tokens) insertToken.run(t.tokenId, t.token, idToInteger(t.l1Block));
       if (found.exodus && !this.exodus())
         this.checkpoints.set(EXODUS_KEY, { ...found.exodus, relayed: false, tx: null });
-      this.checkpoints.set(L1_BLOCK_KEY, toBlock.toString());
+      this.checkpoints.setBlock(L1_BLOCK_KEY, toBlock);
     })();
   }
 
@@ -324,8 +332,8 @@ export class MonitorStore {
       }[]
     ).map((r) => ({
       tokenId: r.token_id,
-      token: r.token as Address,
-      l1Block: BigInt(r.l1_block),
+      token: addressFromText(r.token),
+      l1Block: bigintFromInteger(r.l1_block),
       status: r.status,
       error: r.error,
     }));

@@ -190,6 +190,17 @@ export class Checkpoints {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
+  /** A block-number checkpoint (stored as a decimal string; older files hold a JSON number). */
+  block(key: string): bigint | undefined {
+    const v = this.get<string | number>(key);
+    return v === undefined ? undefined : BigInt(v);
+  }
+
+  /** Writes a block-number checkpoint as its decimal string. */
+  setBlock(key: string, block: bigint): void {
+    this.set(key, block.toString());
+  }
+
   /** Writes the checkpoint; call inside the same transaction as the work it records. */
   set(key: string, value: unknown): void {
     this.db

@@ -4,6 +4,7 @@
  * DepositQueued lookup starts).
  */
 import type { Hex } from "viem";
+import { bigintFromText, bigintOrNullFromText, bigintToText, hexOrNullFromText, idToInteger } from "./codecs.js";
 import { Checkpoints, type Db, migrate, tableExists } from "./open.js";
 
 const MIGRATIONS = [
@@ -53,10 +54,10 @@ interface Row {
 const toSubmission = (r: Row): Submission => ({
   batchNumber: r.batch_number,
   status: r.status,
-  txHash: r.tx_hash as Hex | null,
+  txHash: hexOrNullFromText(r.tx_hash),
   nonce: r.nonce,
-  gasUsed: r.gas_used === null ? null : BigInt(r.gas_used),
-  effectiveGasPrice: r.effective_gas_price === null ? null : BigInt(r.effective_gas_price),
+  gasUsed: bigintOrNullFromText(r.gas_used),
+  effectiveGasPrice: bigintOrNullFromText(r.effective_gas_price),
   l1Block: r.l1_block,
   attempts: r.attempts,
   error: r.error,
@@ -121,9 +122,9 @@ export class SenderStore {
       .run(
         batchNumber,
         r.txHash,
-        r.gasUsed?.toString() ?? null,
-        r.effectiveGasPrice?.toString() ?? null,
-        r.l1Block === null ? null : Number(r.l1Block),
+        r.gasUsed === null ? null : bigintToText(r.gasUsed),
+        r.effectiveGasPrice === null ? null : bigintToText(r.effectiveGasPrice),
+        r.l1Block === null ? null : idToInteger(r.l1Block),
         at,
       );
   }
@@ -140,12 +141,11 @@ export class SenderStore {
   }
 
   depositFromBlock(): bigint | undefined {
-    const v = this.checkpoints.get<string>(DEPOSIT_FROM_KEY);
-    return v === undefined ? undefined : BigInt(v);
+    return this.checkpoints.block(DEPOSIT_FROM_KEY);
   }
 
   setDepositFromBlock(block: bigint): void {
-    this.checkpoints.set(DEPOSIT_FROM_KEY, block.toString());
+    this.checkpoints.setBlock(DEPOSIT_FROM_KEY, block);
   }
 
   progress(): SenderProgress {
@@ -166,7 +166,7 @@ export function readSenderProgress(db: Db): SenderProgress | undefined {
       .prepare("SELECT gas_used FROM sender_batches WHERE status = 'landed' AND gas_used IS NOT NULL")
       .pluck()
       .all() as string[]
-  ).reduce((s, g) => s + BigInt(g), 0n);
+  ).reduce((s, g) => s + bigintFromText(g), 0n);
   const last = db.prepare("SELECT * FROM sender_batches ORDER BY batch_number DESC LIMIT 1").get() as Row | undefined;
   return {
     lastLandedBatch: agg.last,

@@ -9,7 +9,7 @@
  * its RPC stops, and no error in the browser console (a missing favicon is one). Screenshot: build/explorer/explorer.png.
  *
  * Not a *.test.ts file (make test-ts does not install a browser): run it with
- * `node --import tsx --test offchain/explorer/page.browser.ts` or `make test-explorer`.
+ * `node --import tsx --test offchain/e2e/explorer-page.browser.ts` or `make test-explorer`.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";

@@ -13,4 +13,4 @@ if (Number(process.env.E2E_PROVERS) < 2) {
   process.stderr.write("cluster-demo: E2E_PROVERS must be at least 2 (several prover processes share the jobs)\n");
   process.exit(2);
 }
-await import("../e2e/index.js");
+await import("./index.js");
