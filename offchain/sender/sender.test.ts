@@ -164,10 +164,15 @@ describe("sender", () => {
     const controller = new AbortController();
     const first = new SenderService(w.deps(controller.signal));
     const running = first.tick();
-    while (w.l1.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // Die once the submission is on record (the row is written when the node accepts the transaction,
+    // a moment after the fake L1 has it: waiting on the L1 side alone raced that write).
+    for (let waited = 0; first.store.get(0)?.status !== "sent"; waited += 5) {
+      assert.ok(waited < 20_000, "batch 0 was never recorded as sent");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(w.l1.sent.length, 1);
     controller.abort(new Error("killed"));
     await assert.rejects(running, /killed/);
-    assert.equal(first.store.get(0)?.status, "sent");
     // While down, batch 0 lands.
     const pending = w.l1.pendingTxs()[0]!;
     w.l1.mine(pending.hash, original(pending, w.l1) as never);
