@@ -255,7 +255,8 @@ async function proveInChild(
   writeFileSync(file, JSON.stringify({ input: b.input, publicSignals: b.publicSignals }));
   const out = `${file}.proof.json`;
   const argv = [...TSX, "bench/realgas-child.ts", "--circuit", circuitDir, "--job", file, "--out", out];
-  const r = checkOk(await runCommand(argv, { echo: "prove" }), `proving ${relative(ROOT, file)}`);
+  const r = checkOk(await runCommand(argv), `proving ${relative(ROOT, file)}`);
+  process.stderr.write(`bench: realgas: ${relative(ROOT, file)} proven in ${r.wallSeconds} s\n`);
   const p = JSON.parse(readFileSync(out, "utf8")) as { proof: string[]; ms: number };
   return {
     proof: p.proof,
