@@ -153,8 +153,8 @@ bench: install ## Measure circuit, proving, gas, setup and e2e latency; writes b
 	$(TSX) bench/run.ts
 
 bench-smoke: install ## The bench pipeline with tiny parameters (tiny circuit, power 8), into build/bench-smoke (< 1 min)
-	BENCH_OUT=build/bench-smoke BENCH_WORK=build/bench-smoke/work BENCH_SECTIONS=constraints,gas,proving,pool,setup \
-	  BENCH_CONSTRAINT_SETS=4x2 BENCH_CIRCUIT=tiny BENCH_POWERS=8 BENCH_SNARKJS_POWERS=8 BENCH_RUNS=2 BENCH_POOL_JOBS=2 \
+	BENCH_OUT=build/bench-smoke BENCH_WORK=build/bench-smoke/work BENCH_SECTIONS=constraints,gas,realgas,proving,pool,setup \
+	  BENCH_REALGAS_SETS=2x1 BENCH_REALGAS_ESTIMATE=2x2 BENCH_CONSTRAINT_SETS=4x2 BENCH_CIRCUIT=tiny BENCH_POWERS=8 BENCH_SNARKJS_POWERS=8 BENCH_RUNS=2 BENCH_POOL_JOBS=2 \
 	  $(TSX) bench/run.ts
 
 .PHONY: prover test-prover

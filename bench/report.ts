@@ -7,6 +7,8 @@ import type { GasFigure, GasSection } from "./gas.js";
 import type { Machine } from "./lib.js";
 import type { ConstraintRow, ConstraintsSection, E2ESection, SetupSection, StepTiming } from "./others.js";
 import type { PoolResult, ProvingRow } from "./proving.js";
+import type { RealGasSection } from "./realgas.js";
+import { deriveRealGas, goalRows, type RealGasDerived, realGasMarkdown } from "./realgas-report.js";
 import type { RebuildSection } from "./rebuild.js";
 
 /** Reference figures quoted next to ours (public numbers, not measured here). */
@@ -37,6 +39,7 @@ export interface Sections {
   proving?: ProvingRow[];
   pool?: PoolResult;
   gas?: GasSection;
+  realgas?: RealGasSection;
   setup?: SetupSection;
   rebuild?: RebuildSection;
   e2e?: E2ESection;
@@ -88,6 +91,8 @@ export interface Derived {
   constraintsPerSecond: number | null;
   sha256: { assumptions: string; rows: ShaRow[] } | null;
   setupSpeedup: SetupSpeedup | null;
+  /** Real-proof gas (bench/realgas-report.ts); absent in reports from before the section existed. */
+  realgas?: RealGasDerived | null;
 }
 
 /** Dev ptau against snarkjs's own new + contribute + prepare phase2, per dev-ptau power. */
@@ -273,6 +278,7 @@ export function derive(s: Sections): Derived {
     constraintsPerSecond,
     sha256,
     setupSpeedup: setupSpeedup(s.setup),
+    realgas: deriveRealGas(s.realgas),
   };
 }
 
@@ -353,6 +359,11 @@ export function headline(r: Report): { figure: string; value: string; reference:
       value: fmt(exit16.tx),
       reference: `${fmt(d.exitPerLevel)} gas per level`,
     });
+  if (s.realgas) {
+    for (const g of goalRows(s.realgas, d.realgas ?? null, s.constraints)) {
+      rows.push({ figure: g.goal, value: g.measured, reference: `goal ${g.target}: ${g.status}` });
+    }
+  }
   if (s.rebuild) rows.push(rebuildHeadline(s.rebuild));
   if (s.e2e) {
     rows.push({ figure: "e2e: L1 deposit -> L2 credit", value: secs(s.e2e.depositToCreditMs), reference: "" });
@@ -1032,6 +1043,7 @@ export function renderMarkdown(r: Report): string {
   p(...poolMarkdown(r));
 
   p(...gasMarkdown(r));
+  p(...realGasMarkdown(s.realgas, r.derived.realgas ?? null, s.constraints));
 
   p(...setupMarkdown(r));
 

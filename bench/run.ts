@@ -6,7 +6,7 @@
  * Environment (parsed once, validated):
  *   BENCH_OUT        where REPORT.md and report.json go (default bench)
  *   BENCH_WORK       scratch and per-section checkpoints (default build/bench/work)
- *   BENCH_SECTIONS   comma list of constraints,gas,setup,proving,pool,e2e (default all)
+ *   BENCH_SECTIONS   comma list of constraints,gas,realgas,setup,proving,pool,rebuild,e2e (default all)
  *   BENCH_REUSE      1: reuse a section's checkpoint from BENCH_WORK instead of measuring again (default 0)
  *   BENCH_DEPTH      tree depth of the proving runs (default 16)
  *   BENCH_BATCHES    proving batch sizes (default 1,2,4); each needs make circuit-setup DEPTH BATCH
@@ -18,6 +18,11 @@
  *                    same run as the dev ptau for comparison (default 12,14; 0 = skip; power 14 takes ~8 min)
  *   BENCH_CONSTRAINT_SETS  DEPTHxBATCH list for the constraint report (default: make constraints' own list)
  *   BENCH_CIRCUIT    batch (default) or tiny: the prover tests' tiny circuit instead of the batch circuit (smoke runs)
+ *   BENCH_REALGAS_SETS  DEPTHxBATCH[xPUBLIC] sets proven for real-proof gas (default 16x4,16x16; PUBLIC defaults
+ *                    to BATCH); each is built with make circuit-setup (dev ptau at the power it needs, cached)
+ *   BENCH_REALGAS_ESTIMATE DEPTHxBATCH[xPUBLIC] of the labelled estimate row (default 16x64; "none" = skip): its
+ *                    AssetStorage work is measured with the accepting verifier, its verifier priced from the sets'
+ *                    measured per-input figures
  *   BENCH_REBUILD_OPS ops of the L1-only exit rebuild measurement (default 10000)
  *   BENCH_NOTE       free text recorded as a reduced-run note in the report
  *
@@ -33,10 +38,11 @@ import { benchGas } from "./gas.js";
 import { machine, ROOT } from "./lib.js";
 import { benchConstraints, benchE2E, benchSetup } from "./others.js";
 import { batchTarget, benchPool, benchProving, type ProvingTarget } from "./proving.js";
+import { benchRealGas, parseRealGasSets } from "./realgas.js";
 import { benchRebuild } from "./rebuild.js";
 import { type BenchConfig, derive, headlineText, type Report, renderMarkdown, type Sections } from "./report.js";
 
-const ALL = ["constraints", "gas", "setup", "proving", "pool", "rebuild", "e2e"] as const;
+const ALL = ["constraints", "gas", "realgas", "setup", "proving", "pool", "rebuild", "e2e"] as const;
 type Section = (typeof ALL)[number];
 
 const intList = (name: string) =>
@@ -71,6 +77,8 @@ const Env = z.object({
     .transform((ps) => ps.filter((p) => p > 0)),
   BENCH_CONSTRAINT_SETS: z.string().optional(),
   BENCH_CIRCUIT: z.enum(["batch", "tiny"]).default("batch"),
+  BENCH_REALGAS_SETS: z.string().default("16x4,16x16"),
+  BENCH_REALGAS_ESTIMATE: z.string().default("16x64"),
   BENCH_REBUILD_OPS: zInt(1).default(10_000),
   BENCH_NOTE: z.string().optional(),
 });
@@ -150,6 +158,10 @@ async function main(): Promise<void> {
 
   await section("constraints", () => benchConstraints(env.BENCH_CONSTRAINT_SETS, work));
   await section("gas", () => benchGas());
+  await section("realgas", () => {
+    const estimate = env.BENCH_REALGAS_ESTIMATE === "none" ? null : parseRealGasSets(env.BENCH_REALGAS_ESTIMATE)[0];
+    return benchRealGas(parseRealGasSets(env.BENCH_REALGAS_SETS), estimate ?? null, work);
+  });
   await section("proving", async () => {
     const rows = [];
     const batches = env.BENCH_CIRCUIT === "tiny" ? [1] : env.BENCH_BATCHES;

@@ -4,9 +4,21 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { toFunctionSelector } from "viem";
 import { type GasSection, parseBenchLines } from "../../bench/gas.js";
 import { machine, median, parseGnuTime } from "../../bench/lib.js";
 import { e2eLatencies, extrapolate, type SetupSection } from "../../bench/others.js";
+import {
+  type Composition,
+  compositionOps,
+  parseRealGasSets,
+  planBatches,
+  type RealGasSection,
+  setName,
+  slotsFor,
+  verifyCalldata,
+} from "../../bench/realgas.js";
+import { deriveRealGas, goalRows, realGasMarkdown } from "../../bench/realgas-report.js";
 import {
   derive,
   headline,
@@ -266,5 +278,136 @@ describe("bench rebuild (exit from L1 data alone)", () => {
     const report = { sections: { rebuild }, derived: derive({ rebuild }) } as unknown as Report;
     const row = headline(report).find((r) => r.figure.startsWith("exit from L1 data alone"));
     assert.equal(row?.value, "81.0 s wall, 80.2 CPU s, 155 MiB peak");
+  });
+});
+
+describe("bench realgas (real-proof gas, issue 19 goals)", () => {
+  const fig = (exec: number, calldata = 0) => ({ exec, calldata, tx: 21_000 + calldata + exec });
+  const timing = { wallSeconds: 90, cpuSeconds: 64, maxRssMiB: 1500, proverMs: 88_000, loadAvg1m: 2 };
+  /** A row whose verifiers cost floor + 6,000 per input (oracle) and floor + 6,000 per non-zero + 300 per zero (ours). */
+  const row = (composition: Composition, inputs: number, nonzero: number, realExec: number, accExec: number) => ({
+    composition,
+    inputs,
+    nonzeroInputs: nonzero,
+    real: fig(realExec, 5_000),
+    accepting: fig(accExec, 5_000),
+    oursVerify: fig(200_000 + 6_000 * nonzero + 300 * (inputs - nonzero)),
+    oracleVerify: fig(200_000 + 6_000 * inputs),
+    proof: timing,
+  });
+  const section = (): RealGasSection => ({
+    command: "forge test",
+    sets: [
+      {
+        depth: 16,
+        batch: 4,
+        publicSlots: 4,
+        label: "batch-d16-n4",
+        constraints: 4 * 14_000,
+        rows: [row("deposit", 12, 6, 250_000, 30_000), row("transfers", 12, 6, 260_000, 40_000)],
+      },
+      {
+        depth: 16,
+        batch: 16,
+        publicSlots: 16,
+        label: "batch-d16-n16",
+        constraints: 16 * 14_500,
+        rows: [row("deposit", 36, 6, 300_000, 60_000), row("transfers", 36, 6, 310_000, 70_000)],
+      },
+    ],
+    estimateBase: { depth: 16, batch: 64, publicSlots: 64, accepting: fig(200_000, 20_000) },
+  });
+
+  it("parses DxN and DxNxK sets, K defaulting to N, and refuses K > N or junk", () => {
+    assert.deepEqual(parseRealGasSets("16x4,16x16x4"), [
+      { depth: 16, batch: 4, publicSlots: 4 },
+      { depth: 16, batch: 16, publicSlots: 4 },
+    ]);
+    assert.throws(() => parseRealGasSets("16x4x5"), /public slots <= batch/);
+    assert.throws(() => parseRealGasSets("16-4"), /DEPTHxBATCH/);
+    assert.equal(setName({ depth: 16, batch: 4, publicSlots: 4 }), "batch-d16-n4");
+    assert.equal(setName({ depth: 16, batch: 16, publicSlots: 4 }), "batch-d16-n16-k4");
+  });
+
+  it("builds the compositions and routes L1-visible ops to the public slots in order when K < N", () => {
+    const ops = compositionOps("transfers", 16);
+    assert.equal(ops.length, 16);
+    assert.equal(ops.filter((o) => o.kind === 2).length, 15);
+    assert.equal(ops[15]?.kind, 3);
+    assert.deepEqual(
+      compositionOps("deposit", 4).map((o) => o.kind),
+      [1],
+    );
+    const positional = slotsFor({ depth: 16, batch: 16, publicSlots: 16 }, ops, []);
+    assert.equal(positional.length, 16);
+    assert.equal(positional[15]?.kind, 3);
+    const routed = slotsFor({ depth: 16, batch: 16, publicSlots: 4 }, ops, []);
+    assert.deepEqual(
+      routed.map((s) => s.kind),
+      [3, 0, 0, 0],
+    );
+  });
+
+  it("plans a funding batch and both compositions from the same state, with their op data", () => {
+    const p = planBatches({ depth: 4, batch: 2, publicSlots: 2 });
+    assert.equal(p.first.publicSignals.length, 8);
+    assert.equal(
+      p.measured.deposit.publicSignals[0],
+      p.first.newRoot,
+      "the measured batch starts where the first ended",
+    );
+    assert.equal(p.measured.transfers.publicSignals[0], p.first.newRoot);
+    assert.equal(p.measured.deposit.slots[0]?.kind, 1);
+    assert.equal(p.measured.transfers.opData.length, 2 + 2 * 61 * 2);
+  });
+
+  it("encodes verifyProof calldata with the selector of its input count", () => {
+    const data = verifyCalldata(["1", "2", "3", "4", "5", "6", "7", "8"], ["9", "10"]);
+    assert.equal(data.length, 2 + 8 + 64 * 10);
+    assert.equal(data.slice(0, 10), toFunctionSelector("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[2])"));
+  });
+
+  it("derives per-op gas, the zero-input saving and the per-input figures from the rows", () => {
+    const d = deriveRealGas(section());
+    assert.ok(d);
+    const n4 = d.rows.find((r) => r.batch === 4 && r.composition === "deposit");
+    assert.equal(n4?.tx, 21_000 + 5_000 + 250_000);
+    assert.equal(n4?.perOp, Math.round((21_000 + 5_000 + 250_000) / 4));
+    assert.equal(n4?.verifierInSubmit, 220_000);
+    assert.equal(n4?.zeroSaving, 6 * (6_000 - 300));
+    assert.equal(Math.round(d.perInput ?? 0), 6_000);
+    assert.equal(Math.round(d.perZeroInput ?? 0), 300);
+    assert.equal(deriveRealGas(undefined), null);
+  });
+
+  it("computes the batch-64 row as a labelled estimate from the measured figures", () => {
+    const d = deriveRealGas(section());
+    const e = d?.estimate;
+    assert.ok(e);
+    // our verifier at the n16 transfers batch (310,000 - 70,000) + (132 - 36) more zero inputs at 300
+    assert.equal(e.inputs, 132);
+    assert.equal(e.verifier, 240_000 + 96 * 300);
+    assert.equal(e.tx, 21_000 + 20_000 + 200_000 + e.verifier);
+    assert.equal(e.perOp, Math.round(e.tx / 64));
+    const md = realGasMarkdown(section(), d, undefined).join("\n");
+    assert.match(md, /\*\*Estimate \(not a proof\), N = 64, K = 64:\*\*/);
+    // one set only: no slope, no estimate
+    const one = { ...section(), sets: section().sets.slice(0, 1) };
+    assert.equal(deriveRealGas(one)?.estimate, null);
+  });
+
+  it("scores each goal pass / miss against its target, not measured when the row is missing", () => {
+    const x = section();
+    const goals = goalRows(x, deriveRealGas(x), undefined);
+    const by = (re: RegExp) => goals.find((g) => re.test(g.goal));
+    assert.equal(by(/N = 4: 1 deposit/)?.status, "pass"); // 276,000 <= 300,000
+    assert.equal(by(/N = 16: 15 transfers/)?.status, "miss"); // 336,000 / 16 = 21,000 > 18,000
+    assert.equal(by(/N = 16: 15 transfers/)?.measured, "21,000");
+    assert.equal(by(/estimate/)?.status, "miss");
+    assert.equal(by(/constraints per op, depth 16/)?.status, "miss"); // n16: 14,500
+    assert.equal(by(/proof CPU s per op/)?.measured, (64 / 16).toFixed(2));
+    assert.equal(by(/proof CPU s per op/)?.status, "pass");
+    const none = goalRows(undefined, null, undefined);
+    assert.ok(none.every((g) => g.status === "not measured"));
   });
 });
