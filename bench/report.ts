@@ -540,8 +540,8 @@ function constraintsMarkdown(r: Report): string[] {
       p(
         "",
         `Growth (least squares over the compiled sets): **constraints = ${fmt(c.model.fixed)} + BATCH x (${fmt(c.model.perOpBase)} + ${fmt(c.model.perOpPerLevel, 1)} x DEPTH)**. ` +
-          `The circuit is exactly linear in the batch size (no per-batch overhead) and each tree level adds ${fmt(c.model.perOpPerLevel)} constraints per op ` +
-          "(four Merkle paths of one Poseidon(2) each). Extrapolated rows use this formula; the wasm circom cannot compile them here " +
+          `The circuit is exactly linear in the batch size (no per-batch overhead) and each bit of DEPTH adds ${fmt(c.model.perOpPerLevel)} constraints per op ` +
+          "(4-ary tree: two bits are one level of four Merkle paths of one Poseidon(4) each). Extrapolated rows use this formula; the wasm circom cannot compile them here " +
           "in reasonable time (they need the native circom).",
         "",
         `Reference: Hermez 1.0 spends about ${fmt(REFERENCES.hermezConstraintsPerTxDepth32)} constraints per transaction at depth 32 ` +
@@ -782,7 +782,7 @@ function gasMarkdown(r: Report): string[] {
         ],
       ),
       "",
-      `exit grows by **${fmt(d.exitPerLevel)} gas per tree level** (least squares over the depths above: one Poseidon(2) in Solidity plus a sibling's calldata).`,
+      `exit grows by **${fmt(d.exitPerLevel)} gas per bit of DEPTH** (least squares over the depths above, per bit of DEPTH: half a PoseidonT5 level in Solidity plus 1.5 siblings' calldata).`,
       "",
       "### The Groth16 verifier (real proof, test/fixtures/batch-d16-n4.json)",
       "",

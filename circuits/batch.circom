@@ -8,7 +8,7 @@ pragma circom 2.2.3;
 include "./lib/slot.circom";
 
 template Batch(DEPTH, N) {
-    assert(DEPTH >= 1 && DEPTH <= 32);
+    assert(DEPTH >= 2 && DEPTH <= 32 && DEPTH % 2 == 0);
     assert(N >= 1);
 
     // Public (declaration order = public input order).
@@ -28,11 +28,11 @@ template Batch(DEPTH, N) {
     // Private: the two leaf updates of each slot.
     signal input srcSlot[N];
     signal input srcBalance[N];
-    signal input srcSiblings[N][DEPTH];
+    signal input srcSiblings[N][3 * (DEPTH \ 2)]; // 3 siblings per 4-ary level, level-major
     signal input dstSlot[N];
     signal input dstBalance[N];
     signal input dstEmpty[N];
-    signal input dstSiblings[N][DEPTH];
+    signal input dstSiblings[N][3 * (DEPTH \ 2)];
 
     signal roots[N + 1];
     signal chains[N + 1];

@@ -324,13 +324,14 @@ contract VectorsTest is Test {
                                   TREE
     //////////////////////////////////////////////////////////////*/
 
-    function test_emptyRoots_matchPoseidonT3() public view {
+    /// @dev Every even depth 2..32 (the 4-ary tree has depth / 2 levels of PoseidonT5).
+    function test_emptyRoots_matchPoseidonT5() public view {
         string memory json = _read("tree.json");
         uint256 n = _count(json, ".emptyRoots");
-        assertEq(n, 32);
+        assertEq(n, 16);
         for (uint256 i = 0; i < n; ++i) {
             uint256 depth = _uint(json, _key(".emptyRoots", i, "depth"));
-            assertEq(depth, i + 1);
+            assertEq(depth, 2 * (i + 1));
             assertEq(
                 StateTree.emptyRoot(depth), _uint(json, _key(".emptyRoots", i, "root")), _at(".emptyRoots", i)
             );
@@ -388,8 +389,8 @@ contract VectorsTest is Test {
         if (vm.parseJsonBool(json, string.concat(p, ".occupied"))) assertEq(_leaf(json, p), leaf, p);
         else assertEq(leaf, 0, p);
         uint256[] memory siblings = vm.parseJsonUintArray(json, string.concat(p, ".siblings"));
-        assertEq(siblings.length, depth);
-        for (uint256 j = 0; j < depth; ++j) {
+        assertEq(siblings.length, 3 * depth / 2, "3 siblings per 4-ary level");
+        for (uint256 j = 0; j < siblings.length; ++j) {
             assertLt(siblings[j], R);
         }
         assertEq(_rootFromPath(leaf, siblings, slot), root, p);
@@ -403,13 +404,21 @@ contract VectorsTest is Test {
         uint256 leaf = _uint(json, string.concat(p, ".leaf"));
         uint256[] memory siblings = vm.parseJsonUintArray(json, string.concat(p, ".siblings"));
         assertEq(_rootFromPath(leaf, siblings, slot), root);
-        assertNotEq(_rootFromPath(leaf, siblings, slot ^ 1), root);
+        // Every other digit at the first and the last level (a wrong position among the 4 children).
+        for (uint256 d = 1; d < 4; ++d) {
+            assertNotEq(_rootFromPath(leaf, siblings, slot ^ d), root);
+            assertNotEq(_rootFromPath(leaf, siblings, slot ^ (d << 14)), root);
+        }
         assertNotEq(_rootFromPath(leaf + 1, siblings, slot), root);
+        // Two siblings of one level swapped (their order is part of the path).
+        (siblings[0], siblings[1]) = (siblings[1], siblings[0]);
+        if (siblings[0] != siblings[1]) assertNotEq(_rootFromPath(leaf, siblings, slot), root);
+        (siblings[0], siblings[1]) = (siblings[1], siblings[0]);
         siblings[siblings.length - 1] += 1;
         assertNotEq(_rootFromPath(leaf, siblings, slot), root);
     }
 
-    /// @dev A sibling `s + r` hashes like `s` in PoseidonT3, so StateTree.rootOf refuses any sibling `>= r`.
+    /// @dev A sibling `s + r` hashes like `s` in PoseidonT5, so StateTree.rootOf refuses any sibling `>= r`.
     function testFuzz_rootOf_refusesSiblingNotInField(uint256 level, uint256 excess) public {
         string memory json = _read("tree.json");
         string memory p = _at(_key(".trees", 1, "paths"), 1);

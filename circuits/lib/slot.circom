@@ -21,14 +21,14 @@ template OpSlot(DEPTH) {
     // Source leaf (debited): slot, balance before, path in the tree before the op.
     signal input srcSlot;
     signal input srcBalance;
-    signal input srcSiblings[DEPTH];
+    signal input srcSiblings[3 * (DEPTH \ 2)];
 
     // Destination leaf (credited): slot, balance before, 1 if the slot was empty, path in the
     // tree after the source update.
     signal input dstSlot;
     signal input dstBalance;
     signal input dstEmpty;
-    signal input dstSiblings[DEPTH];
+    signal input dstSiblings[3 * (DEPTH \ 2)];
 
     signal output rootOut;
     signal output chainOut;

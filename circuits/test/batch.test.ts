@@ -348,6 +348,27 @@ describe("rejected: slots, owners, tokens, paths", () => {
     await assertRejects(c, input, "LeafUpdate", "sibling changed");
   });
 
+  test("a wrong position digit at either 4-ary level (same leaf and siblings, another slot)", async () => {
+    // withdrawA reads slot 0 (digits 0, 0) whose leaf is A's; every other digit at level 0 or 1 puts
+    // that leaf at another position among the same siblings.
+    for (const level of [0, 1]) {
+      for (const d of [1n, 2n, 3n]) {
+        const input = raw([honest.withdrawA]).input;
+        (input.srcSlot as string[])[0] = String(d << BigInt(2 * level));
+        await assertRejects(c, input, "LeafUpdate", `digit ${d} at level ${level}`);
+      }
+    }
+  });
+
+  test("siblings of a level out of ascending position order", async () => {
+    const input = raw([honest.withdrawA]).input;
+    const siblings = (input.srcSiblings as string[][])[0] as string[];
+    assert.equal(siblings.length, 3 * (D / 2));
+    assert.notEqual(siblings[0], siblings[1]);
+    [siblings[0], siblings[1]] = [siblings[1] as string, siblings[0] as string];
+    await assertRejects(c, input, "LeafUpdate", "siblings 0 and 1 swapped");
+  });
+
   test("slot index outside the tree", async () => {
     const input = raw([honest.withdrawA]).input;
     (input.srcSlot as string[])[0] = String(1 << D);

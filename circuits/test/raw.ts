@@ -5,9 +5,9 @@
  * the honest slot in exactly one respect, so every other constraint is satisfied and the circuit
  * must reject the input for that one reason.
  */
-import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
+import { poseidon3, poseidon4 } from "poseidon-lite";
 import { FIELD_MODULUS as R } from "../../offchain/lib/field.js";
-import type { StateTree } from "../../offchain/lib/tree.js";
+import { pathLength, type StateTree } from "../../offchain/lib/tree.js";
 
 const mod = (x: bigint): bigint => ((x % R) + R) % R;
 
@@ -33,11 +33,14 @@ export interface RawBatch {
   newOpChain: bigint;
 }
 
+/** Section 4's 4-ary fold: at level j the node goes to position (slot >> 2j) & 3 among 3 siblings. */
 function rootFrom(leaf: bigint, siblings: readonly bigint[], slot: bigint): bigint {
   let node = leaf;
-  siblings.forEach((s, j) => {
-    node = (slot >> BigInt(j)) & 1n ? poseidon2([s, node]) : poseidon2([node, s]);
-  });
+  for (let j = 0; 3 * j < siblings.length; j++) {
+    const children = siblings.slice(3 * j, 3 * j + 3);
+    children.splice(Number((slot >> BigInt(2 * j)) & 3n), 0, node);
+    node = poseidon4(children);
+  }
   return node;
 }
 
@@ -81,14 +84,14 @@ export function rawBatchInput(
     const isPublic = kind === 1n || kind === 3n || forced;
     const isReal = kind !== 0n;
 
-    let srcSiblings = Array.from({ length: depth }, () => 0n);
+    let srcSiblings = Array.from({ length: pathLength(depth) }, () => 0n);
     const srcLeaf = poseidon3([mod(from), mod(tokenId), mod(srcBalance - amount)]);
     if (hasSource) {
       srcSiblings = tree.path(Number(srcSlot)).siblings;
       tree.set(Number(srcSlot), srcLeaf);
       root = rootFrom(srcLeaf, srcSiblings, srcSlot);
     }
-    let dstSiblings = Array.from({ length: depth }, () => 0n);
+    let dstSiblings = Array.from({ length: pathLength(depth) }, () => 0n);
     const dstLeaf = poseidon3([mod(to), mod(tokenId), mod(dstBalance + amount)]);
     if (hasDest) {
       dstSiblings = tree.path(Number(dstSlot)).siblings;

@@ -29,26 +29,38 @@ template Harness() {
     signal input tokenId;
     signal input account;
     signal input leaf4;
-    signal input siblings4[4];
+    signal input siblings4[6];
     signal input slot4;
     signal input leaf16;
-    signal input siblings16[16];
+    signal input siblings16[24];
     signal input slot16;
     signal output h2;
-    signal output h2swapped;
     signal output h3;
     signal output h4;
+    signal output level4[4];
     signal output packed;
     signal output root4;
     signal output root16;
 
-    h2 <== MerkleLevel()(p2[0], p2[1], 0);
-    h2swapped <== MerkleLevel()(p2[0], p2[1], 1);
+    h2 <== Poseidon(2)(p2);
     h3 <== LeafHash()(p3[0], p3[1], p3[2]);
     h4 <== OpChainStep()(p4[0], p4[1], p4[2], p4[3]);
+    // A 4-ary Merkle level with p4[k] as the node at position k and the other three as its siblings:
+    // Poseidon(p4) at every position.
+    for (var k = 0; k < 4; k++) {
+        var others[3];
+        var n = 0;
+        for (var c = 0; c < 4; c++) {
+            if (c != k) {
+                others[n] = c;
+                n++;
+            }
+        }
+        level4[k] <== MerkleLevel4()(p4[k], [p4[others[0]], p4[others[1]], p4[others[2]]], k % 2, k >> 1);
+    }
     packed <== PackHead()(kind, tokenId, account);
-    root4 <== MerkleRoot(4)(leaf4, siblings4, Num2Bits(4)(slot4));
-    root16 <== MerkleRoot(16)(leaf16, siblings16, Num2Bits(16)(slot16));
+    root4 <== MerkleRoot4(4)(leaf4, siblings4, Num2Bits(4)(slot4));
+    root16 <== MerkleRoot4(16)(leaf16, siblings16, Num2Bits(16)(slot16));
 }
 
 component main = Harness();
@@ -65,10 +77,10 @@ function blankInput(): Input {
     tokenId: "0",
     account: "0",
     leaf4: "0",
-    siblings4: Array(4).fill("0"),
+    siblings4: Array(6).fill("0"),
     slot4: "0",
     leaf16: "0",
-    siblings16: Array(16).fill("0"),
+    siblings16: Array(24).fill("0"),
     slot16: "0",
   };
 }
@@ -76,8 +88,8 @@ function blankInput(): Input {
 async function outputs(h: LoadedCircuit, input: Input): Promise<Record<string, bigint>> {
   const w = await h.witness(input);
   const out: Record<string, bigint> = {};
-  for (const k of ["h2", "h2swapped", "h3", "h4", "packed", "root4", "root16"])
-    out[k] = w[h.wireOf(`main.${k}`)] as bigint;
+  for (const k of ["h2", "h3", "h4", "packed", "root4", "root16"]) out[k] = w[h.wireOf(`main.${k}`)] as bigint;
+  for (let k = 0; k < 4; k++) out[`level4_${k}`] = w[h.wireOf(`main.level4[${k}]`)] as bigint;
   return out;
 }
 
@@ -88,7 +100,7 @@ const getHarness = () => {
 };
 
 describe("hash and encoding templates against test/vectors", () => {
-  test("poseidon.json: Poseidon(2) (both orders of a Merkle level), Poseidon(3) leaf, Poseidon(4) op-chain step", async () => {
+  test("poseidon.json: Poseidon(2), Poseidon(3) leaf, Poseidon(4) op-chain step and 4-ary Merkle level (every position)", async () => {
     const h = await getHarness();
     const cases = vectors("poseidon").cases as { inputs: string[]; output: string }[];
     const byArity = new Map<number, number>();
@@ -100,11 +112,8 @@ describe("hash and encoding templates against test/vectors", () => {
       const out = await outputs(h, input);
       const key = n === 2 ? "h2" : n === 3 ? "h3" : "h4";
       assert.equal(out[key], BigInt(c.output), `Poseidon(${c.inputs.join(", ")})`);
-      if (n === 2) {
-        const swapped = cases.find(
-          (d) => d.inputs.length === 2 && d.inputs[0] === c.inputs[1] && d.inputs[1] === c.inputs[0],
-        );
-        if (swapped) assert.equal(out.h2swapped, BigInt(swapped.output));
+      if (n === 4) {
+        for (let k = 0; k < 4; k++) assert.equal(out[`level4_${k}`], BigInt(c.output), `position ${k}`);
       }
     }
     assert.ok((byArity.get(2) ?? 0) > 0 && (byArity.get(3) ?? 0) > 0 && (byArity.get(4) ?? 0) > 0);
@@ -189,10 +198,11 @@ describe("hash and encoding templates against test/vectors", () => {
       }
     }
     assert.ok(checked > 0, "tree.json has depth-4 or depth-16 paths");
-    // Empty roots: the zero leaf with the zero-subtree siblings.
+    // Empty roots: the zero leaf with the zero-subtree siblings (zeros[l] = emptyRoot(2l), 3 per level).
     const zeros = [0n, ...v.emptyRoots.sort((a, b) => a.depth - b.depth).map((e) => BigInt(e.root))];
-    const input = { ...blankInput(), siblings16: zeros.slice(0, 16).map(String), slot16: "40000" };
-    assert.equal((await outputs(h, input)).root16, zeros[16]);
+    const siblings16 = zeros.slice(0, 8).flatMap((z) => [z, z, z].map(String));
+    const input = { ...blankInput(), siblings16, slot16: "40000" };
+    assert.equal((await outputs(h, input)).root16, zeros[8]);
   });
 });
 

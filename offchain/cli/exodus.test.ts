@@ -58,7 +58,7 @@ describe("exit from L1 data: the extractor's batches", () => {
         assert.equal(proofs.length, owned.length);
         for (const p of proofs) {
           assert.equal(p.root, root);
-          assert.equal(p.siblings.length, DEPTH);
+          assert.equal(p.siblings.length, (3 * DEPTH) / 2);
           const leaf = leafHash(BigInt(owner), BigInt(p.tokenId), p.balance);
           assert.equal(rootFromPath(leaf, p.siblings, BigInt(p.slot)), root);
           const more = leafHash(BigInt(owner), BigInt(p.tokenId), p.balance + 1n);

@@ -62,13 +62,18 @@ const forced = (owner: `0x${string}`, tokenId: number, amount: bigint): Op => ({
 });
 
 describe("Poseidon known answers (values not computed by poseidon-lite)", () => {
-  it("nodeHash(1, 2) is the value of docs/protocol.md section 3", () => {
-    assert.equal(nodeHash(1n, 2n), 7853200120776062878684798364095072458815029376092732009249414926327459813530n);
+  it("nodeHash(1, 2, 3, 4) is the value of docs/protocol.md section 3 (= PoseidonT5.hash([1, 2, 3, 4]), below)", () => {
+    assert.equal(
+      nodeHash(1n, 2n, 3n, 4n),
+      18821383157269793795438455681495246036402687001665670618754263018637548127333n,
+    );
   });
 
-  it("nodeHash(0, 0) matches poseidon-solidity PoseidonT3", () => {
-    // Computed with poseidon-solidity PoseidonT3.hash([0, 0]) in a one-off forge script.
-    assert.equal(nodeHash(0n, 0n), 14744269619966411208579211824598458697587494354926760081771325075741142829156n);
+  it("nodeHash(0, 0, 0, 0) is the depth-2 empty root of test/vectors/tree.json (checked against PoseidonT5)", () => {
+    assert.equal(
+      nodeHash(0n, 0n, 0n, 0n),
+      2351654555892372227640888372176282444150254868378439619268573230312091195718n,
+    );
   });
 
   it("leafHash(1, 2, 3) matches poseidon-solidity PoseidonT4", () => {
@@ -87,10 +92,10 @@ describe("Poseidon known answers (values not computed by poseidon-lite)", () => 
 
 describe("nodeHash / leafHash ranges", () => {
   it("nodeHash accepts r - 1 and rejects r and negatives", () => {
-    assert.equal(typeof nodeHash(r - 1n, r - 1n), "bigint");
-    assert.throws(() => nodeHash(r, 0n), /left = .* out of range/);
-    assert.throws(() => nodeHash(0n, r), /right = .* out of range/);
-    assert.throws(() => nodeHash(-1n, 0n), /left = -1 is out of range/);
+    assert.equal(typeof nodeHash(r - 1n, r - 1n, r - 1n, r - 1n), "bigint");
+    assert.throws(() => nodeHash(r, 0n, 0n, 0n), /c0 = .* out of range/);
+    assert.throws(() => nodeHash(0n, 0n, 0n, r), /c3 = .* out of range/);
+    assert.throws(() => nodeHash(-1n, 0n, 0n, 0n), /c0 = -1 is out of range/);
   });
 
   it("leafHash accepts the max owner, token and balance", () => {

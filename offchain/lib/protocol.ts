@@ -3,7 +3,7 @@
  * Contracts (src/libraries/BridgeProtocol.sol) and the circuit (circuits/) implement the same
  * functions; test/vectors/*.json, written from this module, is checked by all three suites.
  */
-import { poseidon2, poseidon3, poseidon4 } from "poseidon-lite";
+import { poseidon3, poseidon4 } from "poseidon-lite";
 import { concatHex, encodeAbiParameters, getAddress, type Hex, keccak256, numberToHex, sliceHex } from "viem";
 import { addressToBigInt, assertBits, assertField, assertUint32, assertUint64, assertUint128 } from "./field.js";
 
@@ -73,9 +73,9 @@ export function leafHash(owner: bigint, tokenId: bigint, balance: bigint): bigin
   return poseidon3([owner, tokenId, balance]);
 }
 
-/** Merkle node hash Poseidon(left, right). */
-export function nodeHash(left: bigint, right: bigint): bigint {
-  return poseidon2([assertField("left", left), assertField("right", right)]);
+/** Merkle node hash of the 4-ary state tree (section 4): Poseidon(c0, c1, c2, c3), children in position order. */
+export function nodeHash(c0: bigint, c1: bigint, c2: bigint, c3: bigint): bigint {
+  return poseidon4([assertField("c0", c0), assertField("c1", c1), assertField("c2", c2), assertField("c3", c3)]);
 }
 
 /** kind + (tokenId << 3) + (account << 35): the op head and the public `a` of a slot (sections 7, 8). */

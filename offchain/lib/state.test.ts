@@ -77,7 +77,7 @@ describe("BridgeState", () => {
   });
 
   test("apply reports both leaf updates with paths that reproduce the roots", () => {
-    const s = new BridgeState(5);
+    const s = new BridgeState(6);
     s.applyAll([credit(A, 0, 100n), credit(B, 0, 1n)]);
     const r = s.apply(transfer(A, C, 0, 60n));
     assert.ok(r.source && r.destination);
@@ -86,7 +86,7 @@ describe("BridgeState", () => {
     assert.equal(r.destination.wasEmpty, true);
     assert.equal(r.destination.oldLeaf, 0n);
     for (const u of [r.source, r.destination]) {
-      assert.equal(u.siblings.length, 5);
+      assert.equal(u.siblings.length, 9); // 3 per 4-ary level, depth 6
       assert.equal(rootFromPath(u.oldLeaf, u.siblings, BigInt(u.slot)), u.rootBefore);
       assert.equal(rootFromPath(u.newLeaf, u.siblings, BigInt(u.slot)), u.rootAfter);
       assert.equal(u.newLeaf, leafHash(u.owner, BigInt(u.tokenId), u.newBalance));
@@ -232,10 +232,12 @@ describe("BridgeState", () => {
     s.validate(ops.slice(0, 2));
     assert.equal(snapshot(s), before);
     // Capacity is counted across the list too.
-    const small = new BridgeState(1);
+    const small = new BridgeState(2); // 4 slots
+    const D = 0xd0n;
+    const E = 0xe0n;
     assert.throws(
-      () => small.validate([credit(A, 0, 1n), credit(B, 0, 1n), credit(C, 0, 1n)]),
-      /op 2 of 3: the state tree is full/,
+      () => small.validate([credit(A, 0, 1n), credit(B, 0, 1n), credit(C, 0, 1n), credit(D, 0, 1n), credit(E, 0, 1n)]),
+      /op 4 of 5: the state tree is full/,
     );
   });
 
@@ -297,7 +299,7 @@ describe("BridgeState", () => {
       return Number((seed >> 33n) % BigInt(n));
     };
     const owners = [A, B, C, 0xd0n];
-    const s = new BridgeState(5);
+    const s = new BridgeState(6);
     const model = new Map<string, bigint>();
     const order: string[] = [];
     const key = (o: bigint, t: number) => `${o}:${t}`;
@@ -351,7 +353,7 @@ describe("BridgeState", () => {
     assert.equal(
       s.root,
       rootOf(
-        5,
+        6,
         s.accountList().map((a) => [a.owner, a.tokenId, a.balance]),
       ),
     );

@@ -1,43 +1,47 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IncrementalMerkleTree } from "@zk-kit/incremental-merkle-tree";
-import { poseidon2 } from "poseidon-lite";
+import { poseidon4 } from "poseidon-lite";
 import { FIELD_MODULUS } from "./field.js";
 import { leafHash } from "./protocol.js";
-import { emptyRoot, rootFromPath, StateTree, zeroHashes } from "./tree.js";
+import { emptyRoot, pathLength, rootFromPath, StateTree, zeroHashes } from "./tree.js";
 
 const r = FIELD_MODULUS;
-const h = (a: bigint, b: bigint): bigint => poseidon2([a, b]);
+const h = (a: bigint, b: bigint, c: bigint, d: bigint): bigint => poseidon4([a, b, c, d]);
 const leaf = (i: number): bigint => leafHash(BigInt(0x1000 + i), BigInt(i % 3), BigInt(i * 1000 + 1));
 
-/** The reference tree the design names: @zk-kit/incremental-merkle-tree with poseidon-lite. */
+/** The reference tree the design names: @zk-kit/incremental-merkle-tree, arity 4, with poseidon-lite. */
 function zkKitTree(depth: number, leaves: readonly bigint[]): IncrementalMerkleTree {
-  const t = new IncrementalMerkleTree((v) => poseidon2(v as bigint[]), depth, 0n, 2);
+  const t = new IncrementalMerkleTree((v) => poseidon4(v as bigint[]), depth / 2, 0n, 4);
   for (const l of leaves) t.insert(l);
   return t;
 }
 
 describe("zero hashes and empty roots", () => {
-  it("follow zeros[i + 1] = Poseidon(zeros[i], zeros[i]) from zeros[0] = 0", () => {
+  it("follow zeros[i + 1] = Poseidon(z, z, z, z), z = zeros[i], from zeros[0] = 0 (depth / 2 levels)", () => {
     const zeros = zeroHashes(32);
-    assert.equal(zeros.length, 33);
+    assert.equal(zeros.length, 17);
     let z = 0n;
-    for (let i = 0; i <= 32; i++) {
+    for (let i = 0; i <= 16; i++) {
       assert.equal(zeros[i], z, `zeros[${i}]`);
-      z = h(z, z);
+      z = h(z, z, z, z);
     }
   });
 
-  it("match roots computed with poseidon-solidity PoseidonT3 (one-off forge script)", () => {
-    assert.equal(emptyRoot(1), 14744269619966411208579211824598458697587494354926760081771325075741142829156n);
-    assert.equal(emptyRoot(4), 3607627140608796879659380071776844901612302623152076817094415224584923813162n);
-    assert.equal(emptyRoot(16), 19217088683336594659449020493828377907203207941212636669271704950158751593251n);
-    assert.equal(emptyRoot(20), 15019797232609675441998260052101280400536945603062888308240081994073687793470n);
-    assert.equal(emptyRoot(32), 21443572485391568159800782191812935835534334817699172242223315142338162256601n);
+  it("pinned values (test/Vectors.t.sol checks the same roots against poseidon-solidity PoseidonT5)", () => {
+    assert.equal(emptyRoot(2), 2351654555892372227640888372176282444150254868378439619268573230312091195718n);
+    assert.equal(emptyRoot(4), 13867732332339151465497925642082178974038372652152621168903203076445231043372n);
+    assert.equal(emptyRoot(16), 12390767703375336354386586159705861191789202938804190201641874256578171062369n);
+    assert.equal(emptyRoot(20), 17246586734894168265112266963200606530710644744521791774170567941230295667185n);
+    assert.equal(emptyRoot(32), 9533201250583817767896570092866591469094150406835227552485691564931228351592n);
   });
 
   it("are the roots of new, empty state trees", () => {
-    for (const depth of [1, 4, 16, 32]) assert.equal(new StateTree(depth).root, emptyRoot(depth));
+    for (const depth of [2, 4, 16, 32]) assert.equal(new StateTree(depth).root, emptyRoot(depth));
+  });
+
+  it("are refused for an odd depth", () => {
+    for (const depth of [1, 3, 15, 31]) assert.throws(() => emptyRoot(depth), /tree depth .* must be an even number/);
   });
 
   it("do not change when a zero leaf is written", () => {
@@ -53,28 +57,27 @@ describe("StateTree against @zk-kit/incremental-merkle-tree", () => {
   const leaves = Array.from({ length: 13 }, (_, i) => leaf(i));
 
   it("gives the same root and paths for sequential slots", () => {
-    const ref = zkKitTree(5, leaves);
-    const t = new StateTree(5);
+    const ref = zkKitTree(6, leaves);
+    const t = new StateTree(6);
     leaves.forEach((l, i) => {
       t.set(i, l);
     });
     assert.equal(t.root, ref.root);
-    for (const slot of [0, 1, 6, 12]) {
+    for (const slot of [0, 1, 2, 3, 6, 12]) {
       const p = t.path(slot);
       const q = ref.createProof(slot);
       assert.equal(p.leaf, q.leaf);
       assert.deepEqual(p.pathIndices, q.pathIndices);
-      assert.deepEqual(
-        p.siblings,
-        q.siblings.map((s) => (Array.isArray(s) ? s[0] : s)),
-      );
+      // zk-kit gives 3 siblings per level (ascending position); section 4 flattens them level-major.
+      assert.deepEqual(p.siblings, (q.siblings as bigint[][]).flat());
+      assert.equal(p.siblings.length, pathLength(6));
       assert.equal(p.root, ref.root);
     }
   });
 
   it("gives the same root after an update of an existing slot", () => {
-    const ref = zkKitTree(5, leaves);
-    const t = new StateTree(5, leaves);
+    const ref = zkKitTree(6, leaves);
+    const t = new StateTree(6, leaves);
     ref.update(4, 77n);
     t.set(4, 77n);
     assert.equal(t.root, ref.root);
@@ -93,14 +96,26 @@ describe("StateTree against @zk-kit/incremental-merkle-tree", () => {
 });
 
 describe("paths (section 4 convention)", () => {
-  it("hand-computed depth-2 tree: root and both neighbours", () => {
+  it("hand-computed depth-2 tree (one level): root and every position", () => {
     const [l0, l1, l2] = [5n, 6n, 7n];
     const t = new StateTree(2, [l0, l1, l2]);
-    const expected = h(h(l0, l1), h(l2, 0n));
+    const expected = h(l0, l1, l2, 0n);
     assert.equal(t.root, expected);
-    assert.deepEqual(t.path(0), { leaf: l0, siblings: [l1, h(l2, 0n)], pathIndices: [0, 0], root: expected });
-    assert.deepEqual(t.path(2), { leaf: l2, siblings: [0n, h(l0, l1)], pathIndices: [0, 1], root: expected });
-    assert.deepEqual(t.path(3), { leaf: 0n, siblings: [l2, h(l0, l1)], pathIndices: [1, 1], root: expected });
+    assert.deepEqual(t.path(0), { leaf: l0, siblings: [l1, l2, 0n], pathIndices: [0], root: expected });
+    assert.deepEqual(t.path(1), { leaf: l1, siblings: [l0, l2, 0n], pathIndices: [1], root: expected });
+    assert.deepEqual(t.path(2), { leaf: l2, siblings: [l0, l1, 0n], pathIndices: [2], root: expected });
+    assert.deepEqual(t.path(3), { leaf: 0n, siblings: [l0, l1, l2], pathIndices: [3], root: expected });
+  });
+
+  it("hand-computed depth-4 tree (two levels): slot 6 is digit 2 then digit 1", () => {
+    const t = new StateTree(4);
+    t.set(6, 9n);
+    t.set(1, 8n);
+    const z1 = h(0n, 0n, 0n, 0n);
+    const n0 = h(0n, 8n, 0n, 0n);
+    const n1 = h(0n, 0n, 9n, 0n);
+    assert.equal(t.root, h(n0, n1, z1, z1));
+    assert.deepEqual(t.path(6), { leaf: 9n, siblings: [0n, 0n, 0n, n0, z1, z1], pathIndices: [2, 1], root: t.root });
   });
 
   it("slot 0 and the last slot rebuild the root (depth 16)", () => {
@@ -112,20 +127,22 @@ describe("paths (section 4 convention)", () => {
       assert.equal(rootFromPath(p.leaf, p.siblings, BigInt(slot)), t.root, `slot ${slot}`);
       assert.deepEqual(
         p.pathIndices,
-        Array.from({ length: 16 }, (_, j) => (slot >> j) & 1),
+        Array.from({ length: 8 }, (_, j) => (slot >> (2 * j)) & 3),
       );
     }
   });
 
-  it("the unwritten last slot of a depth-16 tree has zero siblings except the left half's root", () => {
+  it("the unwritten last slot of a depth-16 tree has zero siblings except the first quarter's root", () => {
     const t = new StateTree(16, [leaf(0), leaf(1)]);
     const zeros = zeroHashes(16);
-    const leftHalf = new StateTree(15, [leaf(0), leaf(1)]).root;
+    const quarter = new StateTree(14, [leaf(0), leaf(1)]).root;
     const p = t.path(2 ** 16 - 1);
     assert.equal(p.leaf, 0n);
-    assert.deepEqual(p.siblings, [...zeros.slice(0, 15), leftHalf]);
-    assert.deepEqual(p.pathIndices, Array(16).fill(1));
-    assert.equal(h(leftHalf, zeros[15]!), t.root);
+    const expected = zeros.slice(0, 7).flatMap((z) => [z, z, z]);
+    expected.push(quarter, zeros[7]!, zeros[7]!);
+    assert.deepEqual(p.siblings, expected);
+    assert.deepEqual(p.pathIndices, Array(8).fill(3));
+    assert.equal(h(quarter, zeros[7]!, zeros[7]!, zeros[7]!), t.root);
   });
 
   it("unwritten slots have leaf 0, a valid path and leave size and root alone", () => {
@@ -160,7 +177,7 @@ describe("paths (section 4 convention)", () => {
       assert.equal(rootFromPath(p.leaf, p.siblings, BigInt(slot)), t.root, `slot ${slot}`);
     }
     assert.equal(
-      t.path(last).pathIndices.every((b) => b === 1),
+      t.path(last).pathIndices.every((d) => d === 3),
       true,
     );
   });
@@ -186,8 +203,8 @@ describe("rootFromPath checks", () => {
   const t = new StateTree(4, [leaf(0), leaf(1), leaf(2)]);
   const p = t.path(2);
 
-  it("a wrong slot, sibling or leaf gives another root", () => {
-    assert.notEqual(rootFromPath(p.leaf, p.siblings, 3n), t.root);
+  it("a wrong slot (any other digit), sibling or leaf gives another root", () => {
+    for (const slot of [0n, 1n, 3n, 6n, 10n, 14n]) assert.notEqual(rootFromPath(p.leaf, p.siblings, slot), t.root);
     assert.notEqual(rootFromPath(p.leaf + 1n, p.siblings, 2n), t.root);
     const siblings = [...p.siblings];
     siblings[3] = siblings[3]! + 1n;
@@ -199,13 +216,22 @@ describe("rootFromPath checks", () => {
     assert.throws(() => rootFromPath(p.leaf, p.siblings, -1n), /slot -1 is outside/);
     assert.throws(() => rootFromPath(p.leaf, [r, ...p.siblings.slice(1)], 2n), /sibling 0 = .* out of range/);
     assert.throws(() => rootFromPath(r, p.siblings, 2n), /leaf = .* out of range/);
+    assert.throws(() => rootFromPath(p.leaf, [...p.siblings.slice(0, 5), r], 2n), /sibling 5 = .* out of range/);
+  });
+
+  it("rejects a path whose length is not 3 per level", () => {
+    for (const n of [1, 2, 4, 5, 7]) {
+      assert.throws(() => rootFromPath(p.leaf, p.siblings.concat(p.siblings).slice(0, n), 2n), /3 siblings per level/);
+    }
   });
 });
 
 describe("StateTree checks and clone", () => {
-  it("rejects depths outside 1..32 and too many leaves", () => {
-    for (const depth of [0, 33, 1.5, -1]) assert.throws(() => new StateTree(depth), /tree depth .* must be 1..32/);
-    assert.throws(() => new StateTree(1, [1n, 2n, 3n]), /3 leaves do not fit a tree of depth 1/);
+  it("rejects depths outside 2..32, odd depths and too many leaves", () => {
+    for (const depth of [0, 1, 3, 15, 33, 34, 1.5, -2]) {
+      assert.throws(() => new StateTree(depth), /tree depth .* must be an even number in 2..32/);
+    }
+    assert.throws(() => new StateTree(2, [1n, 2n, 3n, 4n, 5n]), /5 leaves do not fit a tree of depth 2/);
   });
 
   it("rejects slots outside the tree and leaves outside the field", () => {

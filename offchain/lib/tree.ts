@@ -1,27 +1,57 @@
 /**
- * The state tree (docs/protocol.md section 4): a sparse binary Merkle tree with Poseidon(2) nodes
- * and zero leaves. Its roots and paths are those of @zk-kit/incremental-merkle-tree with
- * poseidon-lite (tree.test.ts checks it), but it only stores written nodes, so writing or proving
- * any slot costs `depth` hashes whatever the slot, and a clone hashes nothing.
+ * The state tree (docs/protocol.md section 4): a sparse 4-ary Merkle tree with Poseidon(4) nodes and
+ * zero leaves over 2^depth slots (depth even, depth / 2 levels). Its roots and paths are those of
+ * @zk-kit/incremental-merkle-tree with arity 4 and poseidon-lite (tree.test.ts checks it), but it
+ * only stores written nodes, so writing or proving any slot costs `depth / 2` hashes whatever the
+ * slot, and a clone hashes nothing.
  */
-import { poseidon2 } from "poseidon-lite";
+import { poseidon4 } from "poseidon-lite";
 import { assertField } from "./field.js";
 
-const hash2 = (left: bigint, right: bigint): bigint => poseidon2([left, right]);
+/** Children per node. */
+export const ARITY = 4;
+/** Siblings per level of a path (the other children of the parent, in ascending position order). */
+export const SIBLINGS_PER_LEVEL = ARITY - 1;
 
-/** Roots of all-zero subtrees: zeros[0] = 0, zeros[i + 1] = Poseidon(zeros[i], zeros[i]). */
+const hash4 = (children: readonly bigint[]): bigint => poseidon4(children as bigint[]);
+
+/** Throws unless `depth` is an even integer in 2..32 (the tree has depth / 2 levels of arity 4). */
+export function checkDepth(depth: number): number {
+  if (!Number.isInteger(depth) || depth < 2 || depth > 32 || depth % 2 !== 0) {
+    throw new Error(`tree depth ${depth} must be an even number in 2..32`);
+  }
+  return depth;
+}
+
+/** Number of 4-ary levels of a tree of `depth` slot bits. */
+export function levelsOf(depth: number): number {
+  return checkDepth(depth) / 2;
+}
+
+/** Length of a Merkle path of a tree of `depth` slot bits: 3 siblings per level. */
+export function pathLength(depth: number): number {
+  return SIBLINGS_PER_LEVEL * levelsOf(depth);
+}
+
+/** Roots of all-zero subtrees per level: zeros[0] = 0, zeros[i + 1] = Poseidon(z, z, z, z), z = zeros[i]. */
 export function zeroHashes(depth: number): bigint[] {
   const zeros = [0n];
-  for (let i = 0; i < depth; i++) zeros.push(hash2(zeros[i] as bigint, zeros[i] as bigint));
+  for (let i = 0; i < levelsOf(depth); i++) {
+    const z = zeros[i] as bigint;
+    zeros.push(hash4([z, z, z, z]));
+  }
   return zeros;
 }
 
 /** The genesis root: the root of the all-zero tree of the given depth. */
 export function emptyRoot(depth: number): bigint {
-  return zeroHashes(depth)[depth] as bigint;
+  return zeroHashes(depth)[levelsOf(depth)] as bigint;
 }
 
-/** A Merkle path: siblings from the leaf level up, and the slot's bits (0 = current node on the left). */
+/**
+ * A Merkle path: `siblings` level-major from the leaf level up (3 per level, ascending position),
+ * and the slot's digits (`pathIndices[j]` = (slot >> 2j) & 3, the node's position at level j).
+ */
 export interface MerklePath {
   leaf: bigint;
   siblings: bigint[];
@@ -29,19 +59,35 @@ export interface MerklePath {
   root: bigint;
 }
 
+/** The 4 children of a parent: the node at position `digit`, the 3 siblings around it in order. */
+function children(node: bigint, siblings: readonly bigint[], digit: number): bigint[] {
+  const c = [...siblings];
+  c.splice(digit, 0, node);
+  return c;
+}
+
 /**
- * Root reached from a leaf and its path (section 4's convention: bit j of `slot` = 0 means the node
- * is on the left at level j). Like `exit` on L1, it rejects a slot outside the tree and values >= r.
+ * Root reached from a leaf and its path (section 4's convention: digit j of `slot` is the node's
+ * position at level j). Like `exit` on L1, it rejects a path whose length is not a multiple of 3,
+ * a slot outside the tree and values >= r.
  */
 export function rootFromPath(leaf: bigint, siblings: readonly bigint[], slot: bigint): bigint {
-  if (slot < 0n || slot >= 1n << BigInt(siblings.length)) {
-    throw new Error(`slot ${slot} is outside a tree of depth ${siblings.length}`);
+  if (siblings.length % SIBLINGS_PER_LEVEL !== 0) {
+    throw new Error(`a path has 3 siblings per level, not ${siblings.length} siblings`);
+  }
+  const levels = siblings.length / SIBLINGS_PER_LEVEL;
+  if (slot < 0n || slot >= 1n << BigInt(2 * levels)) {
+    throw new Error(`slot ${slot} is outside a tree of depth ${2 * levels}`);
   }
   let node = assertField("leaf", leaf);
-  siblings.forEach((s, level) => {
-    assertField(`sibling ${level}`, s);
-    node = (slot >> BigInt(level)) & 1n ? hash2(s, node) : hash2(node, s);
+  siblings.forEach((s, i) => {
+    assertField(`sibling ${i}`, s);
   });
+  for (let level = 0; level < levels; level++) {
+    const digit = Number((slot >> BigInt(2 * level)) & 3n);
+    const s = siblings.slice(SIBLINGS_PER_LEVEL * level, SIBLINGS_PER_LEVEL * (level + 1));
+    node = hash4(children(node, s, digit));
+  }
   return node;
 }
 
@@ -51,33 +97,33 @@ export function rootFromPath(leaf: bigint, siblings: readonly bigint[], slot: bi
  */
 export class StateTree {
   readonly depth: number;
+  /** Number of 4-ary levels (depth / 2). */
+  readonly levels: number;
   private readonly zeros: bigint[];
   /** nodes[level] maps a node index at that level (0 = leaves) to its hash; absent = zeros[level]. */
   private nodes: Map<number, bigint>[];
   private count: number;
 
   constructor(depth: number, leaves: readonly bigint[] = []) {
-    if (!Number.isInteger(depth) || depth < 1 || depth > 32) throw new Error(`tree depth ${depth} must be 1..32`);
+    this.levels = levelsOf(depth);
     if (leaves.length > 2 ** depth) throw new Error(`${leaves.length} leaves do not fit a tree of depth ${depth}`);
     this.depth = depth;
     this.zeros = zeroHashes(depth);
-    this.nodes = Array.from({ length: depth + 1 }, () => new Map<number, bigint>());
+    this.nodes = Array.from({ length: this.levels + 1 }, () => new Map<number, bigint>());
     this.count = leaves.length;
     // Bulk build, level by level: one hash per written node.
     leaves.forEach((leaf, slot) => {
       this.level(0).set(slot, assertField(`leaf of slot ${slot}`, leaf));
     });
-    for (let level = 0; level < depth; level++) {
+    for (let level = 0; level < this.levels; level++) {
       const parents = new Set<number>();
-      for (const index of this.level(level).keys()) parents.add(Math.floor(index / 2));
-      for (const parent of parents) {
-        this.level(level + 1).set(parent, hash2(this.node(level, 2 * parent), this.node(level, 2 * parent + 1)));
-      }
+      for (const index of this.level(level).keys()) parents.add(Math.floor(index / ARITY));
+      for (const parent of parents) this.level(level + 1).set(parent, hash4(this.childrenOf(level, parent)));
     }
   }
 
   get root(): bigint {
-    return this.node(this.depth, 0);
+    return this.node(this.levels, 0);
   }
 
   /** One past the highest slot written so far (the next fresh slot). */
@@ -96,14 +142,12 @@ export class StateTree {
     this.checkSlot(slot);
     let node = assertField("leaf", leaf);
     let index = slot;
-    for (let level = 0; level < this.depth; level++) {
+    for (let level = 0; level < this.levels; level++) {
       this.level(level).set(index, node);
-      const isRight = index % 2 === 1;
-      const sibling = this.node(level, isRight ? index - 1 : index + 1);
-      node = isRight ? hash2(sibling, node) : hash2(node, sibling);
-      index = Math.floor(index / 2);
+      index = Math.floor(index / ARITY);
+      node = hash4(this.childrenOf(level, index));
     }
-    this.level(this.depth).set(0, node);
+    this.level(this.levels).set(0, node);
     if (slot >= this.count) this.count = slot + 1;
   }
 
@@ -113,11 +157,12 @@ export class StateTree {
     const siblings: bigint[] = [];
     const pathIndices: number[] = [];
     let index = slot;
-    for (let level = 0; level < this.depth; level++) {
-      const isRight = index % 2 === 1;
-      pathIndices.push(isRight ? 1 : 0);
-      siblings.push(this.node(level, isRight ? index - 1 : index + 1));
-      index = Math.floor(index / 2);
+    for (let level = 0; level < this.levels; level++) {
+      const digit = index % ARITY;
+      pathIndices.push(digit);
+      const c = this.childrenOf(level, Math.floor(index / ARITY));
+      siblings.push(...c.filter((_, position) => position !== digit));
+      index = Math.floor(index / ARITY);
     }
     return { leaf: this.node(0, slot), siblings, pathIndices, root: this.root };
   }
@@ -141,6 +186,11 @@ export class StateTree {
 
   private node(level: number, index: number): bigint {
     return this.level(level).get(index) ?? (this.zeros[level] as bigint);
+  }
+
+  /** The 4 children (at `level`) of the node `parent` one level up. */
+  private childrenOf(level: number, parent: number): bigint[] {
+    return Array.from({ length: ARITY }, (_, position) => this.node(level, ARITY * parent + position));
   }
 
   private checkSlot(slot: number): void {

@@ -42,8 +42,8 @@ describe("buildBatch", () => {
     assert.equal(s.opCount, 3);
   });
 
-  test("input has every signal, decimal strings, N slots and DEPTH siblings, no-op tail all zero", () => {
-    const s = new BridgeState(5);
+  test("input has every signal, decimal strings, N slots and 3 * DEPTH / 2 siblings, no-op tail all zero", () => {
+    const s = new BridgeState(6);
     const w = buildBatch(s, [credit(A, 3, MAX_UINT128)], 3);
     const input = w.input;
     for (const k of ["oldRoot", "newRoot", "oldOpChain", "newOpChain"]) {
@@ -67,7 +67,7 @@ describe("buildBatch", () => {
     for (const k of ["srcSiblings", "dstSiblings"]) {
       const col = input[k] as string[][];
       assert.equal(col.length, 3);
-      assert.ok(col.every((sib) => sib.length === 5));
+      assert.ok(col.every((sib) => sib.length === 9)); // 3 per 4-ary level, depth 6
     }
     assert.deepEqual((input.amount as string[])[0], MAX_UINT128.toString());
     assert.deepEqual((input.dstEmpty as string[])[0], "1");

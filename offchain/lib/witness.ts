@@ -11,6 +11,7 @@ import {
   type LeafChange,
   StateError,
 } from "./state.js";
+import { pathLength } from "./tree.js";
 
 /** Everything a prover job needs for one batch. */
 export interface BatchWitness {
@@ -63,7 +64,8 @@ const SLOT_FIELDS = [
 ] as const;
 
 function noOpSlot(depth: number): SlotInput {
-  const zeros = (): bigint[] => Array.from({ length: depth }, () => 0n);
+  // A path is 3 siblings per 4-ary level (docs/protocol.md section 4).
+  const zeros = (): bigint[] => Array.from({ length: pathLength(depth) }, () => 0n);
   return {
     kind: 0n,
     tokenId: 0n,
@@ -105,7 +107,8 @@ function slotInput(a: AppliedOp, depth: number): SlotInput {
   if (wantSource !== (src !== undefined) || wantDest !== (dst !== undefined)) {
     throw new Error(`internal: op of kind ${a.op.kind} has the wrong leaf updates`);
   }
-  for (const c of [src, dst]) if (c && c.siblings.length !== depth) throw new Error("internal: path length");
+  for (const c of [src, dst])
+    if (c && c.siblings.length !== pathLength(depth)) throw new Error("internal: path length");
   return s;
 }
 

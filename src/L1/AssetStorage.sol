@@ -27,7 +27,7 @@ import {IAssetStorage} from "./IAssetStorage.sol";
 /// @dev Not upgradeable. The governor (two-step owner) docks tokens, sets caps and pauses, and changes the
 ///      attester set only through a delay of at least `priorityDeadline`; it can neither move user funds nor
 ///      change the state root. Hot paths hash with keccak only; Poseidon (StateTree, over the public
-///      libraries PoseidonT3 and PoseidonT4 linked at deployment) runs only in the constructor (genesis
+///      libraries PoseidonT4 and PoseidonT5 linked at deployment) runs only in the constructor (genesis
 ///      root) and in `exit`.
 /// @custom:invariant For every token, the contract holds at least its pending withdrawals, plus its
 ///                   unconsumed and uncancelled deposits, plus its balances in the last proven root that
@@ -193,6 +193,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     {
         if (p.verifier.code.length == 0) revert VerifierHasNoCode(p.verifier);
         if (p.treeDepth == 0 || p.treeDepth > _MAX_TREE_DEPTH) revert InvalidTreeDepth(p.treeDepth);
+        if (p.treeDepth % 2 != 0) revert TreeDepthNotEven(p.treeDepth);
         if (p.batchSize == 0) revert InvalidBatchSize(p.batchSize);
         if (p.priorityDeadline == 0) revert InvalidPriorityDeadline();
         if (p.governanceDelay < p.priorityDeadline) {
@@ -380,14 +381,16 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAssetStorage
-    /// @dev About 32k gas of Poseidon per level (StateTree.rootOf, which refuses siblings `>= r`).
+    /// @dev About 48k gas of Poseidon per 4-ary level, two slot bits (StateTree.rootOf, which refuses
+    ///      siblings `>= r`). The path is 3 siblings per level: `3 * treeDepth / 2` of them.
     function exit(uint256 slot, address owner, uint32 tokenId, uint128 balance, uint256[] calldata siblings)
         external
         whenExodus
     {
         uint256 depth = treeDepth;
         if (slot >> depth != 0) revert SlotOutOfRange(slot);
-        if (siblings.length != depth) revert SiblingsLengthMismatch(depth, siblings.length);
+        uint256 pathLength = StateTree.SIBLINGS_PER_LEVEL * (depth / 2);
+        if (siblings.length != pathLength) revert SiblingsLengthMismatch(pathLength, siblings.length);
         if (slotExited[slot]) revert SlotAlreadyExited(slot);
 
         if (StateTree.rootOf(StateTree.leaf(owner, tokenId, balance), slot, siblings) != stateRoot) {

@@ -35,7 +35,8 @@ interface IAssetStorage is IAttesterSet {
 
     /// @notice The constructor's parameters (docs/protocol.md sections 11 and 14).
     /// @param verifier The Groth16 verifier for `4 + 2 * batchSize` public inputs; must hold code.
-    /// @param treeDepth The state tree depth, 1..32; the genesis root is computed from it.
+    /// @param treeDepth The state tree depth (bits of a slot index), even, 2..32; the genesis root is
+    ///        computed from it.
     /// @param batchSize The number of op slots in a batch, at least 1.
     /// @param priorityDeadline Seconds a deposit may wait before exodus may start; not zero.
     /// @param l2ChainId The chain id of the L2 ledger whose ops the attesters attest.
@@ -74,6 +75,9 @@ interface IAssetStorage is IAttesterSet {
 
     /// @notice The tree depth is outside 1..32.
     error InvalidTreeDepth(uint8 depth);
+
+    /// @notice The tree depth is odd: the 4-ary state tree has `depth / 2` levels (docs/protocol.md section 4).
+    error TreeDepthNotEven(uint8 depth);
 
     /// @notice The batch size is zero.
     error InvalidBatchSize(uint16 batchSize);
@@ -173,7 +177,7 @@ interface IAssetStorage is IAttesterSet {
     /// @notice The slot index is not below `2^treeDepth`.
     error SlotOutOfRange(uint256 slot);
 
-    /// @notice The Merkle path does not have `treeDepth` siblings.
+    /// @notice The Merkle path does not have `3 * treeDepth / 2` siblings (3 per 4-ary level).
     error SiblingsLengthMismatch(uint256 expected, uint256 actual);
 
     /// @notice The slot has exited already.
@@ -346,7 +350,8 @@ interface IAssetStorage is IAttesterSet {
     /// @param owner The slot's owner (the same address on L1 and L2).
     /// @param tokenId The slot's token.
     /// @param balance The slot's balance in the last proven state.
-    /// @param siblings The Merkle path from leaf level up, `treeDepth` field elements.
+    /// @param siblings The Merkle path from leaf level up, 3 per 4-ary level (level-major, each level's in
+    ///        ascending position order): `3 * treeDepth / 2` field elements.
     function exit(uint256 slot, address owner, uint32 tokenId, uint128 balance, uint256[] calldata siblings)
         external;
 

@@ -44,10 +44,10 @@ contract AssetStorageAdminTest is AssetStorageBase {
     }
 
     function test_constructor_genesisRootIsTheEmptyDepth16Tree() public view {
-        // zeros[16] of docs/protocol.md section 4, as computed by poseidon-lite / @zk-kit.
+        // zeros[8] of docs/protocol.md section 4 (8 levels of arity 4), as computed by poseidon-lite / @zk-kit.
         assertEq(
             bridge.stateRoot(),
-            19_217_088_683_336_594_659_449_020_493_828_377_907_203_207_941_212_636_669_271_704_950_158_751_593_251
+            12_390_767_703_375_336_354_386_586_159_705_861_191_789_202_938_804_190_201_641_874_256_578_171_062_369
         );
     }
 
@@ -93,21 +93,28 @@ contract AssetStorageAdminTest is AssetStorageBase {
     }
 
     function test_constructor_computesTheGenesisRootOfEveryDepth() public {
-        for (uint8 depth = 1; depth <= 32; depth += 7) {
+        for (uint8 depth = 2; depth <= 32; depth += 6) {
             AssetStorage b = new AssetStorage(governor, _params(address(mockVerifier), 4, depth));
-            assertEq(b.stateRoot(), PoseidonTree.emptyRoot(depth), "stateRoot = empty root");
+            assertEq(b.stateRoot(), PoseidonTree.zeros(depth)[depth / 2], "stateRoot = empty root");
             assertEq(b.genesisRoot(), b.stateRoot(), "genesisRoot view");
         }
     }
 
     function test_constructor_acceptsDepthBounds() public {
-        assertEq(new AssetStorage(governor, _params(address(mockVerifier), 4, 1)).treeDepth(), 1);
+        assertEq(new AssetStorage(governor, _params(address(mockVerifier), 4, 2)).treeDepth(), 2);
         assertEq(new AssetStorage(governor, _params(address(mockVerifier), 4, 32)).treeDepth(), 32);
     }
 
     function testFuzz_constructor_revertsWhenDepthOutOfRange(uint8 depth) public {
         vm.assume(depth == 0 || depth > 32);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.InvalidTreeDepth.selector, depth));
+        new AssetStorage(governor, _params(address(mockVerifier), 4, depth));
+    }
+
+    /// @dev The 4-ary tree has depth / 2 levels: an odd depth (1, 3, ..., 31) has no tree and is refused.
+    function testFuzz_constructor_revertsWhenDepthIsOdd(uint8 depth) public {
+        depth = uint8(bound(depth, 0, 15)) * 2 + 1;
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.TreeDepthNotEven.selector, depth));
         new AssetStorage(governor, _params(address(mockVerifier), 4, depth));
     }
 

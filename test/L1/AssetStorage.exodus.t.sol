@@ -183,13 +183,45 @@ contract AssetStorageExodusTest is AssetStorageBase {
         Tree memory t = _provenTree();
         _enterExodus();
         uint256[] memory path = _siblings(t, 5);
-        for (uint256 level = 0; level < DEPTH; level++) {
-            uint256 saved = path[level];
-            path[level] = saved + 1;
+        assertEq(path.length, 3 * DEPTH / 2);
+        for (uint256 i = 0; i < path.length; i++) {
+            uint256 saved = path[i];
+            path[i] = saved + 1;
             vm.expectRevert(IAssetStorage.InvalidMerkleProof.selector);
             bridge.exit(5, carol, ETH, 1 ether, path);
-            path[level] = saved;
+            path[i] = saved;
         }
+        bridge.exit(5, carol, ETH, 1 ether, path);
+    }
+
+    /// @dev Slot 5's digits are (1, 1, 0, ..., 0); any other position at any level is another slot whose
+    ///      leaf is not carol's, so the same leaf and siblings do not fold to the root.
+    function test_exit_revertsOnWrongPositionDigit() public {
+        Tree memory t = _provenTree();
+        _enterExodus();
+        uint256[] memory path = _siblings(t, 5);
+        for (uint256 level = 0; level < DEPTH / 2; level++) {
+            for (uint256 d = 1; d < 4; d++) {
+                uint256 other = 5 ^ (d << (2 * level));
+                vm.expectRevert(IAssetStorage.InvalidMerkleProof.selector);
+                bridge.exit(other, carol, ETH, 1 ether, path);
+            }
+        }
+        bridge.exit(5, carol, ETH, 1 ether, path);
+    }
+
+    /// @dev The 3 siblings of a level are in ascending position order: swapping two is another path.
+    function test_exit_revertsOnSiblingsOutOfOrder() public {
+        Tree memory t = _provenTree();
+        _enterExodus();
+        uint256[] memory path = _siblings(t, 5);
+        // Level 0 of slot 5 (digit 1) has the empty slots 4, 6 and 7 as siblings (all 0), so swap at level 1
+        // (digit 1): the node over slots 0..3 (alice, bob) and the first of two empty subtrees.
+        assertNotEq(path[3], path[4]);
+        (path[3], path[4]) = (path[4], path[3]);
+        vm.expectRevert(IAssetStorage.InvalidMerkleProof.selector);
+        bridge.exit(5, carol, ETH, 1 ether, path);
+        (path[3], path[4]) = (path[4], path[3]);
         bridge.exit(5, carol, ETH, 1 ether, path);
     }
 
@@ -220,9 +252,9 @@ contract AssetStorageExodusTest is AssetStorageBase {
     function test_exit_againstGenesisRootFails() public {
         _enterExodus();
         uint256[] memory zeros = PoseidonTree.zeros(DEPTH);
-        uint256[] memory path = new uint256[](DEPTH);
-        for (uint256 i = 0; i < DEPTH; i++) {
-            path[i] = zeros[i];
+        uint256[] memory path = new uint256[](3 * DEPTH / 2);
+        for (uint256 i = 0; i < path.length; i++) {
+            path[i] = zeros[i / 3];
         }
         vm.expectRevert(IAssetStorage.InvalidMerkleProof.selector);
         bridge.exit(0, alice, ETH, 1, path);
@@ -232,7 +264,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         Tree memory t = _provenTree();
         _enterExodus();
         uint256[] memory path = _siblings(t, 5);
-        // PoseidonT3 reduces its inputs mod r: sibling + r would hash like sibling. It must be refused.
+        // PoseidonT5 reduces its inputs mod r: sibling + r would hash like sibling. It must be refused.
         uint256 saved = path[3];
         path[3] = saved + R;
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, saved + R));
@@ -245,13 +277,16 @@ contract AssetStorageExodusTest is AssetStorageBase {
         slot = bound(slot, 2 ** DEPTH, type(uint256).max);
         _enterExodus();
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SlotOutOfRange.selector, slot));
-        bridge.exit(slot, alice, ETH, 1, new uint256[](DEPTH));
+        bridge.exit(slot, alice, ETH, 1, new uint256[](3 * DEPTH / 2));
     }
 
+    /// @dev The path is 3 siblings per 4-ary level: `3 * DEPTH / 2`; the binary tree's `DEPTH` is refused too.
     function testFuzz_exit_revertsOnWrongSiblingCount(uint8 count) public {
-        vm.assume(count != DEPTH);
+        vm.assume(count != 3 * DEPTH / 2);
         _enterExodus();
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SiblingsLengthMismatch.selector, DEPTH, count));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.SiblingsLengthMismatch.selector, 3 * DEPTH / 2, count)
+        );
         bridge.exit(0, alice, ETH, 1, new uint256[](count));
     }
 
@@ -270,11 +305,11 @@ contract AssetStorageExodusTest is AssetStorageBase {
     }
 
     function test_exit_worksAtSmallAndLargeDepth() public {
-        uint8[2] memory depths = [uint8(1), uint8(32)];
+        uint8[2] memory depths = [uint8(2), uint8(32)];
         for (uint256 k = 0; k < 2; k++) {
             uint8 depth = depths[k];
             _deploy(address(mockVerifier), BATCH, depth, PoseidonTree.emptyRoot(depth));
-            uint256 slot = depth == 1 ? 1 : 0xdeadbeef;
+            uint256 slot = depth == 2 ? 3 : 0xdeadbeef;
             uint256[] memory slots = new uint256[](1);
             uint256[] memory leaves = new uint256[](1);
             slots[0] = slot;

@@ -81,8 +81,8 @@ contract AssetStorageGasTest is AssetStorageBase {
     }
 }
 
-/// @notice Gas snapshots of the exodus paths (depth 16): exit walks 16 Poseidon(2) levels after one
-///         Poseidon(3) leaf.
+/// @notice Gas snapshots of the exodus paths (depth 16): exit walks 8 Poseidon(4) levels (4-ary tree, 24
+///         siblings) after one Poseidon(3) leaf.
 contract AssetStorageExodusGasTest is AssetStorageBase {
     uint256[] internal path;
     BridgeProtocol.DepositRecord internal unprocessed;

@@ -311,7 +311,7 @@ contract BenchUserGasTest is BenchGasBase {
         assertEq(bridge.pendingWithdrawals(alice, tokenId), 0);
     }
 
-    /// @dev exit at `depth` (one Poseidon(3) leaf, `depth` Poseidon(2) levels) and cancelDeposit, in exodus.
+    /// @dev exit at `depth` (one Poseidon(3) leaf, `depth / 2` Poseidon(4) levels) and cancelDeposit, in exodus.
     function _exodus(uint8 depth) internal {
         vm.warp(START_TIME);
         _deploy(address(new AcceptingVerifier()), BATCH, depth, PoseidonTree.emptyRoot(depth));

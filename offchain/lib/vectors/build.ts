@@ -290,12 +290,13 @@ export function buildTreeFile(): TreeFile {
       paths: [0, 3, 4, 5, 300, 40000, 65534, 65535],
     },
   ];
-  const depths = Array.from({ length: 32 }, (_, i) => i + 1);
+  const depths = Array.from({ length: 16 }, (_, i) => 2 * (i + 1));
   return {
     description:
-      "State tree: empty roots (zeros[i+1] = Poseidon(zeros[i], zeros[i])), and trees with leaves " +
-      "Poseidon(owner, tokenId, balance), roots and Merkle paths (siblings from the leaf level up; bit j of slot = 0: " +
-      "node on the left at level j). Unoccupied slots hold leaf 0.",
+      "State tree (4-ary, depth / 2 levels, even depths): empty roots (zeros[i+1] = Poseidon(z, z, z, z), z = zeros[i]), " +
+      "and trees with leaves Poseidon(owner, tokenId, balance), roots and Merkle paths (3 siblings per level, level-major " +
+      "from the leaf level up, each level's in ascending position order; digit (slot >> 2j) & 3 = the node's position at " +
+      "level j). Unoccupied slots hold leaf 0.",
     spec: "docs/protocol.md section 4",
     emptyRoots: depths.map((depth) => ({ depth, root: dec(emptyRoot(depth)) })),
     trees: trees.map(buildTree),

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 
 import {AssetStorage} from "../../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../../src/L1/IAssetStorage.sol";
@@ -68,8 +68,10 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
     Slot[LEAVES] internal _slots;
     uint256 public slotCount;
     mapping(address owner => mapping(uint32 tokenId => uint256 slotPlusOne)) internal _slotOf;
-    /// @dev Heap-ordered tree: node 1 is the root, leaves are nodes 16..31.
-    uint256[2 * LEAVES] internal _nodes;
+    /// @dev Heap-ordered 4-ary tree (docs/protocol.md section 4, DEPTH / 2 = 2 levels): node 0 is the root,
+    ///      node k has children 4k+1..4k+4, leaves (slots 0..15) are nodes 5..20.
+    uint256 internal constant _FIRST_LEAF = 5;
+    uint256[_FIRST_LEAF + LEAVES] internal _nodes;
     mapping(uint256 slot => uint256 count) public exitCount;
 
     /*//////////////////////////////////////////////////////////////
@@ -110,11 +112,10 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         _actors = [makeAddr("actor0"), makeAddr("actor1"), makeAddr("actor2")];
         time = block.timestamp;
         uint256[] memory z = PoseidonTree.zeros(DEPTH);
-        for (uint256 level = 0; level <= DEPTH; level++) {
-            // nodes at height `level` are 2^(DEPTH-level) .. 2^(DEPTH-level+1)-1
-            for (uint256 k = 1 << (DEPTH - level); k < 2 << (DEPTH - level); k++) {
-                _nodes[k] = z[level];
-            }
+        // Height 2: the root (node 0); height 1: nodes 1..4; height 0 (leaves): nodes 5..20.
+        _nodes[0] = z[2];
+        for (uint256 k = 1; k < _FIRST_LEAF; k++) {
+            _nodes[k] = z[1];
         }
     }
 
@@ -194,7 +195,7 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         if (bridge.exodusMode()) {
             bytes memory op = abi.encodePacked(uint8(2), uint32(0), _actors[0], _actors[1], uint128(1));
             (uint64 n, bytes32 h, bytes memory sigs) = _attestation(0, op);
-            try bridge.submitBatch(_nodes[1], 0, n, h, slots, op, _proof, sigs) {
+            try bridge.submitBatch(_nodes[0], 0, n, h, slots, op, _proof, sigs) {
                 forbiddenCallSucceeded = true;
             } catch {}
             return;
@@ -231,7 +232,7 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         if (ops.length == 0) return; // nothing happened on L2: no batch to prove
         uint256 newChain = uint256(keccak256(abi.encode("opChain", seed, bridge.batchCount()))) % R;
         (uint64 count, bytes32 head, bytes memory signatures) = _attestation(newChain, ops);
-        try bridge.submitBatch(_nodes[1], newChain, count, head, slots, ops, _proof, signatures) {
+        try bridge.submitBatch(_nodes[0], newChain, count, head, slots, ops, _proof, signatures) {
             succeeded["submitBatch"]++;
             if (d != 0) succeeded["batchWithDeposits"]++;
             if (i != d) succeeded["batchWithL2Ops"]++;
@@ -391,7 +392,7 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
     }
 
     function root() external view returns (uint256) {
-        return _nodes[1];
+        return _nodes[0];
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -483,19 +484,26 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
 
     function _updateLeaf(uint256 s) internal {
         Slot memory sl = _slots[s];
-        uint256 k = LEAVES + s;
+        uint256 k = _FIRST_LEAF + s;
         _nodes[k] = PoseidonTree.leaf(sl.owner, sl.tokenId, sl.balance);
-        for (k >>= 1; k != 0; k >>= 1) {
-            _nodes[k] = PoseidonT3.hash([_nodes[2 * k], _nodes[2 * k + 1]]);
+        while (k != 0) {
+            k = (k - 1) / 4;
+            uint256 c = 4 * k + 1;
+            _nodes[k] = PoseidonT5.hash([_nodes[c], _nodes[c + 1], _nodes[c + 2], _nodes[c + 3]]);
         }
     }
 
+    /// @dev 3 siblings per level, level-major, each level's in ascending position order.
     function _path(uint256 s) internal view returns (uint256[] memory siblings) {
-        siblings = new uint256[](DEPTH);
-        uint256 k = LEAVES + s;
-        for (uint256 level = 0; level < DEPTH; level++) {
-            siblings[level] = _nodes[k ^ 1];
-            k >>= 1;
+        siblings = new uint256[](3 * DEPTH / 2);
+        uint256 k = _FIRST_LEAF + s;
+        uint256 n;
+        while (k != 0) {
+            uint256 first = 4 * ((k - 1) / 4) + 1;
+            for (uint256 c = first; c < first + 4; c++) {
+                if (c != k) siblings[n++] = _nodes[c];
+            }
+            k = (k - 1) / 4;
         }
     }
 
