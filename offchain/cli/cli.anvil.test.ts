@@ -181,6 +181,7 @@ async function extract() {
         deployBlock: 0,
         treeDepth: DEPTH,
         batchSize: N,
+        publicSlots: N,
         confirmations: 1,
         pollIntervalMs: 20,
         batchTimeoutMs: 0,

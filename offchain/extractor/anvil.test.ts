@@ -80,6 +80,7 @@ const config = (dbPath: string): ExtractorConfig => ({
   deployBlock: 0,
   treeDepth: DEPTH,
   batchSize: N,
+  publicSlots: N,
   confirmations: 1,
   pollIntervalMs: 20,
   batchTimeoutMs: 60_000,

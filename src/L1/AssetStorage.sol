@@ -92,6 +92,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     uint16 public immutable batchSize;
 
     /// @inheritdoc IAssetStorage
+    uint16 public immutable publicSlots;
+
+    /// @inheritdoc IAssetStorage
     uint64 public immutable priorityDeadline;
 
     /// @inheritdoc IAssetStorage
@@ -194,6 +197,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (p.verifier.code.length == 0) revert VerifierHasNoCode(p.verifier);
         if (p.treeDepth == 0 || p.treeDepth > _MAX_TREE_DEPTH) revert InvalidTreeDepth(p.treeDepth);
         if (p.batchSize == 0) revert InvalidBatchSize(p.batchSize);
+        if (p.publicSlots == 0 || p.publicSlots > p.batchSize) {
+            revert InvalidPublicSlots(p.publicSlots, p.batchSize);
+        }
         if (p.priorityDeadline == 0) revert InvalidPriorityDeadline();
         if (p.governanceDelay < p.priorityDeadline) {
             revert GovernanceDelayTooShort(p.governanceDelay, p.priorityDeadline);
@@ -201,9 +207,10 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (p.l2Ledger == address(0)) revert L2LedgerIsZeroAddress();
 
         verifier = p.verifier;
-        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(p.batchSize));
+        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(p.publicSlots));
         treeDepth = p.treeDepth;
         batchSize = p.batchSize;
+        publicSlots = p.publicSlots;
         priorityDeadline = p.priorityDeadline;
         l2ChainId = p.l2ChainId;
         l2Ledger = p.l2Ledger;
@@ -328,7 +335,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         bytes calldata signatures
     ) external {
         if (exodusMode) revert ExodusActive();
-        if (slots.length != batchSize) revert BatchSizeMismatch(batchSize, slots.length);
+        if (slots.length != publicSlots) revert SlotCountMismatch(publicSlots, slots.length);
         if (newRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newRoot);
         if (newOpChain >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newOpChain);
         _checkBatchAttestation(batchCount, newOpChain, l2OpCount_, l2OpHead_, signatures);
@@ -560,9 +567,10 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (computed != l2OpHead_) revert OpDataHeadMismatch(computed, l2OpHead_);
     }
 
-    /// @dev Checks every slot of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2N` public
-    ///      inputs. Deposit and forced withdrawal slots consume the queue in order (one counter). Returns the
-    ///      processed pointer after the batch and whether any slot pays a non-zero withdrawal.
+    /// @dev Checks every slot record of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2K`
+    ///      public inputs. Deposit and forced withdrawal records consume the queue in order (one counter); once
+    ///      a record is zero every later one must be. Returns the processed pointer after the batch and whether
+    ///      any record pays a non-zero withdrawal.
     function _publicInputs(uint256 newRoot, uint256 newOpChain, BatchSlot[] calldata slots)
         private
         view
@@ -578,9 +586,16 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         nextDeposit = processedDeposits;
         uint64 queued = depositCount;
         uint32 tokens = tokenCount;
+        bool tail;
         for (uint256 i; i < n; ++i) {
             BatchSlot calldata slot = slots[i];
             uint8 kind = slot.kind;
+            if (kind == BridgeProtocol.KIND_NONE) {
+                _checkEmptySlot(i, slot);
+                tail = true;
+                continue; // a = b = 0, already zero in memory
+            }
+            if (tail) revert SlotAfterEmptySlot(i);
             if (kind == BridgeProtocol.KIND_CREDIT) {
                 _checkQueued(nextDeposit, queued, BridgeProtocol.depositHash(_slotRecord(slot)));
                 ++nextDeposit;
@@ -591,9 +606,6 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
             } else if (kind == BridgeProtocol.KIND_WITHDRAW) {
                 _checkWithdrawalSlot(i, slot, tokens);
                 hasWithdrawals = true;
-            } else if (kind == BridgeProtocol.KIND_NONE) {
-                _checkEmptySlot(i, slot);
-                continue; // a = b = 0, already zero in memory
             } else {
                 revert UnknownSlotKind(i, kind);
             }
@@ -632,7 +644,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (slot.depositor != address(0) || slot.timestamp != 0) revert NonZeroSlotField(index);
     }
 
-    /// @dev A transfer or no-op slot: every field zero.
+    /// @dev An unused slot record: every field zero.
     function _checkEmptySlot(uint256 index, BatchSlot calldata slot) private pure {
         if (
             slot.tokenId != 0 || slot.account != address(0) || slot.amount != 0

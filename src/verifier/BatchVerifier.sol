@@ -2,9 +2,9 @@
 // ------------------------------------------------------------------------------------------------
 // GENERATED FILE: do not edit. Regenerate with `make verifier`; `make verifier-check` fails on drift.
 // Generator: circuits/scripts/verifier.ts (groth16-solidity.ts, from verification_key.json).
-// Circuit: circuits/batch.circom, Batch(DEPTH = 16, BATCH = 4), 71271 constraints,
-//          12 public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_3, b_3.
-// r1cs sha256: 1eb5a2a53d19f9af715436eae30bc4c15cd0d679519be93065ab9197111f621d
+// Circuit: circuits/batch.circom, Batch(DEPTH = 16, BATCH = 4, PUBLIC = 2), 71303 constraints,
+//          8 public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_1, b_1.
+// r1cs sha256: 657f8c84b8c8d47dae221cf743ce71b994b4e67b30b00da196b946558335343a
 // Setup: build/setup/dev-17.ptau (power 17, sha256 8d7cad10571881de...),
 //        phase 2 by circuits/setup/zkey.ts (snarkjs groth16 setup + fixed public beacon).
 // The development setup's toxic waste is public (docs/circuit.md): never deploy this key on a real network.
@@ -41,44 +41,36 @@ contract Groth16Verifier {
     uint256 internal constant DELTA_Y_IM = 3159594974572543097035212561178194083156799902151165939854509724787344445103;
     uint256 internal constant DELTA_Y_RE = 6974494095281252074587300273495470937959312588192946068129043542189318189500;
 
-    uint256 internal constant IC0_X = 18446330948051308878928356982616910309005495862815076256909376988005886078566;
-    uint256 internal constant IC0_Y = 8050520149583660749035931069896994969650788982643608245332016686770038405429;
-    uint256 internal constant IC1_X = 21197907148348205179584999428967246891512344150317947488995289779104564216405;
-    uint256 internal constant IC1_Y = 19671844417503162707593266457539367864545402954591942840387060475432721782740;
-    uint256 internal constant IC2_X = 21610663814354904077209053897558152277960057858516248429474587492075867561821;
-    uint256 internal constant IC2_Y = 3310912546182167132428015564507580902063504457227871260947396642759644345227;
-    uint256 internal constant IC3_X = 4259845781698263498526588393344368579880881823428761823509650847218180723361;
-    uint256 internal constant IC3_Y = 12469794214668548321526679379834877390954387047460764974114720458442749722645;
-    uint256 internal constant IC4_X = 5799368372624449766483011127924143684678095622541356422355522617469515128424;
-    uint256 internal constant IC4_Y = 6602600845828337185598583405025136599073420769796274014941591977971408180718;
-    uint256 internal constant IC5_X = 18698434469518605185569623587000040663249786916028378970423119392395863818594;
-    uint256 internal constant IC5_Y = 11313260014770380094523408526836191348645210201179692485289518533329546529816;
-    uint256 internal constant IC6_X = 13656388430294576086870607057388796023701708751842580034291491767488225048062;
-    uint256 internal constant IC6_Y = 18052206157024518562446393701615770536799332548785251701396726331002833239448;
-    uint256 internal constant IC7_X = 16393042180531661139380328753597406515765062395597623787652998998866423381087;
-    uint256 internal constant IC7_Y = 15770863837714170550876293729128081591758104217862759003544208986426971053891;
-    uint256 internal constant IC8_X = 3027374043331327661986295548652479171813389712633462423562310726546725124738;
-    uint256 internal constant IC8_Y = 17005592455416816646216498692426345079747581944204989186543045351325358102015;
-    uint256 internal constant IC9_X = 20498030380092698965227194714618106163227257510543072661280619265792695800503;
-    uint256 internal constant IC9_Y = 13456840103622974784143215457339246586196464138027103172222560191153314937150;
-    uint256 internal constant IC10_X = 9592259096169328162171485227349876159031955406695377828271531778556601126735;
-    uint256 internal constant IC10_Y = 15234478604333019181021306563018616026245885649877718130279467944982461595754;
-    uint256 internal constant IC11_X = 16952226925852394820472762980377110637138962618902081676865262817257008241307;
-    uint256 internal constant IC11_Y = 17524508225243595355304490535727767836418186839185866072204800632742982611778;
-    uint256 internal constant IC12_X = 9053397204600710515068007664548120221279947429722994484377435737323172895639;
-    uint256 internal constant IC12_Y = 14192412097621896118387291449475605823638166464588134037977985247839715495529;
+    uint256 internal constant IC0_X = 3403639838548009396987678075683781456262017923423990037810139844272366087506;
+    uint256 internal constant IC0_Y = 13147073571902468739281471695955203424130135385443313106071790372934440959857;
+    uint256 internal constant IC1_X = 17884842769269642313862975245634209929692105151599200133420708591146098894771;
+    uint256 internal constant IC1_Y = 8730601093820943969344800740376358873890257493412756242302034460600468093216;
+    uint256 internal constant IC2_X = 11997994580402354954940860687508987756412505565517187371410278064592126201874;
+    uint256 internal constant IC2_Y = 21822050389083621385447902156931334470586377969141189875230908203235244618444;
+    uint256 internal constant IC3_X = 2944439237922067870576419846913886757681727196394489467849554874354272069402;
+    uint256 internal constant IC3_Y = 20561533975196642621791693218416958061255972659381135632469849055997110932081;
+    uint256 internal constant IC4_X = 7447361537518347456446412867578898120327443467072977859005108090840090766415;
+    uint256 internal constant IC4_Y = 1000195613901084669389107154942088660653095252849709698508321973931736270948;
+    uint256 internal constant IC5_X = 8854749861788855347517973606940001288354546584974290937424608290672623311046;
+    uint256 internal constant IC5_Y = 16200283318953628123153202832816495663486437028370945457473313839178697664306;
+    uint256 internal constant IC6_X = 21219481620195952315938150333598129442021745432094037066226945856256834316986;
+    uint256 internal constant IC6_Y = 5166306004563111057134961144787681963435162198511856191943052623915812742723;
+    uint256 internal constant IC7_X = 155824615939295003275116400743438610392574469172942620022065443984225287184;
+    uint256 internal constant IC7_Y = 1936316019644532158048583191942678464557817595165646812363988017086813212198;
+    uint256 internal constant IC8_X = 2348178935596659944055717441299243946593013124811724345489602064660362459243;
+    uint256 internal constant IC8_Y = 13679953928394865877529340925973275855966151875682331381860667720925973314580;
 
     /// @notice Whether (`_pA`, `_pB`, `_pC`) is a valid proof for `_pubSignals`.
     /// @param _pA Proof point A (G1: x, y).
     /// @param _pB Proof point B (G2, in the precompile's order: [x_im, x_re], [y_im, y_re]).
     /// @param _pC Proof point C (G1: x, y).
-    /// @param _pubSignals The 12 public inputs, each < r.
+    /// @param _pubSignals The 8 public inputs, each < r.
     /// @return True iff every word is canonical and the pairing check holds.
     function verifyProof(
         uint256[2] calldata _pA,
         uint256[2][2] calldata _pB,
         uint256[2] calldata _pC,
-        uint256[12] calldata _pubSignals
+        uint256[8] calldata _pubSignals
     ) public view returns (bool) {
         bool ok;
         assembly ("memory-safe") {
@@ -109,10 +101,6 @@ contract Groth16Verifier {
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 160)), R)))
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 192)), R)))
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 224)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 256)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 288)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 320)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 352)), R)))
 
             let m := mload(0x40)
             if iszero(bad) {
@@ -136,14 +124,6 @@ contract Groth16Verifier {
                 if s { ok := and(ok, mulAcc(m, IC7_X, IC7_Y, s)) }
                 s := calldataload(add(_pubSignals, 224))
                 if s { ok := and(ok, mulAcc(m, IC8_X, IC8_Y, s)) }
-                s := calldataload(add(_pubSignals, 256))
-                if s { ok := and(ok, mulAcc(m, IC9_X, IC9_Y, s)) }
-                s := calldataload(add(_pubSignals, 288))
-                if s { ok := and(ok, mulAcc(m, IC10_X, IC10_Y, s)) }
-                s := calldataload(add(_pubSignals, 320))
-                if s { ok := and(ok, mulAcc(m, IC11_X, IC11_Y, s)) }
-                s := calldataload(add(_pubSignals, 352))
-                if s { ok := and(ok, mulAcc(m, IC12_X, IC12_Y, s)) }
 
                 // Pairing input over vk_x (at m): (-A, B), (alpha, beta), (vk_x, gamma), (C, delta).
                 // -A as snarkjs negates it, (q - y) mod q, so that both verifiers agree on every canonical A.

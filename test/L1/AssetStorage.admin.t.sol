@@ -148,7 +148,7 @@ contract AssetStorageAdminTest is AssetStorageBase {
 
     /// @dev The storage slot the base reads with vm.load holds what the views say.
     function test_batchCountersSlot_matchesTheViews() public {
-        _submit(1, 1, _noops(BATCH));
+        _submit(1, 1, _noops(PUBLIC));
         uint256 word = uint256(vm.load(address(bridge), bytes32(BATCH_COUNTERS_SLOT)));
         assertEq(uint64(word), bridge.batchCount());
         assertEq(uint64(word >> 64), bridge.l2OpCount());
