@@ -164,7 +164,7 @@ describe("extractor on anvil", () => {
       layer: "L1",
       deployBlock: 0,
       contracts: {},
-      params: { treeDepth: DEPTH, batchSize: N },
+      params: { treeDepth: DEPTH, batchSize: N, publicSlots: N },
     });
     writeDeployment(deployments, {
       chainId: 31338,

@@ -116,7 +116,8 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     /// @inheritdoc IAssetStorage
     uint256 public opChain;
 
-    // One word, read by every batch: the batch counter and the attested L2 op count.
+    // One word, read and written by every batch: the batch counter, the attested L2 op count and the
+    // processed pointer of the request queue (one SSTORE for the three).
     /// @inheritdoc IAssetStorage
     uint64 public batchCount;
 
@@ -124,14 +125,15 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     uint64 public l2OpCount;
 
     /// @inheritdoc IAssetStorage
+    uint64 public processedDeposits;
+
+    /// @inheritdoc IAssetStorage
     bytes32 public l2OpHead;
 
-    // One word, read by every deposit and every batch: the queue pointers, the token count, exodus.
+    // One word, read by every deposit and every batch (written by deposits only): the queue's length, the
+    // token count, exodus.
     /// @inheritdoc IAssetStorage
     uint64 public depositCount;
-
-    /// @inheritdoc IAssetStorage
-    uint64 public processedDeposits;
 
     /// @inheritdoc IAssetStorage
     uint32 public tokenCount;
@@ -666,9 +668,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         uint64 firstOpIndex = l2OpCount;
         stateRoot = newRoot;
         opChain = newOpChain;
-        processedDeposits = nextDeposit;
         batchCount = batchNumber + 1;
         l2OpCount = l2OpCount_;
+        processedDeposits = nextDeposit;
         l2OpHead = l2OpHead_;
         emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
         emit BatchOps(batchNumber, firstOpIndex, ops);

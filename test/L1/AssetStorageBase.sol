@@ -38,7 +38,8 @@ abstract contract AssetStorageBase is Attesters {
     uint64 internal constant START_TIME = 1_700_000_000;
     uint256 internal constant L2_CHAIN_ID = 31_338;
 
-    /// @dev Storage slot of `batchCount` (low 64 bits) and `l2OpCount` (next 64 bits); checked by a test.
+    /// @dev Storage slot of `batchCount` (low 64 bits), `l2OpCount` (next 64 bits) and `processedDeposits` (next 64
+    ///      bits); checked by a test.
     uint256 internal constant BATCH_COUNTERS_SLOT = 11;
 
     /// @dev Storage slot of `l2OpHead`, right after the batch counters; checked by a test.
