@@ -14,6 +14,7 @@ STAMP    := node_modules/.install-stamp
 # Circuit parameters (docs/protocol.md section 12).
 DEPTH ?= 16
 BATCH ?= 4
+PUBLIC ?= 2
 
 # Unit tests of the off-chain code (circuit tests have their own target: they need the compiled circuit).
 TS_TESTS = $(shell find offchain script test tools -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
@@ -103,32 +104,32 @@ ptau: install ## Powers of tau: PTAU=path (checked) or build/setup/dev-$PTAU_POW
 test-setup: install ## Dev trusted setup: ptau verify/corruption/determinism, Groth16 phase 2 prove+verify
 	$(TSX) --test $(SETUP_TESTS)
 
-# Batch circuit (docs/circuit.md): compiled per (DEPTH, BATCH) into $(CIRCUIT_DIR), cached by a
+# Batch circuit (docs/circuit.md): compiled per (DEPTH, BATCH, PUBLIC) into $(CIRCUIT_DIR), cached by a
 # hash of the sources. circuit-setup asks `make ptau` for the power the circuit needs (PTAU=path
-# for a real ceremony). The committed verifier is the one of the dev parameters (16, 4).
-CIRCUIT_DIR := $(BUILD)/circuits/batch-d$(DEPTH)-n$(BATCH)
+# for a real ceremony). The committed verifier is the one of the dev parameters (16, 4, 2).
+CIRCUIT_DIR := $(BUILD)/circuits/batch-d$(DEPTH)-n$(BATCH)-k$(PUBLIC)
 VERIFIER    := src/verifier/BatchVerifier.sol
 # snarkjs's own export of the same keys: the test oracle of test/verifier/ (never deployed).
 ORACLE      := test/verifier/SnarkjsBatchVerifier.sol
 
 .PHONY: circuit circuit-setup verifier verifier-check test-circuits constraints circuit-fixture
-circuit: install ## Compile the batch circuit to build/circuits/batch-d$DEPTH-n$BATCH/ (r1cs, wasm; cached)
-	$(TSX) circuits/scripts/build.ts --depth $(DEPTH) --batch $(BATCH)
+circuit: install ## Compile the batch circuit to build/circuits/batch-d$DEPTH-n$BATCH-k$PUBLIC/ (r1cs, wasm; cached)
+	$(TSX) circuits/scripts/build.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC)
 
 circuit-setup: circuit ## Groth16 keys batch.zkey + verification_key.json (dev ptau, or PTAU=path; cached)
-	@power=$$($(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --print-power); \
+	@power=$$($(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --print-power); \
 	  $(MAKE) --no-print-directory ptau PTAU_POWER=$$power PTAU="$(PTAU)"; \
 	  ptau="$(PTAU)"; [ -n "$$ptau" ] || ptau="$(BUILD)/setup/dev-$$power.ptau"; \
-	  $(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --ptau "$$ptau"
+	  $(TSX) circuits/scripts/setup.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --ptau "$$ptau"
 
 verifier: circuit-setup ## Generate $(VERIFIER) and the snarkjs oracle $(ORACLE) from the keys (never edit them by hand)
-	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out $(VERIFIER)
-	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --oracle --out $(ORACLE)
+	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --out $(VERIFIER)
+	$(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --oracle --out $(ORACLE)
 
 verifier-check: circuit-setup ## Fail if $(VERIFIER) or $(ORACLE) differs from a fresh generation (deterministic setup)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --out "$$tmp/BatchVerifier.sol" >/dev/null && \
-	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --oracle --out "$$tmp/Oracle.sol" >/dev/null && \
+	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --out "$$tmp/BatchVerifier.sol" >/dev/null && \
+	  $(TSX) circuits/scripts/verifier.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC) --oracle --out "$$tmp/Oracle.sol" >/dev/null && \
 	  { diff -u $(VERIFIER) "$$tmp/BatchVerifier.sol" || { echo "$(VERIFIER) is stale: run make verifier" >&2; exit 1; }; } && \
 	  { diff -u $(ORACLE) "$$tmp/Oracle.sol" || { echo "$(ORACLE) is stale: run make verifier" >&2; exit 1; }; } && \
 	  echo "$(VERIFIER) and $(ORACLE) match the keys of $(CIRCUIT_DIR)"
@@ -139,12 +140,12 @@ test-circuits: circuit-setup ## Circuit tests: every rule, field edges, vectors,
 constraints: install ## Constraint report build/reports/constraints.{json,md} (compiles several DEPTH x BATCH sets)
 	$(TSX) circuits/scripts/constraints.ts
 
-circuit-fixture: circuit-setup ## Rewrite test/fixtures/batch-d16-n4.json (a real proof; commit it once)
-	$(TSX) circuits/scripts/fixture.ts --depth $(DEPTH) --batch $(BATCH)
+circuit-fixture: circuit-setup ## Rewrite test/fixtures/batch-d16-n4-k2.json (a real proof; commit it once)
+	$(TSX) circuits/scripts/fixture.ts --depth $(DEPTH) --batch $(BATCH) --public $(PUBLIC)
 
 e2e: install circuit-setup verifier-check ## The whole bridge on two local anvil chains (logs: build/e2e/logs)
 	$(FORGE) build
-	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/e2e/index.ts
+	DEPTH=$(DEPTH) BATCH=$(BATCH) PUBLIC=$(PUBLIC) $(TSX) offchain/e2e/index.ts
 
 # Benchmark (bench/run.ts; BENCH_* variables documented there, e.g. BENCH_BATCHES=1,2,4 BENCH_POWERS=12,14).
 # Slow (builds missing circuit keys, proves, runs the e2e): never part of `make test`; bench-smoke is.
@@ -173,7 +174,7 @@ test-cluster: install ## BullMQ proof queue on a real redis-server: shared jobs,
 cluster-demo: install circuit-setup ## e2e with Redis + BullMQ and 2 separate prover processes; prints which worker proved each batch
 	tools/apt-ensure.sh redis-server:redis-server
 	$(FORGE) build
-	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/e2e/cluster-demo.ts
+	DEPTH=$(DEPTH) BATCH=$(BATCH) PUBLIC=$(PUBLIC) $(TSX) offchain/e2e/cluster-demo.ts
 
 .PHONY: node monitor sender attester test-services
 node: install ## Run the whole off-chain node (monitor, extractor, prover pool, sender; NODE_SERVICES picks a subset)
@@ -196,7 +197,7 @@ test-services: install ## Runtime, monitor, sender, supervisor and ABI tests (ms
 .PHONY: devnet devnet-stop test-devnet
 devnet: install circuit-setup ## Start two anvil chains, deploy both sides, run the node and the explorer in the background; prints the CLI's exports
 	$(FORGE) build
-	DEPTH=$(DEPTH) BATCH=$(BATCH) $(TSX) offchain/devnet/index.ts start
+	DEPTH=$(DEPTH) BATCH=$(BATCH) PUBLIC=$(PUBLIC) $(TSX) offchain/devnet/index.ts start
 
 devnet-stop: install ## Stop the devnet started by make devnet (its logs and data stay in build/devnet)
 	$(TSX) offchain/devnet/index.ts stop

@@ -24,7 +24,7 @@ const ETHER = 10n ** 18n;
  */
 export function benchJob(depth: number, batch: number): BenchJob {
   const state = new BridgeState(depth);
-  buildBatch(state, [{ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: alice, amount: 1000n * ETHER }], batch);
+  buildBatch(state, [{ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: alice, amount: 1000n * ETHER }], batch, batch);
   const ops: Op[] = [];
   for (let i = 0; i < batch; i++) {
     const shape = i % 4;
@@ -38,6 +38,6 @@ export function benchJob(depth: number, batch: number): BenchJob {
       ops.push({ kind: 2, tokenId: 0, from: bob, to: alice, amount: ETHER });
     }
   }
-  const w = buildBatch(state, ops, batch);
+  const w = buildBatch(state, ops, batch, batch);
   return { input: w.input, publicSignals: w.publicSignals.map(String), kinds: ops.map((o) => o.kind) };
 }

@@ -39,8 +39,9 @@ export interface ProvingRow {
   command: string;
 }
 
+/** The proving runs' circuit: every slot may be L1-visible (K = N), as their full batches need. */
 export function circuitDir(depth: number, batch: number): string {
-  return join(ROOT, "build", "circuits", `batch-d${depth}-n${batch}`);
+  return join(ROOT, "build", "circuits", `batch-d${depth}-n${batch}-k${batch}`);
 }
 
 /** The constraint count recorded by the circuit setup (setup.json), if any. */
@@ -54,12 +55,18 @@ export function recordedConstraints(dir: string): number | null {
 export async function batchTarget(depth: number, batch: number, build: boolean): Promise<ProvingTarget> {
   const dir = circuitDir(depth, batch);
   if (!existsSync(join(dir, "batch.zkey")) || !existsSync(join(dir, "verification_key.json"))) {
-    if (!build) throw new Error(`${dir} has no keys: run make circuit-setup DEPTH=${depth} BATCH=${batch}`);
-    process.stderr.write(`bench: make circuit-setup DEPTH=${depth} BATCH=${batch} (slow: compile + setup)\n`);
+    if (!build)
+      throw new Error(`${dir} has no keys: run make circuit-setup DEPTH=${depth} BATCH=${batch} PUBLIC=${batch}`);
+    process.stderr.write(
+      `bench: make circuit-setup DEPTH=${depth} BATCH=${batch} PUBLIC=${batch} (slow: compile + setup)\n`,
+    );
     checkOk(
-      await runCommand(["make", "--no-print-directory", "circuit-setup", `DEPTH=${depth}`, `BATCH=${batch}`], {
-        echo: `setup d${depth} n${batch}`,
-      }),
+      await runCommand(
+        ["make", "--no-print-directory", "circuit-setup", `DEPTH=${depth}`, `BATCH=${batch}`, `PUBLIC=${batch}`],
+        {
+          echo: `setup d${depth} n${batch}`,
+        },
+      ),
       `circuit setup d${depth} n${batch}`,
     );
   }

@@ -81,14 +81,13 @@ export function parseRealGasSets(text: string): RealGasSet[] {
   });
 }
 
-/** The circuit's build dir name: today's batch-dD-nN, with -kK once K differs from N. */
+/** The circuit's build dir name (circuits/scripts/build.ts): batch-dD-nN-kK. */
 export function setName(s: RealGasSet): string {
-  return `batch-d${s.depth}-n${s.batch}${s.publicSlots === s.batch ? "" : `-k${s.publicSlots}`}`;
+  return `batch-d${s.depth}-n${s.batch}-k${s.publicSlots}`;
 }
 
-/** Extra make / script arguments for K (none while K = N, so today's targets are unchanged). */
+/** The make variable or script option that selects K. */
 function publicArgs(s: RealGasSet, make: boolean): string[] {
-  if (s.publicSlots === s.batch) return [];
   return make ? [`PUBLIC=${s.publicSlots}`] : ["--public", String(s.publicSlots)];
 }
 
@@ -145,24 +144,16 @@ interface PlannedBatch {
   slots: ReturnType<typeof l1Slots>;
 }
 
-/**
- * What submitBatch receives: today (K = N) one slot per op slot; with K < N the L1-visible ops (not
- * transfers) go to the public slots in order, the rest are no-op slots.
- */
+/** What submitBatch receives: the L1-visible ops (not transfers) in the K public slots, in order, then empty ones. */
 export function slotsFor(s: RealGasSet, ops: Op[], queue: FixtureDeposit[]): ReturnType<typeof l1Slots> {
-  if (s.publicSlots === s.batch) return l1Slots(ops, queue, s.batch);
-  return l1Slots(
-    ops.filter((o) => o.kind !== 2),
-    queue,
-    s.publicSlots,
-  );
+  return l1Slots(ops, queue, s.publicSlots);
 }
 
 /** The funding batch, then each composition from the state after it (rebuilt per composition). */
 export function planBatches(s: RealGasSet): { first: PlannedBatch; measured: Record<Composition, PlannedBatch> } {
   const deposits = realGasDeposits();
   const plan = (state: BridgeState, ops: Op[], queue: FixtureDeposit[]): PlannedBatch => {
-    const w = buildBatch(state, ops, s.batch);
+    const w = buildBatch(state, ops, s.batch, s.publicSlots);
     return {
       input: w.input,
       publicSignals: w.publicSignals.map(String),

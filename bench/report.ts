@@ -170,7 +170,7 @@ export function setupSpeedup(setup: SetupSection | undefined): SetupSpeedup | nu
 export function derive(s: Sections): Derived {
   const l1 = s.gas?.l1 ?? {};
   const g = (k: string) => l1[k];
-  const direct12 = g("verifyProof/inputs=12")?.exec ?? null;
+  const direct12 = g("verifyProof/inputs=8")?.exec ?? null;
   const real = g("submitBatchFixture/verifier=real/n=4")?.exec;
   const acc = g("submitBatchFixture/verifier=accepting/n=4")?.exec;
   const inSubmit = real !== undefined && acc !== undefined ? real - acc : null;
@@ -784,7 +784,7 @@ function gasMarkdown(r: Report): string[] {
       "",
       `exit grows by **${fmt(d.exitPerLevel)} gas per bit of DEPTH** (least squares over the depths above, per bit of DEPTH: half a PoseidonT5 level in Solidity plus 1.5 siblings' calldata).`,
       "",
-      "### The Groth16 verifier (real proof, test/fixtures/batch-d16-n4.json)",
+      "### The Groth16 verifier (real proof, test/fixtures/batch-d16-n4-k2.json)",
       "",
       table(
         ["figure", "gas", "reference"],

@@ -18,9 +18,9 @@
  *                    same run as the dev ptau for comparison (default 12,14; 0 = skip; power 14 takes ~8 min)
  *   BENCH_CONSTRAINT_SETS  DEPTHxBATCH list for the constraint report (default: make constraints' own list)
  *   BENCH_CIRCUIT    batch (default) or tiny: the prover tests' tiny circuit instead of the batch circuit (smoke runs)
- *   BENCH_REALGAS_SETS  DEPTHxBATCH[xPUBLIC] sets proven for real-proof gas (default 16x4,16x16; PUBLIC defaults
+ *   BENCH_REALGAS_SETS  DEPTHxBATCH[xPUBLIC] sets proven for real-proof gas (default 16x4x2,16x16x4; PUBLIC defaults
  *                    to BATCH); each is built with make circuit-setup (dev ptau at the power it needs, cached)
- *   BENCH_REALGAS_ESTIMATE DEPTHxBATCH[xPUBLIC] of the labelled estimate row (default 16x64; "none" = skip): its
+ *   BENCH_REALGAS_ESTIMATE DEPTHxBATCH[xPUBLIC] of the labelled estimate row (default 16x64x16; "none" = skip): its
  *                    AssetStorage work is measured with the accepting verifier, its verifier priced from the sets'
  *                    measured per-input figures
  *   BENCH_REBUILD_OPS ops of the L1-only exit rebuild measurement (default 10000)
@@ -77,8 +77,8 @@ const Env = z.object({
     .transform((ps) => ps.filter((p) => p > 0)),
   BENCH_CONSTRAINT_SETS: z.string().optional(),
   BENCH_CIRCUIT: z.enum(["batch", "tiny"]).default("batch"),
-  BENCH_REALGAS_SETS: z.string().default("16x4,16x16"),
-  BENCH_REALGAS_ESTIMATE: z.string().default("16x64"),
+  BENCH_REALGAS_SETS: z.string().default("16x4x2,16x16x4"),
+  BENCH_REALGAS_ESTIMATE: z.string().default("16x64x16"),
   BENCH_REBUILD_OPS: zInt(1).default(10_000),
   BENCH_NOTE: z.string().optional(),
 });

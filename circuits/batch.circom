@@ -1,22 +1,26 @@
 pragma circom 2.2.3;
 
 // The batch circuit (docs/protocol.md sections 2, 3, 4, 7, 8; docs/circuit.md).
-// Batch(DEPTH, N): N op slots over a state tree of depth DEPTH. The main component declares
-// {public [oldRoot, newRoot, oldOpChain, newOpChain, slotPub]}, which gives the public inputs
-// oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_{N-1}, b_{N-1} (section 8 order).
+// Batch(DEPTH, N, K): N op slots over a state tree of depth DEPTH, at most K of them L1-visible
+// (credits, withdrawals, forced withdrawals). The main component declares
+// {public [oldRoot, newRoot, oldOpChain, newOpChain, pubPair]}, which gives the public inputs
+// oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_{K-1}, b_{K-1} (section 8 order):
+// pair k is the k-th L1-visible op of the batch in log order, (0, 0) when there are fewer.
 
+include "circomlib/circuits/comparators.circom";
 include "./lib/slot.circom";
 
-template Batch(DEPTH, N) {
+template Batch(DEPTH, N, K) {
     assert(DEPTH >= 2 && DEPTH <= 32 && DEPTH % 2 == 0);
     assert(N >= 1);
+    assert(K >= 1 && K <= N);
 
     // Public (declaration order = public input order).
     signal input oldRoot;
     signal input newRoot;
     signal input oldOpChain;
     signal input newOpChain;
-    signal input slotPub[N][2]; // (a_i, b_i)
+    signal input pubPair[K][2]; // (a_k, b_k) of the k-th L1-visible op
 
     // Private: the ops.
     signal input kind[N];
@@ -59,9 +63,6 @@ template Batch(DEPTH, N) {
         roots[i + 1] <== slots[i].rootOut;
         chains[i + 1] <== slots[i].chainOut;
 
-        slotPub[i][0] === slots[i].a;
-        slotPub[i][1] === slots[i].b;
-
         // No-ops only at the tail: a no-op is never followed by a real op.
         if (i > 0) {
             slots[i - 1].isNoop * slots[i].isReal === 0;
@@ -70,4 +71,44 @@ template Batch(DEPTH, N) {
 
     newRoot === roots[N];
     newOpChain === chains[N];
+
+    // Routing (section 8): rank_i = number of L1-visible slots before slot i (linear);
+    // sel[i][k] = isPublic_i * (rank_i == k). sum_k sel[i][k] == isPublic_i, so an L1-visible op
+    // of rank >= K has no solution. rank_i <= i, so sel[i][k] = 0 for k > i and is not built.
+    var rank = 0;
+    signal rankIs[N][K];
+    signal sel[N][K];
+    signal selA[N][K];
+    signal selB[N][K];
+    var accA[K];
+    var accB[K];
+    for (var k = 0; k < K; k++) {
+        accA[k] = 0;
+        accB[k] = 0;
+    }
+    for (var i = 0; i < N; i++) {
+        var selSum = 0;
+        for (var k = 0; k < K; k++) {
+            if (k <= i) {
+                rankIs[i][k] <== IsEqual()([rank, k]);
+                sel[i][k] <== slots[i].isPublic * rankIs[i][k];
+                selA[i][k] <== sel[i][k] * slots[i].a;
+                selB[i][k] <== sel[i][k] * slots[i].b;
+                selSum += sel[i][k];
+                accA[k] += selA[i][k];
+                accB[k] += selB[i][k];
+            } else {
+                rankIs[i][k] <== 0;
+                sel[i][k] <== 0;
+                selA[i][k] <== 0;
+                selB[i][k] <== 0;
+            }
+        }
+        selSum === slots[i].isPublic;
+        rank += slots[i].isPublic;
+    }
+    for (var k = 0; k < K; k++) {
+        pubPair[k][0] === accA[k];
+        pubPair[k][1] === accB[k];
+    }
 }

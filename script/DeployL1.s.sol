@@ -16,7 +16,7 @@ import {StateTree} from "../src/libraries/StateTree.sol";
 ///      L2_LEDGER (the address the L2 ledger will have: the CREATE address of the L2 deployer at its next
 ///      nonce) are required. GOVERNOR (default: the broadcaster; when it differs, ownership is offered to it
 ///      with Ownable2Step and it must call acceptOwnership), VERIFIER (optional), TREE_DEPTH (16), BATCH_SIZE
-///      (4), PRIORITY_DEADLINE (seconds, 3 days), GOVERNANCE_DELAY (seconds, default 3 days; at least
+///      (4), PUBLIC_SLOTS (2: the circuit's K), PRIORITY_DEADLINE (seconds, 3 days), GOVERNANCE_DELAY (seconds, default 3 days; at least
 ///      PRIORITY_DEADLINE), GENESIS_ROOT (optional: checked against the root the contract computes),
 ///      DEMO_TOKEN (true/false, default false), DEPLOYMENTS_DIR (created when missing),
 ///      ALLOW_DEV_VERIFIER (true to deploy the development verifier, whose toxic waste is public, on a
@@ -74,6 +74,7 @@ contract DeployL1 is Script {
         p.verifier = vm.envOr("VERIFIER", address(0));
         p.treeDepth = uint8(vm.envOr("TREE_DEPTH", uint256(16)));
         p.batchSize = uint16(vm.envOr("BATCH_SIZE", uint256(4)));
+        p.publicSlots = uint16(vm.envOr("PUBLIC_SLOTS", uint256(2)));
         p.priorityDeadline = uint64(vm.envOr("PRIORITY_DEADLINE", uint256(3 days)));
         p.l2ChainId = vm.envUint("L2_CHAIN_ID");
         p.l2Ledger = vm.envAddress("L2_LEDGER");
@@ -106,6 +107,7 @@ contract DeployL1 is Script {
         require(store.opChain() == 0 && store.batchCount() == 0 && store.depositCount() == 0, "fresh state");
         require(store.l2OpCount() == 0 && store.l2OpHead() == bytes32(0), "fresh L2 op count");
         require(store.treeDepth() == p.treeDepth && store.batchSize() == p.batchSize, "circuit parameters");
+        require(store.publicSlots() == p.publicSlots, "public slots");
         require(store.priorityDeadline() == p.priorityDeadline, "priority deadline");
         require(store.l2ChainId() == p.l2ChainId && store.l2Ledger() == p.l2Ledger, "L2 source");
         require(keccak256(abi.encode(store.attesters())) == keccak256(abi.encode(p.attesters)), "attesters");
@@ -127,6 +129,7 @@ contract DeployL1 is Script {
         string memory q = "params";
         vm.serializeUint(q, "treeDepth", p.treeDepth);
         vm.serializeUint(q, "batchSize", p.batchSize);
+        vm.serializeUint(q, "publicSlots", p.publicSlots);
         vm.serializeString(q, "genesisRoot", vm.toString(d.genesisRoot));
         vm.serializeAddress(q, "attesters", p.attesters);
         vm.serializeUint(q, "attesterThreshold", p.attesterThreshold);

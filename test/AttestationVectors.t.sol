@@ -128,6 +128,7 @@ contract AttestationVectorsTest is Test {
             verifier: address(new AcceptingVerifier()),
             treeDepth: 4,
             batchSize: 1,
+            publicSlots: 1,
             priorityDeadline: 1,
             l2ChainId: c.l2ChainId,
             l2Ledger: c.l2Ledger,

@@ -36,6 +36,7 @@ template OpSlot(DEPTH) {
     signal output b;
     signal output isNoop;
     signal output isReal;
+    signal output isPublic; // credit, withdrawal or forced withdrawal: routed to a public pair
 
     // 1. Kind, ranges, no-op shape.
     signal amountIsZero <== IsZero()(amount);
@@ -44,6 +45,7 @@ template OpSlot(DEPTH) {
     k.amountIsZero <== amountIsZero;
     isNoop <== k.isNoop;
     isReal <== k.isReal;
+    isPublic <== k.isPublic;
 
     RangeCheck(32)(tokenId);
     RangeCheck(160)(from);

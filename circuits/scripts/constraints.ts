@@ -36,14 +36,16 @@ export interface Row {
   compiled: boolean;
 }
 
-function parseSet(s: string): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(s.trim());
-  if (!m) throw new Error(`bad set "${s}": expected DEPTHxBATCH, e.g. 16x4`);
-  return [Number(m[1]), Number(m[2])];
+/** `DxN` (K = N) or `DxNxK`. */
+function parseSet(s: string): [number, number, number] {
+  const m = /^(\d+)x(\d+)(?:x(\d+))?$/.exec(s.trim());
+  if (!m) throw new Error(`bad set "${s}": expected DEPTHxBATCH[xPUBLIC], e.g. 16x4 or 16x16x4`);
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? m[2])];
 }
 
-export function measure(depth: number, batch: number): Row {
-  const art = ensureCircuit(depth, batch, true);
+/** Compiles (cached) Batch(depth, batch, publicSlots) and reads its size; K defaults to N. */
+export function measure(depth: number, batch: number, publicSlots = batch): Row {
+  const art = ensureCircuit(depth, batch, publicSlots, true);
   const info = r1csInfo(art.r1cs);
   const secondsFile = join(art.dir, "compile-seconds.txt");
   return {
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     options: { sets: { type: "string" }, out: { type: "string", default: "build/reports" } },
   });
   const sets = (values.sets ? values.sets.split(",") : DEFAULT_SETS).map(parseSet);
-  const rows = sets.map(([d, n]) => measure(d, n));
+  const rows = sets.map(([d, n, k]) => measure(d, n, k));
 
   // Per-op cost as a function of depth: perOp(depth) = a + b * depth, from the per-depth fits.
   const depths = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);

@@ -1,10 +1,10 @@
 /**
  * Writes the real-proof fixture that the Forge suite submits through AssetStorage.submitBatch:
  *
- *   node --import tsx circuits/scripts/fixture.ts [--depth 16 --batch 4] [--out test/fixtures/batch-d16-n4.json]
+ *   node --import tsx circuits/scripts/fixture.ts [--depth 16 --batch 4 --public 2] [--out test/fixtures/batch-d16-n4-k2.json]
  *
- * One full batch from the genesis state (two deposits, a transfer, a withdrawal), proven with the
- * keys in build/circuits/batch-d<D>-n<N>/. Everything is deterministic except the proof's own
+ * One full batch from the genesis state (a deposit, two transfers, a withdrawal), proven with the
+ * keys in build/circuits/batch-d<D>-n<N>-k<K>/. Everything is deterministic except the proof's own
  * randomness: the fixture is committed once and re-verified by circuits/test/proof.test.ts (against
  * the current verification key) and by test/L1/AssetStorage.proof.t.sol (against the generated
  * verifier), so a circuit or setup change that breaks it is caught.
@@ -56,6 +56,8 @@ export interface BatchFixture {
   generatedBy: string;
   depth: number;
   batchSize: number;
+  /** K: the number of public pairs and of `slots` records. */
+  publicSlots: number;
   r1csSha256: string;
   verificationKeySha256: string;
   genesisRoot: string;
@@ -92,20 +94,23 @@ export function fixtureBatch(): { deposits: FixtureDeposit[]; ops: Op[] } {
       depositor: dave,
       timestamp: String(START_TIME + 10n),
     },
-    { id: 1, recipient: bob, tokenId: 1, amount: "1000000", depositor: erin, timestamp: String(START_TIME + 20n) },
   ];
   const ops: Op[] = [
     ...deposits.map(
       (d): Op => ({ kind: 1, tokenId: d.tokenId, from: ZERO_ADDRESS, to: d.recipient, amount: BigInt(d.amount) }),
     ),
     { kind: 2, tokenId: 0, from: alice, to: bob, amount: 2_000_000_000_000_000_000n },
+    { kind: 2, tokenId: 0, from: bob, to: erin, amount: 250_000_000_000_000_000n },
     { kind: 3, tokenId: 0, from: bob, to: carol, amount: 1_500_000_000_000_000_000n },
   ];
   return { deposits, ops };
 }
 
-/** What submitBatch receives for each slot (docs/protocol.md section 8). */
-export function l1Slots(ops: readonly Op[], deposits: readonly FixtureDeposit[], batchSize: number): FixtureSlot[] {
+/**
+ * What submitBatch receives: one record per L1-visible op in log order, then zero records up to
+ * `publicSlots` (docs/protocol.md section 8).
+ */
+export function l1Slots(ops: readonly Op[], deposits: readonly FixtureDeposit[], publicSlots: number): FixtureSlot[] {
   const zero: FixtureSlot = {
     kind: 0,
     tokenId: 0,
@@ -115,9 +120,11 @@ export function l1Slots(ops: readonly Op[], deposits: readonly FixtureDeposit[],
     timestamp: "0",
   };
   let d = 0;
-  return Array.from({ length: batchSize }, (_, i): FixtureSlot => {
-    const op = ops[i];
-    if (op === undefined || op.kind === 2) return zero;
+  const visible = ops.filter((o) => o.kind !== 2);
+  if (visible.length > publicSlots) throw new Error(`${visible.length} L1-visible ops, ${publicSlots} public slots`);
+  return Array.from({ length: publicSlots }, (_, i): FixtureSlot => {
+    const op = visible[i];
+    if (op === undefined) return zero;
     if (op.kind === 3) return { ...zero, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount.toString() };
     if (op.kind === 4)
       throw new Error(`op ${i}: the fixture's queue holds deposits only, not forced withdrawal requests`);
@@ -143,8 +150,8 @@ export function parseCallData(calldata: string): { proof: string[]; pub: string[
   return { proof: [...pA, ...pB.flat(), ...pC].map(dec), pub: pub.map(dec) };
 }
 
-export function fixturePath(depth: number, batch: number): string {
-  return join(ROOT, "test", "fixtures", `${batchName(depth, batch)}.json`);
+export function fixturePath(depth: number, batch: number, publicSlots: number): string {
+  return join(ROOT, "test", "fixtures", `${batchName(depth, batch, publicSlots)}.json`);
 }
 
 async function main(): Promise<void> {
@@ -152,12 +159,14 @@ async function main(): Promise<void> {
     options: {
       depth: { type: "string", default: "16" },
       batch: { type: "string", default: "4" },
+      public: { type: "string", default: "2" },
       out: { type: "string" },
     },
   });
   const depth = Number(values.depth);
   const batch = Number(values.batch);
-  const dir = join(BUILD_DIR, batchName(depth, batch));
+  const publicSlots = Number(values.public);
+  const dir = join(BUILD_DIR, batchName(depth, batch, publicSlots));
   const zkey = join(dir, "batch.zkey");
   const vkeyPath = join(dir, "verification_key.json");
   if (!existsSync(zkey)) throw new Error(`${zkey} not found: run \`make circuit-setup DEPTH=${depth} BATCH=${batch}\``);
@@ -165,8 +174,8 @@ async function main(): Promise<void> {
   const { deposits, ops } = fixtureBatch();
   const state = new BridgeState(depth);
   const genesisRoot = state.root;
-  const w = buildBatch(state, ops, batch);
-  const slots = l1Slots(ops, deposits, batch);
+  const w = buildBatch(state, ops, batch, publicSlots);
+  const slots = l1Slots(ops, deposits, publicSlots);
 
   const t0 = performance.now();
   const { proof, publicSignals } = await groth16.fullProve(
@@ -184,12 +193,13 @@ async function main(): Promise<void> {
 
   const fixture: BatchFixture = {
     description:
-      "A real Groth16 proof of one full batch from the genesis state (deposits 0 and 1, a transfer, a withdrawal), " +
+      "A real Groth16 proof of one full batch from the genesis state (deposit 0, two transfers, a withdrawal), " +
       "for AssetStorage.submitBatch. Numbers are decimal strings. Re-verified by circuits/test/proof.test.ts and " +
       "test/L1/AssetStorage.proof.t.sol; regenerate with `make circuit-fixture` after a circuit or setup change.",
     generatedBy: "circuits/scripts/fixture.ts",
     depth,
     batchSize: batch,
+    publicSlots,
     r1csSha256: await sha256File(join(dir, "batch.r1cs")),
     verificationKeySha256: await sha256File(vkeyPath),
     genesisRoot: genesisRoot.toString(),
@@ -208,7 +218,7 @@ async function main(): Promise<void> {
     proof: call.proof,
     snarkjsProof: proof,
   };
-  const out = resolve(values.out ?? fixturePath(depth, batch));
+  const out = resolve(values.out ?? fixturePath(depth, batch, publicSlots));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(`fixture: wrote ${relative(ROOT, out)} (proof in ${seconds.toFixed(1)} s)`);

@@ -1,9 +1,9 @@
 /**
  * Groth16 keys of one compiled batch circuit, cached:
  *
- *   node --import tsx circuits/scripts/setup.ts --depth 16 --batch 4 --ptau build/setup/dev-17.ptau
+ *   node --import tsx circuits/scripts/setup.ts --depth 16 --batch 4 --public 2 --ptau build/setup/dev-17.ptau
  *
- * Writes build/circuits/batch-d<D>-n<N>/{batch.zkey, verification_key.json} with the trusted-setup
+ * Writes build/circuits/batch-d<D>-n<N>-k<K>/{batch.zkey, verification_key.json} with the trusted-setup
  * helper's deterministic phase 2 (circuits/setup/zkey.ts: snarkjs groth16 setup + a fixed public
  * beacon), so the same r1cs and ptau always give the same keys and the same Solidity verifier.
  * `--print-power` prints the ptau power the circuit needs and exits (the Makefile uses it).
@@ -52,6 +52,7 @@ export interface SetupInfo {
   circuit: string;
   depth: number;
   batch: number;
+  publicSlots: number;
   constraints: number;
   ptau: string;
   ptauPower: number;
@@ -61,9 +62,15 @@ export interface SetupInfo {
   setupSeconds: number;
 }
 
-/** Runs (or reuses) the phase 2 of Batch(depth, batch) on `ptau`. */
-export async function ensureKeys(depth: number, batch: number, ptau: string, log = false): Promise<SetupInfo> {
-  const art = ensureCircuit(depth, batch, log);
+/** Runs (or reuses) the phase 2 of Batch(depth, batch, publicSlots) on `ptau`. */
+export async function ensureKeys(
+  depth: number,
+  batch: number,
+  publicSlots: number,
+  ptau: string,
+  log = false,
+): Promise<SetupInfo> {
+  const art = ensureCircuit(depth, batch, publicSlots, log);
   const paths = keyPaths(art);
   if (!existsSync(ptau))
     throw new Error(`ptau not found: ${ptau} (run \`make ptau PTAU_POWER=${requiredPower(art.r1cs)}\`)`);
@@ -85,6 +92,7 @@ export async function ensureKeys(depth: number, batch: number, ptau: string, log
     circuit: art.name,
     depth,
     batch,
+    publicSlots,
     constraints: r1csInfo(art.r1cs).constraints,
     ptau: relative(ROOT, resolve(ptau)),
     ptauPower: requiredPower(art.r1cs),
@@ -104,18 +112,20 @@ async function main(): Promise<void> {
     options: {
       depth: { type: "string", default: "16" },
       batch: { type: "string", default: "4" },
+      public: { type: "string", default: "2" },
       ptau: { type: "string" },
       "print-power": { type: "boolean", default: false },
     },
   });
   const depth = Number(values.depth);
   const batch = Number(values.batch);
+  const publicSlots = Number(values.public);
   if (values["print-power"]) {
-    console.log(requiredPower(ensureCircuit(depth, batch, true).r1cs));
+    console.log(requiredPower(ensureCircuit(depth, batch, publicSlots, true).r1cs));
     return;
   }
   if (!values.ptau) throw new Error("--ptau is required");
-  await ensureKeys(depth, batch, resolve(values.ptau), true);
+  await ensureKeys(depth, batch, publicSlots, resolve(values.ptau), true);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -31,7 +31,8 @@ import { parseCallData } from "../scripts/fixture.js";
 
 const DEPTH = 16;
 const BATCH = 4;
-const dir = join(BUILD_DIR, batchName(DEPTH, BATCH));
+const PUBLIC = 2;
+const dir = join(BUILD_DIR, batchName(DEPTH, BATCH, PUBLIC));
 const MALLORY_KEY: Hex = "0x000000000000000000000000000000000000000000000000000000000000bad1";
 const mallory = privateKeyToAccount(MALLORY_KEY).address;
 const ATTESTERS = sortedAttesters(TEST_ATTESTER_KEYS);
@@ -45,7 +46,7 @@ let contracts: BridgeContracts;
 let alice: Address;
 
 before(async () => {
-  bridge = await startTestBridge({ verifier: "real", treeDepth: DEPTH, batchSize: BATCH });
+  bridge = await startTestBridge({ verifier: "real", treeDepth: DEPTH, batchSize: BATCH, publicSlots: PUBLIC });
   alice = privateKeyToAccount(ROLES.user).address;
   contracts = {
     l1ChainId: 31337,
@@ -121,7 +122,7 @@ describe("attack: a proven batch with a transfer that never happened on L2", () 
       { kind: 2, tokenId: 0, from: alice, to: mallory, amount },
       { kind: 3, tokenId: 0, from: mallory, to: mallory, amount },
     ];
-    const w = buildBatch(new BridgeState(DEPTH), fake, BATCH);
+    const w = buildBatch(new BridgeState(DEPTH), fake, BATCH, PUBLIC);
     const { proof, publicSignals } = await groth16.fullProve(
       w.input as Record<string, string>,
       join(dir, "batch_js", "batch.wasm"),

@@ -17,6 +17,9 @@ import { type RawSlot, rawBatchInput } from "./raw.js";
 
 const D = 4;
 const N = 4;
+/** K = N for the per-rule suite (any slot may hold an L1-visible op); the routing suite below uses K = 2. */
+const K = 4;
+const K_ROUTED = 2;
 
 const A = 0xa11ce00000000000000000000000000000000001n;
 const B = 0xb0b0000000000000000000000000000000000002n;
@@ -26,21 +29,22 @@ const L1 = 0x1111000000000000000000000000000000000004n;
 let c: LoadedCircuit;
 
 before(async () => {
-  c = await batchCircuit(D, N);
+  c = await batchCircuit(D, N, K);
 });
 
 /** Builds a batch with the honest builder, runs it through the circuit, checks the public signals. */
 async function accept(state: BridgeState, ops: Op[]): Promise<bigint[]> {
   const before = { root: state.root, chain: state.opChain };
-  const w = buildBatch(state, ops, N);
+  const w = buildBatch(state, ops, N, K);
   const witness = await c.witness(w.input);
   const pub = publicOf(c, witness);
-  assert.equal(pub.length, 4 + 2 * N);
+  assert.equal(pub.length, 4 + 2 * K);
   assert.deepEqual(pub, w.publicSignals, "circuit public signals = builder's publicSignals");
   const expected = batchPublicInputs(
     { oldRoot: before.root, newRoot: state.root, oldOpChain: before.chain, newOpChain: state.opChain },
     ops,
     N,
+    K,
   );
   assert.deepEqual(pub, expected, "circuit public signals = batchPublicInputs");
   return pub;
@@ -57,9 +61,13 @@ function baseState(): BridgeState {
 }
 
 /** Raw input over a copy of the base state's tree. */
-function raw(slots: RawSlot[], base = baseState()): { input: Record<string, unknown>; tree: StateTree } {
+function raw(
+  slots: RawSlot[],
+  base = baseState(),
+  publicSlots = K,
+): { input: Record<string, unknown>; tree: StateTree } {
   const tree = base.tree.clone();
-  const r = rawBatchInput(tree, base.opChain, slots, N);
+  const r = rawBatchInput(tree, base.opChain, slots, N, publicSlots);
   return { input: r.input, tree };
 }
 
@@ -90,6 +98,7 @@ describe("honest batches", () => {
       s.clone(),
       [withdraw(A, L1, 0, 30n), transfer(A, B, 0, 40n), credit(B, 0, 5n), credit(L1, 2, 9n)],
       N,
+      K,
     );
     const got = raw([
       honest.withdrawA,
@@ -164,6 +173,7 @@ describe("forced withdrawals (kind 4)", () => {
       s.clone(),
       [forcedWithdraw(A, 0, 100n), forcedWithdraw(B, 0, 20n), forcedWithdraw(L1, 0, 0n), forcedWithdraw(A, 0, 0n)],
       N,
+      K,
     );
     const got = raw([
       honest.forcedA,
@@ -227,7 +237,7 @@ describe("forced withdrawals (kind 4)", () => {
     ];
     for (const [what, slot, tamper] of cases) {
       const input = raw([slot]).input;
-      tamper((input.slotPub as string[][])[0] as string[]);
+      tamper((input.pubPair as string[][])[0] as string[]);
       await assertRejects(c, input, "Batch", what);
     }
   });
@@ -469,7 +479,7 @@ describe("rejected: kinds, no-ops, public pairs", () => {
     ];
     for (const [what, slot, tamper] of cases) {
       const input = raw([slot]).input;
-      tamper((input.slotPub as string[][])[0] as string[]);
+      tamper((input.pubPair as string[][])[0] as string[]);
       await assertRejects(c, input, "Batch", what);
     }
   });
@@ -509,5 +519,56 @@ describe("field edges (r - 1 and r)", () => {
     const input = copyInput(raw([honest.creditB]).input);
     input.newRoot = (BigInt(input.newRoot as string) + R).toString();
     assert.equal(await rejection(c, input), null);
+  });
+});
+
+describe("routing: K = 2 public pairs for N = 4 slots", () => {
+  let k2: LoadedCircuit;
+  before(async () => {
+    k2 = await batchCircuit(D, N, K_ROUTED);
+  });
+  const pairs = (input: Record<string, unknown>): string[][] => input.pubPair as string[][];
+
+  test("honest: L1-visible ops land in pairs 0, 1 in log order whatever their slots; transfers cost no pair", async () => {
+    const s = baseState();
+    const ops = [transfer(A, B, 0, 5n), withdraw(B, L1, 0, 3n), transfer(B, A, 0, 1n), credit(B, 1, 9n)];
+    const w = buildBatch(s, ops, N, K_ROUTED);
+    const pub = publicOf(k2, await k2.witness(w.input));
+    assert.equal(pub.length, 4 + 2 * K_ROUTED);
+    assert.deepEqual(pub.slice(4), [packHead(3, 0n, L1), 3n, packHead(1, 1n, B), 9n]);
+    const transfersOnly = buildBatch(baseState(), [transfer(A, B, 0, 5n)], N, K_ROUTED);
+    assert.deepEqual(publicOf(k2, await k2.witness(transfersOnly.input)).slice(4), [0n, 0n, 0n, 0n]);
+  });
+
+  test("an L1-visible op that is not routed (its pair left (0, 0)) is rejected", async () => {
+    const { input } = raw([honest.transferAB, { ...honest.withdrawA, srcBalance: 60n }], baseState(), K_ROUTED);
+    assert.notEqual(pairs(input)[0]?.[0], "0");
+    pairs(input)[0] = ["0", "0"];
+    await assertRejects(k2, input, "Batch", "withdrawal without its pair");
+  });
+
+  test("routed to the wrong pair (the pairs swapped, or shifted to pair 1 leaving a gap) is rejected", async () => {
+    const swapped = raw([honest.withdrawA, honest.creditB], baseState(), K_ROUTED).input;
+    pairs(swapped).reverse();
+    await assertRejects(k2, swapped, "Batch", "pairs swapped");
+    const gap = raw([honest.transferAB, { ...honest.withdrawA, srcBalance: 60n }], baseState(), K_ROUTED).input;
+    pairs(gap)[1] = pairs(gap)[0] as string[];
+    pairs(gap)[0] = ["0", "0"];
+    await assertRejects(k2, gap, "Batch", "pair 0 empty, the op in pair 1");
+  });
+
+  test("K + 1 L1-visible ops have no solution (the third has rank 2 >= K)", async () => {
+    const slots = [honest.withdrawA, honest.creditB, { ...honest.withdrawA, amount: 1n, srcBalance: 70n }];
+    const { input } = raw(slots, baseState(), K_ROUTED);
+    await assertRejects(k2, input, "Batch", "3 L1-visible ops for K = 2");
+  });
+
+  test("a non-zero unused pair is rejected", async () => {
+    const { input } = raw([honest.transferAB, { ...honest.withdrawA, srcBalance: 60n }], baseState(), K_ROUTED);
+    pairs(input)[1] = ["1", "1"];
+    await assertRejects(k2, input, "Batch", "pair 1 = (1, 1) with one L1-visible op");
+    const none = raw([honest.transferAB], baseState(), K_ROUTED).input;
+    pairs(none)[0] = ["0", "1"];
+    await assertRejects(k2, none, "Batch", "b_0 = 1 with no L1-visible op");
   });
 });

@@ -10,7 +10,7 @@ import { before, describe, test } from "node:test";
 import { BUILD_DIR, batchName, ROOT } from "../scripts/build.js";
 import { BN254_Q, renderGroth16Verifier, type VerificationKey } from "../scripts/groth16-solidity.js";
 
-const vkPath = join(BUILD_DIR, batchName(16, 4), "verification_key.json");
+const vkPath = join(BUILD_DIR, batchName(16, 4, 2), "verification_key.json");
 let vk: VerificationKey;
 
 before(() => {

@@ -124,12 +124,12 @@ async function load(art: CircuitArtifacts): Promise<LoadedCircuit> {
   };
 }
 
-/** Batch(depth, batch), compiled once per process (and cached on disk across runs). */
-export function batchCircuit(depth: number, batch: number): Promise<LoadedCircuit> {
-  const key = `batch-${depth}-${batch}`;
+/** Batch(depth, batch, publicSlots), compiled once per process (and cached on disk across runs). */
+export function batchCircuit(depth: number, batch: number, publicSlots: number): Promise<LoadedCircuit> {
+  const key = `batch-${depth}-${batch}-${publicSlots}`;
   let p = loaded.get(key);
   if (!p) {
-    p = load(ensureCircuit(depth, batch, true));
+    p = load(ensureCircuit(depth, batch, publicSlots, true));
     loaded.set(key, p);
   }
   return p;
@@ -194,6 +194,7 @@ export interface BatchVectors {
   sequences: {
     depth: number;
     batchSize: number;
+    publicSlots: number;
     genesisRoot: string;
     batches: {
       note: string;
@@ -218,6 +219,7 @@ export interface BatchVectors {
     note: string;
     depth: number;
     batchSize: number;
+    publicSlots: number;
     rule: "kind" | "toZero" | "forcedTo" | "balance" | "zeroAmount";
     setup: { kind: 1 | 2 | 3 | 4; tokenId: string; from: `0x${string}`; to: `0x${string}`; amount: string }[];
     op: { kind: number; tokenId: string; from: `0x${string}`; to: `0x${string}`; amount: string };

@@ -1,5 +1,5 @@
 /**
- * Real Groth16 proofs at the dev parameters (DEPTH 16, BATCH 4) with the keys of
+ * Real Groth16 proofs at the dev parameters (DEPTH 16, BATCH 4, PUBLIC 2) with the keys of
  * `make circuit-setup`, the committed fixture re-verified against them, and the committed
  * Solidity verifier and its snarkjs oracle compared with a fresh generation.
  */
@@ -19,7 +19,8 @@ import { oracleSource, verifierSource } from "../scripts/verifier.js";
 
 const DEPTH = 16;
 const BATCH = 4;
-const dir = join(BUILD_DIR, batchName(DEPTH, BATCH));
+const PUBLIC = 2;
+const dir = join(BUILD_DIR, batchName(DEPTH, BATCH, PUBLIC));
 const wasm = join(dir, "batch_js", "batch.wasm");
 const zkey = join(dir, "batch.zkey");
 const vkeyPath = join(dir, "verification_key.json");
@@ -41,20 +42,22 @@ after(async () => {
 const addr = (x: bigint): `0x${string}` => `0x${x.toString(16).padStart(40, "0")}`;
 
 describe("Groth16 at the dev parameters", () => {
-  test("a proof of a batch of every kind (forced withdrawal included) verifies; any changed public signal or proof element does not", async () => {
+  test("a proof of transfers, a withdrawal and a forced withdrawal (K = 2 pairs) verifies; any changed public signal or proof element does not", async () => {
     const s = new BridgeState(DEPTH);
     s.applyAll([{ kind: 1, tokenId: 0, from: ZERO_ADDRESS, to: addr(0xaaan), amount: 50n }]);
     const ops: Op[] = [
       { kind: 2, tokenId: 0, from: addr(0xaaan), to: addr(0xbbbn), amount: 20n },
-      { kind: 1, tokenId: 7, from: ZERO_ADDRESS, to: addr(0xbbbn), amount: 3n },
-      { kind: 3, tokenId: 0, from: addr(0xbbbn), to: addr(0xcccn), amount: 20n },
+      { kind: 3, tokenId: 0, from: addr(0xbbbn), to: addr(0xcccn), amount: 15n },
+      { kind: 2, tokenId: 0, from: addr(0xbbbn), to: addr(0xdddn), amount: 5n },
       { kind: 4, tokenId: 0, from: addr(0xaaan), to: addr(0xaaan), amount: 30n },
     ];
-    const w = buildBatch(s, ops, BATCH);
+    const w = buildBatch(s, ops, BATCH, PUBLIC);
     assert.equal(s.balanceOf(0xaaan, 0), 0n, "the forced withdrawal drained the owner's leaf");
     const { proof, publicSignals } = await groth16.fullProve(w.input as Record<string, string>, wasm, zkey);
     assert.deepEqual(publicSignals, w.publicSignals.map(String));
-    assert.equal(publicSignals[11], "30", "b of the forced withdrawal slot");
+    assert.equal(publicSignals.length, 4 + 2 * PUBLIC);
+    assert.equal(publicSignals[5], "15", "pair 0: the withdrawal (op slot 1)");
+    assert.equal(publicSignals[7], "30", "pair 1: the forced withdrawal (op slot 3)");
     assert.equal(await groth16.verify(vkey, publicSignals, proof), true);
 
     for (let i = 0; i < publicSignals.length; i++) {
@@ -68,9 +71,9 @@ describe("Groth16 at the dev parameters", () => {
 });
 
 describe("committed artifacts", () => {
-  const fixture = JSON.parse(readFileSync(fixturePath(DEPTH, BATCH), "utf8")) as BatchFixture;
+  const fixture = JSON.parse(readFileSync(fixturePath(DEPTH, BATCH, PUBLIC), "utf8")) as BatchFixture;
 
-  test("test/fixtures/batch-d16-n4.json verifies against the current verification key", async () => {
+  test("test/fixtures/batch-d16-n4-k2.json verifies against the current verification key", async () => {
     assert.equal(fixture.verificationKeySha256, await sha256File(vkeyPath), "fixture made with other keys");
     assert.equal(await groth16.verify(vkey, fixture.publicSignals, fixture.snarkjsProof), true);
     const call = parseCallData(await groth16.exportSolidityCallData(fixture.snarkjsProof, fixture.publicSignals));
@@ -82,9 +85,9 @@ describe("committed artifacts", () => {
     const { deposits, ops } = fixtureBatch();
     const s = new BridgeState(DEPTH);
     assert.equal(fixture.genesisRoot, s.root.toString());
-    const w = buildBatch(s, ops, BATCH);
+    const w = buildBatch(s, ops, BATCH, PUBLIC);
     assert.deepEqual(fixture.publicSignals, w.publicSignals.map(String));
-    assert.deepEqual(fixture.slots, l1Slots(ops, deposits, BATCH));
+    assert.deepEqual(fixture.slots, l1Slots(ops, deposits, PUBLIC));
     assert.deepEqual(fixture.deposits, deposits);
     // What submitBatch computes: stored root and chain, the sender's newRoot/newOpChain, slot pairs.
     const l1 = [BigInt(fixture.genesisRoot), BigInt(fixture.newRoot), 0n, BigInt(fixture.newOpChain)];
@@ -94,16 +97,16 @@ describe("committed artifacts", () => {
       l1.push(pub ? BigInt(slot.amount) : 0n);
     }
     assert.deepEqual(l1.map(String), fixture.publicSignals);
-    assert.deepEqual(batchPublicInputs(w, ops, BATCH).map(String), fixture.publicSignals);
+    assert.deepEqual(batchPublicInputs(w, ops, BATCH, PUBLIC).map(String), fixture.publicSignals);
   });
 
   test("src/verifier/BatchVerifier.sol is the export of the current keys", async () => {
     const committed = readFileSync(join(ROOT, "src", "verifier", "BatchVerifier.sol"), "utf8");
-    assert.equal(committed, await verifierSource(DEPTH, BATCH), "stale verifier: run make verifier");
+    assert.equal(committed, await verifierSource(DEPTH, BATCH, PUBLIC), "stale verifier: run make verifier");
   });
 
   test("test/verifier/SnarkjsBatchVerifier.sol is snarkjs's export of the current keys (the oracle)", async () => {
     const committed = readFileSync(join(ROOT, "test", "verifier", "SnarkjsBatchVerifier.sol"), "utf8");
-    assert.equal(committed, await oracleSource(DEPTH, BATCH), "stale oracle: run make verifier");
+    assert.equal(committed, await oracleSource(DEPTH, BATCH, PUBLIC), "stale oracle: run make verifier");
   });
 });

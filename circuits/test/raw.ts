@@ -46,13 +46,15 @@ function rootFrom(leaf: bigint, siblings: readonly bigint[], slot: bigint): bigi
 
 /**
  * Builds the input of a batch over `tree` (mutated: it ends as the claimed new tree). Slots past
- * `slots.length` are honest no-ops.
+ * `slots.length` are honest no-ops. The public pairs are the L1-visible slots' pairs in order
+ * (the first `publicSlots` of them), then (0, 0).
  */
 export function rawBatchInput(
   tree: StateTree,
   oldOpChain: bigint,
   slots: readonly RawSlot[],
   batchSize: number,
+  publicSlots: number,
 ): RawBatch {
   const depth = tree.depth;
   const oldRoot = tree.root;
@@ -60,7 +62,8 @@ export function rawBatchInput(
   let chain = oldOpChain;
   const cols: Record<string, unknown[]> = {};
   for (const f of ["kind", "tokenId", "from", "to", "amount", "srcSlot", "srcBalance", "srcSiblings"]) cols[f] = [];
-  for (const f of ["dstSlot", "dstBalance", "dstEmpty", "dstSiblings", "slotPub"]) cols[f] = [];
+  for (const f of ["dstSlot", "dstBalance", "dstEmpty", "dstSiblings"]) cols[f] = [];
+  const pubs: bigint[][] = [];
   const push = (f: string, v: unknown): void => {
     (cols[f] as unknown[]).push(v);
   };
@@ -109,7 +112,7 @@ export function rawBatchInput(
       tree.set(Number(dstSlot), dstLeaf);
     }
     if (isReal) chain = poseidon4([chain, mod(kind + tokenId * 8n + from * 2n ** 35n), mod(to), mod(amount)]);
-    const pub = isPublic ? [mod(kind + tokenId * 8n + to * 2n ** 35n), mod(amount)] : [0n, 0n];
+    if (isPublic) pubs.push([mod(kind + tokenId * 8n + to * 2n ** 35n), mod(amount)]);
 
     push("kind", dec(kind));
     push("tokenId", dec(tokenId));
@@ -123,8 +126,8 @@ export function rawBatchInput(
     push("dstBalance", dec(dstBalance));
     push("dstEmpty", dec(dstEmpty));
     push("dstSiblings", dstSiblings.map(dec));
-    push("slotPub", pub.map(dec));
   }
+  cols.pubPair = Array.from({ length: publicSlots }, (_, k) => (pubs[k] ?? [0n, 0n]).map(dec));
   const input: Record<string, unknown> = {
     oldRoot: dec(oldRoot),
     newRoot: dec(root),
@@ -134,7 +137,7 @@ export function rawBatchInput(
   };
   // Key order of the honest builder (not needed by the circuit, convenient for deepEqual).
   const ordered: Record<string, unknown> = {};
-  for (const k of ["oldRoot", "newRoot", "oldOpChain", "newOpChain", "slotPub", "kind", "tokenId", "from", "to"]) {
+  for (const k of ["oldRoot", "newRoot", "oldOpChain", "newOpChain", "pubPair", "kind", "tokenId", "from", "to"]) {
     ordered[k] = input[k];
   }
   for (const k of [

@@ -206,15 +206,18 @@ describe("hash and encoding templates against test/vectors", () => {
   });
 });
 
+/** The refused ops go through the dev circuit's K (one op per batch: any K >= 1 would do). */
+const REFUSED_PUBLIC_SLOTS = 2;
+
 describe("batch.json through the batch circuit", () => {
   test("every batch of every sequence: the circuit accepts it and exposes exactly the vector's public inputs", async () => {
     const v = readBatchVectors();
     for (const seq of v.sequences) {
-      const c = await batchCircuit(seq.depth, seq.batchSize);
+      const c = await batchCircuit(seq.depth, seq.batchSize, seq.publicSlots);
       const s = new BridgeState(seq.depth);
       for (const b of seq.batches) {
         const ops = b.ops.map(opFromJson);
-        const w = buildBatch(s, ops, seq.batchSize);
+        const w = buildBatch(s, ops, seq.batchSize, seq.publicSlots);
         const pub = publicOf(c, await c.witness(w.input));
         assert.deepEqual(pub.map(String), b.publicInputs, b.note);
       }
@@ -233,7 +236,7 @@ describe("batch.json through the batch circuit", () => {
     };
     assert.ok(v.refused.length >= 10);
     for (const c of v.refused) {
-      const circuit = await batchCircuit(c.depth, c.batchSize);
+      const circuit = await batchCircuit(c.depth, c.batchSize, REFUSED_PUBLIC_SLOTS);
       const s = new BridgeState(c.depth);
       s.applyAll(c.setup.map(opFromJson));
       const [kind, tokenId] = [BigInt(c.op.kind), Number(c.op.tokenId)];
@@ -253,7 +256,7 @@ describe("batch.json through the batch circuit", () => {
         dstBalance: s.balanceOf(to, tokenId),
         dstEmpty: dstSlot === undefined ? 1n : 0n,
       };
-      const input = rawBatchInput(s.tree.clone(), s.opChain, [slot], c.batchSize).input;
+      const input = rawBatchInput(s.tree.clone(), s.opChain, [slot], c.batchSize, REFUSED_PUBLIC_SLOTS).input;
       const got = await rejection(circuit, input);
       assert.notEqual(got, null, `${c.note}: the circuit accepted it`);
       assert.ok(where[c.rule]?.includes(got as string), `${c.note}: rejected in ${got}, expected ${where[c.rule]}`);

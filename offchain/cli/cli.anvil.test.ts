@@ -101,7 +101,13 @@ before(async () => {
     layer: "L1",
     deployBlock: 0,
     contracts: { AssetStorage: storage, DemoToken: demo },
-    params: { treeDepth: DEPTH, batchSize: N, genesisRoot: emptyRoot(DEPTH).toString(), priorityDeadline: 300 },
+    params: {
+      treeDepth: DEPTH,
+      batchSize: N,
+      publicSlots: N,
+      genesisRoot: emptyRoot(DEPTH).toString(),
+      priorityDeadline: 300,
+    },
   });
   writeDeployment(deploymentsDir, {
     chainId: 31338,
@@ -181,6 +187,7 @@ async function extract() {
         deployBlock: 0,
         treeDepth: DEPTH,
         batchSize: N,
+        publicSlots: N,
         confirmations: 1,
         pollIntervalMs: 20,
         batchTimeoutMs: 0,

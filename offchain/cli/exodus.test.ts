@@ -18,6 +18,7 @@ const DEPTH = 10;
 const ops = sampleOps(14);
 const cut = cutBatches({ state: new BridgeState(DEPTH), nextBatchNumber: 0, creditsBefore: 0 }, storedOps(ops, 0, 0), {
   batchSize: 4,
+  publicSlots: 4,
   batchTimeoutMs: 0,
   now: 1,
 });

@@ -28,7 +28,7 @@ before(() => {
     layer: "L1",
     deployBlock: 0,
     contracts: { AssetStorage: `0x${"51".repeat(20)}` },
-    params: { treeDepth: 16, batchSize: 4, genesisRoot: "1", priorityDeadline: 300 },
+    params: { treeDepth: 16, batchSize: 4, publicSlots: 4, genesisRoot: "1", priorityDeadline: 300 },
   });
   writeDeployment(dir, {
     chainId: 31338,

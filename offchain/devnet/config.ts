@@ -8,8 +8,8 @@
  *   DEVNET_EXPLORER_PORT  8090           the explorer page and JSON API
  *   DEVNET_NODE_SERVICES  all four       NODE_SERVICES of the node (e.g. monitor,extractor,sender: no prover)
  *   DEVNET_DEMO_AMOUNT    10000          DEMO minted on L1 to each user account (anvil accounts 3..9)
- *   DEPTH, BATCH          16, 4          the circuit (the committed verifier's parameters)
- *   CIRCUIT_DIR           build/circuits/batch-d$DEPTH-n$BATCH
+ *   DEPTH, BATCH, PUBLIC  16, 4, 2       the circuit (the committed verifier's parameters)
+ *   CIRCUIT_DIR           build/circuits/batch-d$DEPTH-n$BATCH-k$PUBLIC
  *   PROVER_WORKERS        1              snarkjs processes of the node's prover
  *   PRIORITY_DEADLINE     259200         seconds before an unprocessed deposit opens exodus (3 days)
  */
@@ -29,6 +29,7 @@ const Env = z.object({
   DEVNET_DEMO_AMOUNT: zInt(0).default(10_000),
   DEPTH: zInt(1).default(16),
   BATCH: zInt(1).default(4),
+  PUBLIC: zInt(1).default(2),
   CIRCUIT_DIR: z.string().optional(),
   PROVER_WORKERS: zInt(1).default(1),
   PRIORITY_DEADLINE: zInt(1).default(259_200),
@@ -47,6 +48,7 @@ export interface DevnetConfig {
   demoAmount: bigint;
   depth: number;
   batch: number;
+  publicSlots: number;
   circuitDir: string;
   proverWorkers: number;
   priorityDeadline: number;
@@ -79,7 +81,8 @@ export function loadDevnetConfig(env: NodeJS.ProcessEnv = process.env): DevnetCo
     demoAmount: BigInt(e.DEVNET_DEMO_AMOUNT),
     depth: e.DEPTH,
     batch: e.BATCH,
-    circuitDir: e.CIRCUIT_DIR ?? `build/circuits/batch-d${e.DEPTH}-n${e.BATCH}`,
+    publicSlots: e.PUBLIC,
+    circuitDir: e.CIRCUIT_DIR ?? `build/circuits/batch-d${e.DEPTH}-n${e.BATCH}-k${e.PUBLIC}`,
     proverWorkers: e.PROVER_WORKERS,
     priorityDeadline: e.PRIORITY_DEADLINE,
   };

@@ -64,7 +64,7 @@ async function preflight(config: DevnetConfig): Promise<void> {
     }
   }
   const services = config.nodeServices ?? "prover";
-  if (services.includes("prover")) requireCircuit(config.circuitDir, config.depth, config.batch);
+  if (services.includes("prover")) requireCircuit(config.circuitDir, config.depth, config.batch, config.publicSlots);
 }
 
 /** Mints `amount` DEMO (whole tokens) on L1 to every user account. */
@@ -136,6 +136,7 @@ async function deploy(d: DevnetContext, logDir: string, out: (line: string) => v
     priorityDeadline: c.priorityDeadline,
     depth: c.depth,
     batch: c.batch,
+    publicSlots: c.publicSlots,
   });
   d.deployments = deployments;
   out(

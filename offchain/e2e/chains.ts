@@ -137,7 +137,14 @@ export const E2E_THRESHOLD = TEST_ATTESTER_THRESHOLD;
 export async function deployBridge(
   l1: Side,
   l2: Side,
-  o: { deploymentsDir: string; logDir: string; priorityDeadline: number; depth: number; batch: number },
+  o: {
+    deploymentsDir: string;
+    logDir: string;
+    priorityDeadline: number;
+    depth: number;
+    batch: number;
+    publicSlots: number;
+  },
 ): Promise<Deployments> {
   const l2Nonce = await l2.public.getTransactionCount({ address: addressOf("deployer") });
   const l2Ledger = getContractAddress({ from: addressOf("deployer"), nonce: BigInt(l2Nonce) });
@@ -157,6 +164,7 @@ export async function deployBridge(
       L2_CHAIN_ID: String(l2.chainId),
       TREE_DEPTH: String(o.depth),
       BATCH_SIZE: String(o.batch),
+      PUBLIC_SLOTS: String(o.publicSlots),
       PRIORITY_DEADLINE: String(o.priorityDeadline),
       DEMO_TOKEN: "true",
     },
@@ -205,10 +213,12 @@ export function nodeEnvOf(o: {
 }
 
 /** Throws unless `circuitDir` holds the prover's artifacts (wasm, zkey, verification key). */
-export function requireCircuit(circuitDir: string, depth: number, batch: number): void {
+export function requireCircuit(circuitDir: string, depth: number, batch: number, publicSlots: number): void {
   for (const f of ["batch_js/batch.wasm", "batch.zkey", "verification_key.json"]) {
     if (!existsSync(join(circuitDir, f))) {
-      throw new Error(`${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${depth} BATCH=${batch}`);
+      throw new Error(
+        `${join(circuitDir, f)} is missing: run make circuit-setup DEPTH=${depth} BATCH=${batch} PUBLIC=${publicSlots}`,
+      );
     }
   }
 }

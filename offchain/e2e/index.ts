@@ -4,8 +4,8 @@
  * (offchain/e2e/scenario.ts), prints a summary table, and stops everything it started — also on
  * failure or Ctrl-C. Logs of every process go to ${E2E_DIR}/logs.
  *
- * Environment: E2E_DIR (default build/e2e), DEPTH and BATCH (default 16 and 4: the circuit the
- * committed verifier was generated for), CIRCUIT_DIR (default build/circuits/batch-d$DEPTH-n$BATCH),
+ * Environment: E2E_DIR (default build/e2e), DEPTH, BATCH and PUBLIC (default 16, 4 and 2: the circuit the
+ * committed verifier was generated for), CIRCUIT_DIR (default build/circuits/batch-d$DEPTH-n$BATCH-k$PUBLIC),
  * PROVER_WORKERS (default 2), PRIORITY_DEADLINE (seconds, default 300), E2E_JSON (optional: also write
  * the summary's steps as JSON to this path, for `make bench`).
  */
@@ -27,6 +27,7 @@ const Env = z.object({
   E2E_DIR: z.string().default("build/e2e"),
   DEPTH: zInt(1).default(16),
   BATCH: zInt(1).default(4),
+  PUBLIC: zInt(1).default(2),
   CIRCUIT_DIR: z.string().optional(),
   PROVER_WORKERS: zInt(1).default(2),
   PRIORITY_DEADLINE: zInt(1).default(300),
@@ -39,8 +40,8 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   const env = parseConfig(Env, process.env);
   const root = resolve(env.E2E_DIR);
-  const circuitDir = env.CIRCUIT_DIR ?? `build/circuits/batch-d${env.DEPTH}-n${env.BATCH}`;
-  requireCircuit(circuitDir, env.DEPTH, env.BATCH);
+  const circuitDir = env.CIRCUIT_DIR ?? `build/circuits/batch-d${env.DEPTH}-n${env.BATCH}-k${env.PUBLIC}`;
+  requireCircuit(circuitDir, env.DEPTH, env.BATCH, env.PUBLIC);
   rmSync(root, { recursive: true, force: true });
   const logDir = join(root, "logs");
   const dataDir = join(root, "node");
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
         priorityDeadline: env.PRIORITY_DEADLINE,
         depth: env.DEPTH,
         batch: env.BATCH,
+        publicSlots: env.PUBLIC,
       }),
     );
     const nodeEnv = nodeEnvOf({ l1, l2, deploymentsDir, dataDir, circuitDir, proverWorkers: env.PROVER_WORKERS });

@@ -112,6 +112,7 @@ function fillDatabase(db: Db): { batch0Root: bigint } {
   });
   const cut = cutBatches({ state: new BridgeState(16), nextBatchNumber: 0, creditsBefore: 0 }, stored, {
     batchSize: 4,
+    publicSlots: 4,
     batchTimeoutMs: 0,
     now: 2_000,
   });

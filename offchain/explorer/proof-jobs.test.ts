@@ -56,6 +56,7 @@ function fillDatabase(db: Db): void {
   });
   const cut = cutBatches({ state: new BridgeState(16), nextBatchNumber: 0, creditsBefore: 0 }, stored, {
     batchSize: 1,
+    publicSlots: 1,
     batchTimeoutMs: 0,
     now: 2_000,
   });

@@ -80,6 +80,7 @@ const config = (dbPath: string): ExtractorConfig => ({
   deployBlock: 0,
   treeDepth: DEPTH,
   batchSize: N,
+  publicSlots: N,
   confirmations: 1,
   pollIntervalMs: 20,
   batchTimeoutMs: 60_000,
@@ -163,7 +164,7 @@ describe("extractor on anvil", () => {
       layer: "L1",
       deployBlock: 0,
       contracts: {},
-      params: { treeDepth: DEPTH, batchSize: N },
+      params: { treeDepth: DEPTH, batchSize: N, publicSlots: N },
     });
     writeDeployment(deployments, {
       chainId: 31338,

@@ -1,10 +1,11 @@
 /**
- * Cutting batches (pure apart from the clock it is given): a batch is `batchSize` pending ops, or
- * fewer once the oldest pending op has waited `batchTimeoutMs`. Circuit inputs come from
+ * Cutting batches (pure apart from the clock it is given): a batch is `batchSize` pending ops or
+ * `publicSlots` L1-visible ops, whichever comes first, or fewer once the oldest pending op has
+ * waited `batchTimeoutMs`. Circuit inputs come from
  * `buildBatch` (offchain/lib/witness.ts) on a copy of the state, so a failure never leaves the
  * committed state half-advanced; the witness is cross-checked against the protocol core.
  */
-import { batchPublicInputs, opChainOf } from "../lib/protocol.js";
+import { batchPublicInputs, checkBatchShape, isPublicOp, opChainOf } from "../lib/protocol.js";
 import type { BridgeState } from "../lib/state.js";
 import { buildBatch } from "../lib/witness.js";
 import { isQueueOp } from "../runtime/l1-queue.js";
@@ -25,6 +26,8 @@ export interface BatchCursor {
 
 export interface CutOptions {
   batchSize: number;
+  /** K: the most L1-visible ops (credits, withdrawals, forced withdrawals) a batch may hold. */
+  publicSlots: number;
   batchTimeoutMs: number;
   now: number;
 }
@@ -36,7 +39,25 @@ export function timeoutDue(pending: readonly StoredOp[], opts: Pick<CutOptions, 
 }
 
 /**
- * Cuts every full batch from `pending`, then one partial batch if the timeout is due.
+ * The first batch of `pending`: ops up to the first of N ops or K L1-visible ops (section 8).
+ * `full` tells whether it reached either bound (else it holds every pending op).
+ */
+export function nextChunk(
+  pending: readonly StoredOp[],
+  batchSize: number,
+  publicSlots: number,
+): { length: number; full: boolean } {
+  let visible = 0;
+  for (let i = 0; i < pending.length; i++) {
+    if (isPublicOp((pending[i] as StoredOp).op)) visible += 1;
+    if (visible === publicSlots || i + 1 === batchSize) return { length: i + 1, full: true };
+  }
+  return { length: pending.length, full: false };
+}
+
+/**
+ * Cuts every full batch from `pending` (N ops or K L1-visible ops, whichever comes first), then
+ * one partial batch if the timeout is due.
  * Returns the batches, the ops left pending and the new cursor. `cursor.state` is advanced in
  * place; after an error it is in an undefined position and must be reloaded.
  */
@@ -45,16 +66,18 @@ export function cutBatches(
   pending: readonly StoredOp[],
   opts: CutOptions,
 ): { batches: BatchRecord[]; pending: StoredOp[]; cursor: BatchCursor } {
-  const { batchSize } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`batch size ${batchSize} must be a positive integer`);
+  const { batchSize, publicSlots } = opts;
+  checkBatchShape(batchSize, publicSlots);
   let rest = [...pending];
   const batches: BatchRecord[] = [];
   const state = cursor.state;
   let { nextBatchNumber, creditsBefore } = cursor;
-  while (rest.length >= batchSize || (rest.length > 0 && timeoutDue(rest, opts))) {
-    const chunk = rest.slice(0, batchSize);
-    const batch = buildOne(state, chunk, { batchNumber: nextBatchNumber, creditsBefore, batchSize, now: opts.now });
+  for (;;) {
+    const next = nextChunk(rest, batchSize, publicSlots);
+    if (next.length === 0 || (!next.full && !timeoutDue(rest, opts))) break;
+    const chunk = rest.slice(0, next.length);
+    const ctx = { batchNumber: nextBatchNumber, creditsBefore, batchSize, publicSlots, now: opts.now };
+    const batch = buildOne(state, chunk, ctx);
     batches.push(batch);
     rest = rest.slice(chunk.length);
     nextBatchNumber += 1;
@@ -66,7 +89,7 @@ export function cutBatches(
 function buildOne(
   state: BridgeState,
   chunk: readonly StoredOp[],
-  ctx: { batchNumber: number; creditsBefore: number; batchSize: number; now: number },
+  ctx: { batchNumber: number; creditsBefore: number; batchSize: number; publicSlots: number; now: number },
 ): BatchRecord {
   const first = chunk[0] as StoredOp;
   chunk.forEach((o, i) => {
@@ -83,7 +106,7 @@ function buildOne(
   const oldOpChain = state.opChain;
   let witness: ReturnType<typeof buildBatch>;
   try {
-    witness = buildBatch(state, ops, ctx.batchSize);
+    witness = buildBatch(state, ops, ctx.batchSize, ctx.publicSlots);
   } catch (error) {
     throw new BatchBuildError(
       `batch ${ctx.batchNumber} (ops ${first.opIndex}..${first.opIndex + chunk.length - 1}) cannot be built: ` +
@@ -97,6 +120,7 @@ function buildOne(
     { oldRoot, newRoot: state.root, oldOpChain, newOpChain },
     ops,
     ctx.batchSize,
+    ctx.publicSlots,
   );
   const problems: string[] = [];
   if (witness.oldRoot !== oldRoot) problems.push(`oldRoot ${witness.oldRoot} != ${oldRoot}`);

@@ -15,7 +15,7 @@ writeDeployment(dir, {
   layer: "L1",
   deployBlock: 3,
   contracts: {},
-  params: { treeDepth: 16, batchSize: 4 },
+  params: { treeDepth: 16, batchSize: 4, publicSlots: 2 },
 });
 writeDeployment(dir, {
   chainId: 31338,

@@ -23,6 +23,8 @@ export interface ExtractorConfig {
   deployBlock: number;
   treeDepth: number;
   batchSize: number;
+  /** K: the most L1-visible ops a batch may hold (deployment params.publicSlots). */
+  publicSlots: number;
   /** Blocks a log needs on top of it before it is extracted (1 = the latest block counts). */
   confirmations: number;
   pollIntervalMs: number;
@@ -51,6 +53,7 @@ const EnvSchema = z.object({
 const ParamsSchema = z.object({
   treeDepth: z.coerce.number().int().min(1).max(32),
   batchSize: z.coerce.number().int().min(1).max(1024),
+  publicSlots: z.coerce.number().int().min(1).max(1024),
 });
 
 /** Reads and validates the extractor's configuration; throws a ConfigError naming each bad field. */
@@ -67,6 +70,7 @@ export function loadExtractorConfig(env: NodeJS.ProcessEnv = process.env): Extra
     deployBlock: l2.deployBlock,
     treeDepth: params.treeDepth,
     batchSize: params.batchSize,
+    publicSlots: params.publicSlots,
     confirmations: e.CONFIRMATIONS,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     batchTimeoutMs: e.BATCH_TIMEOUT_MS,

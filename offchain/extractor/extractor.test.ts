@@ -40,6 +40,7 @@ const config = (over: Partial<ExtractorConfig> = {}): ExtractorConfig => ({
   deployBlock: 0,
   treeDepth: DEPTH,
   batchSize: N,
+  publicSlots: N,
   confirmations: 1,
   pollIntervalMs: 5,
   batchTimeoutMs: 60_000,

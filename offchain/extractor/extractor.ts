@@ -185,6 +185,7 @@ export class Extractor {
     try {
       cut = cutBatches(this.batchCursor, [...this.pending, ...ops], {
         batchSize: config.batchSize,
+        publicSlots: config.publicSlots,
         batchTimeoutMs: config.batchTimeoutMs,
         now: this.now(),
       });
@@ -206,7 +207,7 @@ export class Extractor {
         firstDepositId: b.firstDepositId,
         deposits: b.depositCount,
         newRoot: b.newRoot,
-        full: b.opCount === config.batchSize,
+        full: b.opCount === config.batchSize || b.publicSignals.at(-2) !== 0n,
       });
     }
   }

@@ -45,6 +45,7 @@ export async function main(
       assetReceiving: config.assetReceiving,
       treeDepth: config.treeDepth,
       batchSize: config.batchSize,
+      publicSlots: config.publicSlots,
       confirmations: config.confirmations,
       batchTimeoutMs: config.batchTimeoutMs,
       db: config.dbPath,

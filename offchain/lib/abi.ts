@@ -68,6 +68,7 @@ export const assetStorageAbi = parseAbi([
   "function tokenIdOf(address token) view returns (uint32)",
   "function treeDepth() view returns (uint8)",
   "function batchSize() view returns (uint16)",
+  "function publicSlots() view returns (uint16)",
   "function priorityDeadline() view returns (uint64)",
   "function verifier() view returns (address)",
   "function genesisRoot() view returns (uint256)",

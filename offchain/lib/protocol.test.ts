@@ -401,57 +401,75 @@ describe("slot public pairs and batch public inputs (section 8)", () => {
   });
 
   it("pads with no-ops to 4 + 2N inputs", () => {
-    const inputs = batchPublicInputs(boundary, [credit(B, 0, 9n)], 4);
+    const inputs = batchPublicInputs(boundary, [credit(B, 0, 9n)], 4, 4);
     assert.deepEqual(inputs, [11n, 22n, 33n, 44n, 1n + (BigInt(B) << 35n), 9n, 0n, 0n, 0n, 0n, 0n, 0n]);
-    assert.deepEqual(batchPublicInputs(boundary, [], 2), [11n, 22n, 33n, 44n, 0n, 0n, 0n, 0n]);
+    assert.deepEqual(batchPublicInputs(boundary, [], 2, 2), [11n, 22n, 33n, 44n, 0n, 0n, 0n, 0n]);
   });
 
   it("keeps the op order and mixes kinds", () => {
     const ops = [withdraw(A, C, 1, 2n), transfer(A, B, 0, 1n), credit(B, 4294967295, MAX_UINT128)];
-    const inputs = batchPublicInputs(boundary, ops, 4);
+    const inputs = batchPublicInputs(boundary, ops, 4, 4);
     assert.equal(inputs.length, 12);
     assert.deepEqual(inputs.slice(4), [
       3n + (1n << 3n) + (BigInt(C) << 35n),
       2n,
-      0n,
-      0n,
       1n + (MAX_UINT32 << 3n) + (BigInt(B) << 35n),
       MAX_UINT128,
+      0n,
+      0n,
       0n,
       0n,
     ]);
     for (const x of inputs) assert.ok(x >= 0n && x < r);
   });
 
+  it("routes the k-th L1-visible op to pair k whatever its slot; transfers take no pair (K < N)", () => {
+    const ops = [transfer(A, B, 0, 1n), transfer(B, A, 0, 1n), withdraw(A, C, 1, 2n), credit(B, 0, 9n)];
+    assert.deepEqual(batchPublicInputs(boundary, ops, 4, 2).slice(4), [
+      3n + (1n << 3n) + (BigInt(C) << 35n),
+      2n,
+      1n + (BigInt(B) << 35n),
+      9n,
+    ]);
+    assert.deepEqual(batchPublicInputs(boundary, ops.slice(0, 2), 4, 2).slice(4), [0n, 0n, 0n, 0n]);
+  });
+
+  it("refuses more than K L1-visible ops and a K outside 1..N", () => {
+    const ops = [credit(A, 0, 1n), transfer(A, B, 0, 1n), credit(B, 0, 1n)];
+    assert.throws(() => batchPublicInputs(boundary, ops, 4, 1), /2 L1-visible ops but the circuit takes 1/);
+    assert.throws(() => batchPublicInputs(boundary, [], 4, 0), /public slots 0 must be an integer in 1..4/);
+    assert.throws(() => batchPublicInputs(boundary, [], 4, 5), /public slots 5 must be an integer in 1..4/);
+  });
+
   it("takes exactly N ops and rejects N + 1", () => {
     const ops = [credit(A, 0, 1n), credit(A, 0, 1n)];
-    assert.equal(batchPublicInputs(boundary, ops, 2).length, 8);
+    assert.equal(batchPublicInputs(boundary, ops, 2, 2).length, 8);
     assert.throws(
-      () => batchPublicInputs(boundary, [...ops, credit(A, 0, 1n)], 2),
+      () => batchPublicInputs(boundary, [...ops, credit(A, 0, 1n)], 2, 2),
       /batch has 3 ops but the circuit takes 2/,
     );
   });
 
   it("rejects a batch size that is not a positive integer", () => {
-    assert.throws(() => batchPublicInputs(boundary, [], 0), /batch size 0 must be a positive integer/);
-    assert.throws(() => batchPublicInputs(boundary, [], 2.5), /batch size 2.5 must be a positive integer/);
+    assert.throws(() => batchPublicInputs(boundary, [], 0, 0), /batch size 0 must be a positive integer/);
+    assert.throws(() => batchPublicInputs(boundary, [], 2.5, 2.5), /batch size 2.5 must be a positive integer/);
   });
 
   it("accepts r - 1 and rejects r or negatives for every boundary value", () => {
     for (const key of ["oldRoot", "newRoot", "oldOpChain", "newOpChain"] as const) {
-      assert.equal(batchPublicInputs({ ...boundary, [key]: r - 1n }, [], 1).includes(r - 1n), true);
+      assert.equal(batchPublicInputs({ ...boundary, [key]: r - 1n }, [], 1, 1).includes(r - 1n), true);
       assert.throws(
-        () => batchPublicInputs({ ...boundary, [key]: r }, [], 1),
+        () => batchPublicInputs({ ...boundary, [key]: r }, [], 1, 1),
         new RegExp(`${key} = ${r} is out of range`),
       );
       assert.throws(
-        () => batchPublicInputs({ ...boundary, [key]: -1n }, [], 1),
+        () => batchPublicInputs({ ...boundary, [key]: -1n }, [], 1, 1),
         new RegExp(`${key} = -1 is out of range`),
       );
     }
   });
 
   it("rejects a malformed op inside the batch", () => {
-    assert.throws(() => batchPublicInputs(boundary, [credit(A, 0, 0n)], 4), /op amount must be non-zero/);
+    assert.throws(() => batchPublicInputs(boundary, [credit(A, 0, 0n)], 4, 4), /op amount must be non-zero/);
   });
 });

@@ -214,15 +214,29 @@ export interface BatchBoundary {
   newOpChain: bigint;
 }
 
+/** Whether an op is L1-visible: a credit, withdrawal or forced withdrawal (section 8). */
+export function isPublicOp(op: Op): boolean {
+  return op.kind !== OpKind.Transfer;
+}
+
+/** Number of L1-visible ops among `ops`. */
+export function countPublicOps(ops: readonly Op[]): number {
+  return ops.filter(isPublicOp).length;
+}
+
 /**
- * The 4 + 2N public inputs of a batch, in the order the circuit declares them and L1 builds them:
- * oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_{N-1}, b_{N-1}.
- * `ops` holds the batch's real ops (at most `batchSize`); the tail is padded with no-ops.
+ * The 4 + 2K public inputs of a batch, in the order the circuit declares them and L1 builds them:
+ * oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_{K-1}, b_{K-1}, where pair k is the
+ * k-th L1-visible op of `ops` in log order and unused pairs are (0, 0) (section 8).
+ * `ops` holds the batch's real ops: at most `batchSize`, of which at most `publicSlots` L1-visible.
  */
-export function batchPublicInputs(b: BatchBoundary, ops: readonly Op[], batchSize: number): bigint[] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`batch size ${batchSize} must be a positive integer`);
-  }
+export function batchPublicInputs(
+  b: BatchBoundary,
+  ops: readonly Op[],
+  batchSize: number,
+  publicSlots: number,
+): bigint[] {
+  checkBatchShape(batchSize, publicSlots);
   if (ops.length > batchSize) throw new Error(`batch has ${ops.length} ops but the circuit takes ${batchSize}`);
   const out = [
     assertField("oldRoot", b.oldRoot),
@@ -230,6 +244,21 @@ export function batchPublicInputs(b: BatchBoundary, ops: readonly Op[], batchSiz
     assertField("oldOpChain", b.oldOpChain),
     assertField("newOpChain", b.newOpChain),
   ];
-  for (let i = 0; i < batchSize; i++) out.push(...slotPublicPair(ops[i] ?? null));
+  for (const op of ops) checkOp(op);
+  const visible = ops.filter(isPublicOp);
+  if (visible.length > publicSlots) {
+    throw new Error(`batch has ${visible.length} L1-visible ops but the circuit takes ${publicSlots}`);
+  }
+  for (let k = 0; k < publicSlots; k++) out.push(...slotPublicPair(visible[k] ?? null));
   return out;
+}
+
+/** Checks a circuit shape: 1 <= publicSlots (K) <= batchSize (N). */
+export function checkBatchShape(batchSize: number, publicSlots: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`batch size ${batchSize} must be a positive integer`);
+  }
+  if (!Number.isInteger(publicSlots) || publicSlots < 1 || publicSlots > batchSize) {
+    throw new Error(`public slots ${publicSlots} must be an integer in 1..${batchSize} (the batch size)`);
+  }
 }

@@ -305,25 +305,26 @@ describe("batch.json", () => {
     };
   }
 
-  it("has sequences of batch size 4, 2 and 4 (forced withdrawals) at depth 16", () => {
+  it("has sequences (N, K) = (4, 4), (2, 2), (4, 4) (forced withdrawals) and (4, 2) (routing) at depth 16", () => {
     assert.deepEqual(
-      v.sequences.map((s) => [s.depth, s.batchSize]),
+      v.sequences.map((s) => [s.depth, s.batchSize, s.publicSlots]),
       [
-        [16, 4],
-        [16, 2],
-        [16, 4],
+        [16, 4, 4],
+        [16, 2, 2],
+        [16, 4, 4],
+        [16, 4, 2],
       ],
     );
   });
 
   for (const seq of v.sequences) {
-    it(`N = ${seq.batchSize}: roots, op chains, slots, state and public inputs follow from the ops`, () => {
+    it(`N = ${seq.batchSize}, K = ${seq.publicSlots}: roots, op chains, slots, state and public inputs follow from the ops`, () => {
       assert.equal(BigInt(seq.genesisRoot), emptyRoot(seq.depth));
       const model = replay(seq.depth);
       let root = emptyRoot(seq.depth);
       let chain = 0n;
       for (const [b, batch] of seq.batches.entries()) {
-        const where = `N=${seq.batchSize} batch ${b}`;
+        const where = `N=${seq.batchSize} K=${seq.publicSlots} batch ${b}`;
         const ops = batch.ops.map(opFromJson);
         assert.ok(ops.length <= seq.batchSize, `${where}: at most N ops`);
         assert.equal(BigInt(batch.oldRoot), root, `${where}: oldRoot`);
@@ -358,11 +359,13 @@ describe("batch.json", () => {
           oldOpChain: BigInt(batch.oldOpChain),
           newOpChain: chain,
         };
-        assert.deepEqual(batch.publicInputs.map(BigInt), batchPublicInputs(boundary, ops, seq.batchSize), where);
-        assert.equal(batch.l1Slots.length, seq.batchSize);
+        const pub = batchPublicInputs(boundary, ops, seq.batchSize, seq.publicSlots);
+        assert.deepEqual(batch.publicInputs.map(BigInt), pub, where);
+        assert.equal(batch.l1Slots.length, seq.publicSlots);
+        const l1Visible = ops.filter((o) => o.kind !== 2);
         for (const [i, slot] of batch.l1Slots.entries()) {
-          const op = ops[i];
-          const visible = op !== undefined && op.kind !== 2;
+          const op = l1Visible[i];
+          const visible = op !== undefined;
           assert.equal(slot.kind, visible ? op.kind : 0, `${where} L1 slot ${i} kind`);
           assert.equal(addressToBigInt(slot.account), visible ? addressToBigInt(op.to) : 0n);
           assert.equal(BigInt(slot.tokenId), visible ? BigInt(op.tokenId) : 0n);

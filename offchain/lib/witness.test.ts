@@ -30,13 +30,13 @@ describe("buildBatch", () => {
   test("publicSignals equal batchPublicInputs and the boundary values, and the state advances", () => {
     const s = new BridgeState(6);
     const ops = [credit(A, 0, 10n), transfer(A, B, 0, 4n), withdraw(B, L1, 0, 1n)];
-    const w = buildBatch(s, ops, 4);
+    const w = buildBatch(s, ops, 4, 4);
     assert.equal(w.oldRoot, emptyRoot(6));
     assert.equal(w.newRoot, s.root);
     assert.equal(w.oldOpChain, 0n);
     assert.equal(w.newOpChain, opChainOf(ops));
     assert.equal(s.opChain, w.newOpChain);
-    assert.deepEqual(w.publicSignals, batchPublicInputs(w, ops, 4));
+    assert.deepEqual(w.publicSignals, batchPublicInputs(w, ops, 4, 4));
     assert.equal(w.publicSignals.length, 4 + 2 * 4);
     assert.deepEqual(w.ops, ops);
     assert.equal(s.opCount, 3);
@@ -44,13 +44,13 @@ describe("buildBatch", () => {
 
   test("input has every signal, decimal strings, N slots and 3 * DEPTH / 2 siblings, no-op tail all zero", () => {
     const s = new BridgeState(6);
-    const w = buildBatch(s, [credit(A, 3, MAX_UINT128)], 3);
+    const w = buildBatch(s, [credit(A, 3, MAX_UINT128)], 3, 3);
     const input = w.input;
     for (const k of ["oldRoot", "newRoot", "oldOpChain", "newOpChain"]) {
       assert.match(input[k] as string, /^(0|[1-9][0-9]*)$/);
     }
     assert.equal(input.newRoot, w.newRoot.toString());
-    assert.deepEqual(input.slotPub, [
+    assert.deepEqual(input.pubPair, [
       [w.publicSignals[4]?.toString(), w.publicSignals[5]?.toString()],
       ["0", "0"],
       ["0", "0"],
@@ -76,7 +76,7 @@ describe("buildBatch", () => {
   test("each slot's paths chain the roots: source then destination", () => {
     const s = new BridgeState(4);
     s.applyAll([credit(A, 0, 10n), credit(B, 0, 1n)]);
-    const w = buildBatch(s, [transfer(A, B, 0, 3n), transfer(B, B, 0, 4n), withdraw(A, L1, 0, 7n)], 3);
+    const w = buildBatch(s, [transfer(A, B, 0, 3n), transfer(B, B, 0, 4n), withdraw(A, L1, 0, 7n)], 3, 3);
     let root = w.oldRoot;
     for (const a of w.applied) {
       for (const u of [a.source, a.destination]) {
@@ -93,18 +93,18 @@ describe("buildBatch", () => {
     s.apply(credit(A, 0, 10n));
     const before = JSON.stringify(s.toJSON());
     assert.throws(
-      () => buildBatch(s, [credit(B, 0, 1n), withdraw(B, L1, 0, 2n)], 4),
+      () => buildBatch(s, [credit(B, 0, 1n), withdraw(B, L1, 0, 2n)], 4, 4),
       /op 1 of 2: insufficient balance/,
     );
-    assert.throws(() => buildBatch(s, [credit(A, 0, 1n), credit(B, 0, 1n)], 1), /2 ops but the circuit takes 1/);
-    assert.throws(() => buildBatch(s, [], 0), /batch size/);
+    assert.throws(() => buildBatch(s, [credit(A, 0, 1n), credit(B, 0, 1n)], 1, 1), /2 ops but the circuit takes 1/);
+    assert.throws(() => buildBatch(s, [], 0, 0), /batch size/);
     assert.equal(JSON.stringify(s.toJSON()), before);
   });
 
   test("forced withdrawals: the source side only, and a zero one with both sides zero like a no-op's", () => {
     const s = new BridgeState(4);
     s.applyAll([credit(A, 0, 10n), credit(B, 1, 5n)]);
-    const w = buildBatch(s, [forcedWithdraw(A, 0, 4n), forcedWithdraw(L1, 3, 0n), forcedWithdraw(B, 1, 5n)], 4);
+    const w = buildBatch(s, [forcedWithdraw(A, 0, 4n), forcedWithdraw(L1, 3, 0n), forcedWithdraw(B, 1, 5n)], 4, 4);
     const col = (k: string) => w.input[k] as unknown[];
     assert.deepEqual(col("kind"), ["4", "4", "4", "0"]);
     assert.deepEqual(col("from"), col("to"));
@@ -134,21 +134,21 @@ describe("buildBatch", () => {
     assert.equal(s.balanceOf(A, 0), 6n);
     assert.equal(s.balanceOf(B, 1), 0n);
     assert.equal(s.slotOf(L1, 3), undefined);
-    assert.throws(() => buildBatch(s, [forcedWithdraw(L1, 3, 1n)], 4), /which has no slot/);
-    assert.throws(() => buildBatch(s, [forcedWithdraw(A, 0, 7n)], 4), /holds 6 of token 0, op moves 7/);
+    assert.throws(() => buildBatch(s, [forcedWithdraw(L1, 3, 1n)], 4, 4), /which has no slot/);
+    assert.throws(() => buildBatch(s, [forcedWithdraw(A, 0, 7n)], 4, 4), /holds 6 of token 0, op moves 7/);
   });
 
   test("an empty batch is all no-ops and keeps root and op chain", () => {
     const s = new BridgeState(4);
     s.apply(credit(A, 0, 10n));
-    const w = buildBatch(s, [], 2);
+    const w = buildBatch(s, [], 2, 2);
     assert.equal(w.newRoot, w.oldRoot);
     assert.equal(w.newOpChain, w.oldOpChain);
     assert.deepEqual(w.publicSignals.slice(4), [0n, 0n, 0n, 0n]);
   });
 
   test("the circuit's own public signals equal publicSignals (compiled DEPTH 4, BATCH 4)", async () => {
-    const c = await batchCircuit(4, 4);
+    const c = await batchCircuit(4, 4, 4);
     const s = new BridgeState(4);
     const batches = [
       [credit(A, 0, 10n), credit(B, 1, 5n)],
@@ -157,10 +157,10 @@ describe("buildBatch", () => {
       [],
     ];
     for (const ops of batches) {
-      const w = buildBatch(s, ops, 4);
+      const w = buildBatch(s, ops, 4, 4);
       const pub = publicOf(c, await c.witness(w.input));
       assert.deepEqual(pub, w.publicSignals);
-      assert.deepEqual(pub, batchPublicInputs(w, ops, 4));
+      assert.deepEqual(pub, batchPublicInputs(w, ops, 4, 4));
     }
   });
 
@@ -171,7 +171,7 @@ describe("buildBatch", () => {
       assert.equal(s.root, BigInt(seq.genesisRoot));
       for (const b of seq.batches) {
         const ops = b.ops.map(opFromJson);
-        const w = buildBatch(s, ops, seq.batchSize);
+        const w = buildBatch(s, ops, seq.batchSize, seq.publicSlots);
         assert.equal(w.oldRoot.toString(), b.oldRoot, b.note);
         assert.equal(w.newRoot.toString(), b.newRoot, b.note);
         assert.equal(w.oldOpChain.toString(), b.oldOpChain, b.note);

@@ -2,7 +2,7 @@
  * Batch witness builder: real ops -> the batch circuit's input JSON (circuits/batch.circom) and its
  * public signals (docs/protocol.md section 8).
  */
-import { type BatchBoundary, batchPublicInputs, type Op } from "./protocol.js";
+import { type BatchBoundary, batchPublicInputs, checkBatchShape, countPublicOps, type Op } from "./protocol.js";
 import {
   type AppliedOp,
   type BridgeState,
@@ -17,7 +17,7 @@ import { pathLength } from "./tree.js";
 export interface BatchWitness {
   /** Circuit input JSON (signal name -> decimal string or nested arrays of them). */
   input: Record<string, unknown>;
-  /** The 4 + 2N public signals; equal to batchPublicInputs(...) and to the circuit's public inputs. */
+  /** The 4 + 2K public signals; equal to batchPublicInputs(...) and to the circuit's public inputs. */
   publicSignals: bigint[];
   oldRoot: bigint;
   newRoot: bigint;
@@ -28,6 +28,8 @@ export interface BatchWitness {
   /** Circuit parameters the input is built for. */
   depth: number;
   batchSize: number;
+  /** K: public pairs, the most L1-visible ops a batch may hold. */
+  publicSlots: number;
   /** Per real op: its two leaf updates, as applied. */
   applied: AppliedOp[];
 }
@@ -124,18 +126,22 @@ export function circuitInput(
   applied: readonly AppliedOp[],
   depth: number,
   batchSize: number,
+  publicSlots: number,
 ): Record<string, unknown> {
   const slots = Array.from({ length: batchSize }, (_, i) => {
     const a = applied[i];
     return a === undefined ? noOpSlot(depth) : slotInput(a, depth);
   });
-  const pub = batchPublicInputs(boundary, ops, batchSize);
+  const pub = batchPublicInputs(boundary, ops, batchSize, publicSlots);
   const input: Record<string, unknown> = {
     oldRoot: dec(boundary.oldRoot),
     newRoot: dec(boundary.newRoot),
     oldOpChain: dec(boundary.oldOpChain),
     newOpChain: dec(boundary.newOpChain),
-    slotPub: slots.map((_, i) => [dec(pub[4 + 2 * i] as bigint), dec(pub[5 + 2 * i] as bigint)]),
+    pubPair: Array.from({ length: publicSlots }, (_, k) => [
+      dec(pub[4 + 2 * k] as bigint),
+      dec(pub[5 + 2 * k] as bigint),
+    ]),
   };
   for (const f of SLOT_FIELDS) {
     input[f] = slots.map((s) => {
@@ -150,11 +156,14 @@ export function circuitInput(
  * Builds the witness of one batch and advances `state` over `ops` (all or nothing: if any op is
  * invalid, a StateError is thrown and `state` is unchanged).
  */
-export function buildBatch(state: BridgeState, ops: Op[], batchSize: number): BatchWitness {
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`batch size ${batchSize} must be a positive integer`);
+export function buildBatch(state: BridgeState, ops: Op[], batchSize: number, publicSlots: number): BatchWitness {
+  checkBatchShape(batchSize, publicSlots);
   if (ops.length > batchSize) {
     throw new StateError(`batch has ${ops.length} ops but the circuit takes ${batchSize}`);
+  }
+  const visible = countPublicOps(ops);
+  if (visible > publicSlots) {
+    throw new StateError(`batch has ${visible} L1-visible ops but the circuit takes ${publicSlots}`);
   }
   state.validate(ops);
   const oldRoot = state.root;
@@ -170,12 +179,13 @@ export function buildBatch(state: BridgeState, ops: Op[], batchSize: number): Ba
   const boundary: BatchBoundary = { oldRoot, newRoot: state.root, oldOpChain, newOpChain: state.opChain };
   if (boundary.newRoot !== root || boundary.newOpChain !== chain) throw new Error("internal: state and ops disagree");
   return {
-    input: circuitInput(boundary, ops, applied, state.depth, batchSize),
-    publicSignals: batchPublicInputs(boundary, ops, batchSize),
+    input: circuitInput(boundary, ops, applied, state.depth, batchSize, publicSlots),
+    publicSignals: batchPublicInputs(boundary, ops, batchSize, publicSlots),
     ...boundary,
     ops: [...ops],
     depth: state.depth,
     batchSize,
+    publicSlots,
     applied,
   };
 }

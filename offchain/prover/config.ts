@@ -60,7 +60,7 @@ export interface ProverConfig {
 
 const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
-  CIRCUIT_DIR: z.string().min(1).default("build/circuits/batch-d16-n4"),
+  CIRCUIT_DIR: z.string().min(1).default("build/circuits/batch-d16-n4-k2"),
   PROVER_WORKERS: zInt(1).max(256, "must be <= 256").default(availableParallelism()),
   LEASE_MS: zInt(1000).default(60_000),
   POLL_INTERVAL_MS: zInt(10).default(1000),

@@ -19,7 +19,7 @@ describe("prover config", () => {
   it("has the documented defaults", () => {
     const c = loadProverConfig({});
     assert.equal(c.dbPath, join("build/node", "bridge.sqlite"));
-    assert.equal(c.circuitDir, "build/circuits/batch-d16-n4");
+    assert.equal(c.circuitDir, "build/circuits/batch-d16-n4-k2");
     assert.ok(c.workers >= 1);
     assert.equal(c.leaseMs, 60_000);
   });

@@ -85,7 +85,7 @@ describe("sender on anvil", () => {
     let logHead = ZERO_HEAD;
     batches.forEach((ops, k) => {
       const b = { oldRoot: roots[k]!, newRoot: roots[k + 1]!, oldOpChain: chains[k]!, newOpChain: chains[k + 1]! };
-      const signals = batchPublicInputs(b, ops, 4);
+      const signals = batchPublicInputs(b, ops, 4, 4);
       const deposits = ops.filter((o) => o.kind === 1).length;
       // The real keccak op-log heads: L1 checks the posted op data against them (section 8).
       const heads = ops.map((op) => {

@@ -23,7 +23,10 @@ export const SenderEnv = z.object({
   ATTESTER_URLS: envFields.ATTESTER_URLS,
 });
 
-const Params = z.object({ batchSize: z.coerce.number().int().min(1).max(1024) });
+const Params = z.object({
+  batchSize: z.coerce.number().int().min(1).max(1024),
+  publicSlots: z.coerce.number().int().min(1).max(1024),
+});
 
 export interface SenderConfig {
   l1: ChainConfig;
@@ -31,6 +34,8 @@ export interface SenderConfig {
   l1DeployBlock: bigint;
   /** Op slots per batch (N): deployment params.batchSize, checked against AssetStorage.batchSize() at start. */
   batchSize: number;
+  /** Slot records per batch (K): deployment params.publicSlots, checked against AssetStorage.publicSlots() at start. */
+  publicSlots: number;
   /** The courier account that pays for `submitBatch`; it holds no power. */
   senderKey: Hex;
   /** The attesters whose signatures the sender collects. */
@@ -57,6 +62,7 @@ export function loadSenderConfig(env: NodeJS.ProcessEnv = process.env): SenderCo
     assetStorage: contractAddress(d, "AssetStorage"),
     l1DeployBlock: BigInt(d.deployBlock),
     batchSize: params.batchSize,
+    publicSlots: params.publicSlots,
     senderKey: e.SENDER_PRIVATE_KEY,
     attesterUrls: e.ATTESTER_URLS,
     pollIntervalMs: e.POLL_INTERVAL_MS,

@@ -116,9 +116,10 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     opChain: () => storage.opChain,
     processedDeposits: () => storage.processedDeposits,
     batchSize: () => BATCH_SIZE,
+    publicSlots: () => BATCH_SIZE,
     submitBatch: ([, , , , slots]) => {
       if (storage.simulationRevert) throw Revert.reason(storage.simulationRevert);
-      if ((slots as unknown[]).length !== BATCH_SIZE) throw Revert.reason("BatchSizeMismatch");
+      if ((slots as unknown[]).length !== BATCH_SIZE) throw Revert.reason("SlotCountMismatch");
     },
   });
   l1.onTransaction = (tx) => {
@@ -152,6 +153,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
     assetStorage: STORAGE,
     l1DeployBlock: 100n,
     batchSize: BATCH_SIZE,
+    publicSlots: BATCH_SIZE,
     senderKey: ANVIL_KEYS[2],
     attesterUrls: ["http://attester.test"],
     pollIntervalMs: 20,
@@ -230,7 +232,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
             ops: ops.map((op, i) => ({ opIndex: k * BATCH_SIZE + i, ...op, amount: op.amount.toString() })),
             ...b,
             input: {},
-            publicSignals: batchPublicInputs(b, ops, BATCH_SIZE),
+            publicSignals: batchPublicInputs(b, ops, BATCH_SIZE, BATCH_SIZE),
             stateAfter: new BridgeState(4).toJSON(),
             createdAt: 0,
             enqueuedAt: null,
@@ -242,7 +244,7 @@ export function makeSenderWorld(over: Partial<SenderConfig> = {}, dbPath = ":mem
       proofs.set(k, {
         batchNumber: k,
         proof: ["1", "2", "3", "4", "5", "6", "7", "8"],
-        publicSignals: batchPublicInputs(boundary(k), ops, BATCH_SIZE).map(String),
+        publicSignals: batchPublicInputs(boundary(k), ops, BATCH_SIZE, BATCH_SIZE).map(String),
         worker: "test",
         provingMs: 1,
       });

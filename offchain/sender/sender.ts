@@ -123,7 +123,14 @@ export class SenderService {
   }
 
   private read<T>(
-    functionName: "batchCount" | "exodusMode" | "stateRoot" | "opChain" | "processedDeposits" | "batchSize",
+    functionName:
+      | "batchCount"
+      | "exodusMode"
+      | "stateRoot"
+      | "opChain"
+      | "processedDeposits"
+      | "batchSize"
+      | "publicSlots",
   ) {
     return this.retry(`L1 ${functionName}()`, () =>
       this.l1.readContract({ address: this.deps.config.assetStorage, abi: assetStorageAbi, functionName }),
@@ -145,6 +152,12 @@ export class SenderService {
     if (batchSize !== this.deps.config.batchSize) {
       throw new Error(
         `AssetStorage.batchSize() is ${batchSize} but the deployment file says params.batchSize ${this.deps.config.batchSize}; fix the deployment file`,
+      );
+    }
+    const publicSlots = await this.read<number>("publicSlots");
+    if (publicSlots !== this.deps.config.publicSlots) {
+      throw new Error(
+        `AssetStorage.publicSlots() is ${publicSlots} but the deployment file says params.publicSlots ${this.deps.config.publicSlots}: the circuit's K must match L1's; fix the deployment file`,
       );
     }
   }
@@ -279,7 +292,13 @@ export class SenderService {
       oldOpChain: batch.oldOpChain,
       newOpChain: batch.newOpChain,
     };
-    const signalsDiff = publicSignalsMismatch(boundary, batch.ops, this.deps.config.batchSize, proof.publicSignals);
+    const signalsDiff = publicSignalsMismatch(
+      boundary,
+      batch.ops,
+      this.deps.config.batchSize,
+      this.deps.config.publicSlots,
+      proof.publicSignals,
+    );
     if (signalsDiff) {
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "public-signals" });
       return this.wait(
@@ -331,7 +350,7 @@ export class SenderService {
       queueSlotCount(batch.ops),
     );
     try {
-      return { slots: buildSlots(batch.ops, deposits.requests, config.batchSize), deposits };
+      return { slots: buildSlots(batch.ops, deposits.requests, config.batchSize, config.publicSlots), deposits };
     } catch (error) {
       if (!(error instanceof SlotBuildError)) throw error;
       this.metrics.inc("sender_submit_failures_total", 1, { reason: "slots" });

@@ -8,6 +8,7 @@ import { BridgeError } from "../lib/errors.js";
 import {
   type BatchBoundary,
   batchPublicInputs,
+  isPublicOp,
   type Op,
   OpKind,
   type QueueRequest,
@@ -78,13 +79,23 @@ function queueSlot(op: Op, q: QueueRequest): BatchSlot {
 }
 
 /**
- * The slots of a batch: queue op k (a credit or a forced withdrawal) -> its L1 request k (`requests`
- * in id order, one per queue op, checked to match the op): kind 1 with the deposit record, or kind 4
- * with the owner and the request's timestamp; withdrawal -> kind 3 (account = L1 recipient);
- * transfers and padding -> all-zero kind 0.
+ * The `publicSlots` (K) slot records of a batch, one per L1-visible op in log order, then all-zero
+ * kind 0 records (section 8): queue op k (a credit or a forced withdrawal) -> its L1 request k
+ * (`requests` in id order, one per queue op, checked to match the op): kind 1 with the deposit
+ * record, or kind 4 with the owner and the request's timestamp; withdrawal -> kind 3 (account = L1
+ * recipient); transfers have no record.
  */
-export function buildSlots(ops: readonly Op[], requests: readonly QueueRequest[], batchSize: number): BatchSlot[] {
+export function buildSlots(
+  ops: readonly Op[],
+  requests: readonly QueueRequest[],
+  batchSize: number,
+  publicSlots: number,
+): BatchSlot[] {
   if (ops.length > batchSize) throw new SlotBuildError(`batch has ${ops.length} ops but batchSize is ${batchSize}`);
+  const visible = ops.filter(isPublicOp);
+  if (visible.length > publicSlots) {
+    throw new SlotBuildError(`batch has ${visible.length} L1-visible ops but publicSlots is ${publicSlots}`);
+  }
   const queued = queueSlotCount(ops);
   if (requests.length !== queued) {
     throw new SlotBuildError(
@@ -92,7 +103,7 @@ export function buildSlots(ops: readonly Op[], requests: readonly QueueRequest[]
     );
   }
   let d = 0;
-  const slots = ops.map((op, i): BatchSlot => {
+  const slots = visible.map((op, i): BatchSlot => {
     if (isQueueOp(op)) {
       const q = requests[d] as QueueRequest;
       const diffs = requestDiffs(op, q);
@@ -103,11 +114,9 @@ export function buildSlots(ops: readonly Op[], requests: readonly QueueRequest[]
       d += 1;
       return queueSlot(op, q);
     }
-    if (op.kind === OpKind.Withdraw)
-      return { ...ZERO_SLOT, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount };
-    return { ...ZERO_SLOT };
+    return { ...ZERO_SLOT, kind: 3, tokenId: op.tokenId, account: op.to, amount: op.amount };
   });
-  while (slots.length < batchSize) slots.push({ ...ZERO_SLOT });
+  while (slots.length < publicSlots) slots.push({ ...ZERO_SLOT });
   return slots;
 }
 
@@ -119,9 +128,10 @@ export function publicSignalsMismatch(
   boundary: BatchBoundary,
   ops: readonly Op[],
   batchSize: number,
+  publicSlots: number,
   publicSignals: readonly string[],
 ): string | undefined {
-  const expected = batchPublicInputs(boundary, ops, batchSize);
+  const expected = batchPublicInputs(boundary, ops, batchSize, publicSlots);
   if (publicSignals.length !== expected.length) {
     return `the proof has ${publicSignals.length} public signals, the batch needs ${expected.length}`;
   }

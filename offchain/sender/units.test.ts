@@ -27,22 +27,29 @@ const request = (owner: `0x${string}`, t: bigint, tokenId = 0): QueueRequest => 
 });
 
 describe("buildSlots", () => {
-  it("maps credits, withdrawals, transfers and padding", () => {
+  it("maps credits and withdrawals to records in log order, transfers to none, then zero records up to K", () => {
     const slots = buildSlots(
       [credit(ALICE, 5n), transfer(ALICE, BOB, 1n), withdraw(BOB, CAROL, 1n)],
       [record(ALICE, 5n)],
       4,
+      3,
     );
     assert.deepEqual(slots, [
       { kind: 1, tokenId: 0, account: ALICE, amount: 5n, depositor: DEPOSITOR, timestamp: 7n },
-      ZERO_SLOT,
       { ...ZERO_SLOT, kind: 3, account: CAROL, amount: 1n },
       ZERO_SLOT,
     ]);
   });
 
+  it("refuses more L1-visible ops than K", () => {
+    assert.throws(
+      () => buildSlots([credit(ALICE, 1n), withdraw(BOB, CAROL, 1n)], [record(ALICE, 1n)], 4, 1),
+      /2 L1-visible ops but publicSlots is 1/,
+    );
+  });
+
   it("takes deposit records in order, one per credit", () => {
-    const slots = buildSlots([credit(ALICE, 5n), credit(BOB, 6n)], [record(ALICE, 5n, 1n), record(BOB, 6n, 2n)], 2);
+    const slots = buildSlots([credit(ALICE, 5n), credit(BOB, 6n)], [record(ALICE, 5n, 1n), record(BOB, 6n, 2n)], 2, 2);
     assert.deepEqual(
       slots.map((s) => s.timestamp),
       [1n, 2n],
@@ -50,23 +57,24 @@ describe("buildSlots", () => {
   });
 
   it("refuses a record that is not the op's deposit", () => {
-    assert.throws(() => buildSlots([credit(ALICE, 5n)], [record(ALICE, 6n)], 4), SlotBuildError);
-    assert.throws(() => buildSlots([credit(ALICE, 5n)], [record(BOB, 5n)], 4), /recipient/);
-    assert.throws(() => buildSlots([credit(ALICE, 5n, 1)], [record(ALICE, 5n)], 4), /tokenId 0 != 1/);
+    assert.throws(() => buildSlots([credit(ALICE, 5n)], [record(ALICE, 6n)], 4, 4), SlotBuildError);
+    assert.throws(() => buildSlots([credit(ALICE, 5n)], [record(BOB, 5n)], 4, 4), /recipient/);
+    assert.throws(() => buildSlots([credit(ALICE, 5n, 1)], [record(ALICE, 5n)], 4, 4), /tokenId 0 != 1/);
   });
 
   it("refuses too many ops or a wrong number of records", () => {
     assert.throws(
-      () => buildSlots([credit(ALICE, 1n), credit(ALICE, 1n)], [record(ALICE, 1n), record(ALICE, 1n)], 1),
+      () => buildSlots([credit(ALICE, 1n), credit(ALICE, 1n)], [record(ALICE, 1n), record(ALICE, 1n)], 1, 1),
       /batchSize is 1/,
     );
-    assert.throws(() => buildSlots([credit(ALICE, 1n)], [], 4), /1 queue ops .* but 0 L1 requests/);
+    assert.throws(() => buildSlots([credit(ALICE, 1n)], [], 4, 4), /1 queue ops .* but 0 L1 requests/);
   });
 
   it("maps a forced withdrawal to kind 4 with the owner, the op's amount (0 too) and the request's timestamp", () => {
     const slots = buildSlots(
       [forced(ALICE, 9n), credit(BOB, 5n), forced(BOB, 0n, 2)],
       [request(ALICE, 11n), record(BOB, 5n, 12n), request(BOB, 13n, 2)],
+      4,
       4,
     );
     assert.deepEqual(slots, [
@@ -75,14 +83,14 @@ describe("buildSlots", () => {
       { ...ZERO_SLOT, kind: 4, tokenId: 2, account: BOB, amount: 0n, timestamp: 13n },
       ZERO_SLOT,
     ]);
-    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(BOB, 1n)], 4), /owner/);
-    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(ALICE, 1n, 3)], 4), /tokenId 3 != 0/);
+    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(BOB, 1n)], 4, 4), /owner/);
+    assert.throws(() => buildSlots([forced(ALICE, 1n)], [request(ALICE, 1n, 3)], 4, 4), /tokenId 3 != 0/);
     assert.throws(
-      () => buildSlots([forced(ALICE, 1n)], [record(ALICE, 1n)], 4),
+      () => buildSlots([forced(ALICE, 1n)], [record(ALICE, 1n)], 4, 4),
       /is a deposit, the op a forced withdrawal/,
     );
     assert.throws(
-      () => buildSlots([credit(ALICE, 1n)], [request(ALICE, 1n)], 4),
+      () => buildSlots([credit(ALICE, 1n)], [request(ALICE, 1n)], 4, 4),
       /is a forced withdrawal request, the op a credit/,
     );
   });
@@ -91,15 +99,15 @@ describe("buildSlots", () => {
 describe("publicSignalsMismatch", () => {
   const b = { oldRoot: 1n, newRoot: 2n, oldOpChain: 3n, newOpChain: 4n };
   const ops = [credit(ALICE, 5n)];
-  const good = batchPublicInputs(b, ops, 2).map(String);
-  it("accepts the batch's own inputs", () => assert.equal(publicSignalsMismatch(b, ops, 2, good), undefined));
+  const good = batchPublicInputs(b, ops, 2, 2).map(String);
+  it("accepts the batch's own inputs", () => assert.equal(publicSignalsMismatch(b, ops, 2, 2, good), undefined));
   it("names the first differing signal", () => {
     assert.match(
-      publicSignalsMismatch({ ...b, newRoot: 9n }, ops, 2, good) ?? "",
+      publicSignalsMismatch({ ...b, newRoot: 9n }, ops, 2, 2, good) ?? "",
       /public signal 1 is 2, the batch gives 9/,
     );
-    assert.match(publicSignalsMismatch(b, ops, 2, good.slice(1)) ?? "", /7 public signals, the batch needs 8/);
-    assert.match(publicSignalsMismatch(b, ops, 2, ["x", ...good.slice(1)]) ?? "", /not a number/);
+    assert.match(publicSignalsMismatch(b, ops, 2, 2, good.slice(1)) ?? "", /7 public signals, the batch needs 8/);
+    assert.match(publicSignalsMismatch(b, ops, 2, 2, ["x", ...good.slice(1)]) ?? "", /not a number/);
   });
 });
 
@@ -148,7 +156,7 @@ describe("loadSenderConfig", () => {
     layer: "L1" as const,
     deployBlock: 5,
     contracts: { AssetStorage: `0x${"12".repeat(20)}` },
-    params: { batchSize: 4, treeDepth: 16 },
+    params: { batchSize: 4, publicSlots: 2, treeDepth: 16 },
   };
   writeDeployment(dir, deployment);
   const env = {

@@ -51,6 +51,7 @@ export interface TestBridge {
   verifier: Address;
   treeDepth: number;
   batchSize: number;
+  publicSlots: number;
   /** Attester addresses (ascending) and threshold of both contracts. */
   attesters: Address[];
   threshold: number;
@@ -81,6 +82,8 @@ export async function startTestBridge(
   opts: {
     treeDepth?: number;
     batchSize?: number;
+    /** K, slot records per batch; default: the batch size (any batch of N ops fits). */
+    publicSlots?: number;
     priorityDeadline?: bigint;
     /** "real": the committed Groth16 verifier (src/verifier/BatchVerifier.sol); default: accept every proof. */
     verifier?: "real";
@@ -89,6 +92,7 @@ export async function startTestBridge(
   ensureForgeArtifacts(["AssetStorage", "AssetReceiving"]);
   const treeDepth = opts.treeDepth ?? 16;
   const batchSize = opts.batchSize ?? 4;
+  const publicSlots = opts.publicSlots ?? batchSize;
   const [l1, l2] = await Promise.all([chain(31337, "L1"), chain(31338, "L2")]);
   try {
     const governor = privateKeyToAccount(ROLES.governor).address;
@@ -108,6 +112,7 @@ export async function startTestBridge(
         verifier,
         treeDepth,
         batchSize,
+        publicSlots,
         priorityDeadline: opts.priorityDeadline ?? 300n,
         l2ChainId: 31338n,
         l2Ledger: expectedLedger,
@@ -137,6 +142,7 @@ export async function startTestBridge(
       params: {
         treeDepth,
         batchSize,
+        publicSlots,
         genesisRoot: emptyRoot(treeDepth).toString(),
         priorityDeadline: Number(opts.priorityDeadline ?? 300n),
       },
@@ -156,6 +162,7 @@ export async function startTestBridge(
       verifier,
       treeDepth,
       batchSize,
+      publicSlots,
       attesters,
       threshold: TEST_ATTESTER_THRESHOLD,
       attestations: localAttesters({ l1: l1.client, l2: l2.client, assetStorage, assetReceiving }),

@@ -92,6 +92,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     uint16 public immutable batchSize;
 
     /// @inheritdoc IAssetStorage
+    uint16 public immutable publicSlots;
+
+    /// @inheritdoc IAssetStorage
     uint64 public immutable priorityDeadline;
 
     /// @inheritdoc IAssetStorage
@@ -113,7 +116,8 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     /// @inheritdoc IAssetStorage
     uint256 public opChain;
 
-    // One word, read by every batch: the batch counter and the attested L2 op count.
+    // One word, read and written by every batch: the batch counter, the attested L2 op count and the
+    // processed pointer of the request queue (one SSTORE for the three).
     /// @inheritdoc IAssetStorage
     uint64 public batchCount;
 
@@ -121,14 +125,15 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
     uint64 public l2OpCount;
 
     /// @inheritdoc IAssetStorage
+    uint64 public processedDeposits;
+
+    /// @inheritdoc IAssetStorage
     bytes32 public l2OpHead;
 
-    // One word, read by every deposit and every batch: the queue pointers, the token count, exodus.
+    // One word, read by every deposit and every batch (written by deposits only): the queue's length, the
+    // token count, exodus.
     /// @inheritdoc IAssetStorage
     uint64 public depositCount;
-
-    /// @inheritdoc IAssetStorage
-    uint64 public processedDeposits;
 
     /// @inheritdoc IAssetStorage
     uint32 public tokenCount;
@@ -195,6 +200,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (p.treeDepth == 0 || p.treeDepth > _MAX_TREE_DEPTH) revert InvalidTreeDepth(p.treeDepth);
         if (p.treeDepth % 2 != 0) revert TreeDepthNotEven(p.treeDepth);
         if (p.batchSize == 0) revert InvalidBatchSize(p.batchSize);
+        if (p.publicSlots == 0 || p.publicSlots > p.batchSize) {
+            revert InvalidPublicSlots(p.publicSlots, p.batchSize);
+        }
         if (p.priorityDeadline == 0) revert InvalidPriorityDeadline();
         if (p.governanceDelay < p.priorityDeadline) {
             revert GovernanceDelayTooShort(p.governanceDelay, p.priorityDeadline);
@@ -202,9 +210,10 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (p.l2Ledger == address(0)) revert L2LedgerIsZeroAddress();
 
         verifier = p.verifier;
-        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(p.batchSize));
+        verifierSelector = _verifyProofSelector(_HEADER_INPUTS + 2 * uint256(p.publicSlots));
         treeDepth = p.treeDepth;
         batchSize = p.batchSize;
+        publicSlots = p.publicSlots;
         priorityDeadline = p.priorityDeadline;
         l2ChainId = p.l2ChainId;
         l2Ledger = p.l2Ledger;
@@ -329,7 +338,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         bytes calldata signatures
     ) external {
         if (exodusMode) revert ExodusActive();
-        if (slots.length != batchSize) revert BatchSizeMismatch(batchSize, slots.length);
+        if (slots.length != publicSlots) revert SlotCountMismatch(publicSlots, slots.length);
         if (newRoot >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newRoot);
         if (newOpChain >= BridgeProtocol.FIELD_MODULUS) revert FieldElementOutOfRange(newOpChain);
         _checkBatchAttestation(batchCount, newOpChain, l2OpCount_, l2OpHead_, signatures);
@@ -563,9 +572,10 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (computed != l2OpHead_) revert OpDataHeadMismatch(computed, l2OpHead_);
     }
 
-    /// @dev Checks every slot of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2N` public
-    ///      inputs. Deposit and forced withdrawal slots consume the queue in order (one counter). Returns the
-    ///      processed pointer after the batch and whether any slot pays a non-zero withdrawal.
+    /// @dev Checks every slot record of a batch (docs/protocol.md section 8, step 3) and builds the `4 + 2K`
+    ///      public inputs. Deposit and forced withdrawal records consume the queue in order (one counter); once
+    ///      a record is zero every later one must be. Returns the processed pointer after the batch and whether
+    ///      any record pays a non-zero withdrawal.
     function _publicInputs(uint256 newRoot, uint256 newOpChain, BatchSlot[] calldata slots)
         private
         view
@@ -581,9 +591,16 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         nextDeposit = processedDeposits;
         uint64 queued = depositCount;
         uint32 tokens = tokenCount;
+        bool tail;
         for (uint256 i; i < n; ++i) {
             BatchSlot calldata slot = slots[i];
             uint8 kind = slot.kind;
+            if (kind == BridgeProtocol.KIND_NONE) {
+                _checkEmptySlot(i, slot);
+                tail = true;
+                continue; // a = b = 0, already zero in memory
+            }
+            if (tail) revert SlotAfterEmptySlot(i);
             if (kind == BridgeProtocol.KIND_CREDIT) {
                 _checkQueued(nextDeposit, queued, BridgeProtocol.depositHash(_slotRecord(slot)));
                 ++nextDeposit;
@@ -594,9 +611,6 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
             } else if (kind == BridgeProtocol.KIND_WITHDRAW) {
                 _checkWithdrawalSlot(i, slot, tokens);
                 hasWithdrawals = true;
-            } else if (kind == BridgeProtocol.KIND_NONE) {
-                _checkEmptySlot(i, slot);
-                continue; // a = b = 0, already zero in memory
             } else {
                 revert UnknownSlotKind(i, kind);
             }
@@ -635,7 +649,7 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         if (slot.depositor != address(0) || slot.timestamp != 0) revert NonZeroSlotField(index);
     }
 
-    /// @dev A transfer or no-op slot: every field zero.
+    /// @dev An unused slot record: every field zero.
     function _checkEmptySlot(uint256 index, BatchSlot calldata slot) private pure {
         if (
             slot.tokenId != 0 || slot.account != address(0) || slot.amount != 0
@@ -657,9 +671,9 @@ contract AssetStorage is IAssetStorage, AttesterSet, ReentrancyGuardTransient {
         uint64 firstOpIndex = l2OpCount;
         stateRoot = newRoot;
         opChain = newOpChain;
-        processedDeposits = nextDeposit;
         batchCount = batchNumber + 1;
         l2OpCount = l2OpCount_;
+        processedDeposits = nextDeposit;
         l2OpHead = l2OpHead_;
         emit BatchVerified(batchNumber, newRoot, newOpChain, nextDeposit);
         emit BatchOps(batchNumber, firstOpIndex, ops);

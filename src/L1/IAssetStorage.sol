@@ -23,7 +23,9 @@ interface IAssetStorage is IAttesterSet {
     ///      kind 3 (withdrawal): `account` is the L1 recipient; `depositor` and `timestamp` are zero.
     ///      kind 4 (forced withdrawal): `account`, `tokenId` and `timestamp` are the queued request's record,
     ///      `depositor` is zero, `amount` is what L2 burnt (the owner's spendable balance, possibly zero).
-    ///      kind 0 (transfer or no-op): every field is zero.
+    ///      kind 0 (unused record): every field is zero. A batch carries exactly `publicSlots` records: one per
+    ///      L1-visible op (credit, withdrawal, forced withdrawal) in log order, then zero records; transfers
+    ///      have none.
     struct BatchSlot {
         uint8 kind;
         uint32 tokenId;
@@ -34,13 +36,14 @@ interface IAssetStorage is IAttesterSet {
     }
 
     /// @notice The constructor's parameters (docs/protocol.md sections 11 and 14).
-    /// @param verifier The Groth16 verifier for `4 + 2 * batchSize` public inputs; must hold code.
+    /// @param verifier The Groth16 verifier for `4 + 2 * publicSlots` public inputs; must hold code.
     /// @param treeDepth The state tree depth (bits of a slot index), even, 2..32; the genesis root is
     ///        computed from it.
     /// @param batchSize The number of op slots in a batch, at least 1.
     /// @param priorityDeadline Seconds a deposit may wait before exodus may start; not zero.
     /// @param l2ChainId The chain id of the L2 ledger whose ops the attesters attest.
     /// @param l2Ledger The L2 ledger (AssetReceiving); not zero.
+    /// @param publicSlots The number of L1-visible ops a batch may carry (K), 1 to `batchSize`.
     /// @param attesters The first attester set, strictly ascending, none zero, 1 to 32.
     /// @param attesterThreshold Signatures a batch needs, 1 to `attesters.length`.
     /// @param governanceDelay Seconds before a proposed attester set can apply; at least `priorityDeadline`.
@@ -51,6 +54,7 @@ interface IAssetStorage is IAttesterSet {
         uint64 priorityDeadline;
         uint256 l2ChainId;
         address l2Ledger;
+        uint16 publicSlots;
         address[] attesters;
         uint8 attesterThreshold;
         uint64 governanceDelay;
@@ -81,6 +85,9 @@ interface IAssetStorage is IAttesterSet {
 
     /// @notice The batch size is zero.
     error InvalidBatchSize(uint16 batchSize);
+
+    /// @notice The number of public slots is zero or above the batch size.
+    error InvalidPublicSlots(uint16 publicSlots, uint16 batchSize);
 
     /// @notice The priority deadline is zero.
     error InvalidPriorityDeadline();
@@ -127,8 +134,11 @@ interface IAssetStorage is IAttesterSet {
     /// @notice A deposit names the zero address as L2 recipient.
     error ZeroL2Recipient();
 
-    /// @notice The batch does not have exactly `batchSize` slots.
-    error BatchSizeMismatch(uint256 expected, uint256 actual);
+    /// @notice The batch does not have exactly `publicSlots` slot records.
+    error SlotCountMismatch(uint256 expected, uint256 actual);
+
+    /// @notice A non-zero slot record follows a zero one: L1-visible ops fill the first records, in log order.
+    error SlotAfterEmptySlot(uint256 slotIndex);
 
     /// @notice A deposit or forced withdrawal slot, or a cancel, refers to a request that was never queued.
     error DepositNotQueued(uint64 depositId);
@@ -307,7 +317,8 @@ interface IAssetStorage is IAttesterSet {
     /// @param newOpChain The op chain after the batch; below r.
     /// @param l2OpCount The number of L2 ops the state includes after the batch; above `l2OpCount()`.
     /// @param l2OpHead The L2 keccak op head after those ops.
-    /// @param slots Exactly `batchSize` slots in batch order (docs/protocol.md section 8).
+    /// @param slots Exactly `publicSlots` records: the batch's L1-visible ops in log order, then zero records
+    ///              (docs/protocol.md section 8).
     /// @param ops The 61-byte records of L2 ops `l2OpCount()` to `l2OpCount - 1`, whose keccak chain from
     ///            `l2OpHead()` must give `l2OpHead`; emitted in `BatchOps`.
     /// @param proof `[pA0, pA1, pB00, pB01, pB10, pB11, pC0, pC1]` as printed by snarkjs.
@@ -422,6 +433,10 @@ interface IAssetStorage is IAttesterSet {
 
     /// @notice The number of op slots in a batch (N).
     function batchSize() external view returns (uint16);
+
+    /// @notice The number of L1-visible ops a batch may carry (K): the slot records of `submitBatch` and the
+    ///         `4 + 2K` public inputs.
+    function publicSlots() external view returns (uint16);
 
     /// @notice How long a request may stay unprocessed before anyone can start exodus, in seconds.
     function priorityDeadline() external view returns (uint64);

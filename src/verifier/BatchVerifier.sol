@@ -2,9 +2,9 @@
 // ------------------------------------------------------------------------------------------------
 // GENERATED FILE: do not edit. Regenerate with `make verifier`; `make verifier-check` fails on drift.
 // Generator: circuits/scripts/verifier.ts (groth16-solidity.ts, from verification_key.json).
-// Circuit: circuits/batch.circom, Batch(DEPTH = 16, BATCH = 4), 48487 constraints,
-//          12 public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_3, b_3.
-// r1cs sha256: afd9dfc89fe9c897be0f37f73db61d04bd84c868432d9ca57a07284cb6c6c899
+// Circuit: circuits/batch.circom, Batch(DEPTH = 16, BATCH = 4, PUBLIC = 2), 48519 constraints,
+//          8 public inputs: oldRoot, newRoot, oldOpChain, newOpChain, a_0, b_0, ..., a_1, b_1.
+// r1cs sha256: be8b294036421dded02d22e1685a2e330046b33e7ef016ee4d52eaeaaab5bfa1
 // Setup: build/setup/dev-16.ptau (power 16, sha256 0189169a56f58e7f...),
 //        phase 2 by circuits/setup/zkey.ts (snarkjs groth16 setup + fixed public beacon).
 // The development setup's toxic waste is public (docs/circuit.md): never deploy this key on a real network.
@@ -41,44 +41,36 @@ contract Groth16Verifier {
     uint256 internal constant DELTA_Y_IM = 3159594974572543097035212561178194083156799902151165939854509724787344445103;
     uint256 internal constant DELTA_Y_RE = 6974494095281252074587300273495470937959312588192946068129043542189318189500;
 
-    uint256 internal constant IC0_X = 6327531688311511046694861107317649618112529330016434891892691740913277025430;
-    uint256 internal constant IC0_Y = 13968015025613865290569066495392712168390058379224173724304451456287257145100;
-    uint256 internal constant IC1_X = 12088384653502029471086740926248384155833296802729459967440059211263473750926;
-    uint256 internal constant IC1_Y = 3269169444325921692679257985177403813907254099140827722192272596496874606351;
-    uint256 internal constant IC2_X = 11202421398510341552534421264589976924214846899252688238990060820824087246038;
-    uint256 internal constant IC2_Y = 16209581287580922881808509260113264623495354127404117403915367110592590906672;
-    uint256 internal constant IC3_X = 11018028142587185612913533753453733855647547354589601597903423118726993342349;
-    uint256 internal constant IC3_Y = 12184551110682065878813040240939545384289584925033532828900322229879144106341;
-    uint256 internal constant IC4_X = 3302219829716338924457756163883844236169174020289621894568388331918647816167;
-    uint256 internal constant IC4_Y = 13929626180774150372490034278405733400921314085191415350759330200578934072304;
-    uint256 internal constant IC5_X = 6272550277838568461608940422858222078361131781208467004009728658828935863957;
-    uint256 internal constant IC5_Y = 14091047367764586134673485701482681539541524296617712270171938195974926831094;
-    uint256 internal constant IC6_X = 11189722983991710225047041294098510705695988559857070883380864019681982330083;
-    uint256 internal constant IC6_Y = 17272535424400765052278008780358908490171713831196246425513695016751435315726;
-    uint256 internal constant IC7_X = 17071547356102124366870009976611967453533544534270535453506087961308703674273;
-    uint256 internal constant IC7_Y = 10803909470180843956002586210613922439092237639510041797188192102870384573269;
-    uint256 internal constant IC8_X = 18557555633108625730177819454045841130236571729720478767738461981227008923778;
-    uint256 internal constant IC8_Y = 20465541002648863502382848306003618328813650188522966781961082385761587798206;
-    uint256 internal constant IC9_X = 19973528329486192598685054523412679158021283625562137472124827826403243517281;
-    uint256 internal constant IC9_Y = 5750750535792478435600516071459196234741306216593239559445636659190352021316;
-    uint256 internal constant IC10_X = 17250292948963196352981633012863115164292453715098508643631753140131838367805;
-    uint256 internal constant IC10_Y = 16567182542788266569709070371436778731616342181998574123880544639393103407600;
-    uint256 internal constant IC11_X = 3831250199394067806052611172547714202326300333405278937451025206667318256211;
-    uint256 internal constant IC11_Y = 6591978278143519162808143090224876310874493524669904750055827977152379122807;
-    uint256 internal constant IC12_X = 18270342084668488459581288624681751680961554305389474963305294624621893454457;
-    uint256 internal constant IC12_Y = 14197877247154191912196826720223687845815063884466885732892258944696447853073;
+    uint256 internal constant IC0_X = 18212592386000984503786122464029095378081389003511283998226459770416436454206;
+    uint256 internal constant IC0_Y = 1657358672405041675041726999294805870742814073705416660662802436070033551256;
+    uint256 internal constant IC1_X = 10324498172272797286556986692150233890758169576385705508785207093140464110572;
+    uint256 internal constant IC1_Y = 12882906532072628559560022603918966087595840132525369018416253888525977671412;
+    uint256 internal constant IC2_X = 3979815775023396322034416055747102892664899894695502959698203750050325468676;
+    uint256 internal constant IC2_Y = 7415220070562680497245325574976444524020015586773239714668170188846620725380;
+    uint256 internal constant IC3_X = 9907684203846327046605586206930124570143277773758051815778284493535248807600;
+    uint256 internal constant IC3_Y = 21363548156663991340368984281667007482030971961538247364166696884032861278342;
+    uint256 internal constant IC4_X = 17588463039372468041299044562006524856060233025921443528691302296921616425000;
+    uint256 internal constant IC4_Y = 20734957761029893307373424354170341457284215076462659860374858832799942667611;
+    uint256 internal constant IC5_X = 11048480859203311593361014334493109789266546503211830718611247691663411963099;
+    uint256 internal constant IC5_Y = 20262992758896255024022677105573406734826385321824248874167579947861817826330;
+    uint256 internal constant IC6_X = 13067679467149419826057399072208043646336920145877821285583379039260922945943;
+    uint256 internal constant IC6_Y = 16933220351275915372786668751343915009929905719741226933073926290024036649199;
+    uint256 internal constant IC7_X = 14973799625718248893995685691795068378368049178483358238408900721994978658140;
+    uint256 internal constant IC7_Y = 19912875090759372625422119950863686743892389735935278907379599652724117419750;
+    uint256 internal constant IC8_X = 14230021300144468161014273160175140578058446675583822672862073212296124146272;
+    uint256 internal constant IC8_Y = 4684999981842405927210219835265746142094138209997359910971333563902010187819;
 
     /// @notice Whether (`_pA`, `_pB`, `_pC`) is a valid proof for `_pubSignals`.
     /// @param _pA Proof point A (G1: x, y).
     /// @param _pB Proof point B (G2, in the precompile's order: [x_im, x_re], [y_im, y_re]).
     /// @param _pC Proof point C (G1: x, y).
-    /// @param _pubSignals The 12 public inputs, each < r.
+    /// @param _pubSignals The 8 public inputs, each < r.
     /// @return True iff every word is canonical and the pairing check holds.
     function verifyProof(
         uint256[2] calldata _pA,
         uint256[2][2] calldata _pB,
         uint256[2] calldata _pC,
-        uint256[12] calldata _pubSignals
+        uint256[8] calldata _pubSignals
     ) public view returns (bool) {
         bool ok;
         assembly ("memory-safe") {
@@ -109,10 +101,6 @@ contract Groth16Verifier {
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 160)), R)))
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 192)), R)))
             bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 224)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 256)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 288)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 320)), R)))
-            bad := or(bad, iszero(lt(calldataload(add(_pubSignals, 352)), R)))
 
             let m := mload(0x40)
             if iszero(bad) {
@@ -136,14 +124,6 @@ contract Groth16Verifier {
                 if s { ok := and(ok, mulAcc(m, IC7_X, IC7_Y, s)) }
                 s := calldataload(add(_pubSignals, 224))
                 if s { ok := and(ok, mulAcc(m, IC8_X, IC8_Y, s)) }
-                s := calldataload(add(_pubSignals, 256))
-                if s { ok := and(ok, mulAcc(m, IC9_X, IC9_Y, s)) }
-                s := calldataload(add(_pubSignals, 288))
-                if s { ok := and(ok, mulAcc(m, IC10_X, IC10_Y, s)) }
-                s := calldataload(add(_pubSignals, 320))
-                if s { ok := and(ok, mulAcc(m, IC11_X, IC11_Y, s)) }
-                s := calldataload(add(_pubSignals, 352))
-                if s { ok := and(ok, mulAcc(m, IC12_X, IC12_Y, s)) }
 
                 // Pairing input over vk_x (at m): (-A, B), (alpha, beta), (vk_x, gamma), (C, delta).
                 // -A as snarkjs negates it, (q - y) mod q, so that both verifiers agree on every canonical A.

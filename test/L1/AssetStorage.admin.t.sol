@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {AssetStorage} from "../../src/L1/AssetStorage.sol";
 import {IAssetStorage} from "../../src/L1/IAssetStorage.sol";
+import {BridgeProtocol} from "../../src/libraries/BridgeProtocol.sol";
 import {IAttesterSet} from "../../src/universal/IAttesterSet.sol";
 import {AssetStorageBase} from "./AssetStorageBase.sol";
 import {MockBatchVerifier} from "./mocks/MockBatchVerifier.sol";
@@ -123,6 +124,19 @@ contract AssetStorageAdminTest is AssetStorageBase {
         new AssetStorage(governor, _params(address(mockVerifier), 0, 16));
     }
 
+    function test_constructor_revertsWhenPublicSlotsIsZeroOrAboveBatchSize() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.InvalidPublicSlots.selector, uint16(0), uint16(4))
+        );
+        new AssetStorage(governor, _paramsK(address(mockVerifier), 4, 0, 16));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAssetStorage.InvalidPublicSlots.selector, uint16(5), uint16(4))
+        );
+        new AssetStorage(governor, _paramsK(address(mockVerifier), 4, 5, 16));
+        AssetStorage ok = new AssetStorage(governor, _paramsK(address(mockVerifier), 4, 1, 16));
+        assertEq(ok.publicSlots(), 1);
+    }
+
     function test_constructor_revertsWhenDeadlineIsZero() public {
         IAssetStorage.DeployParams memory p = _params(address(mockVerifier), 4, 16);
         p.priorityDeadline = 0;
@@ -153,13 +167,19 @@ contract AssetStorageAdminTest is AssetStorageBase {
         new AssetStorage(governor, p);
     }
 
-    /// @dev The storage slot the base reads with vm.load holds what the views say.
+    /// @dev The storage slot the base reads with vm.load holds what the views say: batchCount, l2OpCount and
+    ///      processedDeposits share one word (one SSTORE per batch for the three).
     function test_batchCountersSlot_matchesTheViews() public {
-        _submit(1, 1, _noops(BATCH));
+        (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, alice, 1 ether);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[0] = _creditSlot(rec);
+        _submit(1, 1, slots);
         uint256 word = uint256(vm.load(address(bridge), bytes32(BATCH_COUNTERS_SLOT)));
         assertEq(uint64(word), bridge.batchCount());
         assertEq(uint64(word >> 64), bridge.l2OpCount());
+        assertEq(uint64(word >> 128), bridge.processedDeposits());
         assertEq(bridge.l2OpCount(), 1);
+        assertEq(bridge.processedDeposits(), 1);
     }
 
     /*//////////////////////////////////////////////////////////////

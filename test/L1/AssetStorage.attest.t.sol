@@ -46,7 +46,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
     function test_submitBatch_acceptsMoreThanThreshold() public {
         bytes memory all = _signBy(_digest(CHAIN_1), _range(0, 3));
         bridge.submitBatch(
-            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, all
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(PUBLIC), _fillerOps(_nextCount(bridge) - 1, 1), proof, all
         );
         assertEq(bridge.batchCount(), 1);
     }
@@ -55,7 +55,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
         bytes memory ops = _fillerOps(0, 42);
         bytes32 head = _headAt(42);
         bytes memory sigs = _attest(_batchDigest(bridge, 0, CHAIN_1, 42, head));
-        bridge.submitBatch(ROOT_1, CHAIN_1, 42, head, _noops(BATCH), ops, proof, sigs);
+        bridge.submitBatch(ROOT_1, CHAIN_1, 42, head, _noops(PUBLIC), ops, proof, sigs);
         assertEq(bridge.l2OpCount(), 42);
         assertEq(bridge.l2OpHead(), head);
         assertEq(_storedHead(bridge), head, "L2_OP_HEAD_SLOT");
@@ -78,7 +78,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
             vm.expectRevert(abi.encodeWithSelector(IAttesterSet.TooFewSignatures.selector, n, THRESHOLD));
         }
         bridge.submitBatch(
-            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(PUBLIC), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
         );
         assertEq(bridge.batchCount(), n < THRESHOLD ? 0 : 1);
     }
@@ -183,7 +183,14 @@ contract AssetStorageAttestTest is AssetStorageBase {
     function test_submitBatch_revertsOnReplayOfThePreviousBatchSignatures() public {
         bytes memory first = _attested(bridge, CHAIN_1);
         bridge.submitBatch(
-            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, first
+            ROOT_1,
+            CHAIN_1,
+            1,
+            _headAt(1),
+            _noops(PUBLIC),
+            _fillerOps(_nextCount(bridge) - 1, 1),
+            proof,
+            first
         );
         // Same op chain, count and head moved on: the batch number in the message differs.
         vm.expectRevert(); // SignerNotAttester of some recovered address
@@ -192,7 +199,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
             CHAIN_1,
             2,
             _headAt(2),
-            _noops(BATCH),
+            _noops(PUBLIC),
             _fillerOps(_nextCount(bridge) - 1, 2),
             proof,
             first
@@ -201,11 +208,11 @@ contract AssetStorageAttestTest is AssetStorageBase {
     }
 
     function test_submitBatch_revertsWhenL2OpCountDoesNotGrow() public {
-        _submit(ROOT_1, CHAIN_1, _noops(BATCH)); // l2OpCount = 1
+        _submit(ROOT_1, CHAIN_1, _noops(PUBLIC)); // l2OpCount = 1
         bytes memory same = _attest(_batchDigest(bridge, 1, CHAIN_2, 1, _headAt(1)));
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.L2OpCountNotIncreasing.selector, 1, 1));
         bridge.submitBatch(
-            ROOT_1, CHAIN_2, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, same
+            ROOT_1, CHAIN_2, 1, _headAt(1), _noops(PUBLIC), _fillerOps(_nextCount(bridge) - 1, 1), proof, same
         );
     }
 
@@ -230,7 +237,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
         vm.expectRevert(abi.encodeWithSelector(IAttesterSet.GovernanceDelayNotElapsed.selector, eta));
         bridge.applyAttesterSet();
         // Until then the old set still rules.
-        _submit(ROOT_1, CHAIN_1, _noops(BATCH));
+        _submit(ROOT_1, CHAIN_1, _noops(PUBLIC));
 
         vm.warp(eta);
         vm.expectEmit(true, true, true, true, address(bridge));
@@ -248,9 +255,9 @@ contract AssetStorageAttestTest is AssetStorageBase {
         bytes memory old = _attest(digest);
         vm.expectRevert(abi.encodeWithSelector(IAttesterSet.SignerNotAttester.selector, 0, attesterSet[0]));
         bytes memory ops = _fillerOps(1, 2);
-        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), ops, proof, old);
+        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(PUBLIC), ops, proof, old);
         bytes memory sig = _sig(newKeys[0], digest);
-        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(BATCH), ops, proof, sig);
+        bridge.submitBatch(ROOT_1, CHAIN_2, 2, _headAt(2), _noops(PUBLIC), ops, proof, sig);
         assertEq(bridge.batchCount(), 2);
     }
 
@@ -343,7 +350,7 @@ contract AssetStorageAttestTest is AssetStorageBase {
     function _expectRejected(bytes memory sigs, bytes memory reason) internal {
         vm.expectRevert(reason);
         bridge.submitBatch(
-            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(BATCH), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
+            ROOT_1, CHAIN_1, 1, _headAt(1), _noops(PUBLIC), _fillerOps(_nextCount(bridge) - 1, 1), proof, sigs
         );
         assertEq(bridge.batchCount(), 0);
     }

@@ -20,7 +20,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_submitBatch_noOps_updatesStateAndEmits() public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         vm.expectCall(
             address(mockVerifier),
             _expectedVerifierCalldata(proof, _expectedInputs(genesisRoot, ROOT_1, 0, CHAIN_1, slots))
@@ -65,8 +65,8 @@ contract AssetStorageBatchTest is AssetStorageBase {
     }
 
     function test_submitBatch_chainsOldRootAndOpChain() public {
-        _submit(ROOT_1, CHAIN_1, _noops(BATCH));
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        _submit(ROOT_1, CHAIN_1, _noops(PUBLIC));
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         vm.expectCall(
             address(mockVerifier),
             _expectedVerifierCalldata(proof, _expectedInputs(ROOT_1, ROOT_2, CHAIN_1, CHAIN_2, slots))
@@ -82,7 +82,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
         for (uint256 i = 0; i < 5; i++) {
             (, recs[i]) = _depositETH(alice, bob, 1 + i);
         }
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(recs[0]);
         slots[1] = _creditSlot(recs[1]);
         slots[2] = _creditSlot(recs[2]);
@@ -91,7 +91,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
         _submit(ROOT_1, CHAIN_1, slots);
         assertEq(bridge.processedDeposits(), 3);
 
-        slots = _noops(BATCH);
+        slots = _noops(PUBLIC);
         slots[0] = _creditSlot(recs[3]);
         slots[1] = _creditSlot(recs[4]);
         _submit(ROOT_2, CHAIN_2, slots);
@@ -100,8 +100,8 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function test_submitBatch_creditsWithdrawalsAndEmits() public {
         _fund();
-        _submit(ROOT_1, CHAIN_1, _noops(BATCH)); // batch 0
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        _submit(ROOT_1, CHAIN_1, _noops(PUBLIC)); // batch 0
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _withdrawSlot(ETH, alice, 5);
         slots[1] = _withdrawSlot(tokenId, bob, 6);
         slots[2] = _withdrawSlot(ETH, alice, 7);
@@ -128,7 +128,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     /// @dev The supply bound allows at most `2^128 - 1` of a token to be withdrawn in all, across slots.
     function test_submitBatch_withdrawsTheWholeSupplyAcrossSlots() public {
         _depositETH(stranger, stranger, type(uint128).max);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         for (uint256 i = 0; i < BATCH; i++) {
             slots[i] = _withdrawSlot(ETH, alice, type(uint128).max / 4 + (i == 0 ? 3 : 0));
         }
@@ -141,7 +141,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     ///      (checked subtraction of the supply).
     function test_submitBatch_revertsWhenWithdrawalsExceedSupply() public {
         _depositETH(stranger, stranger, 10);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _withdrawSlot(ETH, alice, 6);
         slots[1] = _withdrawSlot(ETH, alice, 5);
         vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
@@ -149,7 +149,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     }
 
     function test_submitBatch_acceptsFieldBoundaryValues() public {
-        _submit(R - 1, R - 1, _noops(BATCH));
+        _submit(R - 1, R - 1, _noops(PUBLIC));
         assertEq(bridge.stateRoot(), R - 1);
         assertEq(bridge.opChain(), R - 1);
     }
@@ -161,15 +161,16 @@ contract AssetStorageBatchTest is AssetStorageBase {
         _dock(address(token));
 
         IAssetStorage.BatchSlot[] memory slots = _noops(batchSize);
+        uint256 k; // records are the L1-visible ops in order, zero records after them
         for (uint256 i = 0; i < batchSize; i++) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             if (r % 3 == 0) {
                 (, BridgeProtocol.DepositRecord memory rec) = _depositETH(
                     address(uint160(r >> 8)), address(uint160(r >> 16) | 1), uint128(uint96(r >> 128)) | 1
                 );
-                slots[i] = _creditSlot(rec);
+                slots[k++] = _creditSlot(rec);
             } else if (r % 3 == 1) {
-                slots[i] = _withdrawSlot(
+                slots[k++] = _withdrawSlot(
                     uint32(r >> 200) % 2, address(uint160(r >> 40) | 1), uint128(uint96(r >> 100)) | 1
                 );
             }
@@ -194,7 +195,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     /// @dev No role: the proof and the attestation are the authority, whoever carries them.
     function testFuzz_submitBatch_anyoneMaySubmitAnAttestedBatch(address caller) public {
         vm.prank(caller);
-        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(PUBLIC), proof);
         assertEq(bridge.batchCount(), 1);
         assertEq(bridge.l2OpCount(), 1);
         assertEq(bridge.l2OpHead(), _headAt(1));
@@ -204,47 +205,77 @@ contract AssetStorageBatchTest is AssetStorageBase {
         _enterExodus();
         vm.prank(stranger);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
-        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(PUBLIC), proof);
     }
 
     function testFuzz_submitBatch_revertsOnWrongSlotCount(uint256 count) public {
         count = bound(count, 0, 12);
-        vm.assume(count != BATCH);
+        vm.assume(count != PUBLIC);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.BatchSizeMismatch.selector, BATCH, count));
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SlotCountMismatch.selector, PUBLIC, count));
         _submitTo(bridge, ROOT_1, CHAIN_1, _noops(count), proof);
+    }
+
+    /// @dev With K < N the batch carries K records, not N: N records (one per op slot) revert.
+    function test_submitBatch_takesPublicSlotsRecords_notBatchSize() public {
+        mockVerifier = new MockBatchVerifier(2);
+        _deployK(address(mockVerifier), BATCH, 2, DEPTH, genesisRoot);
+        assertEq(bridge.publicSlots(), 2);
+        assertEq(bridge.batchSize(), BATCH);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SlotCountMismatch.selector, 2, BATCH));
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(2), proof);
+        assertEq(bridge.batchCount(), 1, "accepted: the mock takes exactly 4 + 2K inputs");
+    }
+
+    /// @dev L1-visible records come first: a withdrawal after an unused (zero) record is refused, so the
+    ///      pairs L1 builds are the circuit's pairs in order (no gap the circuit would have to allow).
+    function test_submitBatch_revertsOnRecordAfterZeroRecord() public {
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[2] = _withdrawSlot(ETH, alice, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SlotAfterEmptySlot.selector, 2));
+        _submitTo(bridge, ROOT_1, CHAIN_1, slots, proof);
+    }
+
+    /// @dev The same with a deposit record after the gap (it would otherwise pass the queue check).
+    function test_submitBatch_revertsOnDepositAfterZeroRecord() public {
+        (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, alice, 1 ether);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[1] = _creditSlot(rec);
+        vm.expectRevert(abi.encodeWithSelector(IAssetStorage.SlotAfterEmptySlot.selector, 1));
+        _submitTo(bridge, ROOT_1, CHAIN_1, slots, proof);
     }
 
     function test_submitBatch_revertsWhenNewRootIsFieldOrder() public {
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, R));
-        _submitTo(bridge, R, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, R, CHAIN_1, _noops(PUBLIC), proof);
     }
 
     function test_submitBatch_revertsWhenNewOpChainIsFieldOrder() public {
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, R));
-        _submitTo(bridge, ROOT_1, R, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, R, _noops(PUBLIC), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenNewRootNotInField(uint256 newRoot) public {
         newRoot = bound(newRoot, R, type(uint256).max);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, newRoot));
-        _submitTo(bridge, newRoot, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, newRoot, CHAIN_1, _noops(PUBLIC), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenNewOpChainNotInField(uint256 newChain) public {
         newChain = bound(newChain, R, type(uint256).max);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAssetStorage.FieldElementOutOfRange.selector, newChain));
-        _submitTo(bridge, ROOT_1, newChain, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, newChain, _noops(PUBLIC), proof);
     }
 
     function testFuzz_submitBatch_acceptsEveryFieldElement(uint256 newRoot, uint256 newChain) public {
         newRoot = bound(newRoot, 0, R - 1);
         newChain = bound(newChain, 0, R - 1);
-        _submit(newRoot, newChain, _noops(BATCH));
+        _submit(newRoot, newChain, _noops(PUBLIC));
         assertEq(bridge.stateRoot(), newRoot);
         assertEq(bridge.opChain(), newChain);
     }
@@ -256,7 +287,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function test_submitBatch_revertsWhenDepositSlotSkipsTheQueue() public {
         _depositETH(alice, bob, 1);
         (, BridgeProtocol.DepositRecord memory second) = _depositETH(alice, bob, 2);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(second); // deposit 1 where deposit 0 is due
         _expectSubmitRevert(
             slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, uint64(0))
@@ -266,7 +297,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function test_submitBatch_revertsWhenDepositsAreSwapped() public {
         (, BridgeProtocol.DepositRecord memory first) = _depositETH(alice, bob, 1);
         (, BridgeProtocol.DepositRecord memory second) = _depositETH(alice, bob, 2);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(second);
         slots[1] = _creditSlot(first);
         _expectSubmitRevert(
@@ -277,7 +308,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function test_submitBatch_revertsWhenDepositRepeatedInBatch() public {
         (, BridgeProtocol.DepositRecord memory first) = _depositETH(alice, bob, 1);
         _depositETH(alice, bob, 2);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(first);
         slots[1] = _creditSlot(first); // deposit 0 again where deposit 1 is due
         _expectSubmitRevert(
@@ -290,26 +321,26 @@ contract AssetStorageBatchTest is AssetStorageBase {
         // next one, and a third copy has nothing left to match.
         (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, bob, 1);
         _depositETH(alice, bob, 1);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(rec);
         slots[1] = _creditSlot(rec);
         _submit(ROOT_1, CHAIN_1, slots);
         assertEq(bridge.processedDeposits(), 2);
 
-        slots = _noops(BATCH);
+        slots = _noops(PUBLIC);
         slots[0] = _creditSlot(rec);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositNotQueued.selector, uint64(2)));
     }
 
     function test_submitBatch_revertsWhenDepositNotQueued() public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(_record(bob, ETH, 1, alice)); // never deposited
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositNotQueued.selector, uint64(0)));
     }
 
     function test_submitBatch_revertsWhenMoreDepositSlotsThanQueued() public {
         (, BridgeProtocol.DepositRecord memory first) = _depositETH(alice, bob, 1);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(first);
         slots[1] = _creditSlot(_record(bob, ETH, 2, alice));
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositNotQueued.selector, uint64(1)));
@@ -335,7 +366,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
             slot.timestamp = uint64(value);
             vm.assume(slot.timestamp != rec.timestamp);
         }
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = slot;
         _expectSubmitRevert(
             slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, uint64(0))
@@ -350,7 +381,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
             (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, bob, 100 + i);
             if (i == pick) picked = rec;
         }
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(picked);
         _expectSubmitRevert(
             slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, uint64(0))
@@ -363,27 +394,33 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function testFuzz_submitBatch_revertsOnWithdrawalOfUndockedToken(uint32 badToken) public {
         badToken = uint32(bound(badToken, bridge.tokenCount(), type(uint32).max));
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[0] = _withdrawSlot(ETH, alice, 1);
         slots[1] = _withdrawSlot(badToken, alice, 1);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.UnknownToken.selector, badToken));
     }
 
     function test_submitBatch_acceptsWithdrawalOfLastDockedToken() public {
         _fund();
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _withdrawSlot(bridge.tokenCount() - 1, alice, 1);
         _submit(ROOT_1, CHAIN_1, slots);
         assertEq(bridge.pendingWithdrawals(alice, tokenId), 1);
     }
 
     function test_submitBatch_revertsOnWithdrawalToZeroAddress() public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[0] = _withdrawSlot(ETH, alice, 1);
+        slots[1] = _withdrawSlot(ETH, bob, 1);
         slots[2] = _withdrawSlot(ETH, address(0), 1);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.ZeroWithdrawalRecipient.selector, 2));
     }
 
     function test_submitBatch_revertsOnZeroWithdrawal() public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        for (uint256 j = 0; j < 3; j++) {
+            slots[j] = _withdrawSlot(ETH, alice, 1);
+        }
         slots[3] = _withdrawSlot(ETH, alice, 0);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.ZeroWithdrawalAmount.selector, 3));
     }
@@ -392,7 +429,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
         public
     {
         vm.assume(depositor != address(0) || timestamp != 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _withdrawSlot(ETH, alice, 1);
         slots[0].depositor = depositor;
         slots[0].timestamp = timestamp;
@@ -408,7 +445,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     {
         index = uint8(bound(index, 0, BATCH - 1));
         field = uint8(bound(field, 0, 4));
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         IAssetStorage.BatchSlot memory slot = slots[index];
         if (field == 0) {
             slot.tokenId = uint32(bound(value, 1, type(uint32).max));
@@ -427,7 +464,10 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function testFuzz_submitBatch_revertsOnUnknownKind(uint8 index, uint8 kind) public {
         index = uint8(bound(index, 0, BATCH - 1));
         vm.assume(kind != 0 && kind != 1 && kind != 3 && kind != 4);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        for (uint256 j = 0; j < index; j++) {
+            slots[j] = _withdrawSlot(ETH, alice, 1); // records before the bad one are valid
+        }
         slots[index].kind = kind;
         _expectSubmitRevert(
             slots, abi.encodeWithSelector(IAssetStorage.UnknownSlotKind.selector, index, kind)
@@ -436,7 +476,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function test_submitBatch_revertsOnTransferKindTwo() public {
         // L2 transfers reach L1 as kind 0 slots; kind 2 is not an L1 slot kind.
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0].kind = 2;
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.UnknownSlotKind.selector, 0, 2));
     }
@@ -466,11 +506,11 @@ contract AssetStorageBatchTest is AssetStorageBase {
         _deploy(address(other), BATCH, DEPTH, genesisRoot);
         vm.prank(stranger);
         vm.expectRevert(IAssetStorage.InvalidProof.selector);
-        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(BATCH), proof);
+        _submitTo(bridge, ROOT_1, CHAIN_1, _noops(PUBLIC), proof);
     }
 
     function testFuzz_submitBatch_revertsWhenProofDiffers(uint8 word, uint256 value) public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         mockVerifier.acceptOnly(
             _expectedVerifierCalldata(proof, _expectedInputs(genesisRoot, ROOT_1, 0, CHAIN_1, slots))
         );
@@ -490,7 +530,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function test_submitBatch_replayRevertsBecauseOldRootMoved() public {
         _fund();
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _withdrawSlot(ETH, alice, 5);
         // The mock accepts only the statement it was "proven" for, like a real verifier.
         mockVerifier.acceptOnly(
@@ -509,7 +549,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
     function test_submitBatch_replayRevertsBecauseDepositsWereConsumed() public {
         (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, bob, 1);
         (, BridgeProtocol.DepositRecord memory d1) = _depositETH(alice, carol, 2);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d0);
         _submit(ROOT_1, CHAIN_1, slots);
 
@@ -538,7 +578,7 @@ contract AssetStorageBatchTest is AssetStorageBase {
 
     function _checkVerifierModeRejected(MockBatchVerifier.Mode mode) private {
         (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, bob, 1);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d0);
         slots[1] = _withdrawSlot(ETH, alice, 1);
         mockVerifier.setMode(mode);

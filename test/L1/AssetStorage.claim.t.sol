@@ -261,7 +261,7 @@ contract AssetStorageClaimTest is AssetStorageBase {
     function _queueWithdrawal(BridgeProtocol.DepositRecord memory rec, uint32 id, address to, uint128 amount)
         private
     {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(rec);
         slots[1] = _withdrawSlot(id, to, amount);
         _submit(_nextRoot++, 1, slots);

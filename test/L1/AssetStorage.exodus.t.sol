@@ -20,7 +20,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
 
     function test_activateExodus_revertsWhenEveryDepositWasProcessed() public {
         (, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, bob, 1);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(rec);
         _submit(1, 1, slots);
         vm.warp(block.timestamp + 365 days);
@@ -54,7 +54,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         (, BridgeProtocol.DepositRecord memory first) = _depositETH(alice, bob, 1);
         vm.warp(START_TIME + 1 days);
         _depositETH(alice, bob, 2); // deposit 1, queued at START_TIME + 1 days
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(first);
         _submit(1, 1, slots);
 
@@ -80,7 +80,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
     }
 
     function test_exodus_freezesQueueAndState() public {
-        _submit(5, 6, _noops(BATCH));
+        _submit(5, 6, _noops(PUBLIC));
         _enterExodus();
         vm.deal(alice, 1);
         vm.prank(alice);
@@ -88,7 +88,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         bridge.depositETH{value: 1}(bob);
         vm.prank(stranger);
         vm.expectRevert(IAssetStorage.ExodusActive.selector);
-        _submitTo(bridge, 7, 8, _noops(BATCH), proof);
+        _submitTo(bridge, 7, 8, _noops(PUBLIC), proof);
         assertEq(bridge.stateRoot(), 5);
         assertEq(bridge.opChain(), 6);
         assertEq(bridge.batchCount(), 1);
@@ -127,7 +127,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, alice, 2 ether);
         (, BridgeProtocol.DepositRecord memory d1) = _depositToken(bob, bob, 300);
         (, BridgeProtocol.DepositRecord memory d2) = _depositETH(carol, carol, 1 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d0);
         slots[1] = _creditSlot(d1);
         slots[2] = _creditSlot(d2);
@@ -297,7 +297,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         slots[0] = 9;
         leaves[0] = PoseidonTree.leaf(alice, ETH, 0);
         (uint256 root, uint256[] memory path) = PoseidonTree.build(DEPTH, slots, leaves, 9);
-        _submit(root, 1, _noops(BATCH));
+        _submit(root, 1, _noops(PUBLIC));
         _enterExodus();
         bridge.exit(9, alice, ETH, 0, path);
         assertTrue(bridge.slotExited(9));
@@ -316,7 +316,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
             leaves[0] = PoseidonTree.leaf(bob, ETH, 5);
             (uint256 root, uint256[] memory path) = PoseidonTree.build(depth, slots, leaves, slot);
             (, BridgeProtocol.DepositRecord memory rec) = _depositETH(bob, bob, 5);
-            IAssetStorage.BatchSlot[] memory batch = _noops(BATCH);
+            IAssetStorage.BatchSlot[] memory batch = _noops(PUBLIC);
             batch[0] = _creditSlot(rec);
             _submit(root, 1, batch);
             _enterExodus();
@@ -358,7 +358,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
 
     function test_cancelDeposit_revertsForConsumedDeposit() public {
         (uint64 id, BridgeProtocol.DepositRecord memory rec) = _depositETH(alice, bob, 1);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(rec);
         _submit(1, 1, slots);
         _enterExodus();
@@ -394,7 +394,7 @@ contract AssetStorageExodusTest is AssetStorageBase {
         (, BridgeProtocol.DepositRecord memory r0) = _depositETH(alice, bob, 1 ether);
         (, BridgeProtocol.DepositRecord memory r1) = _depositETH(bob, bob, 2 ether);
         (, BridgeProtocol.DepositRecord memory r2) = _depositETH(carol, bob, 3 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(r0);
         _submit(1, 1, slots);
         vm.warp(block.timestamp + DEADLINE);

@@ -107,7 +107,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
 
     function test_exodus_servedRequestNoLongerCounts() public {
         (, IAssetStorage.BatchSlot memory slot) = _request(alice, ETH, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = slot;
         _submit(ROOT_1, CHAIN_1, slots);
         vm.warp(START_TIME + DEADLINE);
@@ -134,7 +134,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     function test_submitBatch_servesForcedWithdrawalAndPays() public {
         (, BridgeProtocol.DepositRecord memory d0) = _depositETH(alice, alice, 5 ether);
         (, IAssetStorage.BatchSlot memory forced) = _request(alice, ETH, 5 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d0);
         slots[1] = forced;
         uint256[] memory inputs = _expectedInputs(genesisRoot, ROOT_1, 0, CHAIN_1, slots);
@@ -162,7 +162,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     ///      withdrawal, no WithdrawalQueued event.
     function test_submitBatch_servesZeroForcedWithdrawal() public {
         (, IAssetStorage.BatchSlot memory forced) = _request(carol, tokenId, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = forced;
         vm.recordLogs();
         _submit(ROOT_1, CHAIN_1, slots);
@@ -174,7 +174,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     function test_submitBatch_revertsWhenRequestSkipped() public {
         _request(alice, ETH, 0); // id 0, left out
         (, BridgeProtocol.DepositRecord memory d1) = _depositETH(bob, bob, 1 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d1);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, 0));
     }
@@ -182,7 +182,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     function test_submitBatch_revertsWhenRequestsReordered() public {
         (, IAssetStorage.BatchSlot memory r0) = _request(alice, ETH, 0);
         (, BridgeProtocol.DepositRecord memory d1) = _depositETH(bob, bob, 1 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d1);
         slots[1] = r0;
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, 0));
@@ -194,7 +194,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
 
     function test_submitBatch_revertsWhenServedForAnotherOwnerOrToken() public {
         (, IAssetStorage.BatchSlot memory r0) = _request(alice, tokenId, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = r0;
         slots[0].account = bob;
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, 0));
@@ -205,14 +205,14 @@ contract AssetStorageForcedTest is AssetStorageBase {
 
     function test_submitBatch_revertsOnForcedSlotWithDepositor() public {
         (, IAssetStorage.BatchSlot memory r0) = _request(alice, ETH, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
-        slots[2] = r0;
-        slots[2].depositor = alice;
-        _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.NonZeroSlotField.selector, 2));
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
+        slots[0] = r0;
+        slots[0].depositor = alice;
+        _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.NonZeroSlotField.selector, 0));
     }
 
     function test_submitBatch_revertsOnForcedSlotNotQueued() public {
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _forcedSlot(alice, ETH, START_TIME, 0);
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositNotQueued.selector, 0));
     }
@@ -221,7 +221,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     ///      including only in bits a 192-bit prefix would ignore) makes the slot mismatch.
     function testFuzz_submitBatch_everyRequestFieldMatters(uint8 field, uint256 value) public {
         (, IAssetStorage.BatchSlot memory r0) = _request(alice, tokenId, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = r0;
         field = uint8(bound(field, 0, 2));
         if (field == 0) {
@@ -238,7 +238,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     ///      preimages have different lengths.
     function test_submitBatch_kindsCannotBeSwapped() public {
         (, IAssetStorage.BatchSlot memory r0) = _request(alice, ETH, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = r0;
         slots[0].kind = 1;
         _expectSubmitRevert(slots, abi.encodeWithSelector(IAssetStorage.DepositRecordMismatch.selector, 0));
@@ -268,7 +268,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
 
         (, BridgeProtocol.DepositRecord memory d1) = _depositETH(carol, carol, 1 ether);
         assertEq(bridge.tokenSupply(ETH), 2 ** 127 + 1 ether);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(d0);
         slots[1] = _creditSlot(d1);
         _submit(ROOT_1, CHAIN_1, slots);
@@ -292,7 +292,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
     function test_submitBatch_withdrawalsFreeSupply() public {
         _depositETH(alice, alice, type(uint128).max);
         (, IAssetStorage.BatchSlot memory forced) = _request(carol, ETH, 0);
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(_record(alice, ETH, type(uint128).max, alice));
         slots[1] = forced;
         slots[1].amount = 5;
@@ -320,7 +320,7 @@ contract AssetStorageForcedTest is AssetStorageBase {
         bytes memory honest = _threeOps();
         bytes32 head = _foldOps(bytes32(0), honest);
         bytes memory sigs = _attest(_batchDigest(bridge, 0, CHAIN_1, 3, head));
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         vm.expectRevert(expectedError);
         bridge.submitBatch(ROOT_1, CHAIN_1, 3, head, slots, ops, proof, sigs);
     }
@@ -329,13 +329,13 @@ contract AssetStorageForcedTest is AssetStorageBase {
         bytes memory ops = _threeOps();
         vm.expectEmit(true, true, true, true, address(bridge));
         emit IAssetStorage.BatchOps(0, 0, ops);
-        _submitOps(bridge, ROOT_1, CHAIN_1, _noops(BATCH), ops, proof);
+        _submitOps(bridge, ROOT_1, CHAIN_1, _noops(PUBLIC), ops, proof);
         assertEq(bridge.l2OpHead(), _foldOps(bytes32(0), ops));
         // the next batch starts from the stored head and count
         bytes memory more = _opRecord(3, 0, address(0xA11CE), address(0xCA401), 1);
         vm.expectEmit(true, true, true, true, address(bridge));
         emit IAssetStorage.BatchOps(1, 3, more);
-        _submitOps(bridge, ROOT_1, CHAIN_1, _noops(BATCH), more, proof);
+        _submitOps(bridge, ROOT_1, CHAIN_1, _noops(PUBLIC), more, proof);
         assertEq(bridge.l2OpCount(), 4);
     }
 

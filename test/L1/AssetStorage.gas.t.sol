@@ -43,7 +43,7 @@ contract AssetStorageGasTest is AssetStorageBase {
 
     function test_gas_submitBatch_4noops() public {
         vm.prank(stranger);
-        _submitTo(bridge, 2, 2, _noops(BATCH), proof);
+        _submitTo(bridge, 2, 2, _noops(PUBLIC), proof);
         vm.snapshotGasLastCall("AssetStorage", "submitBatch_4noops");
     }
 
@@ -100,7 +100,7 @@ contract AssetStorageExodusGasTest is AssetStorageBase {
         (uint256 root, uint256[] memory siblings) = PoseidonTree.build(DEPTH, slots, leaves, 0x1234);
         path = siblings;
 
-        IAssetStorage.BatchSlot[] memory batch = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory batch = _noops(PUBLIC);
         batch[0] = _creditSlot(d0);
         _submit(root, 1, batch);
         vm.warp(block.timestamp + DEADLINE);

@@ -29,13 +29,17 @@ abstract contract AssetStorageBase is Attesters {
         21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
 
     uint16 internal constant BATCH = 4;
+    /// @dev Slot records per batch (K) of the mock-verifier deployments: K = N, so that a test may put an
+    ///      L1-visible op in every record. The real-proof tests deploy the circuit's K (the fixture's).
+    uint16 internal constant PUBLIC = 4;
     uint8 internal constant DEPTH = 16;
     uint64 internal constant DEADLINE = 3 days;
     uint32 internal constant ETH = 0;
     uint64 internal constant START_TIME = 1_700_000_000;
     uint256 internal constant L2_CHAIN_ID = 31_338;
 
-    /// @dev Storage slot of `batchCount` (low 64 bits) and `l2OpCount` (next 64 bits); checked by a test.
+    /// @dev Storage slot of `batchCount` (low 64 bits), `l2OpCount` (next 64 bits) and `processedDeposits` (next 64
+    ///      bits); checked by a test.
     uint256 internal constant BATCH_COUNTERS_SLOT = 11;
 
     /// @dev Storage slot of `l2OpHead`, right after the batch counters; checked by a test.
@@ -72,7 +76,7 @@ abstract contract AssetStorageBase is Attesters {
         vm.warp(START_TIME);
         _makeAttesters("attester", 3);
         genesisRoot = PoseidonTree.emptyRoot(DEPTH);
-        mockVerifier = new MockBatchVerifier(BATCH);
+        mockVerifier = new MockBatchVerifier(PUBLIC);
         _deploy(address(mockVerifier), BATCH, DEPTH, genesisRoot);
         token = new MockERC20("Token", "TKN");
         tokenId = _dock(address(token));
@@ -84,13 +88,32 @@ abstract contract AssetStorageBase is Attesters {
         internal
         returns (AssetStorage)
     {
-        bridge = new AssetStorage(governor, _params(verifier_, batchSize, depth));
+        return _deployK(verifier_, batchSize, batchSize, depth, genesisRoot_);
+    }
+
+    /// @dev `_deploy` with `publicSlots_` slot records per batch (K).
+    function _deployK(
+        address verifier_,
+        uint16 batchSize,
+        uint16 publicSlots_,
+        uint8 depth,
+        uint256 genesisRoot_
+    ) internal returns (AssetStorage) {
+        bridge = new AssetStorage(governor, _paramsK(verifier_, batchSize, publicSlots_, depth));
         assertEq(bridge.genesisRoot(), genesisRoot_, "genesis root computed by the constructor");
         return bridge;
     }
 
-    /// @dev The base's constructor parameters for a verifier, batch size and depth.
+    /// @dev The base's constructor parameters for a verifier, batch size and depth, with K = N.
     function _params(address verifier_, uint16 batchSize, uint8 depth)
+        internal
+        returns (IAssetStorage.DeployParams memory)
+    {
+        return _paramsK(verifier_, batchSize, batchSize, depth);
+    }
+
+    /// @dev The base's constructor parameters for a verifier, batch size, public slots (K) and depth.
+    function _paramsK(address verifier_, uint16 batchSize, uint16 publicSlots_, uint8 depth)
         internal
         returns (IAssetStorage.DeployParams memory)
     {
@@ -99,6 +122,7 @@ abstract contract AssetStorageBase is Attesters {
             verifier: verifier_,
             treeDepth: depth,
             batchSize: batchSize,
+            publicSlots: publicSlots_,
             priorityDeadline: DEADLINE,
             l2ChainId: L2_CHAIN_ID,
             l2Ledger: l2Ledger,
@@ -316,7 +340,7 @@ abstract contract AssetStorageBase is Attesters {
                 (, deposits[i]) = _depositToken(carol, carol, 1000 ether);
             }
         }
-        IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
         slots[0] = _creditSlot(deposits[0]);
         slots[1] = _withdrawSlot(ETH, alice, 1 ether);
         slots[2] = _creditSlot(deposits[1]);
@@ -418,7 +442,7 @@ abstract contract AssetStorageBase is Attesters {
         slots = new IAssetStorage.BatchSlot[](n);
     }
 
-    /// @dev The 4 + 2N public inputs of docs/protocol.md section 8, built independently of AssetStorage.
+    /// @dev The 4 + 2K public inputs of docs/protocol.md section 8, built independently of AssetStorage.
     function _expectedInputs(
         uint256 oldRoot,
         uint256 newRoot,

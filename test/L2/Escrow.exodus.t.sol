@@ -142,7 +142,7 @@ contract EscrowExodusTest is AssetStorageBase {
     function _prove(Op[] memory ops, BridgeProtocol.DepositRecord[] memory recs) internal {
         uint256 credits;
         for (uint256 first; first < ops.length; first += BATCH) {
-            IAssetStorage.BatchSlot[] memory slots = _noops(BATCH);
+            IAssetStorage.BatchSlot[] memory slots = _noops(PUBLIC);
             for (uint256 i; i < BATCH && first + i < ops.length; ++i) {
                 Op memory op = ops[first + i];
                 if (op.kind != 1) _debit(op.from, op.tokenId, op.amount);

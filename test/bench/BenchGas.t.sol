@@ -177,10 +177,10 @@ contract BenchSubmitBatchGasTest is BenchGasBase {
     }
 }
 
-/// @notice The real generated verifier (src/verifier/BatchVerifier.sol, 12 public inputs) on the real-proof
+/// @notice The real generated verifier (src/verifier/BatchVerifier.sol, 8 public inputs: N = 4, K = 2) on the real-proof
 ///         fixture: submitBatch with it and with the accepting verifier on the same state, and verifyProof alone.
 contract BenchVerifierGasTest is BenchGasBase {
-    string internal constant FIXTURE = "test/fixtures/batch-d16-n4.json";
+    string internal constant FIXTURE = "test/fixtures/batch-d16-n4-k2.json";
     string internal json;
     uint256[8] internal realProof;
     IAssetStorage.BatchSlot[] internal slotsStore;
@@ -192,7 +192,8 @@ contract BenchVerifierGasTest is BenchGasBase {
             realProof[i] = p[i];
         }
         genesisRoot = vm.parseJsonUint(json, ".genesisRoot");
-        for (uint256 i = 0; i < BATCH; i++) {
+        uint256 records = vm.parseJsonUint(json, ".publicSlots");
+        for (uint256 i = 0; i < records; i++) {
             string memory k = string.concat(".slots[", vm.toString(i), "]");
             slotsStore.push(
                 IAssetStorage.BatchSlot({
@@ -207,13 +208,13 @@ contract BenchVerifierGasTest is BenchGasBase {
         }
     }
 
-    /// @dev A bridge over `verifier_` with the fixture's token docked and its two deposits queued.
+    /// @dev A bridge over `verifier_` (the fixture's K) with the fixture's token docked and its deposits queued.
     function _fixtureBridge(address verifier_) internal {
         vm.warp(START_TIME);
-        _deploy(verifier_, BATCH, DEPTH, genesisRoot);
+        _deployK(verifier_, BATCH, uint16(vm.parseJsonUint(json, ".publicSlots")), DEPTH, genesisRoot);
         token = new MockERC20("Token", "TKN");
         tokenId = _dock(address(token));
-        for (uint256 d = 0; d < 2; d++) {
+        for (uint256 d = 0; vm.keyExistsJson(json, string.concat(".deposits[", vm.toString(d), "]")); d++) {
             string memory k = string.concat(".deposits[", vm.toString(d), "]");
             address recipient = vm.parseJsonAddress(json, string.concat(k, ".recipient"));
             uint32 tid = uint32(vm.parseJsonUint(json, string.concat(k, ".tokenId")));
@@ -249,8 +250,8 @@ contract BenchVerifierGasTest is BenchGasBase {
     function test_bench_verifyProof_direct() public {
         Groth16Verifier v = new Groth16Verifier();
         uint256[] memory pub = vm.parseJsonUintArray(json, ".publicSignals");
-        uint256[12] memory inputs;
-        for (uint256 i = 0; i < 12; i++) {
+        uint256[8] memory inputs;
+        for (uint256 i = 0; i < 8; i++) {
             inputs[i] = pub[i];
         }
         uint256[2] memory pA = [realProof[0], realProof[1]];
@@ -259,13 +260,13 @@ contract BenchVerifierGasTest is BenchGasBase {
         bytes memory data = abi.encodeCall(v.verifyProof, (pA, pB, pC, inputs));
         vm.cool(address(v));
         bool ok = v.verifyProof(pA, pB, pC, inputs);
-        _report("verifyProof/inputs=12", data);
+        _report("verifyProof/inputs=8", data);
         assertTrue(ok, "the fixture proof verifies");
         // A wrong input costs the same (the pairing runs either way) and is rejected.
         inputs[1] = inputs[1] ^ 1;
         vm.cool(address(v));
         assertFalse(v.verifyProof(pA, pB, pC, inputs), "a changed input is rejected");
-        _report("verifyProof/inputs=12/rejected", data);
+        _report("verifyProof/inputs=8/rejected", data);
     }
 }
 
@@ -322,7 +323,7 @@ contract BenchUserGasTest is BenchGasBase {
         (slots[0], leaves[0]) = (0, PoseidonTree.leaf(carol, ETH, 1 ether));
         (slots[1], leaves[1]) = (5, PoseidonTree.leaf(alice, ETH, 1 ether));
         (uint256 root, uint256[] memory siblings) = PoseidonTree.build(depth, slots, leaves, 5);
-        IAssetStorage.BatchSlot[] memory batch = _noops(BATCH);
+        IAssetStorage.BatchSlot[] memory batch = _noops(PUBLIC);
         batch[0] = _creditSlot(d0);
         _submit(root, 1, batch);
         vm.warp(block.timestamp + DEADLINE);
@@ -369,7 +370,7 @@ contract BenchAttestationGasTest is BenchGasBase {
         IAssetStorage.DeployParams memory p = _params(address(new AcceptingVerifier()), BATCH, DEPTH);
         p.attesterThreshold = 1;
         bridge = new AssetStorage(governor, p);
-        _submit(1, 1, _noops(BATCH)); // steady state: counters and head non-zero
+        _submit(1, 1, _noops(PUBLIC)); // steady state: counters and head non-zero
         uint256 snap = vm.snapshotState();
         for (uint256 k = 1; k <= 3; k++) {
             vm.revertToState(snap);
@@ -377,9 +378,9 @@ contract BenchAttestationGasTest is BenchGasBase {
             (bytes memory ops, bytes32 head) = (_nextOps(bridge), _nextHead(bridge));
             bytes memory sigs = _signBy(_batchDigest(bridge, 1, 2, count, head), _range(0, k));
             bytes memory data =
-                abi.encodeCall(bridge.submitBatch, (2, 2, count, head, _noops(BATCH), ops, proof, sigs));
+                abi.encodeCall(bridge.submitBatch, (2, 2, count, head, _noops(PUBLIC), ops, proof, sigs));
             _cool();
-            bridge.submitBatch(2, 2, count, head, _noops(BATCH), ops, proof, sigs);
+            bridge.submitBatch(2, 2, count, head, _noops(PUBLIC), ops, proof, sigs);
             _report(string.concat("attest/submitBatch/sigs=", vm.toString(k)), data);
             assertEq(bridge.batchCount(), 2, "batch applied");
         }

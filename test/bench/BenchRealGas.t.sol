@@ -52,9 +52,10 @@ contract BenchRealGasTest is BenchGasBase {
     function _fundedBridge(address verifier_) internal {
         vm.warp(START_TIME);
         // casting is safe: bench sets are small
-        _deploy(
+        _deployK(
             verifier_,
             uint16(vm.parseJsonUint(json, ".batch")),
+            uint16(vm.parseJsonUint(json, ".publicSlots")),
             uint8(vm.parseJsonUint(json, ".depth")),
             vm.parseJsonUint(json, ".genesisRoot")
         );
@@ -131,7 +132,7 @@ contract BenchRealGasTest is BenchGasBase {
         uint16 n = uint16(vm.parseUint(parts[1]));
         uint16 k = uint16(vm.parseUint(parts[2]));
         vm.warp(START_TIME);
-        _deploy(address(new AcceptingVerifier()), n, depth, PoseidonTree.emptyRoot(depth));
+        _deployK(address(new AcceptingVerifier()), n, k, depth, PoseidonTree.emptyRoot(depth));
         _depositETH(carol, carol, 1 ether);
         _submitOps(bridge, 1, 1, _noops(k), _fillerOps(0, 1), proof);
         IAssetStorage.BatchSlot[] memory slots = _noops(k);
@@ -147,11 +148,11 @@ contract BenchRealGasTest is BenchGasBase {
         assertEq(bridge.pendingWithdrawals(address(0xe000), ETH), 1, "withdrawal queued");
     }
 
-    /// @dev bench/realgas.ts setName: batch-dD-nN, with -kK when K differs from N.
+    /// @dev bench/realgas.ts setName: batch-dD-nN-kK.
     function _setName(uint8 depth, uint16 n, uint16 k) internal pure returns (string memory) {
         string memory name =
             string.concat("batch-d", vm.toString(uint256(depth)), "-n", vm.toString(uint256(n)));
-        return k == n ? name : string.concat(name, "-k", vm.toString(uint256(k)));
+        return string.concat(name, "-k", vm.toString(uint256(k)));
     }
 
     function test_bench_realProofs() public {

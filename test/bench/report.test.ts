@@ -119,7 +119,7 @@ describe("bench arithmetic", () => {
   const gas: GasSection = {
     command: "forge test",
     l1: {
-      "verifyProof/inputs=12": fig(262_000),
+      "verifyProof/inputs=8": fig(262_000),
       "submitBatchFixture/verifier=real/n=4": fig(350_000),
       "submitBatchFixture/verifier=accepting/n=4": fig(90_000),
       "exit/depth=8": fig(100_000),

@@ -10,7 +10,7 @@ import {SnarkjsGroth16Verifier} from "./SnarkjsBatchVerifier.sol";
 ///         words, and differentially on fuzzed inputs and mutated proofs: on canonical words both return the
 ///         same bool; on a word not < r (input) or not < q (proof coordinate) ours returns false.
 contract BatchVerifierTest is Test {
-    string internal constant FIXTURE = "test/fixtures/batch-d16-n4.json";
+    string internal constant FIXTURE = "test/fixtures/batch-d16-n4-k2.json";
     uint256 internal constant R =
         21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
     uint256 internal constant Q =
@@ -23,18 +23,18 @@ contract BatchVerifierTest is Test {
     Groth16Verifier internal ours;
     SnarkjsGroth16Verifier internal oracle;
     uint256[8] internal proof;
-    uint256[12] internal pub;
+    uint256[8] internal pub;
 
     function setUp() public {
         string memory json = vm.readFile(FIXTURE);
         uint256[] memory p = vm.parseJsonUintArray(json, ".proof");
         uint256[] memory s = vm.parseJsonUintArray(json, ".publicSignals");
         assertEq(p.length, 8, "fixture proof words");
-        assertEq(s.length, 12, "fixture public inputs");
+        assertEq(s.length, 8, "fixture public inputs (4 + 2K, K = 2)");
         for (uint256 i = 0; i < 8; i++) {
             proof[i] = p[i];
         }
-        for (uint256 i = 0; i < 12; i++) {
+        for (uint256 i = 0; i < 8; i++) {
             pub[i] = s[i];
         }
         ours = new Groth16Verifier();
@@ -51,8 +51,8 @@ contract BatchVerifierTest is Test {
     }
 
     function test_fixture_changedInputRejectedByBoth() public view {
-        for (uint256 i = 0; i < 12; i++) {
-            uint256[12] memory s = pub;
+        for (uint256 i = 0; i < 8; i++) {
+            uint256[8] memory s = pub;
             s[i] = s[i] == 0 ? 1 : s[i] - 1;
             assertFalse(_oracle(proof, s), "snarkjs: changed input");
             assertFalse(_ours(proof, s), "ours: changed input");
@@ -122,8 +122,8 @@ contract BatchVerifierTest is Test {
     }
 
     function test_everyInputPlusR_refusedByBoth() public view {
-        for (uint256 i = 0; i < 12; i++) {
-            uint256[12] memory s = pub;
+        for (uint256 i = 0; i < 8; i++) {
+            uint256[8] memory s = pub;
             s[i] += R;
             assertFalse(_ours(proof, s), "ours refuses input + r");
             assertFalse(_oracle(proof, s), "snarkjs refuses input + r");
@@ -137,8 +137,8 @@ contract BatchVerifierTest is Test {
     /// @dev Inputs drawn per slot (kept, zero, random, near r, >= r); proof words kept or mutated (random,
     ///      + q, 2^256 - 4q wrap, off by one, points on and off the curve, infinity). Ours never accepts what
     ///      snarkjs rejects; on canonical words the two agree; on non-canonical words ours returns false.
-    function testFuzz_differential(uint256 seed, uint256[12] memory raw, uint256 rawWord) public view {
-        uint256[12] memory s = _fuzzInputs(seed, raw);
+    function testFuzz_differential(uint256 seed, uint256[8] memory raw, uint256 rawWord) public view {
+        uint256[8] memory s = _fuzzInputs(seed, raw);
         uint256[8] memory p = _fuzzProof(uint256(keccak256(abi.encode(seed, "proof"))), rawWord);
         bool a = _ours(p, s);
         bool b = _oracle(p, s);
@@ -150,21 +150,21 @@ contract BatchVerifierTest is Test {
     }
 
     /// @dev The real proof with the fixture's inputs, some set to 0: both verifiers agree (the zero-input
-    ///      skip changes no result), and only zeroing the slots already 0 (2, 8, 9) keeps the proof valid.
+    ///      skip changes no result), and only zeroing the input already 0 (2: the genesis op chain) keeps the proof valid.
     function testFuzz_differential_zeroSlots(uint16 zeroMask) public view {
-        uint256[12] memory s = pub;
-        for (uint256 i = 0; i < 12; i++) {
+        uint256[8] memory s = pub;
+        for (uint256 i = 0; i < 8; i++) {
             if (zeroMask & (1 << i) != 0) s[i] = 0;
         }
         assertEq(_ours(proof, s), _oracle(proof, s), "zeros: ours == snarkjs");
         assertEq(
-            _ours(proof, s), (zeroMask & 0xfff & ~uint16(0x304)) == 0, "true only if only zeros were zeroed"
+            _ours(proof, s), (zeroMask & 0xff & ~uint16(0x4)) == 0, "true only if only zeros were zeroed"
         );
     }
 
-    function _fuzzInputs(uint256 seed, uint256[12] memory raw) internal view returns (uint256[12] memory s) {
+    function _fuzzInputs(uint256 seed, uint256[8] memory raw) internal view returns (uint256[8] memory s) {
         if (uint256(keccak256(abi.encode(seed))) % 4 == 0) return pub; // one run in four keeps the fixture's inputs: true cases are compared too
-        for (uint256 i = 0; i < 12; i++) {
+        for (uint256 i = 0; i < 8; i++) {
             uint256 mode = (seed >> (4 * i)) & 15;
             if (mode < 5) s[i] = pub[i];
             else if (mode < 10) s[i] = 0;
@@ -192,11 +192,11 @@ contract BatchVerifierTest is Test {
         else if (mode == 9) (p[0], p[1]) = (1, Q - 2); // -G1 generator, also on the curve
     }
 
-    function _canonical(uint256[8] memory p, uint256[12] memory s) internal pure returns (bool) {
+    function _canonical(uint256[8] memory p, uint256[8] memory s) internal pure returns (bool) {
         for (uint256 i = 0; i < 8; i++) {
             if (p[i] >= Q) return false;
         }
-        for (uint256 i = 0; i < 12; i++) {
+        for (uint256 i = 0; i < 8; i++) {
             if (s[i] >= R) return false;
         }
         return true;
@@ -206,41 +206,41 @@ contract BatchVerifierTest is Test {
                                  GAS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev verifyProof of the fixture (3 zero inputs of 12) with each verifier, and ours with mostly zero inputs
-    ///      against all nonzero ones (a batch of transfers and no-ops publishes zeros in its slot pairs).
+    /// @dev verifyProof of the fixture (1 zero input of 8) with each verifier, and ours with mostly zero inputs
+    ///      against all nonzero ones (a batch of transfers and no-ops publishes zeros in its public pairs).
     function test_gas_zeroInputsAreCheaper() public {
         uint256 gasOurs = _gasOurs(proof, pub);
         uint256 gasOracle = _gasOracle(proof, pub);
-        console.log("verifyProof gas, fixture (12 inputs, 3 zero): ours", gasOurs, "snarkjs", gasOracle);
+        console.log("verifyProof gas, fixture (8 inputs, 1 zero): ours", gasOurs, "snarkjs", gasOracle);
         assertLt(gasOurs, gasOracle, "ours is cheaper on the fixture");
 
-        uint256[12] memory dense;
-        uint256[12] memory sparse;
-        for (uint256 i = 0; i < 12; i++) {
+        uint256[8] memory dense;
+        uint256[8] memory sparse;
+        for (uint256 i = 0; i < 8; i++) {
             dense[i] = i + 1;
         }
         (sparse[0], sparse[1], sparse[3]) = (1, 2, 3); // roots and op chain only: a batch of transfers/no-ops
         uint256 gasDense = _gasOurs(proof, dense);
         uint256 gasSparse = _gasOurs(proof, sparse);
-        console.log("ours, 12 nonzero inputs", gasDense, "3 nonzero inputs", gasSparse);
+        console.log("ours, 8 nonzero inputs", gasDense, "3 nonzero inputs", gasSparse);
         console.log(
-            "snarkjs, 12 nonzero inputs", _gasOracle(proof, dense), "3 nonzero", _gasOracle(proof, sparse)
+            "snarkjs, 8 nonzero inputs", _gasOracle(proof, dense), "3 nonzero", _gasOracle(proof, sparse)
         );
-        assertLt(gasSparse + 9 * 6000, gasDense, "each zero input saves an ecMul (6000) and an ecAdd");
+        assertLt(gasSparse + 5 * 6000, gasDense, "each zero input saves an ecMul (6000) and an ecAdd");
     }
 
     /*//////////////////////////////////////////////////////////////
                                HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    function _gasOurs(uint256[8] memory p, uint256[12] memory s) internal returns (uint256 used) {
+    function _gasOurs(uint256[8] memory p, uint256[8] memory s) internal returns (uint256 used) {
         vm.cool(address(ours));
         used = gasleft();
         _ours(p, s);
         used -= gasleft();
     }
 
-    function _gasOracle(uint256[8] memory p, uint256[12] memory s) internal returns (uint256 used) {
+    function _gasOracle(uint256[8] memory p, uint256[8] memory s) internal returns (uint256 used) {
         vm.cool(address(oracle));
         used = gasleft();
         _oracle(p, s);
@@ -252,11 +252,11 @@ contract BatchVerifierTest is Test {
         p[i] = w;
     }
 
-    function _ours(uint256[8] memory p, uint256[12] memory s) internal view returns (bool) {
+    function _ours(uint256[8] memory p, uint256[8] memory s) internal view returns (bool) {
         return ours.verifyProof{gas: CALL_GAS}([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], s);
     }
 
-    function _oracle(uint256[8] memory p, uint256[12] memory s) internal view returns (bool) {
+    function _oracle(uint256[8] memory p, uint256[8] memory s) internal view returns (bool) {
         return oracle.verifyProof{gas: CALL_GAS}([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], s);
     }
 }

@@ -306,6 +306,8 @@ export function buildTreeFile(): TreeFile {
 interface SequenceSpec {
   depth: number;
   batchSize: number;
+  /** K: slot records and public pairs per batch (section 8). */
+  publicSlots: number;
   batches: { note: string; ops: Op[] }[];
 }
 
@@ -315,6 +317,7 @@ function buildSequence(spec: SequenceSpec): BatchFile["sequences"][number] {
   return {
     depth: spec.depth,
     batchSize: spec.batchSize,
+    publicSlots: spec.publicSlots,
     genesisRoot: dec(state.root),
     batches: spec.batches.map(({ note, ops }) => {
       const oldRoot = state.root;
@@ -322,11 +325,10 @@ function buildSequence(spec: SequenceSpec): BatchFile["sequences"][number] {
       const touched = ops.map((op) => state.apply(op));
       opChain = opChainOf(ops, oldOpChain);
       const boundary = { oldRoot, newRoot: state.root, oldOpChain, newOpChain: opChain };
-      const l1Slots = Array.from({ length: spec.batchSize }, (_, i) => {
-        const op = ops[i];
-        if (op === undefined || op.kind === OpKind.Transfer) {
-          return { kind: 0, tokenId: "0", account: ZERO_ADDRESS, amount: "0" };
-        }
+      const visible = ops.filter((op) => op.kind !== OpKind.Transfer);
+      const l1Slots = Array.from({ length: spec.publicSlots }, (_, k) => {
+        const op = visible[k];
+        if (op === undefined) return { kind: 0, tokenId: "0", account: ZERO_ADDRESS, amount: "0" };
         return { kind: op.kind, tokenId: dec(op.tokenId), account: op.to, amount: dec(op.amount) };
       });
       return {
@@ -340,7 +342,7 @@ function buildSequence(spec: SequenceSpec): BatchFile["sequences"][number] {
           ...(touched[i] as { srcSlot: number | null; dstSlot: number | null }),
         })),
         l1Slots,
-        publicInputs: batchPublicInputs(boundary, ops, spec.batchSize).map(dec),
+        publicInputs: batchPublicInputs(boundary, ops, spec.batchSize, spec.publicSlots).map(dec),
         stateAfter: state.accountList().map((acc, slot) => ({
           slot,
           ...account(acc.owner, acc.tokenId, acc.balance),
@@ -356,6 +358,7 @@ export function buildBatch(): BatchFile {
     {
       depth: 16,
       batchSize: 4,
+      publicSlots: 4,
       batches: [
         {
           note: "full batch: credits (max token, max amount) and a transfer to an existing slot",
@@ -388,6 +391,7 @@ export function buildBatch(): BatchFile {
     {
       depth: 16,
       batchSize: 2,
+      publicSlots: 2,
       batches: [
         {
           note: "two credits to one pair up to a balance of 2^128 - 1",
@@ -404,6 +408,7 @@ export function buildBatch(): BatchFile {
   sequences.push({
     depth: 16,
     batchSize: 4,
+    publicSlots: 4,
     batches: [
       {
         note: "forced withdrawals: part of a balance, 0 by an owner without a leaf (no slot assigned), after credits",
@@ -427,11 +432,37 @@ export function buildBatch(): BatchFile {
       },
     ],
   });
+  sequences.push({
+    depth: 16,
+    batchSize: 4,
+    publicSlots: 2,
+    batches: [
+      {
+        note: "K < N: transfer-free credits fill both pairs, the batch is full at 2 L1-visible ops",
+        ops: [credit(ALICE, 0, 100n), credit(BOB, 0, 50n)],
+      },
+      {
+        note: "K < N: a withdrawal between transfers lands in pair 0, pair 1 stays (0, 0)",
+        ops: [transfer(ALICE, BOB, 0, 10n), withdraw(BOB, DAVE, 0, 5n), transfer(BOB, CAROL, 0, 1n)],
+      },
+      {
+        note: "K < N: transfers only, then a credit and a withdrawal in the last two slots route to pairs 0 and 1",
+        ops: [
+          transfer(CAROL, ALICE, 0, 1n),
+          transfer(ALICE, CAROL, 0, 2n),
+          credit(DAVE, 0, 7n),
+          withdraw(ALICE, ALICE, 0, 3n),
+        ],
+      },
+    ],
+  });
   return {
     description:
       "Batches applied in order from the genesis (empty) tree, slots assigned by first appearance. publicInputs = " +
-      "oldRoot, newRoot, oldOpChain, newOpChain, then (a_i, b_i) per slot; l1Slots are what submitBatch receives " +
-      "(kind 0 for transfers and no-ops; kind 4 with account = the owner for forced withdrawals); stateAfter lists " +
+      "oldRoot, newRoot, oldOpChain, newOpChain, then (a_k, b_k) for k < publicSlots: the k-th L1-visible op (credit, " +
+      "withdrawal, forced withdrawal) in log order, (0, 0) after the last; l1Slots are the publicSlots records " +
+      "submitBatch receives, in the same order (kind 0 records after the last L1-visible op; transfers have no " +
+      "record; kind 4 with account = the owner for forced withdrawals); stateAfter lists " +
       "every assigned slot after the batch. refused: ops that no batch may contain, each after its setup ops " +
       "(applied from genesis); rule names what refuses it.",
     spec: "docs/protocol.md sections 4, 7 and 8",

@@ -76,6 +76,7 @@ export const BatchFile = z.object({
     z.object({
       depth: Int,
       batchSize: Int,
+      publicSlots: Int,
       genesisRoot: Dec,
       batches: z.array(
         z.object({

@@ -30,6 +30,9 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
     uint256 public constant DEPTH = 4;
     uint256 public constant LEAVES = 16;
     uint256 public constant BATCH = 4;
+
+    /// @dev The next slot record `submitBatch` fills (a storage variable: the function is at the stack limit).
+    uint256 private _nextRecord;
     uint32 public constant TOKENS = 3; // 0 ETH, 1 plain ERC-20, 2 fee-on-transfer ERC-20
     uint256 public constant ACTORS = 3;
 
@@ -208,6 +211,7 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
         for (; i < d; i++) {
             (slots[i], ops) = _serve(next + i, ops);
         }
+        _nextRecord = d; // slot records: L1-visible ops only, in log order (section 8)
         for (; i < BATCH; i++) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             if (r % 3 == 2 || slotCount == 0) break; // the rest are no-ops
@@ -220,12 +224,12 @@ contract AssetStorageHandler is CommonBase, StdCheats, StdUtils {
             _slots[s].balance = have - amount;
             _updateLeaf(s);
             if (r % 3 == 0) {
-                slots[i] = IAssetStorage.BatchSlot(3, tokenId, to, amount, address(0), 0);
+                slots[_nextRecord++] = IAssetStorage.BatchSlot(3, tokenId, to, amount, address(0), 0);
                 expectedPending[to][tokenId] += amount;
                 withdrawnProven[tokenId] += amount;
                 ops = bytes.concat(ops, abi.encodePacked(uint8(3), tokenId, _slots[s].owner, to, amount));
             } else {
-                _addTo(_slotFor(to, tokenId), amount); // a transfer: an all-zero slot on L1
+                _addTo(_slotFor(to, tokenId), amount); // a transfer: no slot record on L1
                 ops = bytes.concat(ops, abi.encodePacked(uint8(2), tokenId, _slots[s].owner, to, amount));
             }
         }

@@ -29,9 +29,9 @@ contract MockBatchVerifier {
     /// @notice When non-zero, only calldata with this keccak256 is accepted; any other is rejected.
     bytes32 public acceptedCalldataHash;
 
-    /// @notice Builds the mock for batches of `batchSize` slots.
-    constructor(uint16 batchSize) {
-        inputCount = 4 + 2 * uint256(batchSize);
+    /// @notice Builds the mock for batches of `publicSlots` slot records (K).
+    constructor(uint16 publicSlots) {
+        inputCount = 4 + 2 * uint256(publicSlots);
         selector = bytes4(
             keccak256(
                 abi.encodePacked(
