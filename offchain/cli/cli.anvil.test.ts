@@ -74,6 +74,7 @@ before(async () => {
       verifier,
       treeDepth: DEPTH,
       batchSize: N,
+      publicSlots: N,
       priorityDeadline: DEADLINE,
       l2ChainId: 31338n,
       l2Ledger,
