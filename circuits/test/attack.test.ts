@@ -131,12 +131,10 @@ describe("attack: a proven batch with a transfer that never happened on L2", () 
     const words = parseCallData(await groth16.exportSolidityCallData(proof, publicSignals)).proof.map(BigInt);
     const fakeHead = fake.reduce((h, op) => nextOpLogHead(h, op), ZERO_HEAD);
     const claim = { batchNumber: 0n, newOpChain: w.newOpChain, l2OpCount: 3n, l2OpHead: fakeHead };
-    const zero = { tokenId: 0, account: zeroAddress, amount: 0n, depositor: zeroAddress, timestamp: 0n };
+    // The K = 2 public slot records: the two L1-visible ops in log order (the transfer has none).
     const slots = [
       { kind: 1, tokenId: 0, account: alice, amount, depositor: alice, timestamp: block.timestamp },
-      { kind: 0, ...zero },
       { kind: 3, tokenId: 0, account: mallory, amount, depositor: zeroAddress, timestamp: 0n },
-      { kind: 0, ...zero },
     ];
     const submit = (signatures: Hex) =>
       bridge.l1.client.simulateContract({
