@@ -75,10 +75,11 @@ test-ts: install ## node:test suites of the off-chain code (incl. the BullMQ que
 typecheck: install ## tsc --noEmit over all TypeScript
 	$(BIN)/tsc --noEmit -p .
 
-lint: install ## forge fmt --check, solhint, biome, the off-chain layer and cycle check (tools/check-layers.ts)
+lint: install ## forge fmt --check, solhint, biome, the off-chain import rules (dependency-cruiser, tools/check-layers.ts)
 	$(FORGE) fmt --check
 	$(BIN)/solhint --max-warnings 0 'src/**/*.sol'
 	$(BIN)/biome check .
+	$(BIN)/depcruise --config .dependency-cruiser.cjs offchain bench circuits tools
 	$(TSX) tools/check-layers.ts
 
 fmt: install ## Format Solidity and TypeScript in place
